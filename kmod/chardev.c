@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/minivmm: the data-plane character device.
+ *
+ * Root-only by default (mode 0600; distributions may widen it with a udev
+ * rule).  Unknown ioctls return -ENOTTY.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include "minivmm.h"
+
+static long mv_ioctl_get_info(void __user *argp)
+{
+	struct minivmm_info info;
+
+	mv_fill_info(&info);
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long mv_dev_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case MINIVMM_GET_INFO:
+		return mv_ioctl_get_info(argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mv_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= mv_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice mv_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "minivmm",
+	.fops	= &mv_dev_fops,
+	.mode	= 0600,
+};
+
+int mv_chardev_init(void)
+{
+	return misc_register(&mv_miscdev);
+}
+
+void mv_chardev_exit(void)
+{
+	misc_deregister(&mv_miscdev);
+}
