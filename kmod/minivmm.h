@@ -8,7 +8,22 @@
 #define MINIVMM_CORE_H
 
 #include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include "uapi/minivmm.h"
+#include "npt/npt.h"
+
+struct mv_vm;
+struct mv_vcpu;
+
+/* What an exit handler tells the run loop. */
+enum mv_exit_action {
+	MV_EXIT_RESUME,		/* enter the guest again */
+	MV_EXIT_STOP,		/* the VM has stopped (reason recorded) */
+};
 
 /*
  * Hardware operations of one vendor.  Every op is set; the core never checks
@@ -36,10 +51,167 @@ struct mv_vendor_ops {
 	void (*cpu_disable)(void);
 	/* Reboot/crash path, NMI context: leave VMX/SVM, never fault. */
 	void (*emergency_disable)(void);
+
+	/*
+	 * VMs and vCPUs.  The backend embeds the core object first in its
+	 * own (struct svm_vm { struct mv_vm base; ... }) and declares the
+	 * sizes; the core allocates zeroed memory of that size.
+	 */
+	size_t vm_size;
+	size_t vcpu_size;
+	int (*vm_init)(struct mv_vm *vm);	/* after vm->npt is ready */
+	void (*vm_destroy)(struct mv_vm *vm);
+	/* Allocate the VMCB/VMCS; put the vCPU in its reset state. */
+	int (*vcpu_init)(struct mv_vcpu *vcpu);
+	void (*vcpu_destroy)(struct mv_vcpu *vcpu);
+	/*
+	 * Enter the guest once from the vCPU thread (preemptible on entry
+	 * and return), then dispatch the exit through the backend's exit
+	 * table, which calls the core's mv_exit_*() handlers.  Syncs
+	 * vcpu->gprs/rip/rflags in and out.
+	 */
+	enum mv_exit_action (*vcpu_run)(struct mv_vcpu *vcpu);
+	/* Segment and control state in the neutral format; vCPU not running. */
+	void (*get_sregs)(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
+	int (*set_sregs)(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
+	/*
+	 * MSRs the backend keeps in its VMCB/VMCS (EFER, PAT, ...): return 0
+	 * when handled, -ENOENT when not the backend's (the core decides),
+	 * -EINVAL to refuse (the core injects #GP).
+	 */
+	int (*get_msr)(struct mv_vcpu *vcpu, u32 msr, u64 *val);
+	int (*set_msr)(struct mv_vcpu *vcpu, u32 msr, u64 val);
+	/* Queue a hardware exception for the next entry. */
+	void (*inject_exception)(struct mv_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error_code);
 };
 
 extern const struct mv_vendor_ops mv_vmx_ops;
 extern const struct mv_vendor_ops mv_svm_ops;
+
+/*
+ * A vCPU.  The guest's general registers, RIP and RFLAGS live here, in the
+ * vendor-neutral layout, whenever the vCPU is outside guest mode: the
+ * backend copies RAX/RSP/RIP/RFLAGS to and from its VMCB/VMCS around each
+ * entry, the rest are loaded and saved by the entry code directly.  Only
+ * the vCPU thread touches them while the VM runs; the register ioctls
+ * touch them only while it does not (vm->lock, state != RUNNING).
+ */
+struct mv_vcpu {
+	struct mv_vm *vm;		/* creator; const */
+	unsigned int index;		/* creator; const */
+	struct task_struct *thread;	/* vm->lock */
+
+	u64 gprs[MINIVMM_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+	/* Bytes to skip when the current exit's instruction completes;
+	 * set by the backend before it calls a mv_exit_*() handler.
+	 */
+	u8 exit_insn_len;
+
+	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
+	void *fpu;
+
+	/* Statistics, written by the vCPU thread only. */
+	u64 exits[MINIVMM_EXIT_COUNT];
+	u64 run_time_ns;
+};
+
+/* Per-VM state of the in-kernel 16550 subset at COM1. */
+struct mv_uart {
+	u8 ier, lcr, mcr, scr, dll, dlm;
+};
+
+/* Guest UART output, drained by console file descriptors. */
+#define MV_CONSOLE_SIZE 65536
+struct mv_console {
+	spinlock_t lock;		/* protects everything below */
+	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
+	unsigned int head, len;		/* oldest byte, bytes held */
+	u64 total;			/* bytes ever written */
+	u64 dropped;			/* overwritten before read */
+	wait_queue_head_t wait;		/* readers; woken on data and stop */
+};
+
+/* Guest RAM: 2 MiB chunks, each one order-9 block or single pages. */
+struct mv_mem_chunk {
+	struct page *huge;		/* order-9 block, or NULL */
+	struct page **pages;		/* PTRS_PER_PTE pages when !huge */
+};
+
+/*
+ * A VM.  Lock order: mv_vms_lock -> vm->lock -> vm->npt_lock ->
+ * vm->console.lock / vm->stop_lock.
+ */
+struct mv_vm {
+	struct list_head node;		/* mv_vms, under mv_vms_lock */
+	struct kref ref;		/* list + open fds + netlink users */
+	u32 id;				/* const */
+	u64 serial;			/* const; unique for the module's life */
+	char name[MINIVMM_NAME_MAX];	/* const */
+	u64 mem_size;			/* const, bytes */
+	unsigned int nr_vcpus;		/* const */
+
+	struct mutex lock;		/* state transitions, threads, regs */
+	enum minivmm_vm_state state;	/* written under lock AND stop_lock */
+
+	/* First stop reason wins; set under stop_lock from any context. */
+	spinlock_t stop_lock;
+	enum minivmm_stop_reason stop_reason;
+	u32 exit_code;
+	u64 error_gpa;
+	u64 error_raw;
+	wait_queue_head_t stop_wait;	/* woken when the VM stops */
+
+	/* Guest RAM: const after create. */
+	struct mv_mem_chunk *chunks;
+	unsigned long nr_chunks;
+
+	struct mutex npt_lock;		/* nested page tables */
+	struct mv_npt npt;
+	u64 mem_touched;		/* bytes mapped; npt_lock */
+
+	struct mv_console console;
+	struct mv_uart uart;		/* vCPU thread only */
+	u64 unclaimed_io;		/* vCPU thread only */
+
+	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
+};
+
+/*
+ * Exit handlers of the core, called by the backends' exit tables from the
+ * vCPU thread (preemptible).  They read and write vcpu->gprs/rip; the
+ * instruction is skipped (rip += exit_insn_len) by the handler when it
+ * completes.
+ */
+enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu);
+enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu);
+enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu);
+/* Port I/O: in = read; size 1, 2 or 4; string/rep instructions unsupported. */
+enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
+			       bool in, bool string);
+/* RDMSR/WRMSR with ECX = MSR: uses EDX:EAX; injects #GP on refusal.
+ * The backend supplies get/set for the MSRs it keeps itself (EFER).
+ */
+enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write);
+/* Nested page fault on @gpa; maps guest RAM or stops the VM. */
+enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa);
+enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
+/* Anything the backend's table does not handle: internal error. */
+enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
+
+/*
+ * Guest FPU/SSE state around an entry: mv_guest_fpu_enter() calls
+ * kernel_fpu_begin() (preemption off) and loads the guest's registers;
+ * mv_guest_fpu_exit() saves them and calls kernel_fpu_end().
+ */
+void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
+void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
+
+/* Stop the VM with @reason (first caller wins).  Any context. */
+void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
+		u64 detail);
 
 /* Set once at module init, read-only afterwards. */
 struct mv_host {

@@ -28,6 +28,11 @@
 enum minivmm_cmd {
 	MINIVMM_CMD_UNSPEC,
 	MINIVMM_CMD_INFO,		/* -> API_VERSION VENDOR CPUS_ENABLED FEATURES */
+	MINIVMM_CMD_VM_CREATE,		/* VM_NAME MEM_SIZE [NR_VCPUS] -> VM_ID */
+	MINIVMM_CMD_VM_START,		/* VM_ID */
+	MINIVMM_CMD_VM_STOP,		/* VM_ID [FORCE] */
+	MINIVMM_CMD_VM_DESTROY,		/* VM_ID [FORCE] */
+	MINIVMM_CMD_VM_GET,		/* VM_ID | VM_NAME -> VM attributes; dump: all */
 
 	__MINIVMM_CMD_MAX,
 };
@@ -41,6 +46,21 @@ enum minivmm_attr {
 	MINIVMM_ATTR_VENDOR,		/* u32, enum minivmm_vendor */
 	MINIVMM_ATTR_CPUS_ENABLED,	/* u32 */
 	MINIVMM_ATTR_FEATURES,		/* u64, MINIVMM_FEAT_* */
+	MINIVMM_ATTR_VM_ID,		/* u32, never 0, never reused while loaded */
+	MINIVMM_ATTR_VM_NAME,		/* string, 1..MINIVMM_NAME_MAX-1 of [A-Za-z0-9._-] */
+	MINIVMM_ATTR_MEM_SIZE,		/* u64 bytes, multiple of 4 KiB */
+	MINIVMM_ATTR_NR_VCPUS,		/* u32 */
+	MINIVMM_ATTR_FORCE,		/* flag */
+	MINIVMM_ATTR_VM_STATE,		/* u32, enum minivmm_vm_state */
+	MINIVMM_ATTR_STOP_REASON,	/* u32, enum minivmm_stop_reason */
+	MINIVMM_ATTR_EXIT_CODE,		/* u32: value the guest wrote to port 0xf4 */
+	MINIVMM_ATTR_ERROR_GPA,		/* u64: guest-physical address of a bad access */
+	MINIVMM_ATTR_ERROR_RAW,		/* u64: raw VMX/SVM exit code of an internal error */
+	MINIVMM_ATTR_MEM_TOUCHED,	/* u64 bytes mapped so far */
+	MINIVMM_ATTR_CONSOLE_BYTES,	/* u64 bytes the guest wrote to its UART */
+	MINIVMM_ATTR_UNCLAIMED_IO,	/* u64 accesses to ports no device claims */
+	MINIVMM_ATTR_RUN_TIME_NS,	/* u64 time spent in the guest */
+	MINIVMM_ATTR_EXITS,		/* nest: MINIVMM_EXIT_* + 1 -> u64 count */
 
 	__MINIVMM_ATTR_MAX,
 };
@@ -72,6 +92,65 @@ enum minivmm_feature_bit {
 };
 #define MINIVMM_FEAT(bit)	(1ULL << MINIVMM_FEAT_BIT_##bit)
 
+#define MINIVMM_NAME_MAX	32	/* including the NUL */
+#define MINIVMM_MAX_VCPUS	1	/* grows with SMP support */
+
+/*
+ * VM states.  Transitions:
+ *   CREATED --start--> RUNNING --(guest exit, crash, error, stop)--> STOPPED
+ *   RUNNING --pause--> PAUSED --resume--> RUNNING
+ *   any state --destroy--> (gone); RUNNING/PAUSED need FORCE.
+ * Anything else is refused with -EBUSY or -EINVAL and a message.
+ */
+enum minivmm_vm_state {
+	MINIVMM_VM_CREATED,
+	MINIVMM_VM_RUNNING,
+	MINIVMM_VM_PAUSED,
+	MINIVMM_VM_STOPPED,
+};
+
+/* Why a VM is STOPPED (the first reason recorded wins). */
+enum minivmm_stop_reason {
+	MINIVMM_STOP_NONE,
+	MINIVMM_STOP_EXITED,		/* guest wrote EXIT_CODE to port 0xf4 */
+	MINIVMM_STOP_HALTED,		/* HLT with interrupts disabled */
+	MINIVMM_STOP_CRASHED,		/* triple fault (shutdown) */
+	MINIVMM_STOP_BAD_GPA,		/* access outside RAM and devices: ERROR_GPA */
+	MINIVMM_STOP_INTERNAL_ERROR,	/* unhandled exit or entry failure: ERROR_RAW */
+	MINIVMM_STOP_USER,		/* VM_STOP */
+};
+
+/* Vendor-neutral exit reasons, for the per-reason counters. */
+enum minivmm_exit_reason {
+	MINIVMM_EXIT_INTR,		/* host interrupt */
+	MINIVMM_EXIT_NMI,
+	MINIVMM_EXIT_CPUID,
+	MINIVMM_EXIT_HLT,
+	MINIVMM_EXIT_IO,
+	MINIVMM_EXIT_MSR,
+	MINIVMM_EXIT_HYPERCALL,
+	MINIVMM_EXIT_NPF,		/* nested page fault / EPT violation */
+	MINIVMM_EXIT_SHUTDOWN,		/* triple fault */
+	MINIVMM_EXIT_EXCEPTION,
+	MINIVMM_EXIT_PREEMPT,		/* time slice ended */
+	MINIVMM_EXIT_OTHER,
+
+	MINIVMM_EXIT_COUNT,
+};
+
+/*
+ * Hypercalls (VMMCALL on AMD, VMCALL on Intel): number in RAX, arguments in
+ * RBX, RCX, RDX, RSI; the result replaces RAX.  Unknown numbers return
+ * -ENOSYS (-38) as a 64-bit two's complement value.
+ */
+#define MINIVMM_HC_API_VERSION	0	/* -> MINIVMM_API_VERSION */
+#define MINIVMM_HC_ADD		1	/* -> RBX + RCX + RDX + RSI */
+#define MINIVMM_HC_NOP		2	/* -> 0 (round-trip benchmarks) */
+
+/* Guest-physical port numbers of the in-kernel devices. */
+#define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */
+#define MINIVMM_PORT_DEBUG_EXIT	0xf4	/* write: stop the VM, EXITED, code = value */
+
 /* ---- /dev/minivmm ------------------------------------------------------- */
 
 #define MINIVMM_IOC_MAGIC	0xB7
@@ -87,5 +166,86 @@ struct minivmm_info {
 _Static_assert(sizeof(struct minivmm_info) == 56, "minivmm_info ABI size");
 
 #define MINIVMM_GET_INFO	_IOR(MINIVMM_IOC_MAGIC, 0x00, struct minivmm_info)
+
+/* Returns a VM file descriptor (O_CLOEXEC) for VM @id. */
+struct minivmm_open_vm {
+	__u32 id;
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_open_vm) == 24, "minivmm_open_vm ABI size");
+#define MINIVMM_OPEN_VM		_IOW(MINIVMM_IOC_MAGIC, 0x01, struct minivmm_open_vm)
+
+/*
+ * On a VM file descriptor: pwrite()/pread() at a guest-physical offset move
+ * bytes into/out of guest RAM (any state).  Register access needs the VM in
+ * CREATED, PAUSED or STOPPED state (-EBUSY otherwise).
+ *
+ * gprs[] is indexed by the x86 register number: RAX RCX RDX RBX RSP RBP RSI
+ * RDI R8..R15.
+ */
+enum minivmm_gpr {
+	MINIVMM_RAX, MINIVMM_RCX, MINIVMM_RDX, MINIVMM_RBX,
+	MINIVMM_RSP, MINIVMM_RBP, MINIVMM_RSI, MINIVMM_RDI,
+	MINIVMM_R8, MINIVMM_R9, MINIVMM_R10, MINIVMM_R11,
+	MINIVMM_R12, MINIVMM_R13, MINIVMM_R14, MINIVMM_R15,
+	MINIVMM_NR_GPRS,
+};
+
+struct minivmm_regs {
+	__u32 vcpu;		/* vCPU index */
+	__u32 reserved0;
+	__u64 gprs[MINIVMM_NR_GPRS];
+	__u64 rip;
+	__u64 rflags;
+	__u64 reserved[6];
+};
+_Static_assert(sizeof(struct minivmm_regs) == 200, "minivmm_regs ABI size");
+
+/* A segment register with its hidden part, in descriptor terms. */
+struct minivmm_segment {
+	__u64 base;
+	__u32 limit;		/* byte granular, already scaled by G */
+	__u16 selector;
+	__u8  type;		/* descriptor type, 4 bits */
+	__u8  s;		/* 1 = code/data, 0 = system */
+	__u8  dpl;
+	__u8  present;
+	__u8  avl;
+	__u8  l;		/* 64-bit code */
+	__u8  db;
+	__u8  g;
+	__u8  unusable;		/* null/unusable (VMX); forces present = 0 */
+	__u8  padding0;
+};
+_Static_assert(sizeof(struct minivmm_segment) == 24, "minivmm_segment ABI size");
+
+struct minivmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+_Static_assert(sizeof(struct minivmm_dtable) == 16, "minivmm_dtable ABI size");
+
+struct minivmm_sregs {
+	__u32 vcpu;
+	__u32 reserved0;
+	struct minivmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct minivmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[8];
+};
+_Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
+
+#define MINIVMM_VM_GET_REGS	_IOWR(MINIVMM_IOC_MAGIC, 0x10, struct minivmm_regs)
+#define MINIVMM_VM_SET_REGS	_IOW(MINIVMM_IOC_MAGIC, 0x11, struct minivmm_regs)
+#define MINIVMM_VM_GET_SREGS	_IOWR(MINIVMM_IOC_MAGIC, 0x12, struct minivmm_sregs)
+#define MINIVMM_VM_SET_SREGS	_IOW(MINIVMM_IOC_MAGIC, 0x13, struct minivmm_sregs)
+/*
+ * Returns a console file descriptor (O_CLOEXEC): read() drains the guest's
+ * UART output (blocking unless O_NONBLOCK; 0 = end of file once the VM has
+ * stopped and everything was read), poll() says when there is more.
+ */
+#define MINIVMM_VM_CONSOLE	_IO(MINIVMM_IOC_MAGIC, 0x14)
 
 #endif /* _UAPI_MINIVMM_H */
