@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Helpers for e2e cases (tests/e2e/cases/NN-name.sh).  Cases run inside the
+# emulated machine under busybox sh, as root, in /add, and start with
+#   . "$MV_LIB"
+#
+# Environment:
+#   MV_ARCH   svm | vmx          MV_CPUS   CPUs the guest has (svm 2, vmx 1)
+#   MV_LIB    this file          MV_ADD    /add (helpers, guests/, cases/)
+#   MV_CASE   this case's name   MV_KO     /minivmm.ko
+#
+# A case exits 0 to pass, 77 to skip (reason on its last stdout line: use
+# skip), anything else to fail (say why on the last stdout line: use fail).
+# The host also fails a case whose console shows a kernel WARNING/BUG/Oops/
+# lockdep report/hung task, so do not provoke those on purpose.
+
+: "${MV_KO:=/minivmm.ko}"
+: "${MV_ADD:=/add}"
+
+# ------------------------------------------------------------ results
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+note() { echo "note: $*"; }
+
+# ------------------------------------------------------------ running commands
+# run CMD...: run CMD, keep stdout in $OUT, stderr in $ERR, status in $RC,
+# echo all three to the console (the log is what you debug from).
+run() {
+	_mv_o=$(mktemp) _mv_e=$(mktemp)
+	"$@" >"$_mv_o" 2>"$_mv_e"
+	RC=$?
+	OUT=$(cat "$_mv_o") ERR=$(cat "$_mv_e")
+	rm -f "$_mv_o" "$_mv_e"
+	echo "+ $* -> $RC"
+	[ -z "$OUT" ] || echo "$OUT" | sed 's/^/  out| /'
+	[ -z "$ERR" ] || echo "$ERR" | sed 's/^/  err| /'
+	return 0
+}
+
+# assert_ok CMD...: CMD must exit 0 (its output stays in $OUT/$ERR).
+assert_ok() {
+	run "$@"
+	[ "$RC" -eq 0 ] || fail "'$*' exited $RC: $(echo "$ERR" | tail -n 1)"
+}
+
+# assert_fails CMD...: CMD must exit non-zero.
+assert_fails() {
+	run "$@"
+	[ "$RC" -ne 0 ] || fail "'$*' succeeded but should have failed"
+}
+
+# assert_status N CMD...: CMD must exit exactly N.
+assert_status() {
+	_mv_want=$1
+	shift
+	run "$@"
+	[ "$RC" -eq "$_mv_want" ] || fail "'$*' exited $RC, expected $_mv_want"
+}
+
+# assert_match TEXT ERE [WHAT]: TEXT must contain a match of ERE.
+assert_match() {
+	echo "$1" | grep -E -q -- "$2" || fail "${3:-output} does not match /$2/"
+}
+
+# assert_no_match TEXT ERE [WHAT]
+assert_no_match() {
+	! echo "$1" | grep -E -q -- "$2" || fail "${3:-output} matches /$2/"
+}
+
+# assert_eq ACTUAL EXPECTED [WHAT]
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value} is '$1', expected '$2'"
+}
+
+# assert_exists PATH
+assert_exists() {
+	[ -e "$1" ] || fail "$1 does not exist"
+}
+
+# wait_for_file PATH [SECONDS]: poll until PATH exists (default 60 s).
+wait_for_file() {
+	_mv_n=$(( ${2:-60} * 10 ))
+	while [ ! -e "$1" ]; do
+		_mv_n=$((_mv_n - 1))
+		[ "$_mv_n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------ the module
+mv_loaded() { grep -q '^minivmm ' /proc/modules; }
+
+# mv_load [PARAMS...]: insmod minivmm.ko, fail the case if it does not load.
+mv_load() {
+	assert_ok insmod "$MV_KO" "$@"
+	mv_loaded || fail "insmod succeeded but minivmm is not in /proc/modules"
+}
+
+# mv_unload: rmmod minivmm, fail the case if it does not unload.
+mv_unload() {
+	assert_ok rmmod minivmm
+	! mv_loaded || fail "rmmod succeeded but minivmm is still loaded"
+}
+
+# mv_unload_quiet: best-effort cleanup (e.g. in a trap).
+mv_unload_quiet() { rmmod minivmm >/dev/null 2>&1 || true; }
+
+# ctl ARGS...: run minivmmctl like run (sets $OUT $ERR $RC).
+ctl() { run minivmmctl "$@"; }
+
+# ------------------------------------------------------------ KVM
+# kvm_load: insmod irqbypass, kvm and kvm-amd/kvm-intel for this vendor.
+# Returns non-zero (without failing the case) if the vendor module refuses.
+kvm_load() {
+	case $MV_ARCH in
+	svm) _mv_kvm=kvm-amd ;;
+	*) _mv_kvm=kvm-intel ;;
+	esac
+	insmod /kvm/irqbypass.ko 2>/dev/null
+	insmod /kvm/kvm.ko || return 1
+	run insmod "/kvm/$_mv_kvm.ko"
+	[ "$RC" -eq 0 ]
+}
+
+# kvm_unload: remove every KVM module (ignores the ones not loaded).
+kvm_unload() {
+	rmmod kvm_amd kvm_intel >/dev/null 2>&1
+	rmmod kvm >/dev/null 2>&1
+	rmmod irqbypass >/dev/null 2>&1
+	true
+}
+
+# ------------------------------------------------------------ kernel log
+# dmesg_mark: remember "now" in the kernel log; dmesg_since prints what the
+# kernel logged after the last mark.
+dmesg_mark() {
+	MV_MARK="minivmm-e2e-mark-$$-$(date +%s)-${RANDOM:-0}"
+	echo "$MV_MARK" >/dev/kmsg
+}
+
+dmesg_since() {
+	dmesg | sed -n "/$MV_MARK/,\$p" | sed 1d
+}
+
+# assert_dmesg ERE: the kernel logged a match of ERE since dmesg_mark.
+assert_dmesg() {
+	dmesg_since | grep -E -q -- "$1" || {
+		dmesg_since | tail -n 20 | sed 's/^/  dmesg| /'
+		fail "dmesg has no /$1/ since the mark"
+	}
+}

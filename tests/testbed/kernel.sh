@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) the small test kernel that every emulated-machine test boots:
+# Debian's linux-source-6.1, `make tinyconfig` plus tests/testbed/kernel.config.
+#
+# The built tree is cached outside the repository, keyed by a hash of the
+# fragment, the kernel source version, the compiler and this recipe, in
+#   ${MINIVMM_CACHE:-/var/cache/minivmm}/linux-<hash>/
+# so a second run costs nothing.  The last line on stdout is that path (use
+# it as KDIR); progress goes to stderr, the build output to a log file.
+#
+# Usage: tests/testbed/kernel.sh [--force]
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FRAGMENT=$HERE/kernel.config
+SOURCE_TARBALL=${MINIVMM_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+CACHE=${MINIVMM_CACHE:-/var/cache/minivmm}
+# Bump when the recipe below changes in a way that changes the result.
+RECIPE=1
+
+log() { echo "kernel.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+source_version() {
+	# The package version identifies the tarball; fall back to its size and
+	# mtime when it did not come from a package.
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		stat -c '%s-%Y' "$SOURCE_TARBALL"
+}
+
+cache_key() {
+	{
+		echo "recipe $RECIPE"
+		echo "source $(source_version)"
+		echo "cc $(gcc --version | head -1)"
+		cat "$FRAGMENT"
+	} | sha256sum | cut -c1-16
+}
+
+# Every CONFIG_X=y|m line of the fragment must survive olddefconfig, and every
+# "# CONFIG_X is not set" must stay unset: Kconfig silently drops options whose
+# dependencies are missing.
+verify_config() {
+	local config=$1 line opt want got bad=0
+	while IFS= read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+			opt=${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
+		elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set ]]; then
+			opt=${BASH_REMATCH[1]} want=n
+		else
+			continue
+		fi
+		got=$(grep -E "^$opt=" "$config" | cut -d= -f2- || true)
+		[[ -n $got ]] || got=n
+		if [[ $got != "$want" ]]; then
+			log "config: $opt wanted $want, got $got"
+			bad=1
+		fi
+	done <"$FRAGMENT"
+	((bad == 0)) || die "the fragment did not apply (missing dependencies?)"
+	log "config: every option of $(basename "$FRAGMENT") is set as requested"
+}
+
+# Extract, configure and build into $1 (a temporary directory).
+build_tree() {
+	local tree=$1 logfile=$2 jobs
+	jobs=$(nproc)
+	log "extracting $SOURCE_TARBALL"
+	mkdir -p "$tree"
+	tar -xf "$SOURCE_TARBALL" -C "$tree" --strip-components=1
+	log "configuring (tinyconfig + $(basename "$FRAGMENT"))"
+	make -C "$tree" tinyconfig >>"$logfile" 2>&1
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$FRAGMENT") \
+		>>"$logfile" 2>&1
+	make -C "$tree" olddefconfig >>"$logfile" 2>&1
+	verify_config "$tree/.config"
+	log "building bzImage modules with -j$jobs (about 4 minutes on 2 cores)"
+	make -C "$tree" -j"$jobs" bzImage modules >>"$logfile" 2>&1
+	[[ -f $tree/arch/x86/boot/bzImage ]] || die "no bzImage after the build"
+}
+
+# Trees left by interrupted builds (any key) are useless; we hold the lock.
+prune_unfinished() {
+	local dir
+	for dir in "$CACHE"/linux-*/; do
+		[[ -d $dir && ! -f $dir/.minivmm-complete ]] || continue
+		log "removing unfinished tree $dir"
+		rm -rf "$dir"
+	done
+}
+
+main() {
+	local force=0 key tree logfile start
+	[[ ${1:-} == --force ]] && force=1
+	[[ -f $SOURCE_TARBALL ]] ||
+		die "$SOURCE_TARBALL missing (apt-get install linux-source-6.1)"
+	[[ -f $FRAGMENT ]] || die "$FRAGMENT missing"
+
+	key=$(cache_key)
+	tree=$CACHE/linux-$key
+	logfile=$CACHE/linux-$key.log
+	mkdir -p "$CACHE"
+
+	# One builder at a time per cache; others wait and then reuse the tree.
+	exec 9>"$CACHE/.kernel.lock"
+	flock 9
+
+	if ((force)); then
+		rm -rf "$tree"
+	fi
+	prune_unfinished
+	if [[ -f $tree/.minivmm-complete ]]; then
+		log "cached test kernel: $tree"
+		echo "$tree"
+		return 0
+	fi
+
+	# Build in place (the tree is used where it was built); the stamp file
+	# marks a finished build, so an interrupted one is redone from scratch.
+	rm -rf "$tree"
+	: >"$logfile"
+	start=$SECONDS
+	# Not `if ! build_tree` or `build_tree || ...`: either would switch off
+	# errexit inside it.
+	local rc
+	set +e
+	(set -e; build_tree "$tree" "$logfile")
+	rc=$?
+	set -e
+	if ((rc != 0)); then
+		log "build failed; last 40 lines of $logfile:"
+		tail -n 40 "$logfile" >&2
+		exit 1
+	fi
+	touch "$tree/.minivmm-complete"
+	log "built the test kernel in $((SECONDS - start)) s: $tree (log: $logfile)"
+	echo "$tree"
+}
+
+main "$@"; exit
