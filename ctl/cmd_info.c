@@ -92,7 +92,7 @@ int cmd_info(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
 		if (c != 'j')
-			return ctl_usage_error("info: unknown option");
+			return ctl_bad_option("info", argv);
 		opts.json = true;
 	}
 	if (optind != argc)

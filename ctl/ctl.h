@@ -4,6 +4,7 @@
 #define MINIVMMCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <netlink/attr.h>
 #include "uapi/minivmm.h"
 
@@ -23,15 +24,94 @@ struct ctl_cmd {
 
 void ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After getopt_long() returned '?': name the offending option, exit 2. */
+int ctl_bad_option(const char *what, char **argv);
 
 /*
- * Netlink (nl.c).  ctl_nl_request() sends one command with no attributes
- * and hands each reply's parsed attributes to @handle.  Returns 0 or a
- * CTL_EXIT_* code after printing what went wrong.
+ * Netlink (nl.c).  A request is one command with optional attributes; each
+ * reply's parsed attributes go to @handle (once for a plain request, once per
+ * VM for a dump).  Errors are printed as "minivmmctl: WHAT: <kernel extack
+ * message> (<strerror>)".  ctl_nl_call() returns 0 or a CTL_EXIT_* code;
+ * req->err holds the kernel's errno (positive) when it refused.
  */
 typedef int (*ctl_nl_handler)(struct nlattr **attrs, void *arg);
+
+struct ctl_nl_req {
+	int cmd;
+	const char *what;	/* prefix for error messages, e.g. "create" */
+	bool dump;		/* NLM_F_DUMP */
+	bool has_id;
+	uint32_t id;		/* MINIVMM_ATTR_VM_ID */
+	const char *name;	/* MINIVMM_ATTR_VM_NAME, if non-NULL */
+	bool has_mem;
+	uint64_t mem;		/* MINIVMM_ATTR_MEM_SIZE */
+	bool has_vcpus;
+	uint32_t vcpus;		/* MINIVMM_ATTR_NR_VCPUS */
+	bool force;		/* MINIVMM_ATTR_FORCE */
+	bool quiet;		/* do not print the kernel's refusal */
+	int err;		/* out: errno of a refusal, 0 otherwise */
+};
+
+int ctl_nl_call(struct ctl_nl_req *req, ctl_nl_handler handle, void *arg);
+/* Old entry point: @cmd without attributes. */
 int ctl_nl_request(int cmd, ctl_nl_handler handle, void *arg);
 
+/* vm.c: VM lookup and data plane helpers. */
+struct ctl_vm {
+	uint32_t id;
+	char name[MINIVMM_NAME_MAX];
+	uint32_t state;
+	uint64_t mem;
+	uint32_t vcpus;
+	uint32_t stop_reason;
+	uint32_t exit_code;
+	uint64_t error_gpa;
+	uint64_t error_raw;
+	bool has_state, has_mem, has_stop_reason, has_exit_code;
+};
+
+void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **attrs);
+/* Look up a VM by NAME or decimal ID (VM_GET). */
+int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm);
+int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm);
+const char *ctl_state_name(uint32_t state);
+const char *ctl_stop_name(uint32_t reason);
+/* Parse SIZE (64K, 16M, 1G, 4096): 0 ok, -1 garbage. */
+int ctl_parse_size(const char *s, uint64_t *out);
+/* Open /dev/minivmm and a VM fd for @id; prints and returns -1 on error. */
+int ctl_open_vm(const char *what, uint32_t id);
+/* Console fd of @vmfd (MINIVMM_VM_CONSOLE), -1 after a message. */
+int ctl_console_open(const char *what, int vmfd);
+/*
+ * Copy console @con to stdout until end of file; returns CTL_EXIT_FAIL early
+ * when @wake_fd (if >= 0) becomes readable.
+ */
+int ctl_console_pump(const char *what, int con, int wake_fd);
+
+int ctl_vm_create(const char *what, const char *name, uint64_t mem,
+		  uint32_t vcpus, uint32_t *id);
+/* Parse and check --mem; returns 0 or CTL_EXIT_USAGE after a message. */
+int ctl_check_mem(const char *what, const char *arg, uint64_t *mem);
+
+/* loader.c */
+enum ctl_mode { CTL_MODE_REAL, CTL_MODE_PROT32, CTL_MODE_LONG };
+int ctl_parse_mode(const char *s, enum ctl_mode *mode);
+/* Write @size bytes of @path at @gpa; refuses to exceed @mem. */
+int ctl_load_file(const char *what, int vmfd, const char *path, uint64_t gpa,
+		  uint64_t mem);
+/* Write GDT/TSS/page tables and set the registers for @mode. */
+int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem);
+
+#define CTL_IMAGE_GPA	0x10000ULL
+
 int cmd_info(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* MINIVMMCTL_H */

@@ -3,8 +3,9 @@
  * minivmmctl: manage minivmm virtual machines.
  *
  * Exit status: 0 success, 1 the request failed (a sentence on stderr says
- * why), 2 bad command line.
+ * why), 2 bad command line; "run" exits with the guest's exit code.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,24 @@
 static const struct ctl_cmd commands[] = {
 	{ "info", "[--json]", "show the hypervisor: API version, vendor, CPUs, features",
 	  cmd_info },
+	{ "create", "NAME --mem SIZE [--vcpus N]",
+	  "create a VM with SIZE bytes of RAM (64K, 16M, 1G); prints its id",
+	  cmd_create },
+	{ "load", "NAME|ID FILE [--addr GPA]",
+	  "write FILE into guest RAM at GPA (default 0x10000)", cmd_load },
+	{ "start", "NAME|ID", "start a created VM", cmd_start },
+	{ "stop", "[--force] NAME|ID", "stop a running VM", cmd_stop },
+	{ "destroy", "[--force] NAME|ID",
+	  "destroy a VM and free its memory (--force: even while running)",
+	  cmd_destroy },
+	{ "list", "[--json]",
+	  "list VMs: id, name, state, memory, vCPUs, why stopped", cmd_list },
+	{ "console", "NAME|ID",
+	  "copy the VM's serial console to stdout until the VM stopped", cmd_console },
+	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME] IMAGE",
+	  "create, load a flat IMAGE at 0x10000, start, show the console,\n"
+	  "      destroy; exit with the guest's exit code (default 16M, long mode)",
+	  cmd_run },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -37,6 +56,12 @@ static void usage(FILE *out)
 		fprintf(out, "  %s %s\n      %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 	fprintf(out, "  help\n      show this text\n");
+	fprintf(out, "\nNAME|ID: a VM name, or its decimal id.\n"
+		"\nexit status:\n"
+		"  0  success (run: the guest halted or exited with code 0)\n"
+		"  1  failure: the request failed, the guest crashed or was stopped\n"
+		"  2  usage error (bad command line)\n"
+		"  run: otherwise the low byte of the guest's exit code (port 0xf4)\n");
 }
 
 int ctl_usage_error(const char *fmt, ...)
@@ -52,10 +77,22 @@ int ctl_usage_error(const char *fmt, ...)
 	return CTL_EXIT_USAGE;
 }
 
+int ctl_bad_option(const char *what, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	if (optopt && opt[0] == '-' && opt[1] != '-')
+		return ctl_usage_error("%s: bad option '-%c' (unknown, or its value is missing)",
+				       what, optopt);
+	return ctl_usage_error("%s: bad option '%s' (unknown, or its value is missing)",
+			       what, opt);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	opterr = 0;	/* ctl_bad_option() says it in our own words */
 	if (argc < 2)
 		return ctl_usage_error("no command given");
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
@@ -64,7 +101,14 @@ int main(int argc, char **argv)
 		return CTL_EXIT_OK;
 	}
 	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+		if (!strcmp(argv[1], commands[i].name)) {
+			int ret = commands[i].run(argc - 1, argv + 1);
+
+			if (fflush(stdout) != 0 && ret == CTL_EXIT_OK) {
+				ctl_err("writing to stdout failed");
+				ret = CTL_EXIT_FAIL;
+			}
+			return ret;
+		}
 	return ctl_usage_error("unknown command '%s'", argv[1]);
 }

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minivmmctl VM lifecycle: create, load, start, stop, destroy, list, console.
+ * Control goes over netlink (nl.c); guest memory and the console go through
+ * a VM file descriptor from /dev/minivmm.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "ctl.h"
+
+#define DEV_PATH "/dev/minivmm"
+
+const char *ctl_state_name(uint32_t state)
+{
+	switch (state) {
+	case MINIVMM_VM_CREATED:	return "CREATED";
+	case MINIVMM_VM_RUNNING:	return "RUNNING";
+	case MINIVMM_VM_PAUSED:		return "PAUSED";
+	case MINIVMM_VM_STOPPED:	return "STOPPED";
+	default:			return "UNKNOWN";
+	}
+}
+
+const char *ctl_stop_name(uint32_t reason)
+{
+	switch (reason) {
+	case MINIVMM_STOP_NONE:			return "-";
+	case MINIVMM_STOP_EXITED:		return "exited";
+	case MINIVMM_STOP_HALTED:		return "halted";
+	case MINIVMM_STOP_CRASHED:		return "crashed";
+	case MINIVMM_STOP_BAD_GPA:		return "bad-gpa";
+	case MINIVMM_STOP_INTERNAL_ERROR:	return "internal-error";
+	case MINIVMM_STOP_USER:			return "stopped";
+	default:				return "unknown";
+	}
+}
+
+int ctl_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 0:		break;
+	case 'K':	shift = 10; end++; break;
+	case 'M':	shift = 20; end++; break;
+	case 'G':	shift = 30; end++; break;
+	case 'T':	shift = 40; end++; break;
+	default:	return -1;
+	}
+	if (shift && (!strcasecmp(end, "iB") || !strcasecmp(end, "B")))
+		end += strlen(end);
+	if (*end)
+		return -1;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
+{
+	memset(vm, 0, sizeof(*vm));
+	if (a[MINIVMM_ATTR_VM_ID])
+		vm->id = nla_get_u32(a[MINIVMM_ATTR_VM_ID]);
+	if (a[MINIVMM_ATTR_VM_NAME])
+		snprintf(vm->name, sizeof(vm->name), "%s",
+			 nla_get_string(a[MINIVMM_ATTR_VM_NAME]));
+	if (a[MINIVMM_ATTR_VM_STATE]) {
+		vm->state = nla_get_u32(a[MINIVMM_ATTR_VM_STATE]);
+		vm->has_state = true;
+	}
+	if (a[MINIVMM_ATTR_MEM_SIZE]) {
+		vm->mem = nla_get_u64(a[MINIVMM_ATTR_MEM_SIZE]);
+		vm->has_mem = true;
+	}
+	if (a[MINIVMM_ATTR_NR_VCPUS])
+		vm->vcpus = nla_get_u32(a[MINIVMM_ATTR_NR_VCPUS]);
+	if (a[MINIVMM_ATTR_STOP_REASON]) {
+		vm->stop_reason = nla_get_u32(a[MINIVMM_ATTR_STOP_REASON]);
+		vm->has_stop_reason = true;
+	}
+	if (a[MINIVMM_ATTR_EXIT_CODE]) {
+		vm->exit_code = nla_get_u32(a[MINIVMM_ATTR_EXIT_CODE]);
+		vm->has_exit_code = true;
+	}
+	if (a[MINIVMM_ATTR_ERROR_GPA])
+		vm->error_gpa = nla_get_u64(a[MINIVMM_ATTR_ERROR_GPA]);
+	if (a[MINIVMM_ATTR_ERROR_RAW])
+		vm->error_raw = nla_get_u64(a[MINIVMM_ATTR_ERROR_RAW]);
+}
+
+static int store_vm(struct nlattr **attrs, void *arg)
+{
+	struct ctl_vm *vm = arg;
+
+	ctl_vm_from_attrs(vm, attrs);
+	if (!attrs[MINIVMM_ATTR_VM_ID]) {
+		ctl_err("the kernel's VM reply lacks the VM id");
+		return CTL_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* A decimal number without sign or leading junk is an id, else a name. */
+static bool parse_id(const char *s, uint32_t *id)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > UINT32_MAX)
+		return false;
+	*id = (uint32_t)v;
+	return true;
+}
+
+int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm)
+{
+	struct ctl_nl_req req = {
+		.cmd = MINIVMM_CMD_VM_GET, .what = what, .has_id = true, .id = id,
+	};
+
+	return ctl_nl_call(&req, store_vm, vm);
+}
+
+int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm)
+{
+	struct ctl_nl_req req = { .cmd = MINIVMM_CMD_VM_GET, .what = what };
+
+	if (parse_id(name_or_id, &req.id))
+		req.has_id = true;
+	else
+		req.name = name_or_id;
+	return ctl_nl_call(&req, store_vm, vm);
+}
+
+int ctl_open_vm(const char *what, uint32_t id)
+{
+	struct minivmm_open_vm ov = { .id = id };
+	int dev, fd;
+
+	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		if (errno == ENOENT)
+			ctl_err("%s: %s does not exist: is the minivmm module loaded?",
+				what, DEV_PATH);
+		else
+			ctl_err("%s: cannot open %s: %s", what, DEV_PATH,
+				strerror(errno));
+		return -1;
+	}
+	fd = ioctl(dev, MINIVMM_OPEN_VM, &ov);
+	if (fd < 0)
+		ctl_err("%s: cannot open VM %u: %s", what, id, strerror(errno));
+	close(dev);
+	return fd;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int ctl_console_open(const char *what, int vmfd)
+{
+	int con = ioctl(vmfd, MINIVMM_VM_CONSOLE);
+
+	if (con < 0)
+		ctl_err("%s: cannot open the console: %s", what, strerror(errno));
+	return con;
+}
+
+/*
+ * Copy @con to stdout until end of file.  If @wake_fd >= 0, poll it too and
+ * return CTL_EXIT_FAIL as soon as it becomes readable (a signal arrived).
+ */
+int ctl_console_pump(const char *what, int con, int wake_fd)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n;
+
+		if (wake_fd >= 0) {
+			struct pollfd p[2] = {
+				{ .fd = con, .events = POLLIN },
+				{ .fd = wake_fd, .events = POLLIN },
+			};
+
+			if (poll(p, 2, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				ctl_err("%s: poll: %s", what, strerror(errno));
+				return CTL_EXIT_FAIL;
+			}
+			if (p[1].revents)
+				return CTL_EXIT_FAIL;
+			if (!p[0].revents)
+				continue;
+		}
+		n = read(con, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			ctl_err("%s: reading the console: %s", what,
+				strerror(errno));
+			return CTL_EXIT_FAIL;
+		}
+		if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
+			ctl_err("%s: writing to stdout: %s", what,
+				strerror(errno));
+			return CTL_EXIT_FAIL;
+		}
+	}
+}
+
+/* ---- subcommands -------------------------------------------------------- */
+
+static int id_only_reply(struct nlattr **attrs, void *arg)
+{
+	uint32_t *id = arg;
+
+	if (!attrs[MINIVMM_ATTR_VM_ID]) {
+		ctl_err("create: the kernel's reply lacks the VM id");
+		return CTL_EXIT_FAIL;
+	}
+	*id = nla_get_u32(attrs[MINIVMM_ATTR_VM_ID]);
+	return 0;
+}
+
+/* Shared with cmd_run(): create a VM; prints nothing on success. */
+int ctl_vm_create(const char *what, const char *name, uint64_t mem,
+		  uint32_t vcpus, uint32_t *id)
+{
+	struct ctl_nl_req req = {
+		.cmd = MINIVMM_CMD_VM_CREATE, .what = what, .name = name,
+		.has_mem = true, .mem = mem,
+		.has_vcpus = vcpus != 0, .vcpus = vcpus,
+	};
+
+	*id = 0;
+	return ctl_nl_call(&req, id_only_reply, id);
+}
+
+int ctl_check_mem(const char *what, const char *arg, uint64_t *mem)
+{
+	if (ctl_parse_size(arg, mem) < 0)
+		return ctl_usage_error("%s: --mem '%s' is not a size (use e.g. 64K, 16M, 1G)",
+				       what, arg);
+	if (*mem == 0)
+		return ctl_usage_error("%s: --mem must be more than zero", what);
+	if (*mem % 4096)
+		return ctl_usage_error("%s: --mem %s is not a multiple of 4 KiB",
+				       what, arg);
+	return 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *mem_arg = NULL;
+	uint64_t mem;
+	uint32_t vcpus = 0, id;
+	unsigned long v;
+	char *end;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "m:c:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			mem_arg = optarg;
+			break;
+		case 'c':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !isdigit((unsigned char)*optarg) ||
+			    v == 0 || v > UINT32_MAX)
+				return ctl_usage_error("create: --vcpus '%s' is not a positive number",
+						       optarg);
+			vcpus = (uint32_t)v;
+			break;
+		default:
+			return ctl_bad_option("create", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return ctl_usage_error("create needs exactly one NAME");
+	if (!mem_arg)
+		return ctl_usage_error("create: --mem SIZE is required");
+	ret = ctl_check_mem("create", mem_arg, &mem);
+	if (ret)
+		return ret;
+	ret = ctl_vm_create("create", argv[optind], mem, vcpus, &id);
+	if (ret)
+		return ret;
+	printf("%u\n", id);
+	return 0;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t gpa = CTL_IMAGE_GPA;
+	struct ctl_vm vm;
+	char *end;
+	int c, fd, ret;
+
+	while ((c = getopt_long(argc, argv, "a:", longopts, NULL)) != -1) {
+		if (c != 'a')
+			return ctl_bad_option("load", argv);
+		errno = 0;
+		gpa = strtoull(optarg, &end, 0);
+		if (errno || *end || !isdigit((unsigned char)*optarg))
+			return ctl_usage_error("load: --addr '%s' is not an address",
+					       optarg);
+	}
+	if (optind + 2 != argc)
+		return ctl_usage_error("load needs NAME|ID and FILE");
+	ret = ctl_vm_get("load", argv[optind], &vm);
+	if (ret)
+		return ret;
+	fd = ctl_open_vm("load", vm.id);
+	if (fd < 0)
+		return CTL_EXIT_FAIL;
+	ret = ctl_load_file("load", fd, argv[optind + 1], gpa, vm.mem);
+	close(fd);
+	return ret;
+}
+
+static int simple_vm_cmd(const char *what, int cmd, int argc, char **argv,
+			 bool allow_force)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_nl_req req = { .cmd = cmd, .what = what, .has_id = true };
+	struct ctl_vm vm;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, allow_force ? "f" : "",
+				allow_force ? longopts : longopts + 1,
+				NULL)) != -1) {
+		if (c != 'f')
+			return ctl_bad_option(what, argv);
+		req.force = true;
+	}
+	if (optind + 1 != argc)
+		return ctl_usage_error("%s needs exactly one NAME|ID", what);
+	ret = ctl_vm_get(what, argv[optind], &vm);
+	if (ret)
+		return ret;
+	req.id = vm.id;
+	return ctl_nl_call(&req, NULL, NULL);
+}
+
+int cmd_start(int argc, char **argv)
+{
+	return simple_vm_cmd("start", MINIVMM_CMD_VM_START, argc, argv, false);
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	return simple_vm_cmd("stop", MINIVMM_CMD_VM_STOP, argc, argv, true);
+}
+
+int cmd_destroy(int argc, char **argv)
+{
+	return simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv, true);
+}
+
+struct list_ctx {
+	bool json;
+	int count;
+};
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static int list_one(struct nlattr **attrs, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	struct ctl_vm vm;
+	char why[64] = "-";
+
+	ctl_vm_from_attrs(&vm, attrs);
+	if (vm.has_stop_reason) {
+		if (vm.stop_reason == MINIVMM_STOP_EXITED)
+			snprintf(why, sizeof(why), "exited(%u)", vm.exit_code);
+		else if (vm.stop_reason == MINIVMM_STOP_BAD_GPA)
+			snprintf(why, sizeof(why), "bad-gpa(0x%" PRIx64 ")",
+				 vm.error_gpa);
+		else if (vm.stop_reason == MINIVMM_STOP_INTERNAL_ERROR)
+			snprintf(why, sizeof(why), "internal-error(0x%" PRIx64 ")",
+				 vm.error_raw);
+		else
+			snprintf(why, sizeof(why), "%s",
+				 ctl_stop_name(vm.stop_reason));
+	}
+	if (ctx->json) {
+		printf("%s\n  {\"id\": %u, \"name\": ", ctx->count ? "," : "",
+		       vm.id);
+		json_string(vm.name);
+		printf(", \"state\": \"%s\", \"mem\": %" PRIu64
+		       ", \"vcpus\": %u, \"stop_reason\": \"%s\"",
+		       ctl_state_name(vm.state), vm.mem, vm.vcpus,
+		       vm.has_stop_reason ? ctl_stop_name(vm.stop_reason) : "-");
+		if (vm.has_exit_code)
+			printf(", \"exit_code\": %u", vm.exit_code);
+		if (vm.has_stop_reason && vm.stop_reason == MINIVMM_STOP_BAD_GPA)
+			printf(", \"error_gpa\": %" PRIu64, vm.error_gpa);
+		if (vm.has_stop_reason &&
+		    vm.stop_reason == MINIVMM_STOP_INTERNAL_ERROR)
+			printf(", \"error_raw\": %" PRIu64, vm.error_raw);
+		printf("}");
+	} else {
+		if (!ctx->count)
+			printf("%-6s %-20s %-8s %10s %5s  %s\n", "ID", "NAME",
+			       "STATE", "MEM", "VCPUS", "STOP");
+		printf("%-6u %-20s %-8s %10" PRIu64 " %5u  %s\n", vm.id,
+		       vm.name, ctl_state_name(vm.state), vm.mem, vm.vcpus, why);
+	}
+	ctx->count++;
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_nl_req req = {
+		.cmd = MINIVMM_CMD_VM_GET, .what = "list", .dump = true,
+	};
+	struct list_ctx ctx = { 0 };
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		if (c != 'j')
+			return ctl_bad_option("list", argv);
+		ctx.json = true;
+	}
+	if (optind != argc)
+		return ctl_usage_error("list takes no arguments");
+	if (ctx.json)
+		printf("[");
+	ret = ctl_nl_call(&req, list_one, &ctx);
+	if (ctx.json)
+		printf("%s]\n", ctx.count ? "\n" : "");
+	return ret;
+}
+
+int cmd_console(int argc, char **argv)
+{
+	struct ctl_vm vm;
+	int fd, con, ret;
+
+	if (argc == 2 && argv[1][0] == '-')
+		return ctl_usage_error("console: unknown option '%s'", argv[1]);
+	if (argc != 2)
+		return ctl_usage_error("console needs exactly one NAME|ID");
+	ret = ctl_vm_get("console", argv[1], &vm);
+	if (ret)
+		return ret;
+	fd = ctl_open_vm("console", vm.id);
+	if (fd < 0)
+		return CTL_EXIT_FAIL;
+	con = ctl_console_open("console", fd);
+	close(fd);
+	if (con < 0)
+		return CTL_EXIT_FAIL;
+	ret = ctl_console_pump("console", con, -1);
+	close(con);
+	return ret;
+}

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# Long mode: what CPUID tells a minivmm guest.  Exit code 0x40 | failures:
+#   bit 0: leaf 1 ECX[31] (hypervisor present) is clear
+#   bit 1: leaf 1 ECX[5] (VMX) is set
+#   bit 2: leaf 0x80000001 ECX[2] (SVM) is set
+#   bit 3: leaf 0x40000000 signature is not "MiniVMMiniVM"
+# so 0x40 means all good.  Prints the signature.
+	.code64
+	.include "lib64.inc"
+	.globl _start
+_start:
+	xor %r12d, %r12d		# failures
+	mov $1, %eax
+	xor %ecx, %ecx
+	cpuid
+	bt $31, %ecx
+	jc 1f
+	or $1, %r12d
+1:	bt $5, %ecx
+	jnc 2f
+	or $2, %r12d
+2:	mov $0x80000000, %eax
+	cpuid
+	cmp $0x80000001, %eax
+	jb 3f
+	mov $0x80000001, %eax
+	xor %ecx, %ecx
+	cpuid
+	bt $2, %ecx
+	jnc 3f
+	or $4, %r12d
+3:	mov $0x40000000, %eax
+	xor %ecx, %ecx
+	cpuid
+	lea sig(%rip), %rdi
+	mov %ebx, 0(%rdi)
+	mov %ecx, 4(%rdi)
+	mov %edx, 8(%rdi)
+	movb $0, 12(%rdi)
+	PUTS prefix
+	PUTS sig
+	mov $'\n', %al
+	call putc
+	cmpl $0x696e694d, sig(%rip)	# "Mini"
+	jne 4f
+	cmpl $0x694d4d56, sig+4(%rip)	# "VMMi"
+	jne 4f
+	cmpl $0x4d56696e, sig+8(%rip)	# "niVM"
+	je 5f
+4:	or $8, %r12d
+5:	mov %r12d, %eax
+	or $0x40, %eax
+	jmp exit_eax
+prefix:	.asciz "hypervisor signature: "
+	.balign 16
+sig:	.fill 16, 1, 0
