@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AMD-V exit dispatch: one handler per exit code, from a bounds-checked
+ * table, calling the core's mv_exit_*().  Those count their own exits
+ * (vcpu->exits[]); we count only the exits the core never sees (host
+ * interrupts and NMIs, instructions answered with an exception here).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <asm/processor-flags.h>
+#include <asm/traps.h>
+#include "svm/svm.h"
+
+/* Longest x86 instruction. */
+#define SVM_MAX_INSN_LEN	15
+
+typedef enum mv_exit_action (*svm_exit_fn)(struct svm_vcpu *svm);
+
+static void svm_count(struct svm_vcpu *svm, enum minivmm_exit_reason reason)
+{
+	svm->base.exits[reason]++;
+}
+
+/*
+ * Length of the intercepted instruction.  nRIP exists only with NRIP save
+ * (not on QEMU TCG); otherwise the caller's length for the instruction's
+ * usual encoding (a prefixed CPUID, say, would be mis-skipped).
+ */
+static void svm_set_insn_len(struct svm_vcpu *svm, u8 usual)
+{
+	u64 len = usual;
+
+	if (mv_host.features & MINIVMM_FEAT(NRIPS)) {
+		u64 n = svm->vmcb->control.next_rip - svm->base.rip;
+
+		if (n && n <= SVM_MAX_INSN_LEN)
+			len = n;
+	}
+	svm->base.exit_insn_len = len;
+}
+
+static enum mv_exit_action svm_exit_unknown(struct svm_vcpu *svm)
+{
+	return mv_exit_unhandled(&svm->base, svm->vmcb->control.exit_code);
+}
+
+/* Host INTR/SMI/INIT: handled by the host after STGI; just go round. */
+static enum mv_exit_action svm_exit_intr(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_INTR);
+	return MV_EXIT_RESUME;
+}
+
+static enum mv_exit_action svm_exit_nmi(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_NMI);
+	return MV_EXIT_RESUME;
+}
+
+static enum mv_exit_action svm_exit_cpuid(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 2);		/* 0f a2 */
+	return mv_exit_cpuid(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_hlt(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 1);		/* f4 */
+	return mv_exit_hlt(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_vmmcall(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 3);		/* 0f 01 d9 */
+	return mv_exit_hypercall(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_msr(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 2);		/* 0f 32, 0f 30 */
+	return mv_exit_msr(&svm->base, svm->vmcb->control.exit_info1 == 1);
+}
+
+static u8 svm_ioio_size(u64 info)
+{
+	if (info & SVM_IOIO_SZ8)
+		return 1;
+	if (info & SVM_IOIO_SZ16)
+		return 2;
+	if (info & SVM_IOIO_SZ32)
+		return 4;
+	return 0;
+}
+
+/* EXITINFO2 holds the next RIP even without NRIP save. */
+static enum mv_exit_action svm_exit_ioio(struct svm_vcpu *svm)
+{
+	const struct vmcb_control *c = &svm->vmcb->control;
+	u64 info = c->exit_info1;
+	u64 len = c->exit_info2 - svm->base.rip;
+	u8 size = svm_ioio_size(info);
+
+	if (!size || !len || len > SVM_MAX_INSN_LEN)
+		return mv_exit_unhandled(&svm->base, c->exit_code);
+	svm->base.exit_insn_len = len;
+	return mv_exit_io(&svm->base,
+			  (info & SVM_IOIO_PORT_MASK) >> SVM_IOIO_PORT_SHIFT,
+			  size, info & SVM_IOIO_TYPE_IN, info & SVM_IOIO_STR);
+}
+
+static enum mv_exit_action svm_exit_shutdown(struct svm_vcpu *svm)
+{
+	return mv_exit_shutdown(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_npf(struct svm_vcpu *svm)
+{
+	svm->base.exit_insn_len = 0;
+	return mv_exit_npf(&svm->base, svm->vmcb->control.exit_info2);
+}
+
+/*
+ * SVM instructions, MONITOR/MWAIT, RDPRU: CPUID tells the guest it has
+ * none of them, so answer as a CPU without them would.
+ */
+static enum mv_exit_action svm_exit_ud(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_OTHER);
+	svm_inject_exception(&svm->base, X86_TRAP_UD, false, 0);
+	return MV_EXIT_RESUME;
+}
+
+/*
+ * XCR0 is not switched between host and guest, so the guest may not write
+ * it: #UD as architected while CR4.OSXSAVE is clear, #GP(0) otherwise.
+ */
+static enum mv_exit_action svm_exit_xsetbv(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_OTHER);
+	if (svm->vmcb->save.cr4 & X86_CR4_OSXSAVE)
+		svm_inject_exception(&svm->base, X86_TRAP_GP, true, 0);
+	else
+		svm_inject_exception(&svm->base, X86_TRAP_UD, false, 0);
+	return MV_EXIT_RESUME;
+}
+
+/* VMRUN's consistency checks failed: say what the VMCB held. */
+static enum mv_exit_action svm_exit_invalid(struct svm_vcpu *svm)
+{
+	const struct vmcb *v = svm->vmcb;
+
+	pr_warn_ratelimited("VM %s: VMRUN failed consistency checks (exit code %#llx): cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#06x attrib %#05x rip %#llx rflags %#llx dr6 %#llx dr7 %#llx asid %u event_inj %#llx\n",
+			    svm->base.vm->name, v->control.exit_code,
+			    v->save.cr0, v->save.cr3, v->save.cr4,
+			    v->save.efer, v->save.cs.selector,
+			    v->save.cs.attrib, v->save.rip, v->save.rflags,
+			    v->save.dr6, v->save.dr7, v->control.asid,
+			    v->control.event_inj);
+	return mv_exit_unhandled(&svm->base, v->control.exit_code);
+}
+
+static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
+	[SVM_EXIT_INTR]		= svm_exit_intr,
+	[SVM_EXIT_NMI]		= svm_exit_nmi,
+	[SVM_EXIT_SMI]		= svm_exit_intr,
+	[SVM_EXIT_INIT]		= svm_exit_intr,
+	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
+	[SVM_EXIT_HLT]		= svm_exit_hlt,
+	[SVM_EXIT_IOIO]		= svm_exit_ioio,
+	[SVM_EXIT_MSR]		= svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN]	= svm_exit_shutdown,
+	[SVM_EXIT_VMMCALL]	= svm_exit_vmmcall,
+	[SVM_EXIT_VMRUN]	= svm_exit_ud,
+	[SVM_EXIT_VMLOAD]	= svm_exit_ud,
+	[SVM_EXIT_VMSAVE]	= svm_exit_ud,
+	[SVM_EXIT_STGI]		= svm_exit_ud,
+	[SVM_EXIT_CLGI]		= svm_exit_ud,
+	[SVM_EXIT_SKINIT]	= svm_exit_ud,
+	[SVM_EXIT_INVLPGA]	= svm_exit_ud,
+	[SVM_EXIT_MONITOR]	= svm_exit_ud,
+	[SVM_EXIT_MWAIT]	= svm_exit_ud,
+	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
+	[SVM_EXIT_RDPRU]	= svm_exit_ud,
+	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
+};
+
+/*
+ * Was @info raised by an instruction (INTn, INT3, INTO)?  Then RIP still
+ * points at that instruction and running it again raises the event again;
+ * re-injecting it instead would push the wrong return address when there
+ * is no NRIP save to tell the CPU where the instruction ends.
+ */
+static bool svm_event_from_insn(u64 info)
+{
+	u64 type = info & SVM_EVT_TYPE_MASK;
+	u64 vector = info & SVM_EVT_VECTOR_MASK;
+
+	if (type == SVM_EVT_TYPE_SOFT_INT)
+		return true;
+	return type == SVM_EVT_TYPE_EXCEPTION &&
+	       (vector == X86_TRAP_BP || vector == X86_TRAP_OF);
+}
+
+/*
+ * An event the CPU was delivering when the exit happened (EXITINTINFO.V,
+ * e.g. a #PF whose IDT read hit a nested page fault) was not delivered:
+ * queue it again for the next entry.  EVENTINJ itself was consumed.
+ */
+static void svm_requeue_event(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	u64 info = c->exit_int_info;
+
+	c->event_inj = 0;
+	if ((info & SVM_EVT_VALID) && !svm_event_from_insn(info))
+		c->event_inj = info;
+}
+
+enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm)
+{
+	u64 code = svm->vmcb->control.exit_code;
+	svm_exit_fn fn = NULL;
+
+	svm->base.exit_insn_len = 0;
+	if (svm_exit_is_invalid(code))
+		return svm_exit_invalid(svm);
+	svm_requeue_event(svm);
+	if (code == SVM_EXIT_NPF)
+		return svm_exit_npf(svm);
+	if (code < SVM_EXIT_TABLE_SIZE)
+		fn = svm_exit_table[code];
+	if (!fn)
+		return svm_exit_unknown(svm);
+	return fn(svm);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AMD-V backend internals, shared by the svm/ sources only.
+ */
+#ifndef MINIVMM_SVM_SVM_H
+#define MINIVMM_SVM_SVM_H
+
+#include <linux/types.h>
+#include "minivmm.h"
+#include "svm/caps.h"
+#include "svm/vmcb.h"
+
+/* A VM: the core's object first (the core allocates vm_size bytes). */
+struct svm_vm {
+	struct mv_vm base;
+	u32 asid;		/* vm_init; const; never 0 */
+	bool asid_owned;	/* asid came from the IDA (else shared 1) */
+};
+
+/* A vCPU; touched only by its thread while the VM runs. */
+struct svm_vcpu {
+	struct mv_vcpu base;
+	struct vmcb *vmcb;	/* vcpu_init; zeroed page */
+	u64 vmcb_pa;		/* const */
+	int last_cpu;		/* CPU of the last VMRUN, -1 before the first */
+	const void *npt_retired_seen;	/* vm->npt.retired.next then */
+};
+
+static inline struct svm_vm *to_svm_vm(struct mv_vm *vm)
+{
+	return container_of(vm, struct svm_vm, base);
+}
+
+static inline struct svm_vcpu *to_svm(struct mv_vcpu *vcpu)
+{
+	return container_of(vcpu, struct svm_vcpu, base);
+}
+
+/* svm.c: facts and global maps, set up at load, read-only afterwards. */
+extern struct svm_caps svm_caps;
+extern u64 svm_iopm_pa, svm_msrpm_pa;
+/* Host save page for VMSAVE/VMLOAD of this CPU; preemption off. */
+u64 svm_host_save_pa(void);
+
+/* vcpu.c */
+int svm_vm_init(struct mv_vm *vm);
+void svm_vm_destroy(struct mv_vm *vm);
+int svm_vcpu_init(struct mv_vcpu *vcpu);
+void svm_vcpu_destroy(struct mv_vcpu *vcpu);
+enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu);
+void svm_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
+int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
+int svm_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val);
+int svm_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val);
+void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+
+/* exit.c */
+enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm);
+
+/* entry.S: one VMRUN with guest GPRs from/to @gprs (enum minivmm_gpr). */
+void mv_svm_vmrun(u64 vmcb_pa, u64 *gprs, u64 host_save_pa);
+
+#endif /* MINIVMM_SVM_SVM_H */
