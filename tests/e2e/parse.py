@@ -42,6 +42,19 @@ TROUBLE = [
 ]
 
 
+# A kernel message ("[   1.234] text\n") printed while a marker was being
+# written splits it; cut such messages out of markers before scanning.
+SPLIT = re.compile(r"(@@[A-Z][A-Z-]*[^@\n]*)\[\s*\d+\.\d+\][^\n]*\r?\n")
+
+
+def unsplit(text):
+    while True:
+        joined = SPLIT.sub(r"\1", text)
+        if joined == text:
+            return text
+        text = joined
+
+
 def scan(lines):
     """Return {name: {"end": (status, reason) | None, "trouble": [...]}}."""
     cases = {}
@@ -88,7 +101,7 @@ def main():
         return 2
     try:
         with open(sys.argv[1], errors="replace") as f:
-            cases = scan(f)
+            cases = scan(unsplit(f.read()).splitlines())
     except FileNotFoundError:
         print("no console log: the machine never booted (build failure?)")
         cases = {}
