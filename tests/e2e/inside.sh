@@ -33,6 +33,7 @@ run_case() {
 	name=$(basename "$file" .sh)
 	out=/tmp/case-$name.out
 	echo "@@CASE-BEGIN $name@@"
+	start=$(date +%s)
 	# The pipe through tee streams the output live and keeps a copy for the
 	# skip/fail reason; the status travels through a file.
 	{
@@ -40,6 +41,7 @@ run_case() {
 		echo $? >/tmp/case.rc
 	} | tee "$out"
 	rc=$(cat /tmp/case.rc)
+	echo "e2e: $name took $(($(date +%s) - start)) s (guest clock)"
 	last=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1 | tr -d '@\r' | cut -c1-200)
 	case $rc in
 	0) echo "@@CASE-END $name PASS@@" ;;
