@@ -21,6 +21,27 @@ static long mv_ioctl_get_info(void __user *argp)
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long mv_ioctl_open_vm(struct file *file, void __user *argp)
+{
+	struct minivmm_open_vm req;
+	struct mv_vm *vm;
+	long ret;
+
+	/* VM fds can change guest memory and registers. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EPERM;
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.reserved[0] || req.reserved[1])
+		return -EINVAL;
+	vm = mv_vm_get(req.id);
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_open_fd(vm);
+	mv_vm_put(vm);
+	return ret;
+}
+
 static long mv_dev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -29,6 +50,8 @@ static long mv_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MINIVMM_GET_INFO:
 		return mv_ioctl_get_info(argp);
+	case MINIVMM_OPEN_VM:
+		return mv_ioctl_open_vm(file, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -80,6 +80,8 @@ static void __exit minivmm_exit(void)
 {
 	mv_netlink_exit();
 	mv_chardev_exit();
+	/* Open fds pin the module, so only unreferenced VMs remain. */
+	mv_vm_destroy_all();
 	mv_virt_exit();
 	mv_host.ops->hardware_unsetup();
 	pr_info("unloaded\n");

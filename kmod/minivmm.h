@@ -16,6 +16,8 @@
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
 
+struct netlink_ext_ack;
+
 struct mv_vm;
 struct mv_vcpu;
 
@@ -153,8 +155,14 @@ struct mv_vm {
 	u64 mem_size;			/* const, bytes */
 	unsigned int nr_vcpus;		/* const */
 
-	struct mutex lock;		/* state transitions, threads, regs */
-	enum minivmm_vm_state state;	/* written under lock AND stop_lock */
+	struct mutex lock;		/* user transitions, threads, regs */
+	/*
+	 * Written under stop_lock (the vCPU thread stops the VM without
+	 * vm->lock); user-initiated transitions also hold vm->lock.  Read
+	 * locklessly with READ_ONCE() where a stale value is harmless.
+	 */
+	enum minivmm_vm_state state;
+	wait_queue_head_t run_wait;	/* vCPU threads waiting to run */
 
 	/* First stop reason wins; set under stop_lock from any context. */
 	spinlock_t stop_lock;
@@ -212,6 +220,39 @@ void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
 /* Stop the VM with @reason (first caller wins).  Any context. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		u64 detail);
+
+/* kmod/vm.c */
+int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
+		 struct netlink_ext_ack *extack, u32 *id);
+struct mv_vm *mv_vm_get(u32 id);		/* takes a reference */
+struct mv_vm *mv_vm_get_by_name(const char *name);
+void mv_vm_put(struct mv_vm *vm);
+int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack);
+int mv_vm_stop_user(struct mv_vm *vm, bool force,
+		    struct netlink_ext_ack *extack);
+int mv_vm_destroy(struct mv_vm *vm, bool force,
+		  struct netlink_ext_ack *extack);
+void mv_vm_destroy_all(void);
+/* Call @fn on every VM, in id order, under mv_vms_lock, from @start_id. */
+int mv_vm_for_each(u32 start_id, int (*fn)(struct mv_vm *vm, void *arg),
+		   void *arg);
+struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa);	/* gpa < mem_size */
+void mv_vm_reap_threads(struct mv_vm *vm);	/* vm->lock held */
+
+/* kmod/vcpu.c */
+int mv_vcpu_create(struct mv_vm *vm, unsigned int index);
+void mv_vcpu_free(struct mv_vcpu *vcpu);
+int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
+
+/* kmod/devices.c: in-kernel devices and the console ring. */
+int mv_console_init(struct mv_console *con);
+void mv_console_free(struct mv_console *con);
+void mv_console_put(struct mv_console *con, u8 byte);
+enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
+				   bool in, u32 *val);
+
+/* kmod/vmfd.c: VM and console file descriptors. */
+int mv_vm_open_fd(struct mv_vm *vm);
 
 /* Set once at module init, read-only afterwards. */
 struct mv_host {

@@ -11,12 +11,33 @@
 #include <net/genetlink.h>
 #include "minivmm.h"
 
+/*
+ * Requests may carry only the input attributes; everything the kernel
+ * reports (info, state, statistics) is refused on the way in.
+ */
 static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_PAD]		= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_API_VERSION]	= { .type = NLA_U32 },
-	[MINIVMM_ATTR_VENDOR]		= { .type = NLA_U32 },
-	[MINIVMM_ATTR_CPUS_ENABLED]	= { .type = NLA_U32 },
-	[MINIVMM_ATTR_FEATURES]		= { .type = NLA_U64 },
+	[MINIVMM_ATTR_API_VERSION]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_VENDOR]		= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_CPUS_ENABLED]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_FEATURES]		= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MINIVMM_ATTR_VM_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = MINIVMM_NAME_MAX - 1 },
+	[MINIVMM_ATTR_MEM_SIZE]		= { .type = NLA_U64 },
+	[MINIVMM_ATTR_NR_VCPUS]		= NLA_POLICY_RANGE(NLA_U32, 1,
+							   MINIVMM_MAX_VCPUS),
+	[MINIVMM_ATTR_FORCE]		= { .type = NLA_FLAG },
+	[MINIVMM_ATTR_VM_STATE]		= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_STOP_REASON]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_EXIT_CODE]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_ERROR_GPA]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_ERROR_RAW]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_MEM_TOUCHED]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_CONSOLE_BYTES]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_UNCLAIMED_IO]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_RUN_TIME_NS]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_EXITS]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family mv_genl_family;
@@ -61,10 +82,263 @@ err_free:
 	return ret;
 }
 
+/* ---- VMs ---------------------------------------------------------------- */
+
+static int mv_nl_put_exits(struct sk_buff *skb, struct mv_vm *vm)
+{
+	struct nlattr *nest = nla_nest_start(skb, MINIVMM_ATTR_EXITS);
+	unsigned int r, i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (r = 0; r < MINIVMM_EXIT_COUNT; r++) {
+		u64 n = 0;
+
+		for (i = 0; i < vm->nr_vcpus; i++)
+			n += READ_ONCE(vm->vcpus[i]->exits[r]);
+		if (nla_put_u64_64bit(skb, r + 1, n, MINIVMM_ATTR_PAD))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static u64 mv_vm_run_time(struct mv_vm *vm)
+{
+	u64 t = 0;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		t += READ_ONCE(vm->vcpus[i]->run_time_ns);
+	return t;
+}
+
+static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
+{
+	unsigned long flags;
+	u32 reason, code;
+	u64 gpa, raw;
+
+	spin_lock_irqsave(&vm->stop_lock, flags);
+	reason = vm->stop_reason;
+	code = vm->exit_code;
+	gpa = vm->error_gpa;
+	raw = vm->error_raw;
+	spin_unlock_irqrestore(&vm->stop_lock, flags);
+
+	if (nla_put_u32(skb, MINIVMM_ATTR_VM_ID, vm->id) ||
+	    nla_put_string(skb, MINIVMM_ATTR_VM_NAME, vm->name) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_VM_STATE, READ_ONCE(vm->state)) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_SIZE, vm->mem_size,
+			      MINIVMM_ATTR_PAD) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_NR_VCPUS, vm->nr_vcpus) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_STOP_REASON, reason) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_EXIT_CODE, code) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_GPA, gpa,
+			      MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_RAW, raw,
+			      MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_TOUCHED,
+			      READ_ONCE(vm->mem_touched), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_CONSOLE_BYTES,
+			      READ_ONCE(vm->console.total), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_UNCLAIMED_IO,
+			      READ_ONCE(vm->unclaimed_io), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_RUN_TIME_NS,
+			      mv_vm_run_time(vm), MINIVMM_ATTR_PAD))
+		return -EMSGSIZE;
+	return mv_nl_put_exits(skb, vm);
+}
+
+/* The VM a request names, by id or by name, with a reference; or NULL
+ * with the extack set.
+ */
+static struct mv_vm *mv_nl_lookup(struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct mv_vm *vm = NULL;
+
+	if (attrs[MINIVMM_ATTR_VM_ID])
+		vm = mv_vm_get(nla_get_u32(attrs[MINIVMM_ATTR_VM_ID]));
+	else if (attrs[MINIVMM_ATTR_VM_NAME])
+		vm = mv_vm_get_by_name(nla_data(attrs[MINIVMM_ATTR_VM_NAME]));
+	else
+		NL_SET_ERR_MSG(info->extack, "name the VM: VM_ID or VM_NAME is required");
+	if (!vm && (attrs[MINIVMM_ATTR_VM_ID] || attrs[MINIVMM_ATTR_VM_NAME]))
+		NL_SET_ERR_MSG(info->extack, "no such VM");
+	return vm;
+}
+
+static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 nr_vcpus = 1, id;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, MINIVMM_ATTR_VM_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, MINIVMM_ATTR_MEM_SIZE))
+		return -EINVAL;
+	if (attrs[MINIVMM_ATTR_NR_VCPUS])
+		nr_vcpus = nla_get_u32(attrs[MINIVMM_ATTR_NR_VCPUS]);
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = mv_vm_create(nla_data(attrs[MINIVMM_ATTR_VM_NAME]),
+			   nla_get_u64(attrs[MINIVMM_ATTR_MEM_SIZE]),
+			   nr_vcpus, info->extack, &id);
+	if (ret)
+		goto err_free;
+	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
+				MINIVMM_CMD_VM_CREATE);
+	if (!hdr || nla_put_u32(msg, MINIVMM_ATTR_VM_ID, id)) {
+		ret = -EMSGSIZE;	/* cannot happen with this size */
+		goto err_free;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int mv_nl_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_start(vm, info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
+static int mv_nl_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_stop_user(vm, nla_get_flag(info->attrs[MINIVMM_ATTR_FORCE]),
+			      info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
+static int mv_nl_destroy(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_destroy(vm, nla_get_flag(info->attrs[MINIVMM_ATTR_FORCE]),
+			    info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
+static int mv_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
+				MINIVMM_CMD_VM_GET);
+	ret = hdr ? mv_nl_put_vm(msg, vm) : -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	mv_vm_put(vm);
+	return ret;
+}
+
+struct mv_nl_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	u32 next_id;
+};
+
+static int mv_nl_dump_one(struct mv_vm *vm, void *arg)
+{
+	struct mv_nl_dump_ctx *ctx = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
+			  ctx->cb->nlh->nlmsg_seq, &mv_genl_family,
+			  NLM_F_MULTI, MINIVMM_CMD_VM_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (mv_nl_put_vm(ctx->skb, vm)) {
+		genlmsg_cancel(ctx->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->skb, hdr);
+	ctx->next_id = vm->id + 1;
+	return 0;
+}
+
+/* cb->args[0]: the id to resume from (ids only grow). */
+static int mv_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mv_nl_dump_ctx ctx = {
+		.skb = skb, .cb = cb, .next_id = cb->args[0] ? : 1,
+	};
+	int ret;
+
+	ret = mv_vm_for_each(ctx.next_id, mv_nl_dump_one, &ctx);
+	cb->args[0] = ctx.next_id;
+	if (ret && !skb->len)
+		return ret;	/* one VM does not fit an empty skb */
+	return skb->len;
+}
+
 static const struct genl_small_ops mv_genl_ops[] = {
 	{
 		.cmd	= MINIVMM_CMD_INFO,
 		.doit	= mv_nl_info,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_CREATE,
+		.doit	= mv_nl_create,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_START,
+		.doit	= mv_nl_start,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_STOP,
+		.doit	= mv_nl_stop,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_DESTROY,
+		.doit	= mv_nl_destroy,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_GET,
+		.doit	= mv_nl_get,
+		.dumpit	= mv_nl_dump,
 	},
 };
 

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel devices: the console ring, a 16550 UART subset at COM1, the
+ * isa-debug-exit port, and the rule for everything else (reads return all
+ * ones, writes are ignored, both are counted).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/vmalloc.h>
+#include "minivmm.h"
+
+/* ---- console ring ------------------------------------------------------- */
+
+int mv_console_init(struct mv_console *con)
+{
+	spin_lock_init(&con->lock);
+	init_waitqueue_head(&con->wait);
+	con->buf = kvmalloc(MV_CONSOLE_SIZE, GFP_KERNEL_ACCOUNT);
+	return con->buf ? 0 : -ENOMEM;
+}
+
+void mv_console_free(struct mv_console *con)
+{
+	kvfree(con->buf);
+	con->buf = NULL;
+}
+
+/* A full ring drops its oldest byte: a guest cannot block on its console. */
+void mv_console_put(struct mv_console *con, u8 byte)
+{
+	spin_lock(&con->lock);
+	if (con->len == MV_CONSOLE_SIZE) {
+		con->head = (con->head + 1) % MV_CONSOLE_SIZE;
+		con->len--;
+		con->dropped++;
+	}
+	con->buf[(con->head + con->len) % MV_CONSOLE_SIZE] = byte;
+	con->len++;
+	con->total++;
+	spin_unlock(&con->lock);
+	wake_up_interruptible(&con->wait);
+}
+
+/* ---- 16550 UART subset at COM1 ------------------------------------------ */
+
+/* Register offsets from the base port. */
+enum {
+	UART_RBR_THR = 0,	/* DLL when DLAB */
+	UART_IER = 1,		/* DLM when DLAB */
+	UART_IIR_FCR = 2,
+	UART_LCR = 3,
+	UART_MCR = 4,
+	UART_LSR = 5,
+	UART_MSR = 6,
+	UART_SCR = 7,
+};
+#define UART_LCR_DLAB		0x80
+#define UART_LSR_THRE_TEMT	0x60	/* transmitter empty, always */
+#define UART_IIR_NO_INT		0x01
+#define UART_MSR_DCD_DSR_CTS	0xb0
+
+static u8 mv_uart_read(struct mv_uart *u, unsigned int reg)
+{
+	bool dlab = u->lcr & UART_LCR_DLAB;
+
+	switch (reg) {
+	case UART_RBR_THR:
+		return dlab ? u->dll : 0;	/* no input yet */
+	case UART_IER:
+		return dlab ? u->dlm : u->ier;
+	case UART_IIR_FCR:
+		return UART_IIR_NO_INT;
+	case UART_LCR:
+		return u->lcr;
+	case UART_MCR:
+		return u->mcr;
+	case UART_LSR:
+		return UART_LSR_THRE_TEMT;
+	case UART_MSR:
+		return UART_MSR_DCD_DSR_CTS;
+	default:
+		return u->scr;
+	}
+}
+
+static void mv_uart_write(struct mv_vm *vm, unsigned int reg, u8 val)
+{
+	struct mv_uart *u = &vm->uart;
+	bool dlab = u->lcr & UART_LCR_DLAB;
+
+	switch (reg) {
+	case UART_RBR_THR:
+		if (dlab)
+			u->dll = val;
+		else
+			mv_console_put(&vm->console, val);
+		break;
+	case UART_IER:
+		if (dlab)
+			u->dlm = val;
+		else
+			u->ier = val & 0x0f;
+		break;
+	case UART_LCR:
+		u->lcr = val;
+		break;
+	case UART_MCR:
+		u->mcr = val & 0x1f;
+		break;
+	case UART_SCR:
+		u->scr = val;
+		break;
+	default:		/* FCR, LSR, MSR: accepted, no effect */
+		break;
+	}
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+/*
+ * @val holds the value written (OUT) or receives the value read (IN; it
+ * arrives all ones).  Multi-byte UART accesses act on the first register.
+ */
+enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
+				   bool in, u32 *val)
+{
+	struct mv_vm *vm = vcpu->vm;
+
+	if (port >= MINIVMM_PORT_COM1 && port < MINIVMM_PORT_COM1 + 8) {
+		unsigned int reg = port - MINIVMM_PORT_COM1;
+
+		if (in)
+			*val = mv_uart_read(&vm->uart, reg);
+		else
+			mv_uart_write(vm, reg, (u8)*val);
+		return MV_EXIT_RESUME;
+	}
+	if (port == MINIVMM_PORT_DEBUG_EXIT && !in) {
+		mv_vm_stop(vm, MINIVMM_STOP_EXITED, *val);
+		return MV_EXIT_STOP;
+	}
+	vm->unclaimed_io++;
+	return MV_EXIT_RESUME;
+}

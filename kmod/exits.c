@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vendor-neutral exit handlers: what the VMM decides for each request
+ * a guest makes.  Called from the backends' exit tables in the vCPU thread.
+ * Every value read here is guest-controlled.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+#include "minivmm.h"
+
+#define MV_RFLAGS_IF		BIT(9)
+#define GP_VECTOR		13
+
+static void mv_skip_insn(struct mv_vcpu *vcpu)
+{
+	vcpu->rip += vcpu->exit_insn_len;
+}
+
+static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
+				   u32 c, u32 d)
+{
+	vcpu->gprs[MINIVMM_RAX] = a;
+	vcpu->gprs[MINIVMM_RBX] = b;
+	vcpu->gprs[MINIVMM_RCX] = c;
+	vcpu->gprs[MINIVMM_RDX] = d;
+}
+
+/* ---- CPUID: a curated view of the host ---------------------------------- */
+
+#define MV_CPUID_SIG_LEAF	0x40000000
+#define MV_CPUID_SIG_MAX	0x40000001
+/* "MiniVMMiniVM" as EBX, ECX, EDX */
+#define MV_SIG_EBX	0x696e694d	/* "Mini" */
+#define MV_SIG_ECX	0x694d4d56	/* "VMMi" */
+#define MV_SIG_EDX	0x4d56696e	/* "niVM" */
+
+/* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
+ * emulated), x2APIC/TSC-deadline (no local APIC yet), XSAVE/OSXSAVE/AVX
+ * (guest XCR0 is not switched yet), and our hypervisor bit goes on.
+ */
+#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(24) | \
+			 BIT(26) | BIT(27) | BIT(28))
+#define LEAF1_ECX_HYPERVISOR	BIT(31)
+/* Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent). */
+#define LEAF7_EBX_HIDE	(BIT(5) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | \
+			 BIT(27) | BIT(28) | BIT(30) | BIT(31))
+/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. */
+#define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
+
+static void mv_cpuid_leaf(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
+			  u32 *d)
+{
+	u32 max_basic = cpuid_eax(0);
+	u32 max_ext = cpuid_eax(0x80000000);
+
+	*a = *b = *c = *d = 0;
+	if (leaf >= MV_CPUID_SIG_LEAF && leaf <= MV_CPUID_SIG_MAX) {
+		if (leaf == MV_CPUID_SIG_LEAF) {
+			*a = MV_CPUID_SIG_MAX;
+			*b = MV_SIG_EBX;
+			*c = MV_SIG_ECX;
+			*d = MV_SIG_EDX;
+		}
+		return;
+	}
+	if ((leaf < 0x80000000 && leaf > max_basic) ||
+	    (leaf >= 0x80000000 && leaf > max_ext))
+		return;		/* out of range: zeros, not the host's last leaf */
+
+	cpuid_count(leaf, subleaf, a, b, c, d);
+	switch (leaf) {
+	case 1:
+		*c = (*c & ~LEAF1_ECX_HIDE) | LEAF1_ECX_HYPERVISOR;
+		/* APIC ID 0, one logical CPU */
+		*b &= 0x0000ffff;
+		break;
+	case 7:
+		if (subleaf == 0)
+			*b &= ~LEAF7_EBX_HIDE;
+		else
+			*a = *b = *c = *d = 0;
+		break;
+	case 0xd:		/* XSAVE: hidden above */
+	case 0x8000000a:	/* SVM features */
+		*a = *b = *c = *d = 0;
+		break;
+	case 0x80000001:
+		*c &= ~EXT1_ECX_HIDE;
+		break;
+	default:
+		break;
+	}
+}
+
+enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
+{
+	u32 a, b, c, d;
+
+	vcpu->exits[MINIVMM_EXIT_CPUID]++;
+	mv_cpuid_leaf((u32)vcpu->gprs[MINIVMM_RAX],
+		      (u32)vcpu->gprs[MINIVMM_RCX], &a, &b, &c, &d);
+	mv_set_rax_rbx_rcx_rdx(vcpu, a, b, c, d);
+	mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
+/* ---- HLT, hypercalls, shutdown, the unknown ----------------------------- */
+
+/*
+ * Nothing can interrupt a guest yet (no interrupt controller), so a HLT
+ * with interrupts off is the guest saying it is done, and a HLT with them
+ * on waits until the VM is stopped.
+ */
+enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+
+	vcpu->exits[MINIVMM_EXIT_HLT]++;
+	mv_skip_insn(vcpu);
+	if (!(vcpu->rflags & MV_RFLAGS_IF)) {
+		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
+		return MV_EXIT_STOP;
+	}
+	wait_event_interruptible(vm->run_wait,
+				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
+				 kthread_should_stop());
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
+{
+	u64 *r = vcpu->gprs;
+
+	vcpu->exits[MINIVMM_EXIT_HYPERCALL]++;
+	switch (r[MINIVMM_RAX]) {
+	case MINIVMM_HC_API_VERSION:
+		r[MINIVMM_RAX] = MINIVMM_API_VERSION;
+		break;
+	case MINIVMM_HC_ADD:
+		r[MINIVMM_RAX] = r[MINIVMM_RBX] + r[MINIVMM_RCX] +
+				 r[MINIVMM_RDX] + r[MINIVMM_RSI];
+		break;
+	case MINIVMM_HC_NOP:
+		r[MINIVMM_RAX] = 0;
+		break;
+	default:
+		r[MINIVMM_RAX] = (u64)-ENOSYS;
+		break;
+	}
+	mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_SHUTDOWN]++;
+	mv_vm_stop(vcpu->vm, MINIVMM_STOP_CRASHED, 0);
+	return MV_EXIT_STOP;
+}
+
+enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw)
+{
+	vcpu->exits[MINIVMM_EXIT_OTHER]++;
+	pr_warn_ratelimited("VM %u: unhandled exit %#llx at RIP %#llx: VM stopped\n",
+			    vcpu->vm->id, raw, vcpu->rip);
+	mv_vm_stop(vcpu->vm, MINIVMM_STOP_INTERNAL_ERROR, raw);
+	return MV_EXIT_STOP;
+}
+
+/* ---- MSRs --------------------------------------------------------------- */
+
+static void mv_inject_gp(struct mv_vcpu *vcpu)
+{
+	mv_host.ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+}
+
+/* The MSRs the core answers itself (the backend keeps EFER and PAT). */
+static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
+{
+	switch (msr) {
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MSR_IA32_MISC_ENABLE_FAST_STRING;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_FEAT_CTL:
+		*val = msr == MSR_IA32_FEAT_CTL ? FEAT_CTL_LOCKED : 0;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
+{
+	switch (msr) {
+	case MSR_IA32_UCODE_REV:	/* writes of 0 precede reading it */
+		return val ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write)
+{
+	u32 msr = (u32)vcpu->gprs[MINIVMM_RCX];
+	u64 val;
+	int ret;
+
+	vcpu->exits[MINIVMM_EXIT_MSR]++;
+	if (write) {
+		val = (vcpu->gprs[MINIVMM_RDX] << 32) |
+		      (u32)vcpu->gprs[MINIVMM_RAX];
+		ret = mv_host.ops->set_msr(vcpu, msr, val);
+		if (ret == -ENOENT)
+			ret = mv_core_set_msr(vcpu, msr, val);
+	} else {
+		ret = mv_host.ops->get_msr(vcpu, msr, &val);
+		if (ret == -ENOENT)
+			ret = mv_core_get_msr(vcpu, msr, &val);
+		if (!ret) {
+			vcpu->gprs[MINIVMM_RAX] = (u32)val;
+			vcpu->gprs[MINIVMM_RDX] = val >> 32;
+		}
+	}
+	if (ret)
+		mv_inject_gp(vcpu);	/* the instruction faults, RIP stays */
+	else
+		mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
+/* ---- port I/O ----------------------------------------------------------- */
+
+enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
+			       bool in, bool string)
+{
+	enum mv_exit_action action;
+	u64 *rax = &vcpu->gprs[MINIVMM_RAX];
+	u32 mask, val;
+
+	vcpu->exits[MINIVMM_EXIT_IO]++;
+	if (string || (size != 1 && size != 2 && size != 4)) {
+		/* INS/OUTS are not emulated yet: the guest loses, not the host. */
+		pr_warn_ratelimited("VM %u: string I/O on port %#x: VM stopped\n",
+				    vcpu->vm->id, port);
+		mv_vm_stop(vcpu->vm, MINIVMM_STOP_INTERNAL_ERROR, port);
+		return MV_EXIT_STOP;
+	}
+
+	mask = size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
+	val = in ? mask : (u32)*rax & mask;
+	action = mv_io_dispatch(vcpu, port, size, in, &val);
+	if (in) {
+		val &= mask;
+		/* 32-bit IN zero-extends into RAX; 8/16-bit merge. */
+		if (size == 4)
+			*rax = val;
+		else
+			*rax = (*rax & ~(u64)mask) | val;
+	}
+	if (action == MV_EXIT_RESUME)
+		mv_skip_insn(vcpu);
+	return action;
+}

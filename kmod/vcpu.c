@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: allocation, the per-vCPU kernel thread and its run loop, and the
+ * guest FPU state kept around each entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <asm/fpu/api.h>
+#include "minivmm.h"
+
+/* FXSAVE area: 512 bytes, 16-byte aligned (kmalloc guarantees that). */
+#define MV_FXSAVE_SIZE	512
+
+/* Power-on x87/SSE state: FCW 0x37f, MXCSR 0x1f80. */
+static void mv_fpu_reset(void *fx)
+{
+	memset(fx, 0, MV_FXSAVE_SIZE);
+	*(u16 *)fx = 0x37f;
+	*(u32 *)(fx + 24) = 0x1f80;
+}
+
+void mv_guest_fpu_enter(struct mv_vcpu *vcpu)
+{
+	kernel_fpu_begin();
+	asm volatile("fxrstor64 %0" : : "m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
+}
+
+void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
+{
+	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
+	kernel_fpu_end();
+}
+
+int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
+{
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	vcpu = kzalloc(mv_host.ops->vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->index = index;
+	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
+	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!vcpu->fpu) {
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+	mv_fpu_reset(vcpu->fpu);
+	ret = mv_host.ops->vcpu_init(vcpu);
+	if (ret) {
+		kfree(vcpu->fpu);
+		kfree(vcpu);
+		return ret;
+	}
+	vm->vcpus[index] = vcpu;
+	return 0;
+}
+
+void mv_vcpu_free(struct mv_vcpu *vcpu)
+{
+	mv_host.ops->vcpu_destroy(vcpu);
+	kfree(vcpu->fpu);
+	kfree(vcpu);
+}
+
+static bool mv_vcpu_should_run(struct mv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->vm->state) == MINIVMM_VM_RUNNING;
+}
+
+/*
+ * The run loop.  Host interrupts always exit the guest, so the loop comes
+ * back here at least once a tick: kthread_should_stop() and a reschedule
+ * are checked on every iteration and a spinning guest never starves the
+ * host.  The thread ends when the VM stops; mv_vm_reap_threads() collects
+ * it.
+ */
+static int mv_vcpu_thread(void *data)
+{
+	struct mv_vcpu *vcpu = data;
+	struct mv_vm *vm = vcpu->vm;
+
+	while (!kthread_should_stop()) {
+		if (!mv_vcpu_should_run(vcpu)) {
+			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
+				break;
+			wait_event_interruptible(vm->run_wait,
+						 kthread_should_stop() ||
+						 mv_vcpu_should_run(vcpu) ||
+						 READ_ONCE(vm->state) ==
+						 MINIVMM_VM_STOPPED);
+			continue;
+		}
+		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
+			break;
+		cond_resched();
+	}
+	return 0;
+}
+
+int mv_vcpu_start_thread(struct mv_vcpu *vcpu)
+{
+	struct task_struct *t;
+
+	t = kthread_create(mv_vcpu_thread, vcpu, "minivmm/%u:%u",
+			   vcpu->vm->id, vcpu->index);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	/* The thread may end on its own; keep it until it is reaped. */
+	get_task_struct(t);
+	vcpu->thread = t;
+	return 0;
+}

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM objects: admission, guest RAM, lifecycle (see the state machine in
+ * uapi/minivmm.h) and teardown.
+ *
+ * Every entry point has the same shape: look the VM up and take a
+ * reference, lock it, check the state, act, unlock, put.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <net/netlink.h>
+#include "minivmm.h"
+
+#define MV_CHUNK_SHIFT		21		/* 2 MiB */
+#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
+#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
+#define MV_MEM_MIN		SZ_64K
+#define MV_MAX_VMS		64
+
+/* mv_vms_lock protects the list, id allocation and the reservations. */
+static DEFINE_MUTEX(mv_vms_lock);
+static LIST_HEAD(mv_vms);		/* sorted by id */
+static unsigned int mv_nr_vms;
+static u32 mv_next_id = 1;
+static u64 mv_next_serial = 1;
+static u64 mv_mem_reserved;
+
+/* Guest RAM the host may hand out in total: three quarters of its RAM. */
+static u64 mv_mem_limit(void)
+{
+	return (u64)totalram_pages() * PAGE_SIZE / 4 * 3;
+}
+
+static bool mv_name_valid(const char *name)
+{
+	size_t len = strnlen(name, MINIVMM_NAME_MAX);
+	size_t i;
+
+	if (len == 0 || len >= MINIVMM_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
+/* ---- guest RAM ---------------------------------------------------------- */
+
+static void mv_mem_free(struct mv_vm *vm)
+{
+	unsigned long i, j;
+
+	if (!vm->chunks)
+		return;
+	for (i = 0; i < vm->nr_chunks; i++) {
+		struct mv_mem_chunk *c = &vm->chunks[i];
+
+		if (c->huge)
+			__free_pages(c->huge, MV_CHUNK_ORDER);
+		if (c->pages) {
+			for (j = 0; j < PTRS_PER_PTE; j++)
+				if (c->pages[j])
+					__free_page(c->pages[j]);
+			kfree(c->pages);
+		}
+	}
+	kvfree(vm->chunks);
+	vm->chunks = NULL;
+}
+
+static int mv_chunk_alloc_pages(struct mv_mem_chunk *c, u64 bytes)
+{
+	unsigned long j;
+
+	c->pages = kcalloc(PTRS_PER_PTE, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
+	if (!c->pages)
+		return -ENOMEM;
+	for (j = 0; j < bytes >> PAGE_SHIFT; j++) {
+		c->pages[j] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!c->pages[j])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Zeroed RAM charged to the creator's memory cgroup, in 2 MiB blocks where
+ * the allocator has them (so nested tables can use 2 MiB leaves), single
+ * pages otherwise.
+ */
+static int mv_mem_alloc(struct mv_vm *vm)
+{
+	unsigned long i;
+	int ret;
+
+	vm->nr_chunks = DIV_ROUND_UP(vm->mem_size, MV_CHUNK_SIZE);
+	vm->chunks = kvcalloc(vm->nr_chunks, sizeof(*vm->chunks),
+			      GFP_KERNEL_ACCOUNT);
+	if (!vm->chunks)
+		return -ENOMEM;
+	for (i = 0; i < vm->nr_chunks; i++) {
+		struct mv_mem_chunk *c = &vm->chunks[i];
+		u64 bytes = min_t(u64, MV_CHUNK_SIZE,
+				  vm->mem_size - (i << MV_CHUNK_SHIFT));
+
+		if (bytes == MV_CHUNK_SIZE)
+			c->huge = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+					      __GFP_NOWARN | __GFP_NORETRY,
+					      MV_CHUNK_ORDER);
+		if (!c->huge) {
+			ret = mv_chunk_alloc_pages(c, bytes);
+			if (ret)
+				return ret;	/* caller frees */
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa)
+{
+	struct mv_mem_chunk *c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
+	unsigned long idx = (gpa >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
+
+	return c->huge ? c->huge + idx : c->pages[idx];
+}
+
+/*
+ * A nested page fault inside RAM maps the 2 MiB block (or the 4 KiB page)
+ * around it; anything else stops the VM naming the address.
+ */
+enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa)
+{
+	struct mv_vm *vm = vcpu->vm;
+	struct mv_mem_chunk *c;
+	u64 base, size, hpa;
+	int ret;
+
+	vcpu->exits[MINIVMM_EXIT_NPF]++;
+	if (gpa >= vm->mem_size) {
+		mv_vm_stop(vm, MINIVMM_STOP_BAD_GPA, gpa);
+		return MV_EXIT_STOP;
+	}
+	c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
+	if (c->huge) {
+		base = gpa & ~(MV_CHUNK_SIZE - 1);
+		size = MV_CHUNK_SIZE;
+		hpa = page_to_phys(c->huge);
+	} else {
+		base = gpa & PAGE_MASK;
+		size = PAGE_SIZE;
+		hpa = page_to_phys(mv_gpa_to_page(vm, gpa));
+	}
+
+	mutex_lock(&vm->npt_lock);
+	ret = mv_npt_map(&vm->npt, base, hpa, size, MV_NPT_RWX);
+	if (!ret)
+		vm->mem_touched += size;
+	mutex_unlock(&vm->npt_lock);
+
+	if (ret == -EEXIST) {
+		/* Mapped already, yet it faulted: the tables are not what the
+		 * hardware expects.  Resuming would loop forever.
+		 */
+		pr_warn_ratelimited("VM %u: nested fault on mapped GPA %#llx\n",
+				    vm->id, gpa);
+		mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, gpa);
+		return MV_EXIT_STOP;
+	}
+	if (ret) {
+		mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, gpa);
+		return MV_EXIT_STOP;
+	}
+	return MV_EXIT_RESUME;
+}
+
+/* ---- lookup and references ---------------------------------------------- */
+
+static void mv_vm_free(struct kref *ref)
+{
+	struct mv_vm *vm = container_of(ref, struct mv_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i])
+			mv_vcpu_free(vm->vcpus[i]);
+	if (vm->npt.root) {
+		mv_host.ops->vm_destroy(vm);
+		mv_npt_destroy(&vm->npt);
+	}
+	mv_console_free(&vm->console);
+	mv_mem_free(vm);
+
+	mutex_lock(&mv_vms_lock);
+	mv_mem_reserved -= vm->mem_size;
+	mutex_unlock(&mv_vms_lock);
+	kfree(vm);
+}
+
+void mv_vm_put(struct mv_vm *vm)
+{
+	kref_put(&vm->ref, mv_vm_free);
+}
+
+struct mv_vm *mv_vm_get(u32 id)
+{
+	struct mv_vm *vm, *found = NULL;
+
+	mutex_lock(&mv_vms_lock);
+	list_for_each_entry(vm, &mv_vms, node) {
+		if (vm->id == id) {
+			kref_get(&vm->ref);
+			found = vm;
+			break;
+		}
+	}
+	mutex_unlock(&mv_vms_lock);
+	return found;
+}
+
+static struct mv_vm *mv_vm_find_name_locked(const char *name)
+{
+	struct mv_vm *vm;
+
+	list_for_each_entry(vm, &mv_vms, node)
+		if (!strcmp(vm->name, name))
+			return vm;
+	return NULL;
+}
+
+struct mv_vm *mv_vm_get_by_name(const char *name)
+{
+	struct mv_vm *vm;
+
+	mutex_lock(&mv_vms_lock);
+	vm = mv_vm_find_name_locked(name);
+	if (vm)
+		kref_get(&vm->ref);
+	mutex_unlock(&mv_vms_lock);
+	return vm;
+}
+
+int mv_vm_for_each(u32 start_id, int (*fn)(struct mv_vm *vm, void *arg),
+		   void *arg)
+{
+	struct mv_vm *vm;
+	int ret = 0;
+
+	mutex_lock(&mv_vms_lock);
+	list_for_each_entry(vm, &mv_vms, node) {
+		if (vm->id < start_id)
+			continue;
+		ret = fn(vm, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&mv_vms_lock);
+	return ret;
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+/* Reserve a slot and the memory under the host-wide limits. */
+static int mv_admit(const char *name, u64 mem_size,
+		    struct netlink_ext_ack *extack)
+{
+	if (mv_vm_find_name_locked(name)) {
+		NL_SET_ERR_MSG(extack, "a VM with this name already exists");
+		return -EEXIST;
+	}
+	if (mv_nr_vms >= MV_MAX_VMS) {
+		NL_SET_ERR_MSG(extack, "the host's limit on the number of VMs is reached");
+		return -ENOSPC;
+	}
+	if (mem_size > mv_mem_limit() - mv_mem_reserved ||
+	    mv_mem_reserved > mv_mem_limit()) {
+		NL_SET_ERR_MSG(extack, "the memory asked exceeds what the host's guest-memory limit has left");
+		return -ENOMEM;
+	}
+	mv_mem_reserved += mem_size;
+	mv_nr_vms++;
+	return 0;
+}
+
+static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
+				 u32 nr_vcpus)
+{
+	struct mv_vm *vm = kzalloc(mv_host.ops->vm_size, GFP_KERNEL_ACCOUNT);
+
+	if (!vm)
+		return NULL;
+	kref_init(&vm->ref);
+	strscpy(vm->name, name, sizeof(vm->name));
+	vm->mem_size = mem_size;
+	vm->nr_vcpus = nr_vcpus;
+	vm->state = MINIVMM_VM_CREATED;
+	mutex_init(&vm->lock);
+	mutex_init(&vm->npt_lock);
+	spin_lock_init(&vm->stop_lock);
+	init_waitqueue_head(&vm->stop_wait);
+	init_waitqueue_head(&vm->run_wait);
+	INIT_LIST_HEAD(&vm->node);
+	return vm;
+}
+
+/* Everything that can fail without touching the global list. */
+static int mv_vm_build(struct mv_vm *vm)
+{
+	enum mv_npt_kind kind = mv_host.ops->vendor == MINIVMM_VENDOR_VMX ?
+				MV_NPT_EPT : MV_NPT_AMD;
+	unsigned int i;
+	int ret;
+
+	ret = mv_mem_alloc(vm);
+	if (ret)
+		return ret;
+	ret = mv_console_init(&vm->console);
+	if (ret)
+		return ret;
+	ret = mv_npt_init(&vm->npt, kind, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	vm->npt.ept_ad = !!(mv_host.features & MINIVMM_FEAT(NPT_AD));
+	ret = mv_host.ops->vm_init(vm);
+	if (ret) {
+		mv_npt_destroy(&vm->npt);
+		return ret;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = mv_vcpu_create(vm, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void mv_vm_link(struct mv_vm *vm)
+{
+	vm->id = mv_next_id++;
+	vm->serial = mv_next_serial++;
+	/* ids only grow, so appending keeps the list sorted */
+	list_add_tail(&vm->node, &mv_vms);
+}
+
+int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
+		 struct netlink_ext_ack *extack, u32 *id)
+{
+	struct mv_vm *vm;
+	int ret;
+
+	if (!mv_host.ops->vm_init) {
+		NL_SET_ERR_MSG(extack, "this backend cannot run guests yet");
+		return -EOPNOTSUPP;
+	}
+	if (!mv_name_valid(name)) {
+		NL_SET_ERR_MSG(extack, "VM names are 1-31 characters of A-Z a-z 0-9 . _ -");
+		return -EINVAL;
+	}
+	if (mem_size < MV_MEM_MIN || !PAGE_ALIGNED(mem_size)) {
+		NL_SET_ERR_MSG(extack, "guest memory must be at least 64 KiB and a multiple of 4 KiB");
+		return -EINVAL;
+	}
+	if (nr_vcpus < 1 || nr_vcpus > MINIVMM_MAX_VCPUS) {
+		NL_SET_ERR_MSG(extack, "this version runs VMs with exactly 1 vCPU");
+		return -EINVAL;
+	}
+
+	mutex_lock(&mv_vms_lock);
+	ret = mv_admit(name, mem_size, extack);
+	mutex_unlock(&mv_vms_lock);
+	if (ret)
+		return ret;
+
+	vm = mv_vm_alloc(name, mem_size, nr_vcpus);
+	if (!vm) {
+		ret = -ENOMEM;
+		goto err_unreserve;
+	}
+	ret = mv_vm_build(vm);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "not enough host memory for this VM");
+		mv_vm_put(vm);		/* frees and unreserves the memory */
+		mutex_lock(&mv_vms_lock);
+		mv_nr_vms--;
+		mutex_unlock(&mv_vms_lock);
+		return ret;
+	}
+
+	mutex_lock(&mv_vms_lock);
+	if (mv_vm_find_name_locked(name)) {	/* lost a race for the name */
+		mv_nr_vms--;
+		mutex_unlock(&mv_vms_lock);
+		NL_SET_ERR_MSG(extack, "a VM with this name already exists");
+		mv_vm_put(vm);
+		return -EEXIST;
+	}
+	mv_vm_link(vm);
+	*id = vm->id;
+	mutex_unlock(&mv_vms_lock);
+	return 0;
+
+err_unreserve:
+	mutex_lock(&mv_vms_lock);
+	mv_mem_reserved -= mem_size;
+	mv_nr_vms--;
+	mutex_unlock(&mv_vms_lock);
+	return ret;
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+static void mv_vm_set_state(struct mv_vm *vm, enum minivmm_vm_state state)
+{
+	spin_lock(&vm->stop_lock);
+	WRITE_ONCE(vm->state, state);
+	spin_unlock(&vm->stop_lock);
+}
+
+void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
+		u64 detail)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vm->stop_lock, flags);
+	if (vm->stop_reason == MINIVMM_STOP_NONE) {
+		vm->stop_reason = reason;
+		switch (reason) {
+		case MINIVMM_STOP_EXITED:
+			vm->exit_code = (u32)detail;
+			break;
+		case MINIVMM_STOP_BAD_GPA:
+			vm->error_gpa = detail;
+			break;
+		case MINIVMM_STOP_INTERNAL_ERROR:
+			vm->error_raw = detail;
+			break;
+		default:
+			break;
+		}
+		WRITE_ONCE(vm->state, MINIVMM_VM_STOPPED);
+	}
+	spin_unlock_irqrestore(&vm->stop_lock, flags);
+	wake_up_all(&vm->stop_wait);
+	wake_up_all(&vm->run_wait);
+	wake_up_interruptible_all(&vm->console.wait);
+}
+
+/* Wait for the vCPU threads to finish and release them. */
+void mv_vm_reap_threads(struct mv_vm *vm)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct mv_vcpu *vcpu = vm->vcpus[i];
+
+		if (!vcpu || !vcpu->thread)
+			continue;
+		kthread_stop(vcpu->thread);
+		put_task_struct(vcpu->thread);
+		vcpu->thread = NULL;
+	}
+}
+
+int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (READ_ONCE(vm->state) != MINIVMM_VM_CREATED) {
+		NL_SET_ERR_MSG(extack, "only a VM that was never started can be started");
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = mv_vcpu_start_thread(vm->vcpus[i]);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot create the vCPU thread");
+			mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, 0);
+			mv_vm_reap_threads(vm);
+			goto out;
+		}
+	}
+	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		wake_up_process(vm->vcpus[i]->thread);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/*
+ * Stop a VM.  There is no guest agent to ask yet, so a stop is immediate:
+ * the VM is marked stopped and its threads leave the guest at the next
+ * exit (host interrupts guarantee one every tick) and end.
+ */
+int mv_vm_stop_user(struct mv_vm *vm, bool force,
+		    struct netlink_ext_ack *extack)
+{
+	enum minivmm_vm_state state;
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	state = READ_ONCE(vm->state);
+	if (state == MINIVMM_VM_CREATED || state == MINIVMM_VM_STOPPED) {
+		NL_SET_ERR_MSG(extack, "the VM is not running");
+		ret = -EINVAL;
+		goto out;
+	}
+	mv_vm_stop(vm, MINIVMM_STOP_USER, 0);
+	mv_vm_reap_threads(vm);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static void mv_vm_unlink(struct mv_vm *vm)
+{
+	mutex_lock(&mv_vms_lock);
+	list_del_init(&vm->node);
+	mv_nr_vms--;
+	mutex_unlock(&mv_vms_lock);
+}
+
+/* Stops and unlinks; memory goes back when the last reference is put. */
+int mv_vm_destroy(struct mv_vm *vm, bool force,
+		  struct netlink_ext_ack *extack)
+{
+	enum minivmm_vm_state state;
+
+	mutex_lock(&vm->lock);
+	state = READ_ONCE(vm->state);
+	if (!force && (state == MINIVMM_VM_RUNNING ||
+		       state == MINIVMM_VM_PAUSED)) {
+		mutex_unlock(&vm->lock);
+		NL_SET_ERR_MSG(extack, "the VM is running: stop it first or destroy with force");
+		return -EBUSY;
+	}
+	if (list_empty(&vm->node)) {	/* a concurrent destroy won */
+		mutex_unlock(&vm->lock);
+		NL_SET_ERR_MSG(extack, "no such VM");
+		return -ENOENT;
+	}
+	mv_vm_stop(vm, MINIVMM_STOP_USER, 0);
+	mv_vm_reap_threads(vm);
+	mutex_unlock(&vm->lock);
+
+	mv_vm_unlink(vm);
+	mv_vm_put(vm);			/* the list's reference */
+	return 0;
+}
+
+/* Module exit: no user can reach the VMs any more. */
+void mv_vm_destroy_all(void)
+{
+	struct mv_vm *vm;
+
+	for (;;) {
+		mutex_lock(&mv_vms_lock);
+		vm = list_first_entry_or_null(&mv_vms, struct mv_vm, node);
+		if (vm)
+			kref_get(&vm->ref);
+		mutex_unlock(&mv_vms_lock);
+		if (!vm)
+			return;
+		mv_vm_destroy(vm, true, NULL);
+		mv_vm_put(vm);
+	}
+}

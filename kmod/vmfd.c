@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM file descriptors (from MINIVMM_OPEN_VM on /dev/minivmm) and console
+ * file descriptors (from MINIVMM_VM_CONSOLE on a VM fd).  Each holds a
+ * reference on its VM, so a VM destroyed while open is freed on close.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include "minivmm.h"
+
+/* ---- guest memory through pread/pwrite ---------------------------------- */
+
+/* Bytes from @pos that lie in guest RAM, at most @count; <0 if none. */
+static ssize_t mv_mem_span(struct mv_vm *vm, loff_t pos, size_t count)
+{
+	if (pos < 0)
+		return -EINVAL;
+	if ((u64)pos >= vm->mem_size)
+		return count ? -ENOSPC : 0;
+	return min_t(u64, count, vm->mem_size - pos);
+}
+
+static ssize_t mv_mem_copy(struct mv_vm *vm, char __user *ubuf, loff_t *ppos,
+			   size_t count, bool write)
+{
+	ssize_t len = mv_mem_span(vm, *ppos, count);
+	size_t done = 0;
+
+	if (len <= 0)
+		return len;
+	while (done < len) {
+		u64 gpa = *ppos + done;
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, PAGE_SIZE - off, len - done);
+		void *va = page_address(mv_gpa_to_page(vm, gpa)) + off;
+		unsigned long left;
+
+		left = write ? copy_from_user(va, ubuf + done, n) :
+			       copy_to_user(ubuf + done, va, n);
+		done += n - left;
+		if (left)
+			break;
+		cond_resched();
+	}
+	if (!done)
+		return -EFAULT;
+	*ppos += done;
+	return done;
+}
+
+static ssize_t mv_vm_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	return mv_mem_copy(file->private_data, buf, ppos, count, false);
+}
+
+static ssize_t mv_vm_write(struct file *file, const char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	return mv_mem_copy(file->private_data, (char __user *)buf, ppos, count,
+			   true);
+}
+
+/* ---- registers ---------------------------------------------------------- */
+
+/* The vCPU must be outside guest mode for good: not started, or stopped
+ * with its thread reaped.
+ */
+static int mv_vm_lock_quiet(struct mv_vm *vm, u32 vcpu_index,
+			    struct mv_vcpu **vcpu)
+{
+	enum minivmm_vm_state state;
+
+	if (vcpu_index >= vm->nr_vcpus)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	state = READ_ONCE(vm->state);
+	if (state == MINIVMM_VM_RUNNING || state == MINIVMM_VM_PAUSED) {
+		mutex_unlock(&vm->lock);
+		return -EBUSY;
+	}
+	mv_vm_reap_threads(vm);
+	*vcpu = vm->vcpus[vcpu_index];
+	return 0;
+}
+
+static bool mv_reserved_zero(const u64 *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i])
+			return false;
+	return true;
+}
+
+static long mv_vm_get_regs(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_regs regs;
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
+	if (ret)
+		return ret;
+	memset(&regs, 0, sizeof(regs));
+	regs.vcpu = vcpu->index;
+	memcpy(regs.gprs, vcpu->gprs, sizeof(regs.gprs));
+	regs.rip = vcpu->rip;
+	regs.rflags = vcpu->rflags;
+	mutex_unlock(&vm->lock);
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long mv_vm_set_regs(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_regs regs;
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	if (regs.reserved0 || !mv_reserved_zero(regs.reserved,
+						ARRAY_SIZE(regs.reserved)))
+		return -EINVAL;
+	/* RFLAGS: bit 1 must be set; bits 3, 5, 15 and 22-63 are reserved. */
+	if (!(regs.rflags & BIT(1)) ||
+	    (regs.rflags & (BIT(3) | BIT(5) | BIT(15) | GENMASK_ULL(63, 22))))
+		return -EINVAL;
+	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
+	if (ret)
+		return ret;
+	memcpy(vcpu->gprs, regs.gprs, sizeof(vcpu->gprs));
+	vcpu->rip = regs.rip;
+	vcpu->rflags = regs.rflags;
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+static long mv_vm_get_sregs(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_sregs *sregs;
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	sregs = kzalloc(sizeof(*sregs), GFP_KERNEL);
+	if (!sregs)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(&sregs->vcpu, argp, sizeof(sregs->vcpu)))
+		goto out;
+	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
+	if (ret)
+		goto out;
+	memset(sregs, 0, sizeof(*sregs));
+	mv_host.ops->get_sregs(vcpu, sregs);
+	sregs->vcpu = vcpu->index;
+	mutex_unlock(&vm->lock);
+	ret = copy_to_user(argp, sregs, sizeof(*sregs)) ? -EFAULT : 0;
+out:
+	kfree(sregs);
+	return ret;
+}
+
+static long mv_vm_set_sregs(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_sregs *sregs;
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	sregs = memdup_user(argp, sizeof(*sregs));
+	if (IS_ERR(sregs))
+		return PTR_ERR(sregs);
+	ret = -EINVAL;
+	if (sregs->reserved0 ||
+	    !mv_reserved_zero(sregs->reserved, ARRAY_SIZE(sregs->reserved)))
+		goto out;
+	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
+	if (ret)
+		goto out;
+	ret = mv_host.ops->set_sregs(vcpu, sregs);
+	mutex_unlock(&vm->lock);
+out:
+	kfree(sregs);
+	return ret;
+}
+
+/*
+ * A new file descriptor on @vm holding a reference.  @positional files
+ * accept pread/pwrite (anonymous inodes do not by default).
+ */
+static int mv_vm_new_fd(struct mv_vm *vm, const char *name,
+			const struct file_operations *fops, int flags,
+			bool positional)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	kref_get(&vm->ref);
+	file = anon_inode_getfile(name, fops, vm, flags);
+	if (IS_ERR(file)) {
+		mv_vm_put(vm);
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	if (positional)
+		file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	fd_install(fd, file);
+	return fd;
+}
+
+/* ---- console fd --------------------------------------------------------- */
+
+static bool mv_console_eof(struct mv_vm *vm)
+{
+	return READ_ONCE(vm->state) == MINIVMM_VM_STOPPED;
+}
+
+static ssize_t mv_console_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct mv_vm *vm = file->private_data;
+	struct mv_console *con = &vm->console;
+	u8 tmp[256];
+	size_t n, i;
+	int ret;
+
+	if (!count)
+		return 0;
+	for (;;) {
+		spin_lock(&con->lock);
+		n = min3(count, (size_t)con->len, sizeof(tmp));
+		for (i = 0; i < n; i++)
+			tmp[i] = con->buf[(con->head + i) % MV_CONSOLE_SIZE];
+		con->head = (con->head + n) % MV_CONSOLE_SIZE;
+		con->len -= n;
+		spin_unlock(&con->lock);
+		if (n)
+			break;
+		/* Stopped and drained: end of file. */
+		if (mv_console_eof(vm))
+			return 0;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(con->wait,
+					       READ_ONCE(con->len) ||
+					       mv_console_eof(vm));
+		if (ret)
+			return ret;
+	}
+	return copy_to_user(ubuf, tmp, n) ? -EFAULT : n;
+}
+
+static __poll_t mv_console_poll(struct file *file, poll_table *wait)
+{
+	struct mv_vm *vm = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &vm->console.wait, wait);
+	if (READ_ONCE(vm->console.len))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (mv_console_eof(vm))
+		mask |= EPOLLIN | EPOLLHUP;
+	return mask;
+}
+
+static int mv_vm_file_release(struct inode *inode, struct file *file)
+{
+	mv_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mv_console_fops = {
+	.owner		= THIS_MODULE,
+	.read		= mv_console_read,
+	.poll		= mv_console_poll,
+	.release	= mv_vm_file_release,
+	.llseek		= noop_llseek,
+};
+
+static long mv_vm_console_fd(struct mv_vm *vm)
+{
+	return mv_vm_new_fd(vm, "minivmm-console", &mv_console_fops,
+			    O_RDONLY, false);
+}
+
+/* ---- VM fd -------------------------------------------------------------- */
+
+static long mv_vm_ioctl(struct file *file, unsigned int cmd,
+			unsigned long arg)
+{
+	struct mv_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case MINIVMM_VM_GET_REGS:
+		return mv_vm_get_regs(vm, argp);
+	case MINIVMM_VM_SET_REGS:
+		return mv_vm_set_regs(vm, argp);
+	case MINIVMM_VM_GET_SREGS:
+		return mv_vm_get_sregs(vm, argp);
+	case MINIVMM_VM_SET_SREGS:
+		return mv_vm_set_sregs(vm, argp);
+	case MINIVMM_VM_CONSOLE:
+		return mv_vm_console_fd(vm);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mv_vm_fops = {
+	.owner		= THIS_MODULE,
+	.read		= mv_vm_read,
+	.write		= mv_vm_write,
+	.unlocked_ioctl	= mv_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= mv_vm_file_release,
+	.llseek		= default_llseek,
+};
+
+int mv_vm_open_fd(struct mv_vm *vm)
+{
+	return mv_vm_new_fd(vm, "minivmm-vm", &mv_vm_fops, O_RDWR, true);
+}
