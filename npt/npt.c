@@ -304,7 +304,18 @@ int mv_npt_init(struct mv_npt *npt, enum mv_npt_kind kind, gfp_t gfp)
 	*npt = (struct mv_npt){ .kind = kind, .gfp = gfp };
 	INIT_LIST_HEAD(&npt->retired);
 	npt->root = mv_npt_alloc_table(npt);
-	return npt->root ? 0 : -ENOMEM;
+	if (!npt->root)
+		return -ENOMEM;
+	if (kind == MV_NPT_AMD && pgtable_l5_enabled()) {
+		npt->pml5 = (u64 *)get_zeroed_page(gfp);
+		if (!npt->pml5) {
+			mv_npt_destroy(npt);
+			return -ENOMEM;
+		}
+		WRITE_ONCE(npt->pml5[0],
+			   mv_npt_table_entry(kind, virt_to_phys(npt->root)));
+	}
+	return 0;
 }
 
 /**
@@ -337,19 +348,25 @@ void mv_npt_destroy(struct mv_npt *npt)
 		return;
 	mv_npt_free_tree(npt, npt->root, MV_NPT_LEVEL_PML4);
 	npt->root = NULL;
+	if (npt->pml5)
+		free_page((unsigned long)npt->pml5);
+	npt->pml5 = NULL;
 	mv_npt_reclaim(npt);
 }
 
-/* Host-physical address of the PML4: nCR3 on AMD. */
+/* nCR3 on AMD: the PML4, or the PML5 above it on a 5-level host. */
 u64 mv_npt_root_pa(const struct mv_npt *npt)
 {
+	if (npt->pml5)
+		return virt_to_phys(npt->pml5);
 	return npt->root ? virt_to_phys(npt->root) : 0;
 }
 
 /* EPT pointer: write-back walks, 4 levels, A/D flags if ept_ad. */
 u64 mv_npt_eptp(const struct mv_npt *npt)
 {
-	u64 eptp = mv_npt_root_pa(npt) & MV_NPT_ADDR_MASK;
+	/* EPT depth is chosen by the EPTP, not the host: always 4 levels. */
+	u64 eptp = (npt->root ? virt_to_phys(npt->root) : 0) & MV_NPT_ADDR_MASK;
 
 	eptp |= MV_NPT_EPT_MT_WB;
 	eptp |= (u64)(MV_NPT_LEVELS - 1) << MV_NPT_EPTP_WALK_SHIFT;

@@ -112,6 +112,11 @@ enum mv_npt_level {
  * @gfp:	allocation flags for table pages, e.g. GFP_KERNEL_ACCOUNT so
  *		tables are charged to the VM creator; set by mv_npt_init().
  * @root:	kernel VA of the top-level (PML4) table.
+ * @pml5:	AMD on a host running 5-level paging only: a PML5 table whose
+ *		entry 0 points at @root.  Nested walks use the host's paging
+ *		depth (APM Vol. 2, 15.25.x), while guest-physical space stays
+ *		48 bits.  Not counted in @nr_tables, which describes the
+ *		4-level tree in both formats.
  * @nr_tables:	table pages currently allocated, the root and retired tables
  *		included (statistics, leak checks).
  * @retired:	tables taken out of the tree by mv_npt_map() that a hardware
@@ -125,6 +130,7 @@ struct mv_npt {
 	bool ept_ad;
 	gfp_t gfp;
 	u64 *root;
+	u64 *pml5;
 	unsigned long nr_tables;
 	struct list_head retired;
 };
