@@ -27,8 +27,8 @@ mv_loaded || mv_load
 
 
 # mode image status text
-for spec in "long hello 17 guest" "real hello16 18 guest (real mode)" \
-	    "prot32 hello32 19 guest (prot32)"; do
+for spec in "long hello 17 guest" "real hello16 18 guest \\(real mode\\)" \
+	    "prot32 hello32 19 guest \\(prot32\\)"; do
 	set -- $spec
 	mode=$1 img=$2 want=$3
 	shift 3
