@@ -33,6 +33,12 @@ enum minivmm_cmd {
 	MINIVMM_CMD_VM_STOP,		/* VM_ID [FORCE] */
 	MINIVMM_CMD_VM_DESTROY,		/* VM_ID [FORCE] */
 	MINIVMM_CMD_VM_GET,		/* VM_ID | VM_NAME -> VM attributes; dump: all */
+	MINIVMM_CMD_VM_PAUSE,		/* VM_ID | VM_NAME */
+	MINIVMM_CMD_VM_RESUME,		/* VM_ID | VM_NAME */
+	MINIVMM_CMD_VM_STATS,		/* as VM_GET (state, counters); dump: all */
+	MINIVMM_CMD_POLICY_GET,		/* -> POLICY_* and what is in use */
+	MINIVMM_CMD_POLICY_SET,		/* any of POLICY_MAX_* */
+	MINIVMM_CMD_EVENT,		/* multicast only: EVENT VM_ID VM_NAME [...] */
 
 	__MINIVMM_CMD_MAX,
 };
@@ -61,6 +67,14 @@ enum minivmm_attr {
 	MINIVMM_ATTR_UNCLAIMED_IO,	/* u64 accesses to ports no device claims */
 	MINIVMM_ATTR_RUN_TIME_NS,	/* u64 time spent in the guest */
 	MINIVMM_ATTR_EXITS,		/* nest: MINIVMM_EXIT_* + 1 -> u64 count */
+	MINIVMM_ATTR_TIMEOUT_MS,	/* u32: VM_STOP grace period (default 250) */
+	MINIVMM_ATTR_POLICY_MAX_VMS,	/* u32 */
+	MINIVMM_ATTR_POLICY_MAX_MEM,	/* u64 bytes of guest RAM, all VMs */
+	MINIVMM_ATTR_POLICY_MAX_VCPUS,	/* u32 per VM */
+	MINIVMM_ATTR_NR_VMS,		/* u32: VMs that exist (POLICY_GET) */
+	MINIVMM_ATTR_MEM_RESERVED,	/* u64: guest RAM granted (POLICY_GET) */
+	MINIVMM_ATTR_EVENT,		/* u32, enum minivmm_event */
+	MINIVMM_ATTR_OWNER_UID,		/* u32: creator's uid */
 
 	__MINIVMM_ATTR_MAX,
 };
@@ -120,6 +134,19 @@ enum minivmm_stop_reason {
 	MINIVMM_STOP_USER,		/* VM_STOP */
 };
 
+/* Lifecycle events on the "events" multicast group. */
+enum minivmm_event {
+	MINIVMM_EVENT_CREATED,
+	MINIVMM_EVENT_STARTED,
+	MINIVMM_EVENT_PAUSED,
+	MINIVMM_EVENT_RESUMED,
+	MINIVMM_EVENT_HALTED,		/* HLT with interrupts off */
+	MINIVMM_EVENT_EXITED,		/* + EXIT_CODE */
+	MINIVMM_EVENT_CRASHED,		/* + STOP_REASON, ERROR_GPA/ERROR_RAW */
+	MINIVMM_EVENT_STOPPED,		/* by VM_STOP */
+	MINIVMM_EVENT_DESTROYED,
+};
+
 /* Vendor-neutral exit reasons, for the per-reason counters. */
 enum minivmm_exit_reason {
 	MINIVMM_EXIT_INTR,		/* host interrupt */
@@ -146,6 +173,7 @@ enum minivmm_exit_reason {
 #define MINIVMM_HC_API_VERSION	0	/* -> MINIVMM_API_VERSION */
 #define MINIVMM_HC_ADD		1	/* -> RBX + RCX + RDX + RSI */
 #define MINIVMM_HC_NOP		2	/* -> 0 (round-trip benchmarks) */
+#define MINIVMM_HC_STOP_REQUESTED 3	/* -> 1 once VM_STOP asks the guest to end */
 
 /* Guest-physical port numbers of the in-kernel devices. */
 #define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */
