@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Intel VT-x backend: probe, VMXON/VMXOFF on each CPU.
+ * Intel VT-x backend: probe, the control settings and the global MSR
+ * bitmap, VMXON/VMXOFF on each CPU with the list of VMCSs active there, and
+ * the ops table.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,10 +15,22 @@
 #include <asm/perf_event.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include "minivmm.h"
-#include "vmx/caps.h"
+#include "vmx/vmx.h"
 
-static struct vmx_caps vmx_caps __ro_after_init;
+struct vmx_caps vmx_caps __ro_after_init;
+struct vmx_config vmx_config __ro_after_init;
+
+/* One MSR bitmap for every vCPU (SDM Vol. 3C 25.6.9). */
+static struct page *vmx_msr_bitmap;
+
+/*
+ * VMCSs active on each CPU (struct vmx_vcpu.loaded_node), and the current
+ * one.  Changed only on that CPU with interrupts off.
+ */
+static DEFINE_PER_CPU(struct list_head, vmx_loaded_vmcss);
+static DEFINE_PER_CPU(struct vmx_vcpu *, vmx_current);
 
 /* The VMXON region of each CPU; allocated on first enable, kept until
  * module exit so a CPU going offline and back reuses it.
@@ -65,14 +79,214 @@ static int vmx_probe(u64 *features)
 	return 0;
 }
 
+/*
+ * A control value: @want bits, plus the bits the CPU forces to 1 (allowed-0
+ * settings, low half of @msr), minus the bits it cannot set (allowed-1,
+ * high half).  Fails when one of @need is unavailable.
+ */
+static bool vmx_adjust(u64 msr, u32 want, u32 need, u32 *out)
+{
+	u32 val = (want | (u32)msr) & (u32)(msr >> 32);
+
+	*out = val;
+	return (val & need) == need;
+}
+
+static u64 vmx_rdmsr0(u32 msr)
+{
+	u64 val = 0;
+
+	if (rdmsrl_safe(msr, &val))
+		val = 0;
+	return val;
+}
+
+/* A slice of about 1 ms in preemption-timer ticks (TSC >> rate). */
+static u32 vmx_preempt_ticks(u64 misc)
+{
+	u64 ticks = (u64)(tsc_khz ? tsc_khz : 1000000) >> (misc & 0x1f);
+
+	return clamp_val(ticks, 1, U32_MAX);
+}
+
+static const char *vmx_setup_controls(struct vmx_config *c)
+{
+	bool t = vmx_caps.true_ctls;
+	u64 pin_msr = vmx_rdmsr0(t ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+				 MSR_IA32_VMX_PINBASED_CTLS);
+	u64 cpu_msr = vmx_rdmsr0(t ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+				 MSR_IA32_VMX_PROCBASED_CTLS);
+	u64 exit_msr = vmx_rdmsr0(t ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+				  MSR_IA32_VMX_EXIT_CTLS);
+	u64 entry_msr = vmx_rdmsr0(t ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+				   MSR_IA32_VMX_ENTRY_CTLS);
+	u64 cpu2_msr = 0;
+	u32 need;
+
+	need = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING;
+	if (!vmx_adjust(pin_msr, need | PIN_PREEMPTION_TIMER, need, &c->pin))
+		return "the CPU lacks external-interrupt or NMI exiting";
+
+	need = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
+	       CPU_SECONDARY_CONTROLS;
+	if (!vmx_adjust(cpu_msr, need | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
+			need, &c->cpu))
+		return "the CPU lacks HLT exiting, unconditional I/O exiting, MSR bitmaps or secondary controls";
+	/* We never use I/O bitmaps: unconditional exiting covers every port. */
+	c->cpu &= ~CPU_USE_IO_BITMAPS;
+
+	if (cpu_msr & BIT_ULL(32 + 31))
+		cpu2_msr = vmx_rdmsr0(MSR_IA32_VMX_PROCBASED_CTLS2);
+	need = CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST;
+	if (!vmx_adjust(cpu2_msr, need | CPU2_ENABLE_VPID, need, &c->cpu2))
+		return "the CPU lacks EPT or unrestricted guest, which minivmm needs for real-mode and unpaged guests";
+
+	need = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
+	       EXIT_LOAD_IA32_EFER;
+	if (!vmx_adjust(exit_msr, need | EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
+			EXIT_SAVE_DEBUG_CONTROLS, need, &c->exit))
+		return "the CPU lacks the 64-bit host or IA32_EFER save/load VM-exit controls";
+	/* The host takes its interrupts itself after local_irq_enable(). */
+	c->exit &= ~(EXIT_ACK_INTR_ON_EXIT | EXIT_SAVE_PREEMPTION_TIMER);
+
+	need = ENTRY_LOAD_IA32_EFER;
+	if (!vmx_adjust(entry_msr, need | ENTRY_LOAD_IA32_PAT |
+			ENTRY_LOAD_DEBUG_CONTROLS, need, &c->entry))
+		return "the CPU lacks the load-IA32_EFER VM-entry control";
+	/* Set per vCPU from the guest's EFER.LMA. */
+	c->entry &= ~ENTRY_IA32E_MODE_GUEST;
+
+	c->load_pat = (c->exit & EXIT_SAVE_IA32_PAT) &&
+		      (c->exit & EXIT_LOAD_IA32_PAT) &&
+		      (c->entry & ENTRY_LOAD_IA32_PAT);
+	if (!c->load_pat) {
+		c->exit &= ~(EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT);
+		c->entry &= ~ENTRY_LOAD_IA32_PAT;
+	}
+	c->ept_vpid_cap = vmx_rdmsr0(MSR_IA32_VMX_EPT_VPID_CAP);
+	if (!(c->ept_vpid_cap & VMX_EPT_CAP_INVEPT) ||
+	    !(c->ept_vpid_cap & (VMX_EPT_CAP_INVEPT_SINGLE |
+				 VMX_EPT_CAP_INVEPT_ALL)))
+		return "the CPU lacks INVEPT";
+	/* VPIDs need INVVPID to flush them; without it, run without. */
+	c->vpid = (c->cpu2 & CPU2_ENABLE_VPID) &&
+		  (c->ept_vpid_cap & VMX_VPID_CAP_INVVPID) &&
+		  (c->ept_vpid_cap & (VMX_VPID_CAP_INVVPID_SINGLE |
+				      VMX_VPID_CAP_INVVPID_ALL));
+	if (!c->vpid)
+		c->cpu2 &= ~CPU2_ENABLE_VPID;
+	c->preempt_timer = 0;
+	if (c->pin & PIN_PREEMPTION_TIMER)
+		c->preempt_timer = vmx_preempt_ticks(vmx_rdmsr0(MSR_IA32_VMX_MISC));
+
+	c->cr0_fixed0 = vmx_rdmsr0(MSR_IA32_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = vmx_rdmsr0(MSR_IA32_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = vmx_rdmsr0(MSR_IA32_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = vmx_rdmsr0(MSR_IA32_VMX_CR4_FIXED1);
+	return NULL;
+}
+
+/*
+ * The MSR bitmap: read bits for MSRs 0-0x1fff at byte 0, for
+ * 0xc0000000-0xc0001fff at 0x400; write bits likewise at 0x800 and 0xc00.
+ * A set bit makes RDMSR/WRMSR exit.  Only FS_BASE and GS_BASE pass through:
+ * the VMCS has guest fields for them.  KERNEL_GS_BASE, STAR, LSTAR, CSTAR
+ * and SFMASK have none and are not switched by the CPU, so they stay
+ * intercepted (vcpu.c keeps the guest's values).
+ */
+static void vmx_msr_passthrough(unsigned long *bitmap, u32 msr)
+{
+	unsigned long bit = (msr & 0x1fff) + (msr >= 0xc0000000 ? 0x2000 : 0);
+
+	__clear_bit(bit, bitmap);		/* read */
+	__clear_bit(bit + 0x4000, bitmap);	/* write */
+}
+
 static int vmx_hardware_setup(void)
 {
+	unsigned long *bitmap;
+
+	vmx_config.error = vmx_setup_controls(&vmx_config);
+	if (vmx_config.error)
+		pr_warn("VT-x: guests cannot run: %s\n", vmx_config.error);
+
+	vmx_msr_bitmap = alloc_page(GFP_KERNEL);
+	if (!vmx_msr_bitmap)
+		return -ENOMEM;
+	bitmap = page_address(vmx_msr_bitmap);
+	memset(bitmap, 0xff, PAGE_SIZE);
+	vmx_msr_passthrough(bitmap, MSR_FS_BASE);
+	vmx_msr_passthrough(bitmap, MSR_GS_BASE);
+	vmx_config.msr_bitmap_pa = page_to_phys(vmx_msr_bitmap);
 	return 0;
+}
+
+void vmcs_write_error(enum vmcs_field field, u64 val)
+{
+	u32 err = vmcs_read32(VMCS_VM_INSTRUCTION_ERROR);
+
+	pr_err_ratelimited("VMWRITE of field %#x = %#llx failed: VM-instruction error %u (%s)\n",
+			   field, val, err, vmx_insn_error_name(err));
+}
+
+/* ---- VMCSs active on a CPU -------------------------------------------- */
+
+/* Interrupts off: @vmx was just VMPTRLDed on this CPU. */
+void vmx_vcpu_track(struct vmx_vcpu *vmx)
+{
+	list_add(&vmx->loaded_node, this_cpu_ptr(&vmx_loaded_vmcss));
+	WRITE_ONCE(vmx->cpu, smp_processor_id());
+	vmx->launched = false;
+	this_cpu_write(vmx_current, vmx);
+}
+
+/* Interrupts off, on the CPU holding @vmx: VMCLEAR and forget it. */
+void vmx_vcpu_clear_here(struct vmx_vcpu *vmx)
+{
+	if (READ_ONCE(vmx->cpu) != smp_processor_id())
+		return;
+	if (vmx_vmclear(vmx->vmcs_pa))
+		pr_err_ratelimited("VMCLEAR failed on CPU %d\n",
+				   smp_processor_id());
+	list_del_init(&vmx->loaded_node);
+	vmx->launched = false;
+	if (this_cpu_read(vmx_current) == vmx)
+		this_cpu_write(vmx_current, NULL);
+	WRITE_ONCE(vmx->cpu, -1);
+}
+
+void vmx_set_current(struct vmx_vcpu *vmx)
+{
+	this_cpu_write(vmx_current, vmx);
+}
+
+struct vmx_vcpu *vmx_get_current(void)
+{
+	return this_cpu_read(vmx_current);
+}
+
+/* Before VMXOFF: VMCLEAR everything active here (writes it back). */
+static void vmx_clear_all_here(void)
+{
+	struct list_head *head = this_cpu_ptr(&vmx_loaded_vmcss);
+	struct vmx_vcpu *vmx, *tmp;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (head->next)
+		list_for_each_entry_safe(vmx, tmp, head, loaded_node)
+			vmx_vcpu_clear_here(vmx);
+	this_cpu_write(vmx_current, NULL);
+	local_irq_restore(flags);
 }
 
 static void vmx_hardware_unsetup(void)
 {
 	int cpu;
+
+	if (vmx_msr_bitmap)
+		__free_page(vmx_msr_bitmap);
+	vmx_msr_bitmap = NULL;
 
 	for_each_possible_cpu(cpu) {
 		struct page *page = per_cpu(vmx_vmxon_page, cpu);
@@ -164,6 +378,8 @@ static int vmx_cpu_enable(void)
 		       ret == -EIO ? "VMfail" : "fault");
 		goto err;
 	}
+	INIT_LIST_HEAD(this_cpu_ptr(&vmx_loaded_vmcss));
+	this_cpu_write(vmx_current, NULL);
 	return 0;
 err:
 	cr4_clear_bits(X86_CR4_VMXE);
@@ -173,6 +389,7 @@ err:
 
 static void vmx_cpu_disable(void)
 {
+	vmx_clear_all_here();
 	vmx_vmxoff();
 	cr4_clear_bits(X86_CR4_VMXE);
 	intel_pt_handle_vmx(0);
@@ -196,4 +413,16 @@ const struct mv_vendor_ops mv_vmx_ops = {
 	.cpu_enable		= vmx_cpu_enable,
 	.cpu_disable		= vmx_cpu_disable,
 	.emergency_disable	= vmx_emergency_disable,
+	.vm_size		= sizeof(struct vmx_vm),
+	.vcpu_size		= sizeof(struct vmx_vcpu),
+	.vm_init		= vmx_vm_init,
+	.vm_destroy		= vmx_vm_destroy,
+	.vcpu_init		= vmx_vcpu_init,
+	.vcpu_destroy		= vmx_vcpu_destroy,
+	.vcpu_run		= vmx_vcpu_run,
+	.get_sregs		= vmx_get_sregs,
+	.set_sregs		= vmx_set_sregs,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
+	.inject_exception	= vmx_inject_exception,
 };

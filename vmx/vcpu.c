@@ -1,0 +1,1078 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VT-x VMs and vCPUs: VPIDs, the VMCS (its ownership by one CPU at a time,
+ * controls, host and guest state), register and MSR access, event
+ * injection, and one guest entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/smp.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/traps.h>
+#include "vmx/vmx.h"
+
+/* Reset values (SDM Vol. 3A 10.1, "Initialization Overview"). */
+#define VMX_RESET_CR0		X86_CR0_ET
+#define VMX_RESET_RFLAGS	X86_EFLAGS_FIXED
+#define VMX_RESET_DR7		0x400ULL
+#define VMX_RESET_PAT		0x0007040600070406ULL
+
+/* Access rights of the reset segments: present code/data, TSS (busy). */
+#define VMX_AR_CODE16		(VMX_AR_P | VMX_AR_S | 0xb)
+#define VMX_AR_DATA16		(VMX_AR_P | VMX_AR_S | 0x3)
+#define VMX_AR_TSS16_BUSY	(VMX_AR_P | 0x3)
+
+/* RFLAGS bits a guest may hold; the others are reserved (bit 1 is 1). */
+#define VMX_RFLAGS_VALID	0x3f7fd5ULL
+
+/* CR0 bits an x86-64 CPU defines; everything else is reserved. */
+#define VMX_CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
+			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
+			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
+
+/* INVEPT / INVVPID types (SDM Vol. 3C 30.3). */
+#define VMX_INV_SINGLE		1
+#define VMX_INV_ALL		2
+
+/* VPIDs 1..0xffff; 0 is the host's. */
+static DEFINE_IDA(vmx_vpid_ida);
+
+int vmx_vm_init(struct mv_vm *vm)
+{
+	struct vmx_vm *vmx_vm = to_vmx_vm(vm);
+	int vpid;
+
+	vmx_vm->vpid = 0;
+	if (!vmx_config.vpid)
+		return 0;
+	vpid = ida_alloc_range(&vmx_vpid_ida, 1, 0xffff, GFP_KERNEL);
+	if (vpid == -ENOSPC)
+		return 0;	/* run without a VPID: entries flush VPID 0 */
+	if (vpid < 0)
+		return vpid;
+	vmx_vm->vpid = vpid;
+	return 0;
+}
+
+void vmx_vm_destroy(struct mv_vm *vm)
+{
+	struct vmx_vm *vmx_vm = to_vmx_vm(vm);
+
+	if (vmx_vm->vpid)
+		ida_free(&vmx_vpid_ida, vmx_vm->vpid);
+	vmx_vm->vpid = 0;
+}
+
+/* ---- VMCS ownership ----------------------------------------------------- */
+
+static void vmx_clear_ipi(void *info)
+{
+	vmx_vcpu_clear_here(info);
+}
+
+/* VMCLEAR @vmx wherever it is active; any context that may sleep or not. */
+static void vmx_vcpu_clear(struct vmx_vcpu *vmx)
+{
+	int cpu = READ_ONCE(vmx->cpu);
+
+	/* An offline CPU cleared its VMCSs in cpu_disable. */
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmx_clear_ipi, vmx, 1);
+}
+
+/* Host fields that depend on the CPU only (SDM Vol. 3C 25.5). */
+static void vmx_write_host_percpu(int cpu)
+{
+	struct desc_ptr dt;
+	u64 v;
+
+	vmcs_write(VMCS_HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(VMCS_HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(VMCS_HOST_DS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_ES_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_FS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_GS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write(VMCS_HOST_TR_BASE,
+		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	native_store_gdt(&dt);
+	vmcs_write(VMCS_HOST_GDTR_BASE, dt.address);
+	store_idt(&dt);
+	vmcs_write(VMCS_HOST_IDTR_BASE, dt.address);
+	rdmsrl(MSR_GS_BASE, v);
+	vmcs_write(VMCS_HOST_GS_BASE, v);
+	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, v);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, v);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, v);
+	rdmsrl(MSR_EFER, v);
+	vmcs_write(VMCS_HOST_IA32_EFER, v);
+	if (vmx_config.load_pat) {
+		rdmsrl(MSR_IA32_CR_PAT, v);
+		vmcs_write(VMCS_HOST_IA32_PAT, v);
+	}
+	vmcs_write(VMCS_HOST_RIP, (unsigned long)mv_vmx_vmexit);
+}
+
+/*
+ * Make @vmx's VMCS current on this CPU; preemption off.  If it is active on
+ * another CPU, VMCLEAR it there first (IPI): a VMCS may be active on one
+ * CPU only, and the next entry must then use VMLAUNCH.  Returns -EIO if
+ * VMPTRLD fails.
+ */
+static int vmx_vcpu_load(struct vmx_vcpu *vmx)
+{
+	int cpu = smp_processor_id();
+	int ret = 0;
+
+	if (READ_ONCE(vmx->cpu) == cpu) {
+		if (vmx_get_current() != vmx) {
+			ret = vmx_vmptrld(vmx->vmcs_pa);
+			if (!ret)
+				vmx_set_current(vmx);
+		}
+		return ret;
+	}
+
+	vmx_vcpu_clear(vmx);
+	local_irq_disable();
+	/* Also initialises a new VMCS's launch state (SDM 25.11.3). */
+	ret = vmx_vmclear(vmx->vmcs_pa);
+	if (!ret)
+		ret = vmx_vmptrld(vmx->vmcs_pa);
+	if (!ret)
+		vmx_vcpu_track(vmx);
+	local_irq_enable();
+	if (ret) {
+		pr_err_ratelimited("VM %s: VMPTRLD failed on CPU %d\n",
+				   vmx->base.vm->name, cpu);
+		return ret;
+	}
+	vmx_write_host_percpu(cpu);
+	vmx->flush = true;
+	return 0;
+}
+
+/* For register access outside the run loop: VMCS current, no preemption. */
+static int vmx_get(struct vmx_vcpu *vmx)
+{
+	int ret;
+
+	preempt_disable();
+	ret = vmx_vcpu_load(vmx);
+	if (ret)
+		preempt_enable();
+	return ret;
+}
+
+static void vmx_put(void)
+{
+	preempt_enable();
+}
+
+/* ---- control registers --------------------------------------------------- */
+
+/* CR0 bits VMX operation forces to 1 in the real CR0 (NE), hidden by the
+ * read shadow; unrestricted guest exempts PE and PG.
+ */
+static u64 vmx_cr0_forced(void)
+{
+	return (vmx_config.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG)) |
+	       X86_CR0_NE;
+}
+
+static u64 vmx_cr4_forced(void)
+{
+	return vmx_config.cr4_fixed0 | X86_CR4_VMXE;
+}
+
+/* CR4 bits this host implements for a guest. */
+static u64 vmx_cr4_valid(void)
+{
+	u64 valid = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		    X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		    X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	if (boot_cpu_has(X86_FEATURE_UMIP))
+		valid |= X86_CR4_UMIP;
+	if (boot_cpu_has(X86_FEATURE_LA57))
+		valid |= X86_CR4_LA57;
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		valid |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		valid |= X86_CR4_PCIDE;
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		valid |= X86_CR4_OSXSAVE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		valid |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		valid |= X86_CR4_SMAP;
+	if (boot_cpu_has(X86_FEATURE_PKU))
+		valid |= X86_CR4_PKE;
+	/* What VMX operation lets a guest have (IA32_VMX_CR4_FIXED1). */
+	return valid & vmx_config.cr4_fixed1 & ~(u64)X86_CR4_VMXE;
+}
+
+static u64 vmx_efer_valid(void)
+{
+	return EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+}
+
+/* The CR0 / CR4 the guest sees: real bits, host-owned ones from shadows. */
+static u64 vmx_guest_cr0(void)
+{
+	u64 mask = vmcs_read(VMCS_CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(VMCS_GUEST_CR0) & ~mask) |
+	       (vmcs_read(VMCS_CR0_READ_SHADOW) & mask);
+}
+
+static u64 vmx_guest_cr4(void)
+{
+	u64 mask = vmcs_read(VMCS_CR4_GUEST_HOST_MASK);
+
+	return (vmcs_read(VMCS_GUEST_CR4) & ~mask) |
+	       (vmcs_read(VMCS_CR4_READ_SHADOW) & mask);
+}
+
+static void vmx_write_efer(struct vmx_vcpu *vmx, u64 efer)
+{
+	u32 entry = vmcs_read32(VMCS_VM_ENTRY_CONTROLS);
+
+	vmx->efer = efer;
+	vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+	if (efer & EFER_LMA)
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	else
+		entry &= ~ENTRY_IA32E_MODE_GUEST;
+	vmcs_write(VMCS_VM_ENTRY_CONTROLS, entry);
+}
+
+/*
+ * A guest MOV to CR0 (or a set_sregs value, after validation), VMCS loaded.
+ * Turning paging on or off with EFER.LME set enters or leaves IA-32e mode.
+ * Returns -EINVAL where the CPU would raise #GP.
+ */
+int vmx_write_cr0(struct vmx_vcpu *vmx, u64 cr0)
+{
+	u64 old = vmx_guest_cr0(), efer = vmx->efer;
+
+	if (cr0 & ~VMX_CR0_VALID)
+		return -EINVAL;
+	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
+		return -EINVAL;
+	if ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE))
+		return -EINVAL;
+	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmx_guest_cr4() & X86_CR4_PAE))
+			return -EINVAL;
+		vmx_write_efer(vmx, efer | EFER_LMA);
+	} else if (!(cr0 & X86_CR0_PG) && (efer & EFER_LMA)) {
+		vmx_write_efer(vmx, efer & ~EFER_LMA);
+	}
+	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
+	vmcs_write(VMCS_GUEST_CR0, cr0 | vmx_cr0_forced());
+	vmx->guest_cr0 = cr0;
+	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_CD))
+		vmx->flush = true;
+	return 0;
+}
+
+int vmx_write_cr4(struct vmx_vcpu *vmx, u64 cr4)
+{
+	if (cr4 & ~vmx_cr4_valid())
+		return -EINVAL;
+	if ((vmx->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	if ((cr4 & X86_CR4_PCIDE) && !(vmx->efer & EFER_LMA))
+		return -EINVAL;
+	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
+	vmcs_write(VMCS_GUEST_CR4, cr4 | vmx_cr4_forced());
+	/* New paging state: start from clean TLBs. */
+	vmx->flush = true;
+	return 0;
+}
+
+/* ---- VMCS set-up -------------------------------------------------------- */
+
+static void vmx_init_controls(struct vmx_vcpu *vmx)
+{
+	struct mv_vm *vm = vmx->base.vm;
+	u16 vpid = to_vmx_vm(vm)->vpid;
+	u32 cpu2 = vmx_config.cpu2;
+
+	if (!vpid)
+		cpu2 &= ~CPU2_ENABLE_VPID;
+	vmcs_write(VMCS_PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
+	vmcs_write(VMCS_CPU_BASED_VM_EXEC_CONTROL, vmx_config.cpu);
+	vmcs_write(VMCS_SECONDARY_VM_EXEC_CONTROL, cpu2);
+	vmcs_write(VMCS_VM_EXIT_CONTROLS, vmx_config.exit);
+	vmcs_write(VMCS_VM_ENTRY_CONTROLS, vmx_config.entry);
+	if (vpid)
+		vmcs_write(VMCS_VIRTUAL_PROCESSOR_ID, vpid);
+	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VMCS_VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_VM_ENTRY_INTR_INFO, 0);
+	vmcs_write(VMCS_MSR_BITMAP_ADDR, vmx_config.msr_bitmap_pa);
+	vmcs_write(VMCS_EPT_POINTER, mv_npt_eptp(&vm->npt));
+	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, vmx_cr0_forced());
+	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, vmx_cr4_forced());
+	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ULL);
+}
+
+static void vmx_seg_write(enum vmcs_field sel, u16 selector, u32 ar)
+{
+	/* The four fields of a segment are at fixed distances from the
+	 * selector: limit +0x4000, access rights +0x4014, base +0x6006.
+	 */
+	vmcs_write(sel, selector);
+	vmcs_write(sel + (VMCS_GUEST_ES_LIMIT - VMCS_GUEST_ES_SELECTOR), 0xffff);
+	vmcs_write(sel + (VMCS_GUEST_ES_AR_BYTES - VMCS_GUEST_ES_SELECTOR), ar);
+	vmcs_write(sel + (VMCS_GUEST_ES_BASE - VMCS_GUEST_ES_SELECTOR), 0);
+}
+
+/* 16-bit real mode at 0000:0000, paging and caches as after RESET. */
+static void vmx_reset_state(struct vmx_vcpu *vmx)
+{
+	vmx_seg_write(VMCS_GUEST_CS_SELECTOR, 0, VMX_AR_CODE16);
+	vmx_seg_write(VMCS_GUEST_DS_SELECTOR, 0, VMX_AR_DATA16);
+	vmx_seg_write(VMCS_GUEST_ES_SELECTOR, 0, VMX_AR_DATA16);
+	vmx_seg_write(VMCS_GUEST_FS_SELECTOR, 0, VMX_AR_DATA16);
+	vmx_seg_write(VMCS_GUEST_GS_SELECTOR, 0, VMX_AR_DATA16);
+	vmx_seg_write(VMCS_GUEST_SS_SELECTOR, 0, VMX_AR_DATA16);
+	vmx_seg_write(VMCS_GUEST_LDTR_SELECTOR, 0, VMX_AR_UNUSABLE);
+	vmx_seg_write(VMCS_GUEST_TR_SELECTOR, 0, VMX_AR_TSS16_BUSY);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
+	vmx->efer = 0;
+	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_CR0_READ_SHADOW, VMX_RESET_CR0);
+	vmcs_write(VMCS_GUEST_CR0, VMX_RESET_CR0 | vmx_cr0_forced());
+	vmcs_write(VMCS_CR4_READ_SHADOW, 0);
+	vmcs_write(VMCS_GUEST_CR4, vmx_cr4_forced());
+	vmcs_write(VMCS_GUEST_CR3, 0);
+	vmcs_write(VMCS_GUEST_DR7, VMX_RESET_DR7);
+	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	if (vmx_config.load_pat)
+		vmcs_write(VMCS_GUEST_IA32_PAT, VMX_RESET_PAT);
+	vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
+	vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_GUEST_FS_BASE, 0);
+	vmcs_write(VMCS_GUEST_GS_BASE, 0);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_GUEST_RSP, 0);
+	vmcs_write(VMCS_GUEST_RIP, 0);
+	vmcs_write(VMCS_GUEST_RFLAGS, VMX_RESET_RFLAGS);
+
+	vmx->guest_cr0 = VMX_RESET_CR0;
+	vmx->cr2 = 0;
+	memset(&vmx->msrs, 0, sizeof(vmx->msrs));
+	vmx->pat = VMX_RESET_PAT;
+	vmx->base.rip = 0;
+	vmx->base.rflags = VMX_RESET_RFLAGS;
+	vmx->pending_event = 0;
+}
+
+int vmx_vcpu_init(struct mv_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	struct page *page;
+	int ret;
+
+	if (vmx_config.error) {
+		pr_err("cannot run a guest: %s\n", vmx_config.error);
+		return -EOPNOTSUPP;
+	}
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	vmx->vmcs = page_address(page);
+	vmx->vmcs_pa = page_to_phys(page);
+	/* The revision identifier (bit 31 clear: not a shadow VMCS). */
+	*(u32 *)vmx->vmcs = vmx_caps.revision_id;
+	vmx->cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_node);
+
+	ret = vmx_get(vmx);
+	if (ret) {
+		free_page((unsigned long)vmx->vmcs);
+		vmx->vmcs = NULL;
+		return ret;
+	}
+	vmx_init_controls(vmx);
+	vmx_reset_state(vmx);
+	vmx_put();
+	return 0;
+}
+
+void vmx_vcpu_destroy(struct mv_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (!vmx->vmcs)
+		return;
+	vmx_vcpu_clear(vmx);
+	free_page((unsigned long)vmx->vmcs);
+	vmx->vmcs = NULL;
+}
+
+/* ---- segments ------------------------------------------------------------ */
+
+/* Selector fields of the segments, in struct minivmm_sregs order. */
+static u32 vmx_ar_pack(const struct minivmm_segment *s)
+{
+	u32 ar;
+
+	/* VMX has no loaded-but-not-present segment: that is unusable. */
+	if (s->unusable || !s->present)
+		return VMX_AR_UNUSABLE;
+	ar = (s->type & VMX_AR_TYPE_MASK) | (s->dpl << VMX_AR_DPL_SHIFT) |
+	     VMX_AR_P;
+	if (s->s)
+		ar |= VMX_AR_S;
+	if (s->avl)
+		ar |= VMX_AR_AVL;
+	if (s->l)
+		ar |= VMX_AR_L;
+	if (s->db)
+		ar |= VMX_AR_DB;
+	if (s->g)
+		ar |= VMX_AR_G;
+	return ar;
+}
+
+static void vmx_seg_get(struct minivmm_segment *d, enum vmcs_field sel)
+{
+	u32 ar = vmcs_read32(sel + (VMCS_GUEST_ES_AR_BYTES -
+				    VMCS_GUEST_ES_SELECTOR));
+
+	memset(d, 0, sizeof(*d));
+	d->selector = vmcs_read(sel);
+	d->limit = vmcs_read32(sel + (VMCS_GUEST_ES_LIMIT -
+				      VMCS_GUEST_ES_SELECTOR));
+	d->base = vmcs_read(sel + (VMCS_GUEST_ES_BASE -
+				   VMCS_GUEST_ES_SELECTOR));
+	d->type = ar & VMX_AR_TYPE_MASK;
+	d->s = !!(ar & VMX_AR_S);
+	d->dpl = (ar & VMX_AR_DPL_MASK) >> VMX_AR_DPL_SHIFT;
+	d->present = !!(ar & VMX_AR_P);
+	d->avl = !!(ar & VMX_AR_AVL);
+	d->l = !!(ar & VMX_AR_L);
+	d->db = !!(ar & VMX_AR_DB);
+	d->g = !!(ar & VMX_AR_G);
+	d->unusable = !!(ar & VMX_AR_UNUSABLE);
+	if (d->unusable)
+		d->present = 0;
+}
+
+static void vmx_seg_set(enum vmcs_field sel, const struct minivmm_segment *s)
+{
+	vmcs_write(sel, s->selector);
+	vmcs_write(sel + (VMCS_GUEST_ES_LIMIT - VMCS_GUEST_ES_SELECTOR),
+		   s->limit);
+	vmcs_write(sel + (VMCS_GUEST_ES_AR_BYTES - VMCS_GUEST_ES_SELECTOR),
+		   vmx_ar_pack(s));
+	vmcs_write(sel + (VMCS_GUEST_ES_BASE - VMCS_GUEST_ES_SELECTOR),
+		   s->base);
+}
+
+static bool vmx_seg_valid(const struct minivmm_segment *s,
+			  unsigned int vabits)
+{
+	if (s->type > 15 || s->dpl > 3 || s->s > 1 || s->present > 1 ||
+	    s->avl > 1 || s->l > 1 || s->db > 1 || s->g > 1 ||
+	    s->unusable > 1 || s->padding0)
+		return false;
+	if (s->unusable || !s->present)
+		return true;
+	/* Granularity must agree with the limit (SDM 26.3.1.2). */
+	if ((s->limit & 0xfff) != 0xfff && s->g)
+		return false;
+	if ((s->limit & 0xfff00000) && !s->g)
+		return false;
+	return __is_canonical_address(s->base, vabits);
+}
+
+static bool vmx_dt_valid(const struct minivmm_dtable *dt, unsigned int vabits)
+{
+	return !dt->padding[0] && !dt->padding[1] && !dt->padding[2] &&
+	       __is_canonical_address(dt->base, vabits);
+}
+
+/* Real mode: 0.  Otherwise CS.DPL, or SS.DPL for a conforming CS. */
+static u8 vmx_cpl(const struct minivmm_sregs *sr)
+{
+	bool conforming = sr->cs.s && (sr->cs.type & 0xc) == 0xc;
+
+	if (!(sr->cr0 & X86_CR0_PE))
+		return 0;
+	return conforming ? sr->ss.dpl : sr->cs.dpl;
+}
+
+/*
+ * What VM entry would refuse (SDM Vol. 3C 26.3.1), as far as it can be
+ * told from the neutral state, plus what a real CPU never reaches.
+ */
+static bool vmx_sregs_valid(const struct minivmm_sregs *sr)
+{
+	unsigned int vabits = (sr->cr4 & X86_CR4_LA57) ? 57 : 48;
+	const struct minivmm_segment *segs[] = {
+		&sr->cs, &sr->ds, &sr->es, &sr->fs, &sr->gs, &sr->ss,
+		&sr->tr, &sr->ldt,
+	};
+	u64 cr0 = sr->cr0, efer = sr->efer;
+	bool pg = cr0 & X86_CR0_PG, lma = efer & EFER_LMA;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		if (!vmx_seg_valid(segs[i], vabits))
+			return false;
+	if (!vmx_dt_valid(&sr->gdt, vabits) || !vmx_dt_valid(&sr->idt, vabits))
+		return false;
+	if (cr0 & ~VMX_CR0_VALID)
+		return false;
+	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
+		return false;
+	if (pg && !(cr0 & X86_CR0_PE))
+		return false;
+	if (sr->cr4 & ~vmx_cr4_valid())
+		return false;
+	if (efer & ~vmx_efer_valid())
+		return false;
+	if (sr->cr3 & GENMASK_ULL(63, 52))
+		return false;
+	if (lma != (pg && (efer & EFER_LME)))
+		return false;
+	if (lma && !(sr->cr4 & X86_CR4_PAE))
+		return false;
+	if ((sr->cr4 & X86_CR4_PCIDE) && !lma)
+		return false;
+	/* CS and TR must be usable; TR a busy TSS of the right kind. */
+	if (sr->cs.unusable || !sr->cs.present || !sr->cs.s)
+		return false;
+	if (lma && sr->cs.l && sr->cs.db)
+		return false;
+	if (sr->tr.unusable || !sr->tr.present || sr->tr.s ||
+	    (sr->tr.type != 11 && (lma || sr->tr.type != 3)))
+		return false;
+	/* A usable LDTR is an LDT descriptor. */
+	if (!sr->ldt.unusable && sr->ldt.present &&
+	    (sr->ldt.s || sr->ldt.type != 2))
+		return false;
+	/* A usable stack segment has DPL == CPL in protected mode. */
+	if ((cr0 & X86_CR0_PE) && sr->ss.present && !sr->ss.unusable &&
+	    sr->ss.dpl != vmx_cpl(sr))
+		return false;
+	return true;
+}
+
+void vmx_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sr)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (vmx_get(vmx))
+		return;
+	vmx_seg_get(&sr->cs, VMCS_GUEST_CS_SELECTOR);
+	vmx_seg_get(&sr->ds, VMCS_GUEST_DS_SELECTOR);
+	vmx_seg_get(&sr->es, VMCS_GUEST_ES_SELECTOR);
+	vmx_seg_get(&sr->fs, VMCS_GUEST_FS_SELECTOR);
+	vmx_seg_get(&sr->gs, VMCS_GUEST_GS_SELECTOR);
+	vmx_seg_get(&sr->ss, VMCS_GUEST_SS_SELECTOR);
+	vmx_seg_get(&sr->tr, VMCS_GUEST_TR_SELECTOR);
+	vmx_seg_get(&sr->ldt, VMCS_GUEST_LDTR_SELECTOR);
+	memset(&sr->gdt, 0, sizeof(sr->gdt));
+	sr->gdt.base = vmcs_read(VMCS_GUEST_GDTR_BASE);
+	sr->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
+	memset(&sr->idt, 0, sizeof(sr->idt));
+	sr->idt.base = vmcs_read(VMCS_GUEST_IDTR_BASE);
+	sr->idt.limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
+	sr->cr0 = vmx_guest_cr0();
+	sr->cr2 = vmx->cr2;
+	sr->cr3 = vmcs_read(VMCS_GUEST_CR3);
+	sr->cr4 = vmx_guest_cr4();
+	sr->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	vmx_put();
+}
+
+int vmx_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	int ret;
+
+	if (!vmx_sregs_valid(sr))
+		return -EINVAL;
+	ret = vmx_get(vmx);
+	if (ret)
+		return ret;
+	vmx_seg_set(VMCS_GUEST_CS_SELECTOR, &sr->cs);
+	vmx_seg_set(VMCS_GUEST_DS_SELECTOR, &sr->ds);
+	vmx_seg_set(VMCS_GUEST_ES_SELECTOR, &sr->es);
+	vmx_seg_set(VMCS_GUEST_FS_SELECTOR, &sr->fs);
+	vmx_seg_set(VMCS_GUEST_GS_SELECTOR, &sr->gs);
+	vmx_seg_set(VMCS_GUEST_SS_SELECTOR, &sr->ss);
+	vmx_seg_set(VMCS_GUEST_TR_SELECTOR, &sr->tr);
+	vmx_seg_set(VMCS_GUEST_LDTR_SELECTOR, &sr->ldt);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, sr->gdt.base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, sr->gdt.limit);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, sr->idt.base);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, sr->idt.limit);
+	vmx->cr2 = sr->cr2;
+	vmcs_write(VMCS_GUEST_CR3, sr->cr3);
+	vmx_write_efer(vmx, sr->efer);
+	vmcs_write(VMCS_CR4_READ_SHADOW, sr->cr4);
+	vmcs_write(VMCS_GUEST_CR4, sr->cr4 | vmx_cr4_forced());
+	vmcs_write(VMCS_CR0_READ_SHADOW, sr->cr0);
+	vmcs_write(VMCS_GUEST_CR0, sr->cr0 | vmx_cr0_forced());
+	vmx->guest_cr0 = sr->cr0;
+	/* A fresh CPU state: no interrupt shadow, no pending event. */
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmx->pending_event = 0;
+	vmx->flush = true;
+	vmx_put();
+	return 0;
+}
+
+/* ---- MSRs ----------------------------------------------------------------- */
+
+static bool vmx_pat_valid(u64 pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		/* UC, WC, WT, WP, WB, UC-; 2, 3 and 8..255 are reserved. */
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static u64 *vmx_soft_msr(struct vmx_vcpu *vmx, u32 msr)
+{
+	switch (msr) {
+	case MSR_KERNEL_GS_BASE:
+		return &vmx->msrs.kernel_gs_base;
+	case MSR_STAR:
+		return &vmx->msrs.star;
+	case MSR_LSTAR:
+		return &vmx->msrs.lstar;
+	case MSR_CSTAR:
+		return &vmx->msrs.cstar;
+	case MSR_SYSCALL_MASK:
+		return &vmx->msrs.sfmask;
+	default:
+		return NULL;
+	}
+}
+
+static enum vmcs_field vmx_msr_field(u32 msr)
+{
+	switch (msr) {
+	case MSR_IA32_SYSENTER_CS:
+		return VMCS_GUEST_SYSENTER_CS;
+	case MSR_IA32_SYSENTER_ESP:
+		return VMCS_GUEST_SYSENTER_ESP;
+	case MSR_IA32_SYSENTER_EIP:
+		return VMCS_GUEST_SYSENTER_EIP;
+	case MSR_FS_BASE:
+		return VMCS_GUEST_FS_BASE;
+	case MSR_GS_BASE:
+		return VMCS_GUEST_GS_BASE;
+	default:
+		return 0;
+	}
+}
+
+int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	enum vmcs_field field = vmx_msr_field(msr);
+	u64 *soft = vmx_soft_msr(vmx, msr);
+
+	if (soft) {
+		*val = *soft;
+		return 0;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = vmx->efer;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*val = vmx->pat;
+		return 0;
+	}
+	if (!field)
+		return -ENOENT;
+	if (vmx_get(vmx))
+		return -EINVAL;
+	*val = vmcs_read(field);
+	vmx_put();
+	return 0;
+}
+
+/*
+ * A guest WRMSR to EFER.  LMA is read-only (the CPU sets it when paging
+ * turns on with LME), and LME cannot change while paging is on.
+ */
+static int vmx_set_efer(struct vmx_vcpu *vmx, u64 val)
+{
+	u64 cur = vmx->efer;
+	int ret;
+
+	if (val & ~vmx_efer_valid())
+		return -EINVAL;
+	ret = vmx_get(vmx);
+	if (ret)
+		return -EINVAL;
+	if (((val ^ cur) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
+		ret = -EINVAL;
+	else
+		vmx_write_efer(vmx, (val & ~EFER_LMA) | (cur & EFER_LMA));
+	vmx_put();
+	return ret;
+}
+
+int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	enum vmcs_field field = vmx_msr_field(msr);
+	u64 *soft = vmx_soft_msr(vmx, msr);
+
+	if (soft) {
+		/* Addresses must be canonical, as WRMSR itself checks. */
+		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK &&
+		    !__is_canonical_address(val, 48))
+			return -EINVAL;
+		*soft = val;
+		return 0;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		return vmx_set_efer(vmx, val);
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_valid(val))
+			return -EINVAL;
+		vmx->pat = val;
+		if (!vmx_config.load_pat)
+			return 0;
+		field = VMCS_GUEST_IA32_PAT;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		val = (u32)val;
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!__is_canonical_address(val, 48))
+			return -EINVAL;
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (vmx_get(vmx))
+		return -EINVAL;
+	vmcs_write(field, val);
+	vmx_put();
+	return 0;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* Exceptions that push an error code in protected mode. */
+static bool vmx_exception_has_error(u8 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DF:
+	case X86_TRAP_TS:
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+	case X86_TRAP_AC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Queue for the next entry; needs no VMCS (software state only). */
+void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
+			 u32 error_code)
+{
+	/* Type 3 with vector 2 (NMI) or above 31 fails VM entry. */
+	if (vector == X86_TRAP_NMI || vector > 31) {
+		pr_warn_ratelimited("VM %s: not an exception vector: %u\n",
+				    vmx->base.vm->name, vector);
+		return;
+	}
+	vmx->pending_event = vector | INTR_INFO_VALID |
+			     (INTR_TYPE_HARD_EXCEPTION << INTR_INFO_TYPE_SHIFT);
+	vmx->pending_error = 0;
+	vmx->pending_len = 0;
+	/*
+	 * Only the architectural error-code exceptions, and not in real mode:
+	 * VM entry checks both (SDM 26.2.1.3).
+	 */
+	if (has_error && vmx_exception_has_error(vector) &&
+	    (vmx->guest_cr0 & X86_CR0_PE)) {
+		vmx->pending_event |= INTR_INFO_DELIVER_CODE;
+		vmx->pending_error = error_code;
+	}
+}
+
+void vmx_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code)
+{
+	vmx_queue_exception(to_vmx(vcpu), vector, has_error, error_code);
+}
+
+/* ---- one guest entry ----------------------------------------------------- */
+
+static void vmx_invept(u64 type, u64 eptp)
+{
+	struct { u64 eptp, zero; } desc = { eptp, 0 };
+
+	asm volatile("invept %[desc], %[type]"
+		     : : [desc] "m" (desc), [type] "r" (type)
+		     : "cc", "memory");
+}
+
+static void vmx_invvpid(u64 type, u16 vpid)
+{
+	struct { u64 vpid, addr; } desc = { vpid, 0 };
+
+	asm volatile("invvpid %[desc], %[type]"
+		     : : [desc] "m" (desc), [type] "r" (type)
+		     : "cc", "memory");
+}
+
+/*
+ * TLB flush rule (interrupts off).  Guest-physical and combined mappings
+ * are tagged with the EPTP, linear ones with the VPID; both can be reused
+ * after a VM is destroyed, and the core may retire EPT tables a walker has
+ * cached.  Flush this vCPU's tags when its VMCS came to this CPU (first
+ * run, migration, set_sregs) or a table was retired since our last entry.
+ */
+static void vmx_flush_tlb(struct vmx_vcpu *vmx)
+{
+	struct mv_vm *vm = vmx->base.vm;
+	const void *retired = READ_ONCE(vm->npt.retired.next);
+	u16 vpid = to_vmx_vm(vm)->vpid;
+	u64 cap = vmx_config.ept_vpid_cap;
+
+	if (!vmx->flush && vmx->npt_retired_seen == retired)
+		return;
+	if (cap & VMX_EPT_CAP_INVEPT_SINGLE)
+		vmx_invept(VMX_INV_SINGLE, mv_npt_eptp(&vm->npt));
+	else
+		vmx_invept(VMX_INV_ALL, 0);
+	if (vpid) {
+		if (cap & VMX_VPID_CAP_INVVPID_SINGLE)
+			vmx_invvpid(VMX_INV_SINGLE, vpid);
+		else
+			vmx_invvpid(VMX_INV_ALL, 0);
+	}
+	vmx->flush = false;
+	vmx->npt_retired_seen = retired;
+}
+
+static void vmx_regs_to_vmcs(struct vmx_vcpu *vmx)
+{
+	struct mv_vcpu *vcpu = &vmx->base;
+
+	/* The core completed an instruction: its interrupt shadow is over. */
+	if (vcpu->rip != vmx->exit_rip) {
+		u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+
+		if (intr & (GUEST_INTR_STI_BLOCKING | GUEST_INTR_MOVSS_BLOCKING))
+			vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO,
+				   intr & ~(GUEST_INTR_STI_BLOCKING |
+					    GUEST_INTR_MOVSS_BLOCKING));
+	}
+	vmcs_write(VMCS_GUEST_RSP, vcpu->gprs[MINIVMM_RSP]);
+	vmcs_write(VMCS_GUEST_RIP, vcpu->rip);
+	vmcs_write(VMCS_GUEST_RFLAGS,
+		   (vcpu->rflags & VMX_RFLAGS_VALID) | X86_EFLAGS_FIXED);
+	if (vmx->pending_event) {
+		vmcs_write(VMCS_VM_ENTRY_INTR_INFO, vmx->pending_event);
+		vmcs_write(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
+			   vmx->pending_error);
+		vmcs_write(VMCS_VM_ENTRY_INSTRUCTION_LEN, vmx->pending_len);
+		vmx->pending_event = 0;
+	}
+	if (vmx_config.preempt_timer)
+		vmcs_write(VMCS_VMX_PREEMPTION_TIMER_VALUE,
+			   vmx_config.preempt_timer);
+}
+
+/* Exit information, read while the VMCS is surely current here. */
+static void vmx_read_exit(struct vmx_vcpu *vmx)
+{
+	struct mv_vcpu *vcpu = &vmx->base;
+
+	vmx->exit_reason = vmcs_read32(VMCS_VM_EXIT_REASON);
+	vmx->exit_qual = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	vmx->exit_intr_info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
+	vmx->exit_insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	vmx->idt_info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+	vmx->idt_error = vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE);
+	vmx->exit_gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
+	vmx->guest_cr0 = vmx_guest_cr0();
+	vcpu->gprs[MINIVMM_RSP] = vmcs_read(VMCS_GUEST_RSP);
+	vcpu->rip = vmcs_read(VMCS_GUEST_RIP);
+	vcpu->rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+	vmx->exit_rip = vcpu->rip;
+	/* The exit saved EFER.LMA (and the IA-32e entry control with it). */
+	vmx->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+}
+
+/* A host NMI made the guest exit: hand it to the host's NMI handler. */
+static bool vmx_exit_is_nmi(const struct vmx_vcpu *vmx)
+{
+	return (vmx->exit_reason & EXIT_REASON_BASIC_MASK) ==
+		EXIT_EXCEPTION_NMI &&
+	       (vmx->exit_intr_info & INTR_INFO_VALID) &&
+	       vmx_intr_type(vmx->exit_intr_info) == INTR_TYPE_NMI;
+}
+
+/* Preemption off, VMCS current; returns with the same. */
+static int vmx_enter(struct vmx_vcpu *vmx)
+{
+	unsigned long debugctl = get_debugctlmsr();
+	u64 host_kgs, fs_base;
+	u16 ds, es, ldt;
+	int ret;
+
+	local_irq_disable();
+	vmx_flush_tlb(vmx);
+	/* Host state that may differ between entries on this CPU. */
+	vmcs_write(VMCS_HOST_CR0, read_cr0());
+	vmcs_write(VMCS_HOST_CR3, __read_cr3());
+	vmcs_write(VMCS_HOST_CR4, __read_cr4());
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_write(VMCS_HOST_FS_BASE, fs_base);
+	savesegment(ds, ds);
+	savesegment(es, es);
+	asm volatile("sldt %0" : "=rm" (ldt));
+	/* SWAPGS in the guest uses the real KERNEL_GS_BASE: switch it. */
+	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	wrmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
+	/* So is CR2; NMIs preserve it for us. */
+	if (native_read_cr2() != vmx->cr2)
+		native_write_cr2(vmx->cr2);
+
+	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
+
+	vmx->cr2 = native_read_cr2();
+	rdmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	/* VM exit loaded null DS/ES/LDTR and TR with limit 0x67. */
+	if (ds)
+		loadsegment(ds, ds);
+	if (es)
+		loadsegment(es, es);
+	if (ldt)
+		asm volatile("lldt %0" : : "rm" (ldt));
+	invalidate_tss_limit();
+	/* VM exit cleared IA32_DEBUGCTL and set DR7 to 0x400. */
+	if (debugctl)
+		update_debugctlmsr(debugctl);
+	if (unlikely(hw_breakpoint_active()))
+		hw_breakpoint_restore();
+
+	if (!ret) {
+		vmx->launched = true;
+		vmx_read_exit(vmx);
+		if (vmx_exit_is_nmi(vmx))
+			asm volatile("int $2");
+	}
+	local_irq_enable();
+	return ret;
+}
+
+/* VMLAUNCH/VMRESUME did not enter: say why and stop the VM. */
+static enum mv_exit_action vmx_entry_failed(struct vmx_vcpu *vmx, int ret)
+{
+	const char *insn = vmx->launched ? "VMRESUME" : "VMLAUNCH";
+	u32 err = 0;
+
+	if (ret == VMX_ENTRY_FAIL_VALID) {
+		err = vmcs_read32(VMCS_VM_INSTRUCTION_ERROR);
+		pr_warn_ratelimited("VM %s: %s failed: VM-instruction error %u (%s)\n",
+				    vmx->base.vm->name, insn, err,
+				    vmx_insn_error_name(err));
+	} else {
+		pr_warn_ratelimited("VM %s: %s failed: VMfailInvalid (no current VMCS)\n",
+				    vmx->base.vm->name, insn);
+	}
+	return mv_exit_unhandled(&vmx->base, ret == VMX_ENTRY_FAIL_VALID ?
+				 VMX_RAW_VMFAIL_VALID | err :
+				 VMX_RAW_VMFAIL_INVALID);
+}
+
+enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	enum mv_exit_action action;
+	u64 start;
+	int ret;
+
+	mv_guest_fpu_enter(vcpu);
+	ret = vmx_vcpu_load(vmx);
+	if (ret) {
+		mv_guest_fpu_exit(vcpu);
+		return mv_exit_unhandled(vcpu, VMX_RAW_VMFAIL_INVALID);
+	}
+	vmx_regs_to_vmcs(vmx);
+
+	start = ktime_get_ns();
+	ret = vmx_enter(vmx);
+	vcpu->run_time_ns += ktime_get_ns() - start;
+
+	if (ret) {
+		action = vmx_entry_failed(vmx, ret);
+		mv_guest_fpu_exit(vcpu);
+		return action;
+	}
+	mv_guest_fpu_exit(vcpu);
+	return vmx_handle_exit(vmx);
+}
+
+/* For exit handlers (preemptible): run @fn with the VMCS current. */
+int vmx_with_vmcs(struct vmx_vcpu *vmx)
+{
+	return vmx_get(vmx);
+}
+
+void vmx_done_vmcs(void)
+{
+	vmx_put();
+}
