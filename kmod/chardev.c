@@ -7,6 +7,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -37,7 +39,11 @@ static long mv_ioctl_open_vm(struct file *file, void __user *argp)
 	vm = mv_vm_get(req.id);
 	if (!vm)
 		return -ENOENT;
-	ret = mv_vm_open_fd(vm);
+	/* Only the creator (or an administrator) reads or changes a VM. */
+	if (!uid_eq(current_euid(), vm->owner) && !capable(CAP_SYS_ADMIN))
+		ret = -EPERM;
+	else
+		ret = mv_vm_open_fd(vm);
 	mv_vm_put(vm);
 	return ret;
 }

@@ -43,6 +43,35 @@ void mv_console_put(struct mv_console *con, u8 byte)
 	wake_up_interruptible(&con->wait);
 }
 
+size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n)
+{
+	size_t i;
+
+	spin_lock(&con->lock);
+	for (i = 0; i < n && con->in_len < MV_CONSOLE_IN_SIZE; i++) {
+		con->in[(con->in_head + con->in_len) % MV_CONSOLE_IN_SIZE] =
+			bytes[i];
+		con->in_len++;
+	}
+	spin_unlock(&con->lock);
+	return i;
+}
+
+/* Next input byte for the UART's receive register, or -1 if none. */
+static int mv_console_getc(struct mv_console *con)
+{
+	int c = -1;
+
+	spin_lock(&con->lock);
+	if (con->in_len) {
+		c = con->in[con->in_head];
+		con->in_head = (con->in_head + 1) % MV_CONSOLE_IN_SIZE;
+		con->in_len--;
+	}
+	spin_unlock(&con->lock);
+	return c;
+}
+
 /* ---- 16550 UART subset at COM1 ------------------------------------------ */
 
 /* Register offsets from the base port. */
@@ -58,16 +87,22 @@ enum {
 };
 #define UART_LCR_DLAB		0x80
 #define UART_LSR_THRE_TEMT	0x60	/* transmitter empty, always */
+#define UART_LSR_DR		0x01	/* a received byte waits in RBR */
 #define UART_IIR_NO_INT		0x01
 #define UART_MSR_DCD_DSR_CTS	0xb0
 
-static u8 mv_uart_read(struct mv_uart *u, unsigned int reg)
+static u8 mv_uart_read(struct mv_vm *vm, unsigned int reg)
 {
+	struct mv_uart *u = &vm->uart;
 	bool dlab = u->lcr & UART_LCR_DLAB;
+	int c;
 
 	switch (reg) {
 	case UART_RBR_THR:
-		return dlab ? u->dll : 0;	/* no input yet */
+		if (dlab)
+			return u->dll;
+		c = mv_console_getc(&vm->console);
+		return c < 0 ? 0 : c;
 	case UART_IER:
 		return dlab ? u->dlm : u->ier;
 	case UART_IIR_FCR:
@@ -77,7 +112,8 @@ static u8 mv_uart_read(struct mv_uart *u, unsigned int reg)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		return UART_LSR_THRE_TEMT;
+		return UART_LSR_THRE_TEMT |
+		       (READ_ONCE(vm->console.in_len) ? UART_LSR_DR : 0);
 	case UART_MSR:
 		return UART_MSR_DCD_DSR_CTS;
 	default:
@@ -132,7 +168,7 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 		unsigned int reg = port - MINIVMM_PORT_COM1;
 
 		if (in)
-			*val = mv_uart_read(&vm->uart, reg);
+			*val = mv_uart_read(vm, reg);
 		else
 			mv_uart_write(vm, reg, (u8)*val);
 		return MV_EXIT_RESUME;

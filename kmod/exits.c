@@ -148,6 +148,9 @@ enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
 	case MINIVMM_HC_NOP:
 		r[MINIVMM_RAX] = 0;
 		break;
+	case MINIVMM_HC_STOP_REQUESTED:
+		r[MINIVMM_RAX] = READ_ONCE(vcpu->vm->stop_requested);
+		break;
 	default:
 		r[MINIVMM_RAX] = (u64)-ENOSYS;
 		break;

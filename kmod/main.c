@@ -50,6 +50,7 @@ static int __init minivmm_init(void)
 		return ret;
 	mv_host.ops = ops;
 
+	mv_policy_init();
 	ret = ops->hardware_setup();
 	if (ret)
 		return ret;

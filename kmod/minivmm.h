@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
@@ -112,6 +113,13 @@ struct mv_vcpu {
 	 */
 	u8 exit_insn_len;
 
+	/* The CPU this vCPU last entered the guest on (for kicks). */
+	int cpu;
+	/* Set by the thread while it waits outside guest mode, released
+	 * to pause (which acquires it).
+	 */
+	bool parked;
+
 	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
 	void *fpu;
 
@@ -127,10 +135,14 @@ struct mv_uart {
 
 /* Guest UART output, drained by console file descriptors. */
 #define MV_CONSOLE_SIZE 65536
+#define MV_CONSOLE_IN_SIZE 256
 struct mv_console {
 	spinlock_t lock;		/* protects everything below */
 	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
 	unsigned int head, len;		/* oldest byte, bytes held */
+	/* Guest input (console fd writes), read through the UART's RBR. */
+	u8 in[MV_CONSOLE_IN_SIZE];
+	unsigned int in_head, in_len;
 	u64 total;			/* bytes ever written */
 	u64 dropped;			/* overwritten before read */
 	wait_queue_head_t wait;		/* readers; woken on data and stop */
@@ -170,7 +182,9 @@ struct mv_vm {
 	u32 exit_code;
 	u64 error_gpa;
 	u64 error_raw;
-	wait_queue_head_t stop_wait;	/* woken when the VM stops */
+	wait_queue_head_t stop_wait;	/* stops and vCPUs parking */
+	bool stop_requested;		/* graceful VM_STOP in progress */
+	kuid_t owner;			/* creator's euid; const */
 
 	/* Guest RAM: const after create. */
 	struct mv_mem_chunk *chunks;
@@ -217,7 +231,7 @@ enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
 void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
 
-/* Stop the VM with @reason (first caller wins).  Any context. */
+/* Stop the VM with @reason (first caller wins).  Process context. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		u64 detail);
 
@@ -228,8 +242,16 @@ struct mv_vm *mv_vm_get(u32 id);		/* takes a reference */
 struct mv_vm *mv_vm_get_by_name(const char *name);
 void mv_vm_put(struct mv_vm *vm);
 int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack);
-int mv_vm_stop_user(struct mv_vm *vm, bool force,
+int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		    struct netlink_ext_ack *extack);
+int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack);
+int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack);
+struct mv_policy;
+struct mv_usage;
+void mv_policy_init(void);
+void mv_policy_get(struct mv_policy *policy, struct mv_usage *usage);
+int mv_policy_set(const struct mv_policy *policy,
+		  struct netlink_ext_ack *extack);
 int mv_vm_destroy(struct mv_vm *vm, bool force,
 		  struct netlink_ext_ack *extack);
 void mv_vm_destroy_all(void);
@@ -243,11 +265,21 @@ void mv_vm_reap_threads(struct mv_vm *vm);	/* vm->lock held */
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index);
 void mv_vcpu_free(struct mv_vcpu *vcpu);
 int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
+/* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
+void mv_vcpu_kick(struct mv_vcpu *vcpu);
+
+/* kmod/trace.c: backends report each exit (raw vendor code) here. */
+void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw);
+
+/* kmod/netlink.c: a lifecycle event to the "events" group (process context). */
+void mv_nl_event(struct mv_vm *vm, enum minivmm_event event);
 
 /* kmod/devices.c: in-kernel devices and the console ring. */
 int mv_console_init(struct mv_console *con);
 void mv_console_free(struct mv_console *con);
 void mv_console_put(struct mv_console *con, u8 byte);
+/* Queue guest input; returns how many bytes fitted. */
+size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n);
 enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 				   bool in, u32 *val);
 

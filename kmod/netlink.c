@@ -11,34 +11,8 @@
 #include <net/genetlink.h>
 #include "minivmm.h"
 
-/*
- * Requests may carry only the input attributes; everything the kernel
- * reports (info, state, statistics) is refused on the way in.
- */
-static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
-	[MINIVMM_ATTR_PAD]		= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_API_VERSION]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_VENDOR]		= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_CPUS_ENABLED]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_FEATURES]		= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[MINIVMM_ATTR_VM_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = MINIVMM_NAME_MAX - 1 },
-	[MINIVMM_ATTR_MEM_SIZE]		= { .type = NLA_U64 },
-	[MINIVMM_ATTR_NR_VCPUS]		= NLA_POLICY_RANGE(NLA_U32, 1,
-							   MINIVMM_MAX_VCPUS),
-	[MINIVMM_ATTR_FORCE]		= { .type = NLA_FLAG },
-	[MINIVMM_ATTR_VM_STATE]		= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_STOP_REASON]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_EXIT_CODE]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_ERROR_GPA]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_ERROR_RAW]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_MEM_TOUCHED]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_CONSOLE_BYTES]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_UNCLAIMED_IO]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_RUN_TIME_NS]	= { .type = NLA_REJECT },
-	[MINIVMM_ATTR_EXITS]		= { .type = NLA_REJECT },
-};
+#include "nl_policy.h"
+#include "policy.h"
 
 static struct genl_family mv_genl_family;
 
@@ -56,7 +30,9 @@ static int mv_nl_put_info(struct sk_buff *skb)
 	return 0;
 }
 
-static int mv_nl_info(struct sk_buff *skb, struct genl_info *info)
+/* Reply to @info with one message whose attributes @put fills. */
+static int mv_nl_reply(struct genl_info *info, u8 cmd,
+		       int (*put)(struct sk_buff *skb))
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -65,21 +41,19 @@ static int mv_nl_info(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
-				MINIVMM_CMD_INFO);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
+	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0, cmd);
+	ret = hdr ? put(msg) : -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
 	}
-	ret = mv_nl_put_info(msg);
-	if (ret)
-		goto err_free;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
 
-err_free:
-	nlmsg_free(msg);
-	return ret;
+static int mv_nl_info(struct sk_buff *skb, struct genl_info *info)
+{
+	return mv_nl_reply(info, MINIVMM_CMD_INFO, mv_nl_put_info);
 }
 
 /* ---- VMs ---------------------------------------------------------------- */
@@ -132,6 +106,8 @@ static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_SIZE, vm->mem_size,
 			      MINIVMM_ATTR_PAD) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_NR_VCPUS, vm->nr_vcpus) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_OWNER_UID,
+			from_kuid_munged(&init_user_ns, vm->owner)) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_STOP_REASON, reason) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_EXIT_CODE, code) ||
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_GPA, gpa,
@@ -222,12 +198,129 @@ static int mv_nl_stop(struct sk_buff *skb, struct genl_info *info)
 	struct mv_vm *vm = mv_nl_lookup(info);
 	int ret;
 
+	u32 timeout_ms = 250;
+
 	if (!vm)
 		return -ENOENT;
+	if (info->attrs[MINIVMM_ATTR_TIMEOUT_MS])
+		timeout_ms = nla_get_u32(info->attrs[MINIVMM_ATTR_TIMEOUT_MS]);
 	ret = mv_vm_stop_user(vm, nla_get_flag(info->attrs[MINIVMM_ATTR_FORCE]),
-			      info->extack);
+			      timeout_ms, info->extack);
 	mv_vm_put(vm);
 	return ret;
+}
+
+static int mv_nl_pause(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_pause(vm, info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
+static int mv_nl_resume(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+	int ret;
+
+	if (!vm)
+		return -ENOENT;
+	ret = mv_vm_resume(vm, info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
+/* ---- policy ------------------------------------------------------------ */
+
+static int mv_nl_put_policy(struct sk_buff *skb)
+{
+	struct mv_policy p;
+	struct mv_usage u;
+
+	mv_policy_get(&p, &u);
+	if (nla_put_u32(skb, MINIVMM_ATTR_POLICY_MAX_VMS, p.max_vms) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_POLICY_MAX_MEM, p.max_mem,
+			      MINIVMM_ATTR_PAD) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_POLICY_MAX_VCPUS, p.max_vcpus) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_NR_VMS, u.nr_vms) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_RESERVED, u.mem_reserved,
+			      MINIVMM_ATTR_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mv_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return mv_nl_reply(info, MINIVMM_CMD_POLICY_GET, mv_nl_put_policy);
+}
+
+static int mv_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct mv_policy p;
+	struct mv_usage u;
+
+	mv_policy_get(&p, &u);
+	if (attrs[MINIVMM_ATTR_POLICY_MAX_VMS])
+		p.max_vms = nla_get_u32(attrs[MINIVMM_ATTR_POLICY_MAX_VMS]);
+	if (attrs[MINIVMM_ATTR_POLICY_MAX_MEM])
+		p.max_mem = nla_get_u64(attrs[MINIVMM_ATTR_POLICY_MAX_MEM]);
+	if (attrs[MINIVMM_ATTR_POLICY_MAX_VCPUS])
+		p.max_vcpus = nla_get_u32(attrs[MINIVMM_ATTR_POLICY_MAX_VCPUS]);
+	return mv_policy_set(&p, info->extack);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static int mv_nl_put_event(struct sk_buff *skb, struct mv_vm *vm,
+			   enum minivmm_event event)
+{
+	if (nla_put_u32(skb, MINIVMM_ATTR_EVENT, event) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_VM_ID, vm->id) ||
+	    nla_put_string(skb, MINIVMM_ATTR_VM_NAME, vm->name))
+		return -EMSGSIZE;
+	switch (event) {
+	case MINIVMM_EVENT_EXITED:
+		return nla_put_u32(skb, MINIVMM_ATTR_EXIT_CODE, vm->exit_code);
+	case MINIVMM_EVENT_CRASHED:
+		if (nla_put_u32(skb, MINIVMM_ATTR_STOP_REASON, vm->stop_reason) ||
+		    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_GPA,
+				      vm->error_gpa, MINIVMM_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_RAW,
+				      vm->error_raw, MINIVMM_ATTR_PAD))
+			return -EMSGSIZE;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Events are best effort: with no listener, or no memory, nothing is
+ * sent and nothing else changes.  The stop details were written before
+ * the event is built (mv_vm_stop() records them first).
+ */
+void mv_nl_event(struct mv_vm *vm, enum minivmm_event event)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&mv_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &mv_genl_family, 0, MINIVMM_CMD_EVENT);
+	if (!hdr || mv_nl_put_event(skb, vm, event)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&mv_genl_family, skb, 0, 0, GFP_KERNEL);
 }
 
 static int mv_nl_destroy(struct sk_buff *skb, struct genl_info *info)
@@ -340,6 +433,30 @@ static const struct genl_small_ops mv_genl_ops[] = {
 		.doit	= mv_nl_get,
 		.dumpit	= mv_nl_dump,
 	},
+	{
+		.cmd	= MINIVMM_CMD_VM_PAUSE,
+		.doit	= mv_nl_pause,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_RESUME,
+		.doit	= mv_nl_resume,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_STATS,
+		.doit	= mv_nl_get,
+		.dumpit	= mv_nl_dump,
+	},
+	{
+		.cmd	= MINIVMM_CMD_POLICY_GET,
+		.doit	= mv_nl_policy_get,
+	},
+	{
+		.cmd	= MINIVMM_CMD_POLICY_SET,
+		.doit	= mv_nl_policy_set,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group mv_genl_mcgrps[] = {
@@ -356,6 +473,8 @@ static struct genl_family mv_genl_family __ro_after_init = {
 	.n_small_ops	= ARRAY_SIZE(mv_genl_ops),
 	/* Every command validates its header's reserved bytes strictly. */
 	.resv_start_op	= MINIVMM_CMD_UNSPEC + 1,
+	/* Handlers lock what they touch; a slow stop must not block info. */
+	.parallel_ops	= true,
 	.mcgrps		= mv_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(mv_genl_mcgrps),
 };

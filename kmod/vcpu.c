@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include "minivmm.h"
+#include "trace.h"
 
 /* FXSAVE area: 512 bytes, 16-byte aligned (kmalloc guarantees that). */
 #define MV_FXSAVE_SIZE	512
@@ -46,6 +47,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->vm = vm;
 	vcpu->index = index;
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
+	vcpu->cpu = -1;
 	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!vcpu->fpu) {
 		kfree(vcpu);
@@ -74,6 +76,33 @@ static bool mv_vcpu_should_run(struct mv_vcpu *vcpu)
 	return READ_ONCE(vcpu->vm->state) == MINIVMM_VM_RUNNING;
 }
 
+static void mv_kick_noop(void *unused)
+{
+}
+
+void mv_vcpu_kick(struct mv_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->cpu);
+
+	/* The interrupt itself is the point: it makes the guest exit. */
+	if (cpu >= 0 && cpu_online(cpu))
+		smp_call_function_single(cpu, mv_kick_noop, NULL, 0);
+}
+
+/* Outside guest mode until the VM runs again, stops, or the thread ends. */
+static void mv_vcpu_park(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+
+	smp_store_release(&vcpu->parked, true);
+	wake_up_all(&vm->stop_wait);
+	wait_event_interruptible(vm->run_wait,
+				 kthread_should_stop() ||
+				 mv_vcpu_should_run(vcpu) ||
+				 READ_ONCE(vm->state) == MINIVMM_VM_STOPPED);
+	WRITE_ONCE(vcpu->parked, false);
+}
+
 /*
  * The run loop.  Host interrupts always exit the guest, so the loop comes
  * back here at least once a tick: kthread_should_stop() and a reschedule
@@ -90,13 +119,11 @@ static int mv_vcpu_thread(void *data)
 		if (!mv_vcpu_should_run(vcpu)) {
 			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
 				break;
-			wait_event_interruptible(vm->run_wait,
-						 kthread_should_stop() ||
-						 mv_vcpu_should_run(vcpu) ||
-						 READ_ONCE(vm->state) ==
-						 MINIVMM_VM_STOPPED);
+			mv_vcpu_park(vcpu);
 			continue;
 		}
+		WRITE_ONCE(vcpu->cpu, raw_smp_processor_id());
+		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
 		cond_resched();

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -16,6 +17,7 @@
 #include <linux/sizes.h>
 #include <net/netlink.h>
 #include "minivmm.h"
+#include "policy.h"
 
 #define MV_CHUNK_SHIFT		21		/* 2 MiB */
 #define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
@@ -23,18 +25,55 @@
 #define MV_MEM_MIN		SZ_64K
 #define MV_MAX_VMS		64
 
-/* mv_vms_lock protects the list, id allocation and the reservations. */
+/*
+ * mv_vms_lock protects the list, id allocation, the policy and the usage.
+ * A VM's resources are charged at create and released when its last
+ * reference goes (normally at destroy; later if a file descriptor still
+ * holds it).
+ */
 static DEFINE_MUTEX(mv_vms_lock);
 static LIST_HEAD(mv_vms);		/* sorted by id */
-static unsigned int mv_nr_vms;
 static u32 mv_next_id = 1;
 static u64 mv_next_serial = 1;
-static u64 mv_mem_reserved;
+static struct mv_policy mv_policy;
+static struct mv_usage mv_usage;
 
 /* Guest RAM the host may hand out in total: three quarters of its RAM. */
-static u64 mv_mem_limit(void)
+static u64 mv_host_mem_limit(void)
 {
 	return (u64)totalram_pages() * PAGE_SIZE / 4 * 3;
+}
+
+void mv_policy_init(void)
+{
+	mv_policy.max_vms = MV_MAX_VMS;
+	mv_policy.max_mem = mv_host_mem_limit();
+	mv_policy.max_vcpus = MINIVMM_MAX_VCPUS;
+}
+
+void mv_policy_get(struct mv_policy *policy, struct mv_usage *usage)
+{
+	mutex_lock(&mv_vms_lock);
+	*policy = mv_policy;
+	*usage = mv_usage;
+	mutex_unlock(&mv_vms_lock);
+}
+
+int mv_policy_set(const struct mv_policy *policy,
+		  struct netlink_ext_ack *extack)
+{
+	const char *why = mv_policy_check(policy, mv_host_mem_limit(),
+					  MINIVMM_MAX_VCPUS);
+
+	if (why) {
+		if (extack)	/* @why is a string literal: it outlives the ack */
+			extack->_msg = why;
+		return -EINVAL;
+	}
+	mutex_lock(&mv_vms_lock);
+	mv_policy = *policy;
+	mutex_unlock(&mv_vms_lock);
+	return 0;
 }
 
 static bool mv_name_valid(const char *name)
@@ -198,7 +237,7 @@ static void mv_vm_free(struct kref *ref)
 	mv_mem_free(vm);
 
 	mutex_lock(&mv_vms_lock);
-	mv_mem_reserved -= vm->mem_size;
+	mv_usage_release(&mv_usage, vm->mem_size);
 	mutex_unlock(&mv_vms_lock);
 	kfree(vm);
 }
@@ -266,25 +305,42 @@ int mv_vm_for_each(u32 start_id, int (*fn)(struct mv_vm *vm, void *arg),
 
 /* ---- create ------------------------------------------------------------- */
 
-/* Reserve a slot and the memory under the host-wide limits. */
-static int mv_admit(const char *name, u64 mem_size,
+#ifdef NL_SET_ERR_MSG_FMT
+#define MV_ERR_AMOUNTS(extack, what, asked, limit, used)		\
+	NL_SET_ERR_MSG_FMT(extack, "%s: asked %llu, limit %llu, in use %llu", \
+			   what, (u64)(asked), (u64)(limit), (u64)(used))
+#else
+/* Linux 6.1 has no formatted extack; POLICY_GET tells the numbers. */
+#define MV_ERR_AMOUNTS(extack, what, asked, limit, used)		\
+	NL_SET_ERR_MSG(extack, what)
+#endif
+
+/* Reserve a slot and the memory under the host-wide policy. */
+static int mv_admit(const char *name, u64 mem_size, u32 nr_vcpus,
 		    struct netlink_ext_ack *extack)
 {
 	if (mv_vm_find_name_locked(name)) {
 		NL_SET_ERR_MSG(extack, "a VM with this name already exists");
 		return -EEXIST;
 	}
-	if (mv_nr_vms >= MV_MAX_VMS) {
-		NL_SET_ERR_MSG(extack, "the host's limit on the number of VMs is reached");
+	switch (mv_policy_admit(&mv_policy, &mv_usage, mem_size, nr_vcpus)) {
+	case MV_ADMIT_TOO_MANY_VMS:
+		MV_ERR_AMOUNTS(extack, "the policy's limit on the number of VMs is reached",
+			       1, mv_policy.max_vms, mv_usage.nr_vms);
 		return -ENOSPC;
-	}
-	if (mem_size > mv_mem_limit() - mv_mem_reserved ||
-	    mv_mem_reserved > mv_mem_limit()) {
-		NL_SET_ERR_MSG(extack, "the memory asked exceeds what the host's guest-memory limit has left");
+	case MV_ADMIT_TOO_MANY_VCPUS:
+		MV_ERR_AMOUNTS(extack, "the policy's limit on vCPUs per VM is lower than asked",
+			       nr_vcpus, mv_policy.max_vcpus, 0);
+		return -EINVAL;
+	case MV_ADMIT_NO_MEMORY:
+		MV_ERR_AMOUNTS(extack, "the memory asked exceeds what the policy's guest-memory limit has left",
+			       mem_size, mv_policy.max_mem,
+			       mv_usage.mem_reserved);
 		return -ENOMEM;
+	case MV_ADMIT_OK:
+		break;
 	}
-	mv_mem_reserved += mem_size;
-	mv_nr_vms++;
+	mv_usage_charge(&mv_usage, mem_size);
 	return 0;
 }
 
@@ -306,6 +362,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	init_waitqueue_head(&vm->stop_wait);
 	init_waitqueue_head(&vm->run_wait);
 	INIT_LIST_HEAD(&vm->node);
+	vm->owner = current_euid();
 	return vm;
 }
 
@@ -372,29 +429,28 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 	}
 
 	mutex_lock(&mv_vms_lock);
-	ret = mv_admit(name, mem_size, extack);
+	ret = mv_admit(name, mem_size, nr_vcpus, extack);
 	mutex_unlock(&mv_vms_lock);
 	if (ret)
 		return ret;
 
 	vm = mv_vm_alloc(name, mem_size, nr_vcpus);
 	if (!vm) {
-		ret = -ENOMEM;
-		goto err_unreserve;
+		mutex_lock(&mv_vms_lock);
+		mv_usage_release(&mv_usage, mem_size);
+		mutex_unlock(&mv_vms_lock);
+		return -ENOMEM;
 	}
+	/* From here the VM's final put releases what mv_admit() charged. */
 	ret = mv_vm_build(vm);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "not enough host memory for this VM");
-		mv_vm_put(vm);		/* frees and unreserves the memory */
-		mutex_lock(&mv_vms_lock);
-		mv_nr_vms--;
-		mutex_unlock(&mv_vms_lock);
+		mv_vm_put(vm);
 		return ret;
 	}
 
 	mutex_lock(&mv_vms_lock);
 	if (mv_vm_find_name_locked(name)) {	/* lost a race for the name */
-		mv_nr_vms--;
 		mutex_unlock(&mv_vms_lock);
 		NL_SET_ERR_MSG(extack, "a VM with this name already exists");
 		mv_vm_put(vm);
@@ -403,14 +459,8 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 	mv_vm_link(vm);
 	*id = vm->id;
 	mutex_unlock(&mv_vms_lock);
+	mv_nl_event(vm, MINIVMM_EVENT_CREATED);
 	return 0;
-
-err_unreserve:
-	mutex_lock(&mv_vms_lock);
-	mv_mem_reserved -= mem_size;
-	mv_nr_vms--;
-	mutex_unlock(&mv_vms_lock);
-	return ret;
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -422,13 +472,29 @@ static void mv_vm_set_state(struct mv_vm *vm, enum minivmm_vm_state state)
 	spin_unlock(&vm->stop_lock);
 }
 
+static enum minivmm_event mv_stop_event(enum minivmm_stop_reason reason)
+{
+	switch (reason) {
+	case MINIVMM_STOP_EXITED:
+		return MINIVMM_EVENT_EXITED;
+	case MINIVMM_STOP_HALTED:
+		return MINIVMM_EVENT_HALTED;
+	case MINIVMM_STOP_USER:
+		return MINIVMM_EVENT_STOPPED;
+	default:
+		return MINIVMM_EVENT_CRASHED;
+	}
+}
+
+/* Process context; may be called with vm->lock held. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		u64 detail)
 {
-	unsigned long flags;
+	bool first = false;
 
-	spin_lock_irqsave(&vm->stop_lock, flags);
+	spin_lock(&vm->stop_lock);
 	if (vm->stop_reason == MINIVMM_STOP_NONE) {
+		first = true;
 		vm->stop_reason = reason;
 		switch (reason) {
 		case MINIVMM_STOP_EXITED:
@@ -445,10 +511,12 @@ void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		}
 		WRITE_ONCE(vm->state, MINIVMM_VM_STOPPED);
 	}
-	spin_unlock_irqrestore(&vm->stop_lock, flags);
+	spin_unlock(&vm->stop_lock);
 	wake_up_all(&vm->stop_wait);
 	wake_up_all(&vm->run_wait);
 	wake_up_interruptible_all(&vm->console.wait);
+	if (first)
+		mv_nl_event(vm, mv_stop_event(reason));
 }
 
 /* Wait for the vCPU threads to finish and release them. */
@@ -466,6 +534,14 @@ void mv_vm_reap_threads(struct mv_vm *vm)
 		put_task_struct(vcpu->thread);
 		vcpu->thread = NULL;
 	}
+}
+
+static void mv_vm_kick_all(struct mv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		mv_vcpu_kick(vm->vcpus[i]);
 }
 
 int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
@@ -491,17 +567,84 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		wake_up_process(vm->vcpus[i]->thread);
+	mv_nl_event(vm, MINIVMM_EVENT_STARTED);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
 }
 
+static bool mv_vm_all_parked(struct mv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (!smp_load_acquire(&vm->vcpus[i]->parked))
+			return false;
+	return true;
+}
+
 /*
- * Stop a VM.  There is no guest agent to ask yet, so a stop is immediate:
- * the VM is marked stopped and its threads leave the guest at the next
- * exit (host interrupts guarantee one every tick) and end.
+ * Pause: every vCPU leaves guest mode (an IPI makes it exit now) and parks
+ * in its thread; registers can then be read and written.
  */
-int mv_vm_stop_user(struct mv_vm *vm, bool force,
+int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (READ_ONCE(vm->state) != MINIVMM_VM_RUNNING) {
+		NL_SET_ERR_MSG(extack, "only a running VM can be paused");
+		ret = -EINVAL;
+		goto out;
+	}
+	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
+	wake_up_all(&vm->run_wait);	/* a halted vCPU parks too */
+	mv_vm_kick_all(vm);
+	wait_event(vm->stop_wait, mv_vm_all_parked(vm) ||
+		   READ_ONCE(vm->state) == MINIVMM_VM_STOPPED);
+	if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED) {
+		NL_SET_ERR_MSG(extack, "the VM stopped while being paused");
+		ret = -EINVAL;
+		goto out;
+	}
+	mv_nl_event(vm, MINIVMM_EVENT_PAUSED);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (READ_ONCE(vm->state) != MINIVMM_VM_PAUSED) {
+		NL_SET_ERR_MSG(extack, "only a paused VM can be resumed");
+		ret = -EINVAL;
+		goto out;
+	}
+	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
+	wake_up_all(&vm->run_wait);
+	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* Stop now: mark the VM stopped, pull its vCPUs out, end the threads. */
+static void mv_vm_force_stop(struct mv_vm *vm)
+{
+	mv_vm_stop(vm, MINIVMM_STOP_USER, 0);
+	mv_vm_kick_all(vm);
+	mv_vm_reap_threads(vm);
+}
+
+/*
+ * Stop a VM.  Gracefully, the guest learns of the request through the
+ * MINIVMM_HC_STOP_REQUESTED hypercall and has @timeout_ms to end itself;
+ * then, or at once with @force, the stop is forced.
+ */
+int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		    struct netlink_ext_ack *extack)
 {
 	enum minivmm_vm_state state;
@@ -514,8 +657,13 @@ int mv_vm_stop_user(struct mv_vm *vm, bool force,
 		ret = -EINVAL;
 		goto out;
 	}
-	mv_vm_stop(vm, MINIVMM_STOP_USER, 0);
-	mv_vm_reap_threads(vm);
+	if (!force && state == MINIVMM_VM_RUNNING && timeout_ms) {
+		WRITE_ONCE(vm->stop_requested, true);
+		wait_event_timeout(vm->stop_wait,
+				   READ_ONCE(vm->state) == MINIVMM_VM_STOPPED,
+				   msecs_to_jiffies(timeout_ms));
+	}
+	mv_vm_force_stop(vm);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -525,7 +673,6 @@ static void mv_vm_unlink(struct mv_vm *vm)
 {
 	mutex_lock(&mv_vms_lock);
 	list_del_init(&vm->node);
-	mv_nr_vms--;
 	mutex_unlock(&mv_vms_lock);
 }
 
@@ -548,11 +695,15 @@ int mv_vm_destroy(struct mv_vm *vm, bool force,
 		NL_SET_ERR_MSG(extack, "no such VM");
 		return -ENOENT;
 	}
-	mv_vm_stop(vm, MINIVMM_STOP_USER, 0);
-	mv_vm_reap_threads(vm);
+	if (state == MINIVMM_VM_CREATED)
+		mv_vm_set_state(vm, MINIVMM_VM_STOPPED);	/* no threads */
+	else
+		mv_vm_force_stop(vm);
+	wake_up_interruptible_all(&vm->console.wait);
+	mv_vm_unlink(vm);
 	mutex_unlock(&vm->lock);
 
-	mv_vm_unlink(vm);
+	mv_nl_event(vm, MINIVMM_EVENT_DESTROYED);
 	mv_vm_put(vm);			/* the list's reference */
 	return 0;
 }

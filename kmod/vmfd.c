@@ -263,6 +263,24 @@ static ssize_t mv_console_read(struct file *file, char __user *ubuf,
 	return copy_to_user(ubuf, tmp, n) ? -EFAULT : n;
 }
 
+/* Guest input: what does not fit the UART's queue now is not taken. */
+static ssize_t mv_console_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct mv_vm *vm = file->private_data;
+	u8 tmp[MV_CONSOLE_IN_SIZE];
+	size_t n = min(count, sizeof(tmp));
+
+	if (!count)
+		return 0;
+	if (mv_console_eof(vm))
+		return -EPIPE;
+	if (copy_from_user(tmp, ubuf, n))
+		return -EFAULT;
+	n = mv_console_input(&vm->console, tmp, n);
+	return n ? n : -EAGAIN;
+}
+
 static __poll_t mv_console_poll(struct file *file, poll_table *wait)
 {
 	struct mv_vm *vm = file->private_data;
@@ -273,6 +291,8 @@ static __poll_t mv_console_poll(struct file *file, poll_table *wait)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (mv_console_eof(vm))
 		mask |= EPOLLIN | EPOLLHUP;
+	else if (READ_ONCE(vm->console.in_len) < MV_CONSOLE_IN_SIZE)
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
 
@@ -285,6 +305,7 @@ static int mv_vm_file_release(struct inode *inode, struct file *file)
 static const struct file_operations mv_console_fops = {
 	.owner		= THIS_MODULE,
 	.read		= mv_console_read,
+	.write		= mv_console_write,
 	.poll		= mv_console_poll,
 	.release	= mv_vm_file_release,
 	.llseek		= noop_llseek,
@@ -293,7 +314,7 @@ static const struct file_operations mv_console_fops = {
 static long mv_vm_console_fd(struct mv_vm *vm)
 {
 	return mv_vm_new_fd(vm, "minivmm-console", &mv_console_fops,
-			    O_RDONLY, false);
+			    O_RDWR, false);
 }
 
 /* ---- VM fd -------------------------------------------------------------- */

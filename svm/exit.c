@@ -223,6 +223,7 @@ enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm)
 	svm_exit_fn fn = NULL;
 
 	svm->base.exit_insn_len = 0;
+	mv_trace_exit(&svm->base, code);
 	if (svm_exit_is_invalid(code))
 		return svm_exit_invalid(svm);
 	svm_requeue_event(svm);

@@ -272,7 +272,9 @@ _Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
 /*
  * Returns a console file descriptor (O_CLOEXEC): read() drains the guest's
  * UART output (blocking unless O_NONBLOCK; 0 = end of file once the VM has
- * stopped and everything was read), poll() says when there is more.
+ * stopped and everything was read), write() queues input for the guest's
+ * UART (up to 256 bytes wait; -EAGAIN when full, -EPIPE once stopped),
+ * poll() says when there is more to read or room to write.
  */
 #define MINIVMM_VM_CONSOLE	_IO(MINIVMM_IOC_MAGIC, 0x14)
 
