@@ -48,13 +48,27 @@ struct ctl_nl_req {
 	bool has_vcpus;
 	uint32_t vcpus;		/* MINIVMM_ATTR_NR_VCPUS */
 	bool force;		/* MINIVMM_ATTR_FORCE */
+	bool has_timeout;
+	uint32_t timeout_ms;	/* MINIVMM_ATTR_TIMEOUT_MS */
+	bool has_max_vms;
+	uint32_t max_vms;	/* MINIVMM_ATTR_POLICY_MAX_VMS */
+	bool has_max_mem;
+	uint64_t max_mem;	/* MINIVMM_ATTR_POLICY_MAX_MEM */
+	bool has_max_vcpus;
+	uint32_t max_vcpus;	/* MINIVMM_ATTR_POLICY_MAX_VCPUS */
 	bool quiet;		/* do not print the kernel's refusal */
 	int err;		/* out: errno of a refusal, 0 otherwise */
+	char errmsg[256];	/* out: the kernel's extack sentence, if any */
 };
 
 int ctl_nl_call(struct ctl_nl_req *req, ctl_nl_handler handle, void *arg);
 /* Old entry point: @cmd without attributes. */
 int ctl_nl_request(int cmd, ctl_nl_handler handle, void *arg);
+/*
+ * Join the "events" multicast group and hand every MINIVMM_CMD_EVENT message
+ * to @handle until it returns non-zero or receiving fails (CTL_EXIT_FAIL).
+ */
+int ctl_nl_listen_events(ctl_nl_handler handle, void *arg);
 
 /* vm.c: VM lookup and data plane helpers. */
 struct ctl_vm {
@@ -67,14 +81,43 @@ struct ctl_vm {
 	uint32_t exit_code;
 	uint64_t error_gpa;
 	uint64_t error_raw;
-	bool has_state, has_mem, has_stop_reason, has_exit_code;
+	uint32_t owner_uid;
+	bool has_state, has_mem, has_stop_reason, has_exit_code, has_owner;
+};
+
+/* Statistics of one VM (VM_STATS). */
+struct ctl_stats {
+	struct ctl_vm vm;
+	uint64_t mem_touched;
+	uint64_t run_time_ns;
+	uint64_t console_bytes;
+	uint64_t unclaimed_io;
+	uint64_t exits[MINIVMM_EXIT_COUNT];
+	bool has_exits;
+};
+
+/* Resource policy and use (POLICY_GET). */
+struct ctl_policy {
+	uint32_t max_vms, max_vcpus, nr_vms;
+	uint64_t max_mem, mem_reserved;
+	bool has_max_vms, has_max_vcpus, has_nr_vms, has_max_mem, has_mem_reserved;
 };
 
 void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **attrs);
 /* Look up a VM by NAME or decimal ID (VM_GET). */
 int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm);
 int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm);
+/* Fill req->has_id/id or req->name from a NAME|ID argument. */
+void ctl_req_vm(struct ctl_nl_req *req, const char *name_or_id);
 const char *ctl_state_name(uint32_t state);
+/* Short lower-case name of a MINIVMM_EXIT_* reason ("intr", "io", ...). */
+const char *ctl_exit_name(unsigned int reason);
+void ctl_stats_from_attrs(struct ctl_stats *st, struct nlattr **attrs);
+int ctl_policy_get(const char *what, bool quiet, struct ctl_policy *pol);
+/* Human size: 512M, 2.0G, 4096 ("ls -h" style, powers of 1024). */
+const char *ctl_fmt_size(uint64_t bytes, char *buf, size_t len);
+/* Print @s as a JSON string literal to stdout. */
+void ctl_json_string(const char *s);
 const char *ctl_stop_name(uint32_t reason);
 /* Parse SIZE (64K, 16M, 1G, 4096): 0 ok, -1 garbage. */
 int ctl_parse_size(const char *s, uint64_t *out);
@@ -113,5 +156,11 @@ int cmd_destroy(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif /* MINIVMMCTL_H */

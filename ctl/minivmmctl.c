@@ -17,15 +17,40 @@ static const struct ctl_cmd commands[] = {
 	{ "create", "NAME --mem SIZE [--vcpus N]",
 	  "create a VM with SIZE bytes of RAM (64K, 16M, 1G); prints its id",
 	  cmd_create },
-	{ "load", "NAME|ID FILE [--addr GPA]",
-	  "write FILE into guest RAM at GPA (default 0x10000)", cmd_load },
+	{ "load", "NAME|ID FILE [--addr GPA] [--mode real|prot32|long]",
+	  "write FILE into guest RAM at GPA (default 0x10000); --mode also\n"
+	  "      sets up that CPU mode as run does (tables below 0x10000, registers)",
+	  cmd_load },
 	{ "start", "NAME|ID", "start a created VM", cmd_start },
-	{ "stop", "[--force] NAME|ID", "stop a running VM", cmd_stop },
+	{ "pause", "NAME|ID", "pause a running VM (its vCPUs stop being scheduled)",
+	  cmd_pause },
+	{ "resume", "NAME|ID", "resume a paused VM", cmd_resume },
+	{ "stop", "[--force] [--timeout MS] NAME|ID",
+	  "stop a running VM: ask the guest, take the CPU back after MS\n"
+	  "      milliseconds (kernel default 250); --force: at once",
+	  cmd_stop },
 	{ "destroy", "[--force] NAME|ID",
 	  "destroy a VM and free its memory (--force: even while running)",
 	  cmd_destroy },
 	{ "list", "[--json]",
 	  "list VMs: id, name, state, memory, vCPUs, why stopped", cmd_list },
+	{ "stats", "[--json] [NAME|ID]",
+	  "state, memory granted and touched, run time, exits per reason,\n"
+	  "      console bytes, unclaimed I/O: of one VM, or of all",
+	  cmd_stats },
+	{ "top", "[--interval SEC] [--once]",
+	  "live view: per VM, exits per second by reason (refreshes every\n"
+	  "      SEC, default 1; --once: one plain sample after one interval)",
+	  cmd_top },
+	{ "events", "[--json]",
+	  "print VM lifecycle events (created, started, exited, crashed, ...)\n"
+	  "      one per line as they happen, until interrupted",
+	  cmd_events },
+	{ "policy", "[--json]",
+	  "show the resource limits (VMs, memory, vCPUs per VM) and their use",
+	  cmd_policy },
+	{ "policy set", "[--max-vms N] [--max-mem SIZE] [--max-vcpus N]",
+	  "change the resource limits (root)", NULL },
 	{ "console", "NAME|ID",
 	  "copy the VM's serial console to stdout until the VM stopped", cmd_console },
 	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME] IMAGE",
@@ -61,7 +86,9 @@ static void usage(FILE *out)
 		"  0  success (run: the guest halted or exited with code 0)\n"
 		"  1  failure: the request failed, the guest crashed or was stopped\n"
 		"  2  usage error (bad command line)\n"
-		"  run: otherwise the low byte of the guest's exit code (port 0xf4)\n");
+		"  run: otherwise the low byte of the guest's exit code (port 0xf4)\n"
+		"\n--json output: list and stats (all VMs) print one JSON array,\n"
+		"info, policy and stats NAME|ID one object, events one object per line.\n");
 }
 
 int ctl_usage_error(const char *fmt, ...)
@@ -101,7 +128,7 @@ int main(int argc, char **argv)
 		return CTL_EXIT_OK;
 	}
 	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name)) {
+		if (commands[i].run && !strcmp(argv[1], commands[i].name)) {
 			int ret = commands[i].run(argc - 1, argv + 1);
 
 			if (fflush(stdout) != 0 && ret == CTL_EXIT_OK) {

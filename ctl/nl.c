@@ -43,6 +43,14 @@ static struct nla_policy reply_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_UNCLAIMED_IO]	= { .type = NLA_U64 },
 	[MINIVMM_ATTR_RUN_TIME_NS]	= { .type = NLA_U64 },
 	[MINIVMM_ATTR_EXITS]		= { .type = NLA_NESTED },
+	[MINIVMM_ATTR_TIMEOUT_MS]	= { .type = NLA_U32 },
+	[MINIVMM_ATTR_POLICY_MAX_VMS]	= { .type = NLA_U32 },
+	[MINIVMM_ATTR_POLICY_MAX_MEM]	= { .type = NLA_U64 },
+	[MINIVMM_ATTR_POLICY_MAX_VCPUS]	= { .type = NLA_U32 },
+	[MINIVMM_ATTR_NR_VMS]		= { .type = NLA_U32 },
+	[MINIVMM_ATTR_MEM_RESERVED]	= { .type = NLA_U64 },
+	[MINIVMM_ATTR_EVENT]		= { .type = NLA_U32 },
+	[MINIVMM_ATTR_OWNER_UID]	= { .type = NLA_U32 },
 };
 
 struct reply_ctx {
@@ -116,6 +124,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 				msg = NULL;
 		}
 	}
+	if (msg)
+		snprintf(ctx->req->errmsg, sizeof(ctx->req->errmsg), "%s", msg);
 	if (ctx->req->quiet)
 		return NL_STOP;
 	if (msg)
@@ -171,6 +181,18 @@ static int put_attrs(struct nl_msg *msg, const struct ctl_nl_req *req)
 		return -1;
 	if (req->force && nla_put_flag(msg, MINIVMM_ATTR_FORCE) < 0)
 		return -1;
+	if (req->has_timeout &&
+	    nla_put_u32(msg, MINIVMM_ATTR_TIMEOUT_MS, req->timeout_ms) < 0)
+		return -1;
+	if (req->has_max_vms &&
+	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_MAX_VMS, req->max_vms) < 0)
+		return -1;
+	if (req->has_max_mem &&
+	    nla_put_u64(msg, MINIVMM_ATTR_POLICY_MAX_MEM, req->max_mem) < 0)
+		return -1;
+	if (req->has_max_vcpus &&
+	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_MAX_VCPUS, req->max_vcpus) < 0)
+		return -1;
 	return 0;
 }
 
@@ -185,6 +207,7 @@ int ctl_nl_call(struct ctl_nl_req *req, ctl_nl_handler handle, void *arg)
 	if (!req->what)
 		req->what = "request";
 	req->err = 0;
+	req->errmsg[0] = 0;
 	err = connect_family(&sock, &family);
 	if (err)
 		return err;
@@ -234,4 +257,77 @@ int ctl_nl_request(int cmd, ctl_nl_handler handle, void *arg)
 	if (cmd == MINIVMM_CMD_INFO)
 		req.what = "info";
 	return ctl_nl_call(&req, handle, arg);
+}
+
+/* ---- the "events" multicast group ---------------------------------------- */
+
+struct event_ctx {
+	ctl_nl_handler handle;
+	void *arg;
+	int ret;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct event_ctx *ctx = arg;
+	struct nlattr *attrs[MINIVMM_ATTR_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+
+	if (!genlmsg_valid_hdr(nlmsg_hdr(msg), 0) ||
+	    gh->cmd != MINIVMM_CMD_EVENT)
+		return NL_SKIP;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, MINIVMM_ATTR_MAX,
+			  reply_policy) < 0) {
+		ctl_err("events: skipping a malformed event from the kernel");
+		return NL_SKIP;
+	}
+	ctx->ret = ctx->handle(attrs, ctx->arg);
+	return ctx->ret ? NL_STOP : NL_OK;
+}
+
+int ctl_nl_listen_events(ctl_nl_handler handle, void *arg)
+{
+	struct event_ctx ctx = { .handle = handle, .arg = arg };
+	struct nl_sock *sock;
+	int family, grp, err;
+
+	err = connect_family(&sock, &family);
+	if (err)
+		return err;
+	grp = genl_ctrl_resolve_grp(sock, MINIVMM_GENL_NAME,
+				    MINIVMM_GENL_MCGRP_EVENTS);
+	if (grp < 0) {
+		ctl_err("events: the module offers no '%s' multicast group: %s",
+			MINIVMM_GENL_MCGRP_EVENTS, nl_geterror(grp));
+		goto fail;
+	}
+	err = nl_socket_add_membership(sock, grp);
+	if (err < 0) {
+		ctl_err("events: cannot join the '%s' group: %s",
+			MINIVMM_GENL_MCGRP_EVENTS, nl_geterror(err));
+		goto fail;
+	}
+	nl_socket_set_buffer_size(sock, 1 << 20, 0);
+	/* Events are not answers to our requests: no sequence numbers. */
+	nl_socket_disable_seq_check(sock);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ctx);
+	while (!ctx.ret) {
+		err = nl_recvmsgs_default(sock);
+		if (err < 0 && !ctx.ret) {
+			if (err == -NLE_INTR)
+				continue;
+			if (err == -NLE_NOMEM) {	/* ENOBUFS: overrun */
+				ctl_err("events: some events were lost (the receive buffer overran)");
+				continue;
+			}
+			ctl_err("events: receiving from the kernel: %s",
+				nl_geterror(err));
+			ctx.ret = CTL_EXIT_FAIL;
+		}
+	}
+	nl_socket_free(sock);
+	return ctx.ret < 0 ? 0 : ctx.ret;
+fail:
+	nl_socket_free(sock);
+	return CTL_EXIT_FAIL;
 }

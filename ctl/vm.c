@@ -44,6 +44,61 @@ const char *ctl_stop_name(uint32_t reason)
 	}
 }
 
+const char *ctl_exit_name(unsigned int reason)
+{
+	static const char *const names[MINIVMM_EXIT_COUNT] = {
+		[MINIVMM_EXIT_INTR]		= "intr",
+		[MINIVMM_EXIT_NMI]		= "nmi",
+		[MINIVMM_EXIT_CPUID]		= "cpuid",
+		[MINIVMM_EXIT_HLT]		= "hlt",
+		[MINIVMM_EXIT_IO]		= "io",
+		[MINIVMM_EXIT_MSR]		= "msr",
+		[MINIVMM_EXIT_HYPERCALL]	= "hypercall",
+		[MINIVMM_EXIT_NPF]		= "npf",
+		[MINIVMM_EXIT_SHUTDOWN]		= "shutdown",
+		[MINIVMM_EXIT_EXCEPTION]	= "exception",
+		[MINIVMM_EXIT_PREEMPT]		= "preempt",
+		[MINIVMM_EXIT_OTHER]		= "other",
+	};
+
+	return reason < MINIVMM_EXIT_COUNT && names[reason] ? names[reason] : "?";
+}
+
+const char *ctl_fmt_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return buf;
+	}
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+	return buf;
+}
+
+void ctl_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
 int ctl_parse_size(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -104,6 +159,74 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 		vm->error_gpa = nla_get_u64(a[MINIVMM_ATTR_ERROR_GPA]);
 	if (a[MINIVMM_ATTR_ERROR_RAW])
 		vm->error_raw = nla_get_u64(a[MINIVMM_ATTR_ERROR_RAW]);
+	if (a[MINIVMM_ATTR_OWNER_UID]) {
+		vm->owner_uid = nla_get_u32(a[MINIVMM_ATTR_OWNER_UID]);
+		vm->has_owner = true;
+	}
+}
+
+void ctl_stats_from_attrs(struct ctl_stats *st, struct nlattr **a)
+{
+	memset(st, 0, sizeof(*st));
+	ctl_vm_from_attrs(&st->vm, a);
+	if (a[MINIVMM_ATTR_MEM_TOUCHED])
+		st->mem_touched = nla_get_u64(a[MINIVMM_ATTR_MEM_TOUCHED]);
+	if (a[MINIVMM_ATTR_RUN_TIME_NS])
+		st->run_time_ns = nla_get_u64(a[MINIVMM_ATTR_RUN_TIME_NS]);
+	if (a[MINIVMM_ATTR_CONSOLE_BYTES])
+		st->console_bytes = nla_get_u64(a[MINIVMM_ATTR_CONSOLE_BYTES]);
+	if (a[MINIVMM_ATTR_UNCLAIMED_IO])
+		st->unclaimed_io = nla_get_u64(a[MINIVMM_ATTR_UNCLAIMED_IO]);
+	if (a[MINIVMM_ATTR_EXITS]) {
+		struct nlattr *tb[MINIVMM_EXIT_COUNT + 1];
+		unsigned int r;
+
+		if (nla_parse_nested(tb, MINIVMM_EXIT_COUNT,
+				     a[MINIVMM_ATTR_EXITS], NULL) < 0)
+			return;
+		st->has_exits = true;
+		for (r = 0; r < MINIVMM_EXIT_COUNT; r++)
+			if (tb[r + 1] && nla_len(tb[r + 1]) >= (int)sizeof(uint64_t))
+				st->exits[r] = nla_get_u64(tb[r + 1]);
+	}
+}
+
+static int store_policy(struct nlattr **a, void *arg)
+{
+	struct ctl_policy *p = arg;
+
+	memset(p, 0, sizeof(*p));
+	if (a[MINIVMM_ATTR_POLICY_MAX_VMS]) {
+		p->max_vms = nla_get_u32(a[MINIVMM_ATTR_POLICY_MAX_VMS]);
+		p->has_max_vms = true;
+	}
+	if (a[MINIVMM_ATTR_POLICY_MAX_MEM]) {
+		p->max_mem = nla_get_u64(a[MINIVMM_ATTR_POLICY_MAX_MEM]);
+		p->has_max_mem = true;
+	}
+	if (a[MINIVMM_ATTR_POLICY_MAX_VCPUS]) {
+		p->max_vcpus = nla_get_u32(a[MINIVMM_ATTR_POLICY_MAX_VCPUS]);
+		p->has_max_vcpus = true;
+	}
+	if (a[MINIVMM_ATTR_NR_VMS]) {
+		p->nr_vms = nla_get_u32(a[MINIVMM_ATTR_NR_VMS]);
+		p->has_nr_vms = true;
+	}
+	if (a[MINIVMM_ATTR_MEM_RESERVED]) {
+		p->mem_reserved = nla_get_u64(a[MINIVMM_ATTR_MEM_RESERVED]);
+		p->has_mem_reserved = true;
+	}
+	return 0;
+}
+
+int ctl_policy_get(const char *what, bool quiet, struct ctl_policy *pol)
+{
+	struct ctl_nl_req req = {
+		.cmd = MINIVMM_CMD_POLICY_GET, .what = what, .quiet = quiet,
+	};
+
+	memset(pol, 0, sizeof(*pol));
+	return ctl_nl_call(&req, store_policy, pol);
 }
 
 static int store_vm(struct nlattr **attrs, void *arg)
@@ -134,6 +257,17 @@ static bool parse_id(const char *s, uint32_t *id)
 	return true;
 }
 
+void ctl_req_vm(struct ctl_nl_req *req, const char *name_or_id)
+{
+	if (parse_id(name_or_id, &req->id)) {
+		req->has_id = true;
+		req->name = NULL;
+	} else {
+		req->has_id = false;
+		req->name = name_or_id;
+	}
+}
+
 int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm)
 {
 	struct ctl_nl_req req = {
@@ -147,10 +281,7 @@ int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm)
 {
 	struct ctl_nl_req req = { .cmd = MINIVMM_CMD_VM_GET, .what = what };
 
-	if (parse_id(name_or_id, &req.id))
-		req.has_id = true;
-	else
-		req.name = name_or_id;
+	ctl_req_vm(&req, name_or_id);
 	return ctl_nl_call(&req, store_vm, vm);
 }
 
@@ -271,8 +402,46 @@ int ctl_vm_create(const char *what, const char *name, uint64_t mem,
 		.has_vcpus = vcpus != 0, .vcpus = vcpus,
 	};
 
+	struct ctl_policy pol;
+	char a[32], b[32], c[32];
+	int ret;
+
 	*id = 0;
-	return ctl_nl_call(&req, id_only_reply, id);
+	req.quiet = true;
+	ret = ctl_nl_call(&req, id_only_reply, id);
+	if (!ret || !req.err)
+		return ret;
+	if (req.err == EPERM && !req.errmsg[0]) {
+		ctl_err("%s: %s (run as root or with CAP_NET_ADMIN)", what,
+			strerror(req.err));
+		return ret;
+	}
+	if ((req.err != ENOMEM && req.err != ENOSPC) ||
+	    ctl_policy_get("policy", true, &pol) != 0 ||
+	    !pol.has_max_vms || !pol.has_max_mem) {
+		if (req.errmsg[0])
+			ctl_err("%s: %s (%s)", what, req.errmsg, strerror(req.err));
+		else
+			ctl_err("%s: the kernel refused: %s", what,
+				strerror(req.err));
+		return ret;
+	}
+	/* Say which limit it was, with the numbers. */
+	fprintf(stderr, "minivmmctl: %s: %s (%s); ", what,
+		req.errmsg[0] ? req.errmsg : "the resource policy refused it",
+		strerror(req.err));
+	if (pol.nr_vms >= pol.max_vms)
+		fprintf(stderr, "VMs: limit %u, existing %u\n", pol.max_vms,
+			pol.nr_vms);
+	else if (pol.has_max_vcpus && vcpus > pol.max_vcpus)
+		fprintf(stderr, "vCPUs: asked %u, limit %u per VM\n", vcpus,
+			pol.max_vcpus);
+	else
+		fprintf(stderr, "asked %s, limit %s, in use %s\n",
+			ctl_fmt_size(mem, a, sizeof(a)),
+			ctl_fmt_size(pol.max_mem, b, sizeof(b)),
+			ctl_fmt_size(pol.mem_reserved, c, sizeof(c)));
+	return ret;
 }
 
 int ctl_check_mem(const char *what, const char *arg, uint64_t *mem)
@@ -338,14 +507,24 @@ int cmd_load(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "addr", required_argument, NULL, 'a' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t gpa = CTL_IMAGE_GPA;
+	enum ctl_mode mode = CTL_MODE_LONG;
+	bool set_mode = false;
 	struct ctl_vm vm;
 	char *end;
 	int c, fd, ret;
 
-	while ((c = getopt_long(argc, argv, "a:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:M:", longopts, NULL)) != -1) {
+		if (c == 'M') {
+			if (ctl_parse_mode(optarg, &mode) < 0)
+				return ctl_usage_error("load: --mode must be real, prot32 or long, not '%s'",
+						       optarg);
+			set_mode = true;
+			continue;
+		}
 		if (c != 'a')
 			return ctl_bad_option("load", argv);
 		errno = 0;
@@ -362,28 +541,51 @@ int cmd_load(int argc, char **argv)
 	fd = ctl_open_vm("load", vm.id);
 	if (fd < 0)
 		return CTL_EXIT_FAIL;
-	ret = ctl_load_file("load", fd, argv[optind + 1], gpa, vm.mem);
+	ret = 0;
+	if (set_mode)
+		ret = ctl_setup_mode("load", fd, mode, vm.mem);
+	if (!ret)
+		ret = ctl_load_file("load", fd, argv[optind + 1], gpa, vm.mem);
 	close(fd);
 	return ret;
 }
 
+/* pause, resume, start, stop, destroy: one VM, optional --force/--timeout. */
+#define VMCMD_FORCE	1
+#define VMCMD_TIMEOUT	2
+
 static int simple_vm_cmd(const char *what, int cmd, int argc, char **argv,
-			 bool allow_force)
+			 unsigned int opts)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl_nl_req req = { .cmd = cmd, .what = what, .has_id = true };
 	struct ctl_vm vm;
+	unsigned long v;
+	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, allow_force ? "f" : "",
-				allow_force ? longopts : longopts + 1,
-				NULL)) != -1) {
-		if (c != 'f')
+	while ((c = getopt_long(argc, argv, "ft:", longopts, NULL)) != -1) {
+		if (c == 'f' && (opts & VMCMD_FORCE)) {
+			req.force = true;
+		} else if (c == 't' && (opts & VMCMD_TIMEOUT)) {
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !isdigit((unsigned char)*optarg) ||
+			    v > UINT32_MAX)
+				return ctl_usage_error("%s: --timeout '%s' is not a number of milliseconds",
+						       what, optarg);
+			req.has_timeout = true;
+			req.timeout_ms = (uint32_t)v;
+		} else if (c == 'f' || c == 't') {
+			return ctl_usage_error("%s: option '%s' is not supported here",
+					       what, argv[optind - 1]);
+		} else {
 			return ctl_bad_option(what, argv);
-		req.force = true;
+		}
 	}
 	if (optind + 1 != argc)
 		return ctl_usage_error("%s needs exactly one NAME|ID", what);
@@ -396,37 +598,35 @@ static int simple_vm_cmd(const char *what, int cmd, int argc, char **argv,
 
 int cmd_start(int argc, char **argv)
 {
-	return simple_vm_cmd("start", MINIVMM_CMD_VM_START, argc, argv, false);
+	return simple_vm_cmd("start", MINIVMM_CMD_VM_START, argc, argv, 0);
 }
 
 int cmd_stop(int argc, char **argv)
 {
-	return simple_vm_cmd("stop", MINIVMM_CMD_VM_STOP, argc, argv, true);
+	return simple_vm_cmd("stop", MINIVMM_CMD_VM_STOP, argc, argv,
+			     VMCMD_FORCE | VMCMD_TIMEOUT);
 }
 
 int cmd_destroy(int argc, char **argv)
 {
-	return simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv, true);
+	return simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv,
+			     VMCMD_FORCE);
+}
+
+int cmd_pause(int argc, char **argv)
+{
+	return simple_vm_cmd("pause", MINIVMM_CMD_VM_PAUSE, argc, argv, 0);
+}
+
+int cmd_resume(int argc, char **argv)
+{
+	return simple_vm_cmd("resume", MINIVMM_CMD_VM_RESUME, argc, argv, 0);
 }
 
 struct list_ctx {
 	bool json;
 	int count;
 };
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
 
 static int list_one(struct nlattr **attrs, void *arg)
 {
@@ -451,13 +651,15 @@ static int list_one(struct nlattr **attrs, void *arg)
 	if (ctx->json) {
 		printf("%s\n  {\"id\": %u, \"name\": ", ctx->count ? "," : "",
 		       vm.id);
-		json_string(vm.name);
+		ctl_json_string(vm.name);
 		printf(", \"state\": \"%s\", \"mem\": %" PRIu64
 		       ", \"vcpus\": %u, \"stop_reason\": \"%s\"",
 		       ctl_state_name(vm.state), vm.mem, vm.vcpus,
 		       vm.has_stop_reason ? ctl_stop_name(vm.stop_reason) : "-");
 		if (vm.has_exit_code)
 			printf(", \"exit_code\": %u", vm.exit_code);
+		if (vm.has_owner)
+			printf(", \"owner_uid\": %u", vm.owner_uid);
 		if (vm.has_stop_reason && vm.stop_reason == MINIVMM_STOP_BAD_GPA)
 			printf(", \"error_gpa\": %" PRIu64, vm.error_gpa);
 		if (vm.has_stop_reason &&
