@@ -9,7 +9,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 PREFIX ?= /usr/local
 
-.PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install
+.PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 
 all: module ctl
 
@@ -22,6 +22,14 @@ ctl:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C ctl clean
+
+# Debian 12 packages for building and for the emulated testbed (root).
+setup:
+	.ci/run --install-only
+
+# Boot the emulated testbed and run the sample VM in it.
+demo:
+	tests/demo
 
 # Each test target ends with a line "N passed, N failed" and fails on any
 # failed case.
