@@ -15,6 +15,7 @@
 #include "policy.h"
 
 static struct genl_family mv_genl_family;
+static bool mv_nl_registered;
 
 static int mv_nl_put_info(struct sk_buff *skb)
 {
@@ -309,7 +310,9 @@ void mv_nl_event(struct mv_vm *vm, enum minivmm_event event)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&mv_genl_family, &init_net, 0))
+	/* After unregistering (module exit) the group id is not ours. */
+	if (!READ_ONCE(mv_nl_registered) ||
+	    !genl_has_listeners(&mv_genl_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -481,10 +484,15 @@ static struct genl_family mv_genl_family __ro_after_init = {
 
 int mv_netlink_init(void)
 {
-	return genl_register_family(&mv_genl_family);
+	int ret = genl_register_family(&mv_genl_family);
+
+	WRITE_ONCE(mv_nl_registered, !ret);
+	return ret;
 }
 
+/* Stops events first: module exit destroys the VMs after this. */
 void mv_netlink_exit(void)
 {
+	WRITE_ONCE(mv_nl_registered, false);
 	genl_unregister_family(&mv_genl_family);
 }
