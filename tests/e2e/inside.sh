@@ -19,6 +19,16 @@ export MV_LIB=/add/lib.sh
 export MV_KO=/minivmm.ko
 : "${MV_CASE_TIMEOUT:=120}"
 
+# Print a marker and wait until the console has sent it: kernel messages go
+# straight to the UART, user output through the tty's buffer, so without this
+# the next case's first kernel messages can land before (or inside) it.
+# Setting the tty to its own settings waits for the output to drain.
+marker() {
+	echo "$1"
+	_tty=$(stty -g 2>/dev/null) && stty "$_tty" 2>/dev/null
+	sleep 0.1
+}
+
 # Leave the machine as the next case expects it: no minivmm, no KVM.
 reset_machine() {
 	rmmod minivmm >/dev/null 2>&1
@@ -32,7 +42,7 @@ run_case() {
 	file=$1
 	name=$(basename "$file" .sh)
 	out=/tmp/case-$name.out
-	echo "@@CASE-BEGIN $name@@"
+	marker "@@CASE-BEGIN $name@@"
 	start=$(date +%s)
 	# The pipe through tee streams the output live and keeps a copy for the
 	# skip/fail reason; the status travels through a file.
@@ -44,11 +54,11 @@ run_case() {
 	echo "e2e: $name took $(($(date +%s) - start)) s (guest clock)"
 	last=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1 | tr -d '@\r' | cut -c1-200)
 	case $rc in
-	0) echo "@@CASE-END $name PASS@@" ;;
-	77) echo "@@CASE-END $name SKIP ${last:-no reason given}@@" ;;
+	0) marker "@@CASE-END $name PASS@@" ;;
+	77) marker "@@CASE-END $name SKIP ${last:-no reason given}@@" ;;
 	124 | 137 | 143)
-		echo "@@CASE-END $name FAIL timed out after ${MV_CASE_TIMEOUT}s@@" ;;
-	*) echo "@@CASE-END $name FAIL exit $rc: ${last:-no output}@@" ;;
+		marker "@@CASE-END $name FAIL timed out after ${MV_CASE_TIMEOUT}s@@" ;;
+	*) marker "@@CASE-END $name FAIL exit $rc: ${last:-no output}@@" ;;
 	esac
 	reset_machine
 }
