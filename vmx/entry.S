@@ -19,6 +19,7 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+#include <linux/objtool.h>
 #include <asm/unwind_hints.h>
 
 /* Byte offsets in gprs[], enum minivmm_gpr (x86 register numbering). */
@@ -104,6 +105,8 @@ SYM_FUNC_START(mv_vmx_vmrun)
 
 SYM_INNER_LABEL(mv_vmx_vmexit, SYM_L_GLOBAL)
 	UNWIND_HINT_RESTORE
+	/* Reached through HOST_RIP, never an indirect branch (objtool, IBT). */
+	ANNOTATE_NOENDBR
 	/* Guest GPRs back to gprs[]; RSP came back from HOST_RSP. */
 	push	%rax
 	mov	8(%rsp), %rax
