@@ -13,6 +13,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/percpu.h>
 #include <linux/atomic.h>
+#include <linux/module.h>
 #include <asm/reboot.h>
 #include "minivmm.h"
 
@@ -55,10 +56,28 @@ static void mv_emergency_disable(void)
 		mv_host.ops->emergency_disable();
 }
 
+/*
+ * KVM and minivmm cannot share a CPU's VT-x/AMD-V, nor the kernel's one
+ * emergency-reboot hook, which kvm_intel takes at load on Linux 6.1 even
+ * before it switches VMX on.  kvm.ko exports kvm_init in every supported
+ * kernel; finding it means KVM is loaded.
+ */
+static bool mv_kvm_loaded(void)
+{
+	if (!__symbol_get("kvm_init"))
+		return false;
+	__symbol_put("kvm_init");
+	return true;
+}
+
 int mv_virt_init(void)
 {
 	int ret;
 
+	if (mv_kvm_loaded()) {
+		pr_err("cannot load: another hypervisor, KVM (kvm.ko), is loaded; unload it first: 'modprobe -r kvm_intel kvm_amd kvm'\n");
+		return -EBUSY;
+	}
 	/* Registered first so that a crash while CPUs are coming up is safe. */
 	cpu_emergency_register_virt_callback(mv_emergency_disable);
 

@@ -362,6 +362,7 @@ enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx)
 	vmx_exit_fn fn = NULL;
 
 	vmx->base.exit_insn_len = 0;
+	mv_trace_exit(&vmx->base, vmx->exit_reason);
 	if (vmx->exit_reason & EXIT_REASON_ENTRY_FAILURE)
 		return vmx_exit_entry_failure(vmx);
 	vmx_requeue_event(vmx);
