@@ -10,6 +10,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
+.PHONY: lint dkms-check e2e-debian
 
 all: module ctl
 
@@ -44,3 +45,36 @@ e2e-vmx:
 
 check:
 	tests/check
+
+# minivmm against KVM in the emulated machine: prints a table, not a test.
+.PHONY: bench
+bench:
+	tests/bench/run
+
+# Build hygiene: W=1 on the 6.1 and 6.12 headers and the test kernel, sparse,
+# checkpatch, DKMS (tests/lint/run; "N passed, N failed, N skipped").
+lint:
+	tests/lint/run
+
+# dkms add/build/install for the installed 6.1 and 6.12 headers, then remove.
+dkms-check:
+	tests/lint/dkms-check
+
+# The AMD-V e2e cases on Debian's own 6.1 and 6.12 kernels.
+e2e-debian:
+	tests/e2e/debian
+
+# minivmmctl, its man page, bash completion and the udev rule for
+# /dev/minivmm (group minivmm, mode 0660).  The module: DKMS (dkms.conf).
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR ?= /etc/udev/rules.d
+
+install: ctl
+	install -D -m 0755 ctl/minivmmctl $(DESTDIR)$(BINDIR)/minivmmctl
+	install -D -m 0644 ctl/minivmmctl.8 $(DESTDIR)$(MANDIR)/man8/minivmmctl.8
+	install -D -m 0644 ctl/minivmmctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/minivmmctl
+	install -D -m 0644 ctl/60-minivmm.rules \
+		$(DESTDIR)$(UDEVRULESDIR)/60-minivmm.rules

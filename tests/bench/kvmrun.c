@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmrun: run a minivmm guest image on KVM, for the benchmarks' baseline.
+ * Plain /dev/kvm ioctls, no libraries; build with gcc -static.
+ *
+ *   kvmrun [--mem SIZE] [--pit] [--no-populate] IMAGE
+ *	One VM, one vCPU, one memory slot of SIZE (default 16M) at guest-
+ *	physical 0, IMAGE loaded at 0x10000 in 64-bit long mode with exactly
+ *	the layout of ctl/loader.c (GDT at 0x800, TSS at 0x900, PML4 at
+ *	0x1000, identity map of 0..4 GiB with 2 MiB pages, RSP = 0x10000,
+ *	RBX = SIZE).  The guest's COM1 output (port 0x3f8) goes to stdout;
+ *	a write to port 0xf4 ends the run and becomes kvmrun's exit status,
+ *	as with "minivmmctl run".  Other ports read as all ones and ignore
+ *	writes (in user space: a full exit to this program).
+ *	--pit creates KVM's in-kernel irqchip and PIT (KVM_CREATE_IRQCHIP,
+ *	KVM_CREATE_PIT2), so ports 0x40-0x43 and 0x61 (and the PICs at
+ *	0x20/0x21, 0xa0/0xa1, 0x4d0/0x4d1) never leave the kernel.
+ *	Guest RAM is MAP_POPULATE'd (allocated and zeroed before the guest
+ *	runs, as minivmm does at create) unless --no-populate.
+ *
+ *   kvmrun --idle N [--mem SIZE] [--ready FILE]
+ *	Create up to N VMs, each with one vCPU and a populated SIZE slot
+ *	(nothing loaded, never run), until KVM refuses one; print
+ *	"idle created=K" (and why it stopped), write K to FILE, then sleep
+ *	until killed.  For the memory-per-VM and VMs-alive figures.
+ *
+ * Exit status: the guest's exit code; 1 on any error (a message says what),
+ * 2 for usage errors, 3 if the guest triple-faulted or halted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define IMAGE_GPA	0x10000ULL
+#define GDT_GPA		0x800ULL
+#define TSS_GPA		0x900ULL
+#define TSS_LIMIT	0x67
+#define PML4_GPA	0x1000ULL
+#define PDPT_GPA	0x2000ULL
+#define PD_GPA		0x3000ULL
+#define STACK_TOP	0x10000ULL
+
+#define SEL_CODE64	0x18
+#define SEL_DATA64	0x20
+#define SEL_TSS		0x28
+
+#define PTE_P		(1ULL << 0)
+#define PTE_RW		(1ULL << 1)
+#define PTE_PS		(1ULL << 7)
+
+#define PORT_COM1	0x3f8
+#define PORT_EXIT	0xf4
+
+static int kvm_fd;
+static int populate = 1;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "kvmrun: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end || v == 0 || v % 4096)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct vm {
+	int fd, vcpu;
+	struct kvm_run *run;
+	uint8_t *mem;
+	uint64_t size;
+};
+
+/* The host's CPUID as KVM supports it: what a VMM normally hands the guest
+ * (vendor string, long mode, the 0x40000000 KVM leaves). */
+static void set_cpuid(int vcpu)
+{
+	static struct kvm_cpuid2 *cpuid;
+	int n = 128;
+
+	if (!cpuid) {
+		for (;;) {
+			cpuid = calloc(1, sizeof(*cpuid) +
+				       n * sizeof(struct kvm_cpuid_entry2));
+			if (!cpuid)
+				die("calloc");
+			cpuid->nent = n;
+			if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+				break;
+			if (errno != E2BIG)
+				die("KVM_GET_SUPPORTED_CPUID");
+			free(cpuid);
+			n *= 2;
+		}
+	}
+	if (ioctl(vcpu, KVM_SET_CPUID2, cpuid) < 0)
+		die("KVM_SET_CPUID2");
+}
+
+/* 0 on success, else -errno (for --idle, which stops at the first refusal). */
+static int vm_create(struct vm *vm, uint64_t size, int pit, const char **why)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	long run_size;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = vm->vcpu = -1;
+	vm->size = size;
+	*why = "KVM_CREATE_VM";
+	vm->fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0)
+		return -errno;
+	/* Intel without unrestricted guest needs these; AMD ignores them. */
+	ioctl(vm->fd, KVM_SET_TSS_ADDR, 0xfffbd000UL);
+	if (pit) {
+		struct kvm_pit_config pc = { .flags = 0 };
+
+		*why = "KVM_CREATE_IRQCHIP";
+		if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+			return -errno;
+		*why = "KVM_CREATE_PIT2";
+		if (ioctl(vm->fd, KVM_CREATE_PIT2, &pc) < 0)
+			return -errno;
+	}
+	*why = "mmap guest RAM";
+	vm->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+		       (populate ? MAP_POPULATE : 0), -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		return -errno;
+	}
+	region.slot = 0;
+	region.guest_phys_addr = 0;
+	region.memory_size = size;
+	region.userspace_addr = (uintptr_t)vm->mem;
+	*why = "KVM_SET_USER_MEMORY_REGION";
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return -errno;
+	*why = "KVM_CREATE_VCPU";
+	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu < 0)
+		return -errno;
+	*why = "KVM_GET_VCPU_MMAP_SIZE";
+	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size <= 0)
+		return -errno;
+	*why = "mmap kvm_run";
+	vm->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu, 0);
+	if (vm->run == MAP_FAILED) {
+		vm->run = NULL;
+		return -errno;
+	}
+	set_cpuid(vm->vcpu);
+	return 0;
+}
+
+/* An 8-byte code/data descriptor: flat, 4 GiB, G=1 (as ctl/loader.c). */
+static uint64_t seg_desc(unsigned int type, unsigned int l, unsigned int db)
+{
+	return 0xffffULL | ((uint64_t)(type | 0x10) << 40) | (1ULL << 47) |
+	       (0xfULL << 48) | ((uint64_t)l << 53) | ((uint64_t)db << 54) |
+	       (1ULL << 55);
+}
+
+static void flat_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
+		     uint8_t l, uint8_t db)
+{
+	memset(s, 0, sizeof(*s));
+	s->limit = 0xffffffff;
+	s->selector = sel;
+	s->type = type;
+	s->s = 1;
+	s->present = 1;
+	s->l = l;
+	s->db = db;
+	s->g = 1;
+}
+
+static void load_long_mode(struct vm *vm, const char *image)
+{
+	uint64_t *gdt = (uint64_t *)(vm->mem + GDT_GPA);
+	uint8_t *tss = vm->mem + TSS_GPA;
+	uint64_t (*pt)[512] = (uint64_t (*)[512])(vm->mem + PML4_GPA);
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct stat st;
+	int fd, i, j;
+	size_t done = 0;
+
+	if (vm->size < IMAGE_GPA + 4096) {
+		fprintf(stderr, "kvmrun: --mem too small for the loader's layout\n");
+		exit(1);
+	}
+	fd = open(image, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die(image);
+	if (st.st_size <= 0 || (uint64_t)st.st_size > vm->size - IMAGE_GPA) {
+		fprintf(stderr, "kvmrun: %s does not fit in guest RAM\n", image);
+		exit(1);
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, vm->mem + IMAGE_GPA + done, st.st_size - done);
+
+		if (n <= 0)
+			die(image);
+		done += n;
+	}
+	close(fd);
+
+	/* GDT: null, code32, data32, code64, data64, busy 64-bit TSS. */
+	memset(gdt, 0, 7 * 8);
+	gdt[1] = seg_desc(11, 0, 1);
+	gdt[2] = seg_desc(3, 0, 1);
+	gdt[3] = seg_desc(11, 1, 0);
+	gdt[4] = seg_desc(3, 0, 1);
+	gdt[5] = TSS_LIMIT | ((TSS_GPA & 0xffffff) << 16) | (11ULL << 40) |
+		 (1ULL << 47) | (((TSS_GPA >> 24) & 0xff) << 56);
+	gdt[6] = TSS_GPA >> 32;
+	memset(tss, 0, TSS_LIMIT + 1);
+	tss[0x66] = TSS_LIMIT + 1;
+
+	/* PML4 -> PDPT -> four PDs of 2 MiB pages: identity 0..4 GiB. */
+	memset(pt, 0, 6 * 4096);
+	pt[0][0] = PDPT_GPA | PTE_P | PTE_RW;
+	for (i = 0; i < 4; i++) {
+		pt[1][i] = (PD_GPA + 0x1000ULL * i) | PTE_P | PTE_RW;
+		for (j = 0; j < 512; j++)
+			pt[2 + i][j] = ((uint64_t)i << 30) | ((uint64_t)j << 21) |
+				       PTE_P | PTE_RW | PTE_PS;
+	}
+
+	if (ioctl(vm->vcpu, KVM_GET_SREGS, &sregs) < 0)
+		die("KVM_GET_SREGS");
+	flat_seg(&sregs.cs, SEL_CODE64, 11, 1, 0);
+	flat_seg(&sregs.ds, SEL_DATA64, 3, 0, 1);
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+	memset(&sregs.tr, 0, sizeof(sregs.tr));
+	sregs.tr.base = TSS_GPA;
+	sregs.tr.limit = TSS_LIMIT;
+	sregs.tr.selector = SEL_TSS;
+	sregs.tr.type = 11;
+	sregs.tr.present = 1;
+	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+	sregs.ldt.type = 2;
+	sregs.ldt.unusable = 1;
+	sregs.gdt.base = GDT_GPA;
+	sregs.gdt.limit = 7 * 8 - 1;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr0 = 0x80000011;		/* PG | ET | PE */
+	sregs.cr3 = PML4_GPA;
+	sregs.cr4 = 0x20;		/* PAE */
+	sregs.efer = 0x500;		/* LMA | LME */
+	if (ioctl(vm->vcpu, KVM_SET_SREGS, &sregs) < 0)
+		die("KVM_SET_SREGS");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = IMAGE_GPA;
+	regs.rsp = STACK_TOP;
+	regs.rbx = vm->size;
+	regs.rflags = 2;
+	if (ioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0)
+		die("KVM_SET_REGS");
+}
+
+/* Run until port 0xf4, HLT, shutdown or an error; returns the exit status. */
+static int run_vcpu(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+
+	for (;;) {
+		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			die("KVM_RUN");
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO: {
+			uint8_t *data = (uint8_t *)run + run->io.data_offset;
+			uint32_t k;
+
+			for (k = 0; k < run->io.count; k++, data += run->io.size) {
+				if (run->io.direction == KVM_EXIT_IO_OUT) {
+					if (run->io.port == PORT_EXIT) {
+						uint32_t v = 0;
+
+						memcpy(&v, data, run->io.size);
+						fflush(stdout);
+						return v & 0xff;
+					}
+					if (run->io.port == PORT_COM1)
+						putchar(*data);
+				} else {
+					/* LSR: transmitter empty; else all ones. */
+					memset(data, run->io.port == PORT_COM1 + 5 ?
+					       0x60 : 0xff, run->io.size);
+				}
+			}
+			break;
+		}
+		case KVM_EXIT_HLT:
+			fflush(stdout);
+			fprintf(stderr, "kvmrun: guest halted\n");
+			return 3;
+		case KVM_EXIT_SHUTDOWN:
+			fflush(stdout);
+			fprintf(stderr, "kvmrun: guest triple-faulted (shutdown)\n");
+			return 3;
+		case KVM_EXIT_MMIO:
+			if (!run->mmio.is_write)
+				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
+			fprintf(stderr, "kvmrun: entry failed, reason 0x%llx\n",
+				(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			return 1;
+		case KVM_EXIT_INTERNAL_ERROR:
+			fprintf(stderr, "kvmrun: KVM internal error, suberror %u\n",
+				run->internal.suberror);
+			return 1;
+		default:
+			fprintf(stderr, "kvmrun: unexpected exit reason %u\n",
+				run->exit_reason);
+			return 1;
+		}
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static void __attribute__((noreturn))
+idle(long n, uint64_t size, const char *ready)
+{
+	struct rlimit rl;
+	struct vm vm;
+	const char *why = "";
+	long k;
+	int err = 0;
+
+	/* Two descriptors per VM: lift the usual 1024 soft limit. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)(4 * n + 64);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			getrlimit(RLIMIT_NOFILE, &rl);
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	for (k = 0; k < n; k++) {
+		err = vm_create(&vm, size, 0, &why);
+		if (err)
+			break;
+	}
+	if (err)
+		printf("idle created=%ld stopped: %s: %s\n", k, why, strerror(-err));
+	else
+		printf("idle created=%ld\n", k);
+	fflush(stdout);
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (!f)
+			die(ready);
+		fprintf(f, "%ld\n", k);
+		fclose(f);
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	for (;;)
+		pause();
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] IMAGE\n"
+		   "       kvmrun --idle N [--mem SIZE] [--ready FILE]\n");
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t size = 16ULL << 20;
+	const char *image = NULL, *ready = NULL, *why;
+	long nidle = 0;
+	int pit = 0, i, ret;
+	struct vm vm;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--mem") && i + 1 < argc) {
+			if (parse_size(argv[++i], &size)) {
+				fprintf(stderr, "kvmrun: bad --mem %s\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--pit")) {
+			pit = 1;
+		} else if (!strcmp(argv[i], "--no-populate")) {
+			populate = 0;
+		} else if (!strcmp(argv[i], "--idle") && i + 1 < argc) {
+			nidle = strtol(argv[++i], NULL, 0);
+			if (nidle <= 0) {
+				usage(stderr);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
+			ready = argv[++i];
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] != '-' && !image) {
+			image = argv[i];
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!nidle && !image) {
+		usage(stderr);
+		return 2;
+	}
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0)
+		die("/dev/kvm");
+	if (ioctl(kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		fprintf(stderr, "kvmrun: unexpected KVM API version\n");
+		return 1;
+	}
+	if (nidle)
+		idle(nidle, size, ready);
+
+	ret = vm_create(&vm, size, pit, &why);
+	if (ret) {
+		errno = -ret;
+		die(why);
+	}
+	load_long_mode(&vm, image);
+	return run_vcpu(&vm);
+}
