@@ -149,6 +149,8 @@ enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
 		r[MINIVMM_RAX] = 0;
 		break;
 	case MINIVMM_HC_STOP_REQUESTED:
+		/* The guest speaks the protocol: stops will wait for it. */
+		WRITE_ONCE(vcpu->vm->stop_aware, true);
 		r[MINIVMM_RAX] = READ_ONCE(vcpu->vm->stop_requested);
 		break;
 	default:

@@ -184,6 +184,7 @@ struct mv_vm {
 	u64 error_raw;
 	wait_queue_head_t stop_wait;	/* stops and vCPUs parking */
 	bool stop_requested;		/* graceful VM_STOP in progress */
+	bool stop_aware;		/* guest has polled stop_requested */
 	kuid_t owner;			/* creator's euid; const */
 
 	/* Guest RAM: const after create. */

@@ -638,9 +638,9 @@ static void mv_vm_force_stop(struct mv_vm *vm)
 }
 
 /*
- * Stop a VM.  Gracefully, the guest learns of the request through the
- * MINIVMM_HC_STOP_REQUESTED hypercall and has @timeout_ms to end itself;
- * then, or at once with @force, the stop is forced.
+ * Stop a VM.  A guest that polls MINIVMM_HC_STOP_REQUESTED learns of the
+ * request and has @timeout_ms to end itself; then, or at once with @force
+ * or for a guest that never polled, the stop is forced.
  */
 int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		    struct netlink_ext_ack *extack)
@@ -655,7 +655,8 @@ int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!force && state == MINIVMM_VM_RUNNING && timeout_ms) {
+	if (!force && state == MINIVMM_VM_RUNNING && timeout_ms &&
+	    READ_ONCE(vm->stop_aware)) {
 		WRITE_ONCE(vm->stop_requested, true);
 		wait_event_timeout(vm->stop_wait,
 				   READ_ONCE(vm->state) == MINIVMM_VM_STOPPED,
