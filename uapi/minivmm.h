@@ -69,7 +69,8 @@ enum minivmm_attr {
 	MINIVMM_ATTR_EXITS,		/* nest: MINIVMM_EXIT_* + 1 -> u64 count */
 	MINIVMM_ATTR_TIMEOUT_MS,	/* u32: VM_STOP grace period (default 250),
 					 * for guests that poll
-					 * MINIVMM_HC_STOP_REQUESTED */
+					 * MINIVMM_HC_STOP_REQUESTED
+					 */
 	MINIVMM_ATTR_POLICY_MAX_VMS,	/* u32 */
 	MINIVMM_ATTR_POLICY_MAX_MEM,	/* u64 bytes of guest RAM, all VMs */
 	MINIVMM_ATTR_POLICY_MAX_VCPUS,	/* u32 per VM */
