@@ -14,6 +14,7 @@
 #include <linux/percpu.h>
 #include <linux/atomic.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
 #include <asm/reboot.h>
 #include "minivmm.h"
 
@@ -70,11 +71,38 @@ static bool mv_kvm_loaded(void)
 	return true;
 }
 
+/*
+ * The other direction: while minivmm is loaded, refuse kvm.ko (and with it
+ * kvm_amd/kvm_intel).  Otherwise kvm_amd on 6.12 (virtualization enabled at
+ * load) and kvm_intel on 6.1 hit WARN_ON in the kernel's one-slot emergency
+ * callback, a crash under panic_on_warn.  A COMING notifier's error fails
+ * that module's load.
+ */
+static int mv_module_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct module *mod = data;
+
+	if (action != MODULE_STATE_COMING || strcmp(mod->name, "kvm"))
+		return NOTIFY_DONE;
+	pr_err("refusing to let kvm load: minivmm owns VT-x/AMD-V; unload minivmm first ('rmmod minivmm')\n");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block mv_module_nb = {
+	.notifier_call = mv_module_notify,
+};
+
 int mv_virt_init(void)
 {
 	int ret;
 
+	/* Before the check, so that KVM cannot slip in between. */
+	ret = register_module_notifier(&mv_module_nb);
+	if (ret)
+		return ret;
 	if (mv_kvm_loaded()) {
+		unregister_module_notifier(&mv_module_nb);
 		pr_err("cannot load: another hypervisor, KVM (kvm.ko), is loaded; unload it first: 'modprobe -r kvm_intel kvm_amd kvm'\n");
 		return -EBUSY;
 	}
@@ -85,6 +113,7 @@ int mv_virt_init(void)
 				mv_cpu_online, mv_cpu_offline);
 	if (ret < 0) {
 		cpu_emergency_unregister_virt_callback(mv_emergency_disable);
+		unregister_module_notifier(&mv_module_nb);
 		return ret;
 	}
 	mv_cpuhp_state = ret;
@@ -95,4 +124,5 @@ void mv_virt_exit(void)
 {
 	cpuhp_remove_state(mv_cpuhp_state);
 	cpu_emergency_unregister_virt_callback(mv_emergency_disable);
+	unregister_module_notifier(&mv_module_nb);
 }
