@@ -3,41 +3,12 @@
 # VM is STOPPED (reason: stop request) and run reports it and cleans up.
 . "$MV_LIB"
 
-# Guest programs: tests/e2e/run ships tests/guests (built) as /add/guests.
-G=$MV_ADD/guests/out
-[ -d "$G" ] || G=$MV_ADD/guests
-
-# Destroy every VM still listed, then unload (also on failure).
-destroy_all() {
-	for id in $(minivmmctl list 2>/dev/null | awk 'NR > 1 { print $1 }'); do
-		minivmmctl destroy --force "$id" >/dev/null 2>&1
-	done
-}
-cleanup() { destroy_all; mv_unload_quiet; }
-trap cleanup EXIT
-
-# no_vms_left: "minivmmctl list" must show nothing.
-no_vms_left() {
-	ctl list
-	[ "$RC" -eq 0 ] || fail "minivmmctl list exited $RC"
-	[ -z "$OUT" ] || fail "VMs left behind: $(echo "$OUT" | tail -n +2 | tr "\n" ";")"
-}
+trap cleanup_vms EXIT
 
 mv_loaded || mv_load
 
-
 # centiseconds since boot
 now_cs() { awk "{ printf \"%d\\n\", \$1 * 100 }" /proc/uptime; }
-
-# wait_text FILE TEXT SECONDS
-wait_text() {
-	_n=$(($3 * 10))
-	until grep -q -- "$2" "$1" 2>/dev/null; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 
 assert_exists "$G/spin.bin"
 minivmmctl run --name spin57 "$G/spin.bin" >/tmp/spin57.out 2>/tmp/spin57.err &

@@ -4,17 +4,13 @@
 # forced.  A guest that never polls is forced at once (case 57).
 . "$MV_LIB"
 
-G=$MV_ADD/guests/out
+trap cleanup_vms EXIT
 mv_loaded || mv_load
 
 minivmmctl run --name graceful "$G/stopwait.bin" >/tmp/gs.out 2>/tmp/gs.err &
 pid=$!
-n=300
-until grep -q "waiting for stop" /tmp/gs.out 2>/dev/null; do
-	n=$((n - 1))
-	[ "$n" -gt 0 ] || fail "the guest never printed 'waiting for stop'"
-	sleep 0.1
-done
+wait_text /tmp/gs.out "waiting for stop" 30 ||
+	fail "the guest never printed 'waiting for stop'"
 
 ctl stop --timeout 5000 graceful
 assert_status 0
