@@ -50,9 +50,10 @@ ctl policy --json
 note "policy after reload: $OUT"
 mv_unload
 free1=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)
+# Informational only: MemFree moves by MiBs with per-CPU page lists on
+# Debian's kernels, and guest RAM is allocated as the guest touches it (a
+# few pages here); 64-create-destroy-1000 checks for leaks.
 note "MemFree before/after: $free0 / $free1 kB"
-# The 6 MiB of guest RAM must have come back (2 MiB slack).
-[ $((free0 - free1)) -lt 2048 ] || fail "MemFree dropped by $((free0 - free1)) kB: guest RAM leaked?"
 
 # 2. A console fd open: rmmod refused, the VM keeps running.
 mv_load
