@@ -70,8 +70,10 @@ static ssize_t mv_vm_write(struct file *file, const char __user *buf,
 
 /* ---- registers ---------------------------------------------------------- */
 
-/* The vCPU must be outside guest mode for good: not started, or stopped
- * with its thread reaped.
+/*
+ * The vCPU must stay outside guest mode while vm->lock is held: not
+ * started, paused (mv_vm_pause() returned once every vCPU parked, and
+ * resuming needs vm->lock), or stopped with its thread reaped.
  */
 static int mv_vm_lock_quiet(struct mv_vm *vm, u32 vcpu_index,
 			    struct mv_vcpu **vcpu)
@@ -82,11 +84,12 @@ static int mv_vm_lock_quiet(struct mv_vm *vm, u32 vcpu_index,
 		return -EINVAL;
 	mutex_lock(&vm->lock);
 	state = READ_ONCE(vm->state);
-	if (state == MINIVMM_VM_RUNNING || state == MINIVMM_VM_PAUSED) {
+	if (state == MINIVMM_VM_RUNNING) {
 		mutex_unlock(&vm->lock);
 		return -EBUSY;
 	}
-	mv_vm_reap_threads(vm);
+	if (state == MINIVMM_VM_STOPPED)
+		mv_vm_reap_threads(vm);
 	*vcpu = vm->vcpus[vcpu_index];
 	return 0;
 }

@@ -210,7 +210,7 @@ _Static_assert(sizeof(struct minivmm_open_vm) == 24, "minivmm_open_vm ABI size")
 /*
  * On a VM file descriptor: pwrite()/pread() at a guest-physical offset move
  * bytes into/out of guest RAM (any state).  Register access needs the VM in
- * CREATED, PAUSED or STOPPED state (-EBUSY otherwise).
+ * CREATED, PAUSED or STOPPED state (-EBUSY while RUNNING).
  *
  * gprs[] is indexed by the x86 register number: RAX RCX RDX RBX RSP RBP RSI
  * RDI R8..R15.
