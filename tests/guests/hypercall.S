@@ -10,15 +10,8 @@
 	.equ HC_ADD, 1
 	.globl _start
 _start:
-	xor %eax, %eax
-	cpuid				# vendor in EBX EDX ECX
-	xor %r15d, %r15d		# 0 = VMMCALL
-	cmp $0x756e6547, %ebx		# "Genu"
-	jne 1f
-	cmp $0x49656e69, %edx		# "ineI"
-	jne 1f
-	mov $1, %r15d			# 1 = VMCALL
-1:	xor %r12d, %r12d		# failures
+	call hc_init
+	xor %r12d, %r12d		# failures
 
 	mov $HC_ADD, %eax
 	mov $1, %ebx
@@ -53,12 +46,5 @@ _start:
 	or $1, %eax
 	jmp exit_eax
 
-hypercall:
-	test %r15d, %r15d
-	jnz 6f
-	vmmcall
-	ret
-6:	vmcall
-	ret
 m_ok:	.asciz "hypercalls: ok\n"
 m_bad:	.asciz "hypercalls: failed checks 0x"

@@ -8,22 +8,11 @@
 	.equ HC_STOP_REQUESTED, 3
 	.globl _start
 _start:
-	xor %eax, %eax
-	cpuid				# vendor in EBX EDX ECX
-	xor %r15d, %r15d		# 0 = VMMCALL
-	cmp $0x756e6547, %ebx		# "Genu"
-	jne 1f
-	cmp $0x49656e69, %edx		# "ineI"
-	jne 1f
-	mov $1, %r15d			# 1 = VMCALL
-1:	PUTS m_wait
+	call hc_init
+	PUTS m_wait
 2:	mov $HC_STOP_REQUESTED, %eax
-	test %r15d, %r15d
-	jnz 3f
-	vmmcall
-	jmp 4f
-3:	vmcall
-4:	test %rax, %rax
+	call hypercall
+	test %rax, %rax
 	jz 2b
 	PUTS m_stop
 	EXIT 0x33
