@@ -266,6 +266,12 @@ void mv_vm_reap_threads(struct mv_vm *vm);	/* vm->lock held */
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index);
 void mv_vcpu_free(struct mv_vcpu *vcpu);
 int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
+/*
+ * CR4 bits this host implements that a guest may hold; a backend removes
+ * what its hardware forbids in guest mode (vendor-neutral, so a VM's state
+ * is judged alike on either vendor).
+ */
+u64 mv_host_cr4_bits(void);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
 

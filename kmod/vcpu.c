@@ -9,7 +9,9 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
+#include <asm/processor-flags.h>
 #include "minivmm.h"
 #include "trace.h"
 
@@ -34,6 +36,31 @@ void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
 {
 	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
 	kernel_fpu_end();
+}
+
+u64 mv_host_cr4_bits(void)
+{
+	u64 valid = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		    X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		    X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	if (boot_cpu_has(X86_FEATURE_UMIP))
+		valid |= X86_CR4_UMIP;
+	if (boot_cpu_has(X86_FEATURE_LA57))
+		valid |= X86_CR4_LA57;
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		valid |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		valid |= X86_CR4_PCIDE;
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		valid |= X86_CR4_OSXSAVE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		valid |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		valid |= X86_CR4_SMAP;
+	if (boot_cpu_has(X86_FEATURE_PKU))
+		valid |= X86_CR4_PKE;
+	return valid;
 }
 
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index)

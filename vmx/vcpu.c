@@ -205,26 +205,8 @@ static u64 vmx_cr4_forced(void)
 /* CR4 bits this host implements for a guest. */
 static u64 vmx_cr4_valid(void)
 {
-	u64 valid = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-		    X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-		    X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	u64 valid = mv_host_cr4_bits();
 
-	if (boot_cpu_has(X86_FEATURE_UMIP))
-		valid |= X86_CR4_UMIP;
-	if (boot_cpu_has(X86_FEATURE_LA57))
-		valid |= X86_CR4_LA57;
-	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
-		valid |= X86_CR4_FSGSBASE;
-	if (boot_cpu_has(X86_FEATURE_PCID))
-		valid |= X86_CR4_PCIDE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		valid |= X86_CR4_OSXSAVE;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		valid |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		valid |= X86_CR4_SMAP;
-	if (boot_cpu_has(X86_FEATURE_PKU))
-		valid |= X86_CR4_PKE;
 	/* What VMX operation lets a guest have (IA32_VMX_CR4_FIXED1). */
 	return valid & vmx_config.cr4_fixed1 & ~(u64)X86_CR4_VMXE;
 }
