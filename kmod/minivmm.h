@@ -272,6 +272,8 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
  * is judged alike on either vendor).
  */
 u64 mv_host_cr4_bits(void);
+/* Is @pat a valid IA32_PAT value (every entry a defined memory type)? */
+bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
 

@@ -63,6 +63,20 @@ u64 mv_host_cr4_bits(void)
 	return valid;
 }
 
+bool mv_pat_valid(u64 pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		/* UC, WC, WT, WP, WB, UC-; 2, 3 and 8..255 are reserved. */
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 {
 	struct mv_vcpu *vcpu;

@@ -385,20 +385,6 @@ int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
 
 /* ---- MSRs kept in the VMCB -------------------------------------------- */
 
-static bool svm_pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		/* UC, WC, WT, WP, WB, UC-; 2, 3 and 8..255 are reserved. */
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 /*
  * A guest WRMSR to EFER.  SVME is ours (the guest does not know SVM), LMA
  * is read-only (the CPU sets it when paging turns on with LME), and LME
@@ -440,7 +426,7 @@ int svm_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_EFER:
 		return svm_set_efer(save, val);
 	case MSR_IA32_CR_PAT:
-		if (!svm_pat_valid(val))
+		if (!mv_pat_valid(val))
 			return -EINVAL;
 		save->g_pat = val;
 		return 0;

@@ -642,20 +642,6 @@ int vmx_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
 
 /* ---- MSRs ----------------------------------------------------------------- */
 
-static bool vmx_pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		/* UC, WC, WT, WP, WB, UC-; 2, 3 and 8..255 are reserved. */
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 static u64 *vmx_soft_msr(struct vmx_vcpu *vmx, u32 msr)
 {
 	switch (msr) {
@@ -759,7 +745,7 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_EFER:
 		return vmx_set_efer(vmx, val);
 	case MSR_IA32_CR_PAT:
-		if (!vmx_pat_valid(val))
+		if (!mv_pat_valid(val))
 			return -EINVAL;
 		vmx->pat = val;
 		if (!vmx_config.load_pat)
