@@ -201,7 +201,7 @@ int mv_decode_mmio(const u8 *insn, unsigned int avail, unsigned int mode_bits,
 	case 0xa3:		/* MOV moffs, rAX */
 		op->size = (b & 1) ? opbytes : 1;
 		op->write = b >= 0xa2;
-		op->dst_size = op->size;
+		op->dst_size = op->write ? 0 : op->size;
 		/* The register is always AL/rAX; REX.B does not apply. */
 		ret = mv_dec_skip(&d, adbytes);
 		if (ret)
