@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * In-kernel devices: the console ring, a 16550 UART subset at COM1, the
- * isa-debug-exit port, and the rule for everything else (reads return all
+ * isa-debug-exit port, the platform ports of kmod/platform.c, and the rule
+ * for everything else (reads return all
  * ones, writes are ignored, both are counted).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -164,6 +165,15 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 {
 	struct mv_vm *vm = vcpu->vm;
 
+	switch (mv_platform_io(&vm->platform, port, size, in, val)) {
+	case MV_IO_DONE:
+		return MV_EXIT_RESUME;
+	case MV_IO_POWEROFF:
+		mv_vm_stop(vm, MINIVMM_STOP_POWEROFF, 0);
+		return MV_EXIT_STOP;
+	case MV_IO_UNCLAIMED:
+		break;
+	}
 	if (port >= MINIVMM_PORT_COM1 && port < MINIVMM_PORT_COM1 + 8) {
 		unsigned int reg = port - MINIVMM_PORT_COM1;
 

@@ -8,6 +8,7 @@
 
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/sched.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -40,10 +41,11 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define MV_SIG_EDX	0x4d56696e	/* "niVM" */
 
 /* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
- * emulated), x2APIC/TSC-deadline (no local APIC yet), XSAVE/OSXSAVE/AVX
- * (guest XCR0 is not switched yet), and our hypervisor bit goes on.
+ * emulated), TSC-deadline (the APIC timer raises nothing yet),
+ * XSAVE/OSXSAVE/AVX (guest XCR0 is not switched yet), and our hypervisor
+ * bit goes on.  x2APIC stays: kmod/lapic.c implements it.
  */
-#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(24) | \
+#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | \
 			 BIT(26) | BIT(27) | BIT(28))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
 /* Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent). */
@@ -52,8 +54,8 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. */
 #define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
 
-static void mv_cpuid_leaf(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
-			  u32 *d)
+static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
+			  u32 *b, u32 *c, u32 *d)
 {
 	u32 max_basic = cpuid_eax(0);
 	u32 max_ext = cpuid_eax(0x80000000);
@@ -76,8 +78,8 @@ static void mv_cpuid_leaf(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
 	switch (leaf) {
 	case 1:
 		*c = (*c & ~LEAF1_ECX_HIDE) | LEAF1_ECX_HYPERVISOR;
-		/* APIC ID 0, one logical CPU */
-		*b &= 0x0000ffff;
+		/* our APIC ID, one logical CPU */
+		*b = (*b & 0x0000ffff) | (apic_id << 24);
 		break;
 	case 7:
 		if (subleaf == 0)
@@ -85,6 +87,8 @@ static void mv_cpuid_leaf(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c,
 		else
 			*a = *b = *c = *d = 0;
 		break;
+	case 0xb:		/* x2APIC topology: the host's, so hidden; */
+	case 0x1f:		/* leaf 1 describes our one CPU */
 	case 0xd:		/* XSAVE: hidden above */
 	case 0x8000000a:	/* SVM features */
 		*a = *b = *c = *d = 0;
@@ -102,7 +106,7 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 	u32 a, b, c, d;
 
 	vcpu->exits[MINIVMM_EXIT_CPUID]++;
-	mv_cpuid_leaf((u32)vcpu->gprs[MINIVMM_RAX],
+	mv_cpuid_leaf(vcpu->apic.id, (u32)vcpu->gprs[MINIVMM_RAX],
 		      (u32)vcpu->gprs[MINIVMM_RCX], &a, &b, &c, &d);
 	mv_set_rax_rbx_rcx_rdx(vcpu, a, b, c, d);
 	mv_skip_insn(vcpu);
@@ -198,19 +202,18 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_FEAT_CTL:
 		*val = msr == MSR_IA32_FEAT_CTL ? FEAT_CTL_LOCKED : 0;
 		return 0;
-	default:
-		return -EINVAL;
 	}
+	/* IA32_APIC_BASE, x2APIC registers; refused when not the APIC's. */
+	return mv_lapic_rdmsr(&vcpu->apic, msr, ktime_get_ns(), val) ? -EINVAL
+								     : 0;
 }
 
 static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 {
-	switch (msr) {
-	case MSR_IA32_UCODE_REV:	/* writes of 0 precede reading it */
+	if (msr == MSR_IA32_UCODE_REV)	/* writes of 0 precede reading it */
 		return val ? -EINVAL : 0;
-	default:
-		return -EINVAL;
-	}
+	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
+								     : 0;
 }
 
 enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write)

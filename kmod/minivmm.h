@@ -16,6 +16,8 @@
 #include <linux/wait.h>
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
+#include "lapic.h"
+#include "platform.h"
 
 struct netlink_ext_ack;
 
@@ -123,6 +125,9 @@ struct mv_vcpu {
 	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
 	void *fpu;
 
+	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
+	struct mv_lapic apic;
+
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
 	u64 run_time_ns;
@@ -197,6 +202,7 @@ struct mv_vm {
 
 	struct mv_console console;
 	struct mv_uart uart;		/* vCPU thread only */
+	struct mv_platform platform;	/* vCPU thread only */
 	u64 unclaimed_io;		/* vCPU thread only */
 
 	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
@@ -218,8 +224,15 @@ enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
  * The backend supplies get/set for the MSRs it keeps itself (EFER).
  */
 enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write);
-/* Nested page fault on @gpa; maps guest RAM or stops the VM. */
-enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa);
+/*
+ * Nested page fault on @gpa; maps guest RAM, emulates an access to an
+ * in-kernel device page, or stops the VM.  @flags: MV_NPF_*, from the
+ * backend's exit information.
+ */
+#define MV_NPF_FETCH	BIT(0)	/* an instruction fetch */
+#define MV_NPF_WALK	BIT(1)	/* the guest's own page-table walk */
+enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
+				unsigned int flags);
 enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
 /* Anything the backend's table does not handle: internal error. */
 enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
@@ -291,6 +304,10 @@ void mv_console_put(struct mv_console *con, u8 byte);
 size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n);
 enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 				   bool in, u32 *val);
+
+/* kmod/mmio.c: instruction emulation for device pages outside RAM. */
+bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags);
+enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa);
 
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);

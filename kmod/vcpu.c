@@ -87,6 +87,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 		return -ENOMEM;
 	vcpu->vm = vm;
 	vcpu->index = index;
+	mv_lapic_reset(&vcpu->apic, index, index == 0);
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
 	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);

@@ -172,9 +172,11 @@ struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa)
 
 /*
  * A nested page fault inside RAM maps the 2 MiB block (or the 4 KiB page)
- * around it; anything else stops the VM naming the address.
+ * around it; a data access to a device page is emulated; anything else
+ * stops the VM naming the address.
  */
-enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa)
+enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
+				unsigned int flags)
 {
 	struct mv_vm *vm = vcpu->vm;
 	struct mv_mem_chunk *c;
@@ -182,6 +184,8 @@ enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa)
 	int ret;
 
 	vcpu->exits[MINIVMM_EXIT_NPF]++;
+	if (gpa >= vm->mem_size && mv_mmio_claims(vcpu, gpa, flags))
+		return mv_exit_mmio(vcpu, gpa);
 	if (gpa >= vm->mem_size) {
 		mv_vm_stop(vm, MINIVMM_STOP_BAD_GPA, gpa);
 		return MV_EXIT_STOP;
@@ -353,6 +357,8 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	strscpy(vm->name, name, sizeof(vm->name));
 	vm->mem_size = mem_size;
 	vm->nr_vcpus = nr_vcpus;
+	vm->platform.ram_size = mem_size;
+	vm->platform.nr_cpus = nr_vcpus;
 	vm->state = MINIVMM_VM_CREATED;
 	mutex_init(&vm->lock);
 	mutex_init(&vm->npt_lock);
@@ -479,6 +485,8 @@ static enum minivmm_event mv_stop_event(enum minivmm_stop_reason reason)
 		return MINIVMM_EVENT_HALTED;
 	case MINIVMM_STOP_USER:
 		return MINIVMM_EVENT_STOPPED;
+	case MINIVMM_STOP_POWEROFF:
+		return MINIVMM_EVENT_POWEROFF;
 	default:
 		return MINIVMM_EVENT_CRASHED;
 	}

@@ -114,10 +114,21 @@ static enum mv_exit_action svm_exit_shutdown(struct svm_vcpu *svm)
 	return mv_exit_shutdown(&svm->base);
 }
 
+/* EXITINFO1 of a nested page fault (APM 15.25.6). */
+#define SVM_NPF_FETCH		BIT_ULL(4)
+#define SVM_NPF_FINAL		BIT_ULL(32)	/* the access itself */
+
 static enum mv_exit_action svm_exit_npf(struct svm_vcpu *svm)
 {
+	u64 info = svm->vmcb->control.exit_info1;
+	unsigned int flags = 0;
+
+	if (info & SVM_NPF_FETCH)
+		flags |= MV_NPF_FETCH;
+	if (!(info & SVM_NPF_FINAL))
+		flags |= MV_NPF_WALK;
 	svm->base.exit_insn_len = 0;
-	return mv_exit_npf(&svm->base, svm->vmcb->control.exit_info2);
+	return mv_exit_npf(&svm->base, svm->vmcb->control.exit_info2, flags);
 }
 
 /*

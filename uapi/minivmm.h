@@ -135,6 +135,7 @@ enum minivmm_stop_reason {
 	MINIVMM_STOP_BAD_GPA,		/* access outside RAM and devices: ERROR_GPA */
 	MINIVMM_STOP_INTERNAL_ERROR,	/* unhandled exit or entry failure: ERROR_RAW */
 	MINIVMM_STOP_USER,		/* VM_STOP */
+	MINIVMM_STOP_POWEROFF,		/* guest wrote "Shutdown" to port 0x8900 */
 };
 
 /* Lifecycle events on the "events" multicast group. */
@@ -148,6 +149,7 @@ enum minivmm_event {
 	MINIVMM_EVENT_CRASHED,		/* + STOP_REASON, ERROR_GPA/ERROR_RAW */
 	MINIVMM_EVENT_STOPPED,		/* by VM_STOP */
 	MINIVMM_EVENT_DESTROYED,
+	MINIVMM_EVENT_POWEROFF,		/* the guest powered itself off */
 };
 
 /* Vendor-neutral exit reasons, for the per-reason counters. */
@@ -181,6 +183,14 @@ enum minivmm_exit_reason {
 /* Guest-physical port numbers of the in-kernel devices. */
 #define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */
 #define MINIVMM_PORT_DEBUG_EXIT	0xf4	/* write: stop the VM, EXITED, code = value */
+#define MINIVMM_PORT_SHUTDOWN	0x8900	/* the bytes "Shutdown": stop, POWEROFF */
+#define MINIVMM_PORT_FW_CFG	0x510	/* QEMU fw_cfg: selector, data at +1 */
+#define MINIVMM_PORT_PCI_ADDR	0xcf8	/* PCI configuration: no devices */
+#define MINIVMM_PORT_PCI_DATA	0xcfc
+#define MINIVMM_PORT_PIC1	0x20	/* 8259 pair: init and masks only */
+#define MINIVMM_PORT_PIC2	0xa0
+/* Guest-physical address of the local APIC (xAPIC MMIO; not relocatable). */
+#define MINIVMM_APIC_BASE	0xfee00000ULL
 
 /* ---- /dev/minivmm ------------------------------------------------------- */
 

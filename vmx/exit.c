@@ -129,10 +129,22 @@ static enum mv_exit_action vmx_exit_io(struct vmx_vcpu *vmx)
 			  q & IO_QUAL_IN, q & IO_QUAL_STRING);
 }
 
+/* Exit qualification of an EPT violation (SDM 28.2.1, table 28-7). */
+#define EPT_QUAL_FETCH		BIT_ULL(2)
+#define EPT_QUAL_GLA_VALID	BIT_ULL(7)
+#define EPT_QUAL_GLA_FINAL	BIT_ULL(8)	/* the access, not a walk */
+
 static enum mv_exit_action vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 {
+	u64 q = vmx->exit_qual;
+	unsigned int flags = 0;
+
+	if (q & EPT_QUAL_FETCH)
+		flags |= MV_NPF_FETCH;
+	if (!(q & EPT_QUAL_GLA_VALID) || !(q & EPT_QUAL_GLA_FINAL))
+		flags |= MV_NPF_WALK;
 	vmx->base.exit_insn_len = 0;
-	return mv_exit_npf(&vmx->base, vmx->exit_gpa);
+	return mv_exit_npf(&vmx->base, vmx->exit_gpa, flags);
 }
 
 /* Our EPT entries are wrong: a bug on our side; stop this VM only. */

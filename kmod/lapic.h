@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The local APIC of one vCPU (kmod/lapic.c): a pure register model, driven
+ * by xAPIC MMIO (through the core's instruction emulation) and by x2APIC
+ * MSRs and IA32_APIC_BASE.  Time comes in as a parameter so KUnit can test
+ * the model without a vCPU.
+ */
+#ifndef MINIVMM_LAPIC_H
+#define MINIVMM_LAPIC_H
+
+#include <linux/types.h>
+
+#define MV_LAPIC_LVT_COUNT	6	/* timer, thermal, perf, LINT0, LINT1, error */
+#define MV_LAPIC_VEC_WORDS	8	/* 256 vectors as 32-bit words */
+
+/* IA32_APIC_BASE bits */
+#define MV_APIC_BASE_BSP	BIT_ULL(8)
+#define MV_APIC_BASE_EXTD	BIT_ULL(10)	/* x2APIC mode */
+#define MV_APIC_BASE_EN		BIT_ULL(11)
+
+struct mv_lapic {
+	u64 base_msr;		/* IA32_APIC_BASE */
+	u32 id;			/* APIC ID: the vCPU index */
+	u32 tpr, dfr, ldr, svr, esr;
+	u32 icr_lo, icr_hi;
+	u32 lvt[MV_LAPIC_LVT_COUNT];
+	u32 timer_initial, timer_divide;
+	u64 timer_start_ns;	/* when timer_initial was written */
+	u32 isr[MV_LAPIC_VEC_WORDS], irr[MV_LAPIC_VEC_WORDS];
+	u32 tmr[MV_LAPIC_VEC_WORDS];
+	u64 ipis;		/* IPIs sent; with one vCPU they reach no one */
+};
+
+/* Power-up state (IA32_APIC_BASE: enabled, xAPIC mode, BSP if @bsp). */
+void mv_lapic_reset(struct mv_lapic *apic, u32 id, bool bsp);
+/* Enabled in xAPIC mode: the MMIO page at MINIVMM_APIC_BASE is the APIC's. */
+bool mv_lapic_mmio_enabled(const struct mv_lapic *apic);
+/*
+ * An xAPIC MMIO access of @size (1, 2, 4 or 8) bytes at @offset within the
+ * page.  Reads of undefined registers return 0; writes to read-only or
+ * undefined registers, and writes that are not 32-bit and aligned, are
+ * dropped, as real xAPICs do.
+ */
+u64 mv_lapic_mmio_read(struct mv_lapic *apic, u32 offset, unsigned int size,
+		       u64 now_ns);
+void mv_lapic_mmio_write(struct mv_lapic *apic, u32 offset, unsigned int size,
+			 u64 val, u64 now_ns);
+/*
+ * IA32_APIC_BASE and the x2APIC MSRs (0x800-0x8ff).  0 when done, -ENOENT
+ * for an MSR that is not the APIC's, -EINVAL when the CPU would raise #GP
+ * (x2APIC off, read-only or write-only register, reserved bits set, an
+ * illegal mode transition, relocating the base).
+ */
+int mv_lapic_rdmsr(struct mv_lapic *apic, u32 msr, u64 now_ns, u64 *val);
+int mv_lapic_wrmsr(struct mv_lapic *apic, u32 msr, u64 val, u64 now_ns);
+
+#endif /* MINIVMM_LAPIC_H */

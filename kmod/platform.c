@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PC platform pieces that firmware-less kernels written for QEMU probe
+ * (kvm-unit-tests and friends), each reduced to what such a kernel can
+ * observe:
+ *
+ *  - fw_cfg (0x510 selector, 0x511 data): the traditional interface only,
+ *    with the signature, the ID, the RAM size, the CPU count and an empty
+ *    file directory.  Other keys read as zeros, as on QEMU.
+ *  - PCI configuration mechanism #1 (0xcf8/0xcfc): the address latch reads
+ *    back, every function reads as absent (all ones), writes are dropped.
+ *  - The 8259 pair (0x20/0x21, 0xa0/0xa1, ELCR 0x4d0/0x4d1): accepts the
+ *    ICW1-ICW4 sequence and masks and remembers them; no interrupt is ever
+ *    raised through it (IRR/ISR read 0).
+ *  - The "Shutdown" port at 0x8900: writing those eight bytes powers the VM
+ *    off (MINIVMM_STOP_POWEROFF).
+ *
+ * State is touched by the vCPU thread only: one vCPU per VM today; SMP
+ * guests will put these devices under a per-VM lock.  Nothing here calls
+ * into the rest of the module, so KUnit drives it directly.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "platform.h"
+
+/* ---- fw_cfg ------------------------------------------------------------- */
+
+enum {
+	FW_CFG_SIGNATURE = 0x00,
+	FW_CFG_ID = 0x01,
+	FW_CFG_RAM_SIZE = 0x03,
+	FW_CFG_NB_CPUS = 0x05,
+	FW_CFG_MAX_CPUS = 0x0f,
+	FW_CFG_FILE_DIR = 0x19,
+};
+#define FW_CFG_ID_TRADITIONAL	BIT(0)	/* no DMA interface */
+
+/* Little endian without <asm/unaligned.h>, which moved in Linux 6.12. */
+static void mv_put_le(u8 *item, u64 value, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		item[i] = value >> (8 * i);
+}
+
+/*
+ * One byte of the selected item.  Items are at most 8 bytes; numbers are
+ * little endian except the file directory's count (big endian, zero).
+ */
+static u8 mv_fw_cfg_byte(const struct mv_platform *p, u16 key, u32 offset)
+{
+	u8 item[8] = { 0 };
+	unsigned int len = 0;
+
+	switch (key) {
+	case FW_CFG_SIGNATURE:
+		memcpy(item, "QEMU", 4);
+		len = 4;
+		break;
+	case FW_CFG_ID:
+		item[0] = FW_CFG_ID_TRADITIONAL;
+		len = 4;
+		break;
+	case FW_CFG_RAM_SIZE:
+		len = 8;
+		mv_put_le(item, p->ram_size, len);
+		break;
+	case FW_CFG_NB_CPUS:
+	case FW_CFG_MAX_CPUS:
+		len = 2;
+		mv_put_le(item, p->nr_cpus, len);
+		break;
+	case FW_CFG_FILE_DIR:
+		len = 4;		/* a count of zero files */
+		break;
+	}
+	return offset < len ? item[offset] : 0;
+}
+
+static void mv_fw_cfg_io(struct mv_platform *p, u16 port, u8 size, bool in,
+			 u32 *val)
+{
+	unsigned int i;
+
+	if (port == MINIVMM_PORT_FW_CFG) {
+		if (!in) {
+			p->fw_cfg_key = (u16)*val;
+			p->fw_cfg_offset = 0;
+		}
+		return;		/* the selector does not read back */
+	}
+	if (!in)
+		return;		/* data writes are ignored, as on QEMU */
+	*val = 0;
+	for (i = 0; i < size; i++) {
+		*val |= (u32)mv_fw_cfg_byte(p, p->fw_cfg_key,
+					    p->fw_cfg_offset) << (8 * i);
+		if (p->fw_cfg_offset < U32_MAX)
+			p->fw_cfg_offset++;
+	}
+}
+
+/* ---- PCI configuration mechanism #1 ------------------------------------- */
+
+#define PCI_ADDR_WRITABLE	0x80fffffcu	/* enable, bus, dev, fn, reg */
+
+static void mv_pci_io(struct mv_platform *p, u16 port, u8 size, bool in,
+		      u32 *val)
+{
+
+	if (port == MINIVMM_PORT_PCI_ADDR && size == 4) {
+		if (in)
+			*val = p->pci_addr;
+		else
+			p->pci_addr = *val & PCI_ADDR_WRITABLE;
+		return;
+	}
+	/* Data port: no function exists, so reads see all ones. */
+	if (in)
+		*val = U32_MAX;
+}
+
+/* ---- 8259 pair ----------------------------------------------------------- */
+
+#define PIC_ICW1		BIT(4)	/* on the command port: start init */
+#define PIC_ICW1_IC4		BIT(0)	/* ICW4 follows */
+#define PIC_ICW1_SINGLE		BIT(1)	/* no ICW3 */
+#define PIC_OCW3		BIT(3)
+#define PIC_OCW3_RR		BIT(1)	/* bit 0 selects ISR (1) or IRR (0) */
+
+static void mv_pic_write_cmd(struct mv_pic *pic, u8 v)
+{
+	if (v & PIC_ICW1) {
+		pic->imr = 0;
+		pic->read_isr = false;
+		pic->icw1 = v;
+		pic->init_step = 2;
+	} else if (v & PIC_OCW3) {
+		if (v & PIC_OCW3_RR)
+			pic->read_isr = v & 1;
+	}
+	/* OCW2 (EOI, rotation): nothing is ever in service. */
+}
+
+static void mv_pic_write_data(struct mv_pic *pic, u8 v)
+{
+	switch (pic->init_step) {
+	case 2:
+		pic->vector_base = v & 0xf8;
+		if (!(pic->icw1 & PIC_ICW1_SINGLE))
+			pic->init_step = 3;
+		else
+			pic->init_step = pic->icw1 & PIC_ICW1_IC4 ? 4 : 0;
+		break;
+	case 3:
+		pic->cascade = v;
+		pic->init_step = pic->icw1 & PIC_ICW1_IC4 ? 4 : 0;
+		break;
+	case 4:
+		pic->icw4 = v;
+		pic->init_step = 0;
+		break;
+	default:
+		pic->imr = v;		/* OCW1 */
+		break;
+	}
+}
+
+static void mv_pic_io(struct mv_platform *p, u16 port, bool in, u32 *val)
+{
+	struct mv_pic *pic = &p->pic[port >= MINIVMM_PORT_PIC2];
+	bool data = port & 1;
+
+	if (port == MV_PORT_ELCR || port == MV_PORT_ELCR + 1) {
+		u8 *elcr = &p->elcr[port - MV_PORT_ELCR];
+
+		if (in)
+			*val = *elcr;
+		else
+			*elcr = (u8)*val;
+		return;
+	}
+	if (in)
+		*val = data ? pic->imr : 0;	/* IRR and ISR: empty */
+	else if (data)
+		mv_pic_write_data(pic, (u8)*val);
+	else
+		mv_pic_write_cmd(pic, (u8)*val);
+}
+
+/* ---- the "Shutdown" port ------------------------------------------------- */
+
+static bool mv_shutdown_port_write(struct mv_platform *p, u8 byte)
+{
+	static const char magic[] = "Shutdown";
+
+	if (byte == magic[p->shutdown_pos])
+		p->shutdown_pos++;
+	else
+		p->shutdown_pos = byte == magic[0];
+	if (p->shutdown_pos < sizeof(magic) - 1)
+		return false;
+	p->shutdown_pos = 0;
+	return true;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static bool mv_is_pic_port(u16 port)
+{
+	return port == MINIVMM_PORT_PIC1 || port == MINIVMM_PORT_PIC1 + 1 ||
+	       port == MINIVMM_PORT_PIC2 || port == MINIVMM_PORT_PIC2 + 1 ||
+	       port == MV_PORT_ELCR || port == MV_PORT_ELCR + 1;
+}
+
+/*
+ * Claim @port for one of the devices above.  @val is as for
+ * mv_io_dispatch(): the value written, or all ones to be replaced by the
+ * value read.  MV_IO_POWEROFF asks the caller to stop the VM.
+ */
+enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
+				 bool in, u32 *val)
+{
+	if (port == MINIVMM_PORT_FW_CFG || port == MINIVMM_PORT_FW_CFG + 1) {
+		mv_fw_cfg_io(p, port, size, in, val);
+		return MV_IO_DONE;
+	}
+	if (port >= MINIVMM_PORT_PCI_ADDR && port < MINIVMM_PORT_PCI_DATA + 4 &&
+	    (port >= MINIVMM_PORT_PCI_DATA || size == 4)) {
+		mv_pci_io(p, port, size, in, val);
+		return MV_IO_DONE;
+	}
+	if (mv_is_pic_port(port) && size == 1) {
+		mv_pic_io(p, port, in, val);
+		return MV_IO_DONE;
+	}
+	if (port == MINIVMM_PORT_SHUTDOWN && !in && size == 1)
+		return mv_shutdown_port_write(p, (u8)*val) ? MV_IO_POWEROFF :
+							     MV_IO_DONE;
+	return MV_IO_UNCLAIMED;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PC platform devices (kmod/platform.c): fw_cfg, PCI configuration ports,
+ * the 8259 pair and the "Shutdown" port.  A pure model: no VM or vCPU
+ * dependencies, so KUnit tests it without the rest of the module.
+ */
+#ifndef MINIVMM_PLATFORM_H
+#define MINIVMM_PLATFORM_H
+
+#include <linux/types.h>
+#include "uapi/minivmm.h"
+
+#define MV_PORT_ELCR	0x4d0	/* edge/level control, one byte per 8259 */
+
+/* One 8259: what initialisation and OCW1 wrote. */
+struct mv_pic {
+	u8 icw1, vector_base, cascade, icw4;
+	u8 init_step;		/* next ICW expected on the data port, or 0 */
+	u8 imr;
+	bool read_isr;		/* OCW3: command-port reads return ISR */
+};
+
+struct mv_platform {
+	u64 ram_size;		/* const: fw_cfg RAM_SIZE */
+	u16 nr_cpus;		/* const: fw_cfg NB_CPUS and MAX_CPUS */
+	u16 fw_cfg_key;
+	u32 fw_cfg_offset;
+	u32 pci_addr;
+	struct mv_pic pic[2];
+	u8 elcr[2];
+	u8 shutdown_pos;	/* bytes of "Shutdown" matched so far */
+};
+
+enum mv_io_result {
+	MV_IO_UNCLAIMED,	/* not a platform port */
+	MV_IO_DONE,
+	MV_IO_POWEROFF,		/* the guest wrote "Shutdown" */
+};
+
+enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
+				 bool in, u32 *val);
+
+#endif /* MINIVMM_PLATFORM_H */
