@@ -401,6 +401,7 @@ static const char *event_name(uint32_t ev)
 	case MINIVMM_EVENT_CRASHED:	return "crashed";
 	case MINIVMM_EVENT_STOPPED:	return "stopped";
 	case MINIVMM_EVENT_DESTROYED:	return "destroyed";
+	case MINIVMM_EVENT_POWEROFF:	return "poweroff";
 	default:			return NULL;
 	}
 }
