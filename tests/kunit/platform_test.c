@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the PC platform ports of kmod/platform.c (fw_cfg, PCI
+ * configuration, the 8259 pair, the "Shutdown" port), driven as a guest
+ * would drive them.
+ */
+#include <kunit/test.h>
+#include <linux/sizes.h>
+#include "kmod/platform.c"
+
+static struct mv_platform test_platform(void)
+{
+	return (struct mv_platform){ .ram_size = SZ_64M, .nr_cpus = 1 };
+}
+
+static enum mv_io_result io_out(struct mv_platform *p, u16 port, u8 size,
+				u32 val)
+{
+	return mv_platform_io(p, port, size, false, &val);
+}
+
+static u32 io_in(struct kunit *test, struct mv_platform *p, u16 port, u8 size)
+{
+	u32 val = U32_MAX;
+
+	KUNIT_EXPECT_EQ(test, mv_platform_io(p, port, size, true, &val),
+			MV_IO_DONE);
+	return val;
+}
+
+static void fw_cfg_select(struct mv_platform *p, u16 key)
+{
+	io_out(p, MINIVMM_PORT_FW_CFG, 2, key);
+}
+
+static void fw_cfg_items(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+	char sig[5] = { 0 };
+	int i;
+
+	fw_cfg_select(&p, 0x0000);
+	for (i = 0; i < 4; i++)
+		sig[i] = io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 1);
+	KUNIT_EXPECT_STREQ(test, sig, "QEMU");
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 1), 0u);
+
+	/* Selecting again starts from the first byte. */
+	fw_cfg_select(&p, 0x0000);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4),
+			0x554d4551u);
+
+	fw_cfg_select(&p, 0x0001);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4), 1u);
+
+	fw_cfg_select(&p, 0x0003);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4),
+			(u32)SZ_64M);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4), 0u);
+
+	fw_cfg_select(&p, 0x0005);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 1), 1u);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 1), 0u);
+
+	fw_cfg_select(&p, 0x0019);	/* empty file directory */
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4), 0u);
+
+	fw_cfg_select(&p, 0x1234);	/* unknown keys read as zeros */
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4), 0u);
+
+	/* Data writes are ignored and do not move the offset. */
+	fw_cfg_select(&p, 0x0000);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_FW_CFG + 1, 1, 0xaa),
+			MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 1),
+			(u32)'Q');
+}
+
+static void fw_cfg_long_reads_stay_bounded(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+	int i;
+
+	fw_cfg_select(&p, 0x0003);
+	p.fw_cfg_offset = U32_MAX - 1;	/* as after ~4 GiB of reads */
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test,
+				io_in(test, &p, MINIVMM_PORT_FW_CFG + 1, 4), 0u);
+	KUNIT_EXPECT_EQ(test, p.fw_cfg_offset, U32_MAX);
+}
+
+static void pci_has_no_devices(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+	u32 val = 0;
+
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_PCI_ADDR, 4, U32_MAX),
+			MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_PCI_ADDR, 4),
+			0x80fffffcu);
+	io_out(&p, MINIVMM_PORT_PCI_ADDR, 4, 0x80000000);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_PCI_DATA, 4),
+			U32_MAX);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_PCI_DATA + 2, 2),
+			U32_MAX);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_PCI_DATA, 4, 0),
+			MV_IO_DONE);
+	/* Byte accesses to 0xcf8-0xcfb are not configuration accesses. */
+	KUNIT_EXPECT_EQ(test, mv_platform_io(&p, MINIVMM_PORT_PCI_ADDR + 1, 1,
+					     true, &val), MV_IO_UNCLAIMED);
+}
+
+static void pic_init_and_masks(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+
+	io_out(&p, 0x20, 1, 0x11);	/* ICW1: cascade, ICW4 follows */
+	io_out(&p, 0x21, 1, 0x20);	/* ICW2 */
+	io_out(&p, 0x21, 1, 0x04);	/* ICW3 */
+	io_out(&p, 0x21, 1, 0x01);	/* ICW4 */
+	io_out(&p, 0x21, 1, 0xfb);	/* OCW1 */
+	KUNIT_EXPECT_EQ(test, p.pic[0].vector_base, 0x20);
+	KUNIT_EXPECT_EQ(test, p.pic[0].cascade, 0x04);
+	KUNIT_EXPECT_EQ(test, p.pic[0].init_step, 0);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x21, 1), 0xfbu);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x20, 1), 0u);	/* IRR */
+	io_out(&p, 0x20, 1, 0x0b);	/* OCW3: read ISR */
+	KUNIT_EXPECT_TRUE(test, p.pic[0].read_isr);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x20, 1), 0u);
+
+	/* Single mode without ICW4: the mask comes right after ICW2. */
+	io_out(&p, 0xa0, 1, 0x12);
+	io_out(&p, 0xa1, 1, 0x28);
+	io_out(&p, 0xa1, 1, 0xff);
+	KUNIT_EXPECT_EQ(test, p.pic[1].vector_base, 0x28);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0xa1, 1), 0xffu);
+
+	io_out(&p, MV_PORT_ELCR + 1, 1, 0x0e);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MV_PORT_ELCR + 1, 1), 0x0eu);
+}
+
+static void shutdown_port(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+	const char *s;
+	u32 val;
+
+	for (s = "ShutShutdow"; *s; s++)
+		KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_SHUTDOWN, 1, *s),
+				MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_SHUTDOWN, 1, 'n'),
+			MV_IO_POWEROFF);
+	for (s = "Shutdowx"; *s; s++)
+		KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_SHUTDOWN, 1, *s),
+				MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, mv_platform_io(&p, MINIVMM_PORT_SHUTDOWN, 1,
+					     true, &val), MV_IO_UNCLAIMED);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_SHUTDOWN, 2, 'S'),
+			MV_IO_UNCLAIMED);
+}
+
+static void other_ports_unclaimed(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+
+	KUNIT_EXPECT_EQ(test, io_out(&p, 0x80, 1, 0), MV_IO_UNCLAIMED);
+	KUNIT_EXPECT_EQ(test, io_out(&p, 0x3f8, 1, 'x'), MV_IO_UNCLAIMED);
+	KUNIT_EXPECT_EQ(test, io_out(&p, 0x21, 2, 0), MV_IO_UNCLAIMED);
+}
+
+static struct kunit_case minivmm_platform_cases[] = {
+	KUNIT_CASE(fw_cfg_items),
+	KUNIT_CASE(fw_cfg_long_reads_stay_bounded),
+	KUNIT_CASE(pci_has_no_devices),
+	KUNIT_CASE(pic_init_and_masks),
+	KUNIT_CASE(shutdown_port),
+	KUNIT_CASE(other_ports_unclaimed),
+	{}
+};
+
+static struct kunit_suite minivmm_platform_suite = {
+	.name = "minivmm_platform",
+	.test_cases = minivmm_platform_cases,
+};
+
+kunit_test_suite(minivmm_platform_suite);
