@@ -21,6 +21,7 @@
  * Bytes are read strictly in order and never at or past @avail (capped at
  * the architectural 15-byte limit); running out yields -EINVAL.  Unsupported
  * bytes that come before the point of truncation still yield -EOPNOTSUPP.
+ * A @mode_bits other than 16, 32 or 64 is a caller bug: -EINVAL.
  */
 #include <linux/bitops.h>
 #include <linux/bits.h>
