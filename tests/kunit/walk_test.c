@@ -101,19 +101,22 @@ static u64 get_entry(struct kunit *test, u64 gpa, unsigned int elen)
 	return val;
 }
 
-#define EXPECT_GPA(test, w, gva, want) do {				\
-	u64 __gpa = 0;							\
-	KUNIT_EXPECT_EQ_MSG(test, mv_walk_gva(w, gva, &__gpa), 0,	\
-			    "gva %llx", (u64)(gva));			\
-	KUNIT_EXPECT_EQ_MSG(test, __gpa, (u64)(want), "gva %llx",	\
-			    (u64)(gva));				\
-} while (0)
+static void expect_gpa(struct kunit *test, const struct mv_walk *w, u64 gva,
+		       u64 want)
+{
+	u64 gpa = 0;
 
-#define EXPECT_FAULT(test, w, gva) do {					\
-	u64 __gpa;							\
-	KUNIT_EXPECT_EQ_MSG(test, mv_walk_gva(w, gva, &__gpa), -EFAULT,	\
-			    "gva %llx", (u64)(gva));			\
-} while (0)
+	KUNIT_EXPECT_EQ_MSG(test, mv_walk_gva(w, gva, &gpa), 0, "gva %llx", gva);
+	KUNIT_EXPECT_EQ_MSG(test, gpa, want, "gva %llx", gva);
+}
+
+static void expect_fault(struct kunit *test, const struct mv_walk *w, u64 gva)
+{
+	u64 gpa;
+
+	KUNIT_EXPECT_EQ_MSG(test, mv_walk_gva(w, gva, &gpa), -EFAULT,
+			    "gva %llx", gva);
+}
 
 static void walk_paging_off(struct kunit *test)
 {
@@ -121,12 +124,12 @@ static void walk_paging_off(struct kunit *test)
 	struct mv_walk w = walker(test, 0x1000, X86_CR4_PAE, EFER_LME);
 
 	w.cr0 = X86_CR0_PE;
-	EXPECT_GPA(test, &w, 0xfee00020, 0xfee00020);
-	EXPECT_GPA(test, &w, 0xffff0ULL, 0xffff0);
+	expect_gpa(test, &w, 0xfee00020, 0xfee00020);
+	expect_gpa(test, &w, 0xffff0ULL, 0xffff0);
 	/* Linear addresses are 32 bits wide without paging. */
-	EXPECT_GPA(test, &w, 0x100001234ULL, 0x1234);
+	expect_gpa(test, &w, 0x100001234ULL, 0x1234);
 	w.cr0 = 0;
-	EXPECT_GPA(test, &w, 0x7c00, 0x7c00);
+	expect_gpa(test, &w, 0x7c00, 0x7c00);
 	KUNIT_EXPECT_EQ(test, m->reads, 0U);
 }
 
@@ -139,17 +142,17 @@ static void walk_32bit(struct kunit *test)
 	build(test, gva, 2, 10, 4, 0x1000, 1, 0xfee00000 | P, slot);
 	KUNIT_EXPECT_EQ(test, slot[2], 0x1000ULL + (0xc0123456 >> 22) * 4);
 	KUNIT_EXPECT_EQ(test, slot[1], 0x2000ULL + 0x123 * 4);
-	EXPECT_GPA(test, &w, gva, 0xfee00456);
+	expect_gpa(test, &w, gva, 0xfee00456);
 	/* Bits above 31 of a linear address do not exist here. */
-	EXPECT_GPA(test, &w, gva | 0xffffffff00000000ULL, 0xfee00456);
+	expect_gpa(test, &w, gva | 0xffffffff00000000ULL, 0xfee00456);
 	/* Any flag bits besides P are irrelevant to the translation. */
 	set_entry(test, slot[1], 4, 0xfee00000 | 0xfff);
-	EXPECT_GPA(test, &w, gva, 0xfee00456);
+	expect_gpa(test, &w, gva, 0xfee00456);
 	/* PS without CR4.PSE is ignored: still a page-table pointer. */
 	set_entry(test, slot[2], 4, 0x2000 | PS | P);
-	EXPECT_GPA(test, &w, gva, 0xfee00456);
+	expect_gpa(test, &w, gva, 0xfee00456);
 	/* A neighbouring PTE that is empty. */
-	EXPECT_FAULT(test, &w, gva + 0x1000);
+	expect_fault(test, &w, gva + 0x1000);
 }
 
 static void walk_32bit_pse(struct kunit *test)
@@ -160,18 +163,18 @@ static void walk_32bit_pse(struct kunit *test)
 	/* 4 MiB page at 0x3_1240_0000: bits 20:13 hold address bits 39:32. */
 	build(test, gva, 2, 10, 4, 0x1000, 2,
 	      0x12400000 | (0x3ULL << 13) | PS | RW | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x312654321ULL);
+	expect_gpa(test, &w, gva, 0x312654321ULL);
 	set_entry(test, slot[2], 4, 0xfec00000 | (0xffULL << 13) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0xfffee54321ULL);
+	expect_gpa(test, &w, gva, 0xfffee54321ULL);
 	/* The PAT bit (12) is not an address bit. */
 	set_entry(test, slot[2], 4, 0xfec00000 | BIT_ULL(12) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0xfee54321ULL);
+	expect_gpa(test, &w, gva, 0xfee54321ULL);
 	/* Bit 21 is reserved. */
 	set_entry(test, slot[2], 4, 0xfec00000 | BIT_ULL(21) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* 4 KiB pages still work beside large ones. */
 	build(test, gva, 2, 10, 4, 0x1000, 1, 0x5000 | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x5321);
+	expect_gpa(test, &w, gva, 0x5321);
 }
 
 static void walk_32bit_not_present(struct kunit *test)
@@ -180,14 +183,14 @@ static void walk_32bit_not_present(struct kunit *test)
 	struct mv_walk w = walker(test, 0x1000, X86_CR4_PSE, 0);
 
 	build(test, gva, 2, 10, 4, 0x1000, 1, 0x7000 | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x7abc);
+	expect_gpa(test, &w, gva, 0x7abc);
 	set_entry(test, slot[1], 4, 0x7000);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[1], 4, 0x7000 | P);
 	set_entry(test, slot[2], 4, 0x2000 | RW);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[2], 4, 0x400000 | PS);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 }
 
 static void walk_pae(struct kunit *test)
@@ -198,23 +201,23 @@ static void walk_pae(struct kunit *test)
 
 	build(test, gva, 3, 9, 8, 0x1020, 1, 0x123456000ULL | RW | P, slot);
 	KUNIT_EXPECT_EQ(test, slot[3], 0x1020ULL + 2 * 8);
-	EXPECT_GPA(test, &w, gva, 0x123456321ULL);
+	expect_gpa(test, &w, gva, 0x123456321ULL);
 	/* PTE: bits 62:52 reserved, XD reserved unless EFER.NXE. */
 	set_entry(test, slot[1], 8, 0x123456000ULL | XD | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	w.efer = EFER_NX;
-	EXPECT_GPA(test, &w, gva, 0x123456321ULL);
+	expect_gpa(test, &w, gva, 0x123456321ULL);
 	set_entry(test, slot[1], 8, 0x123456000ULL | BIT_ULL(52) | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[1], 8, 0x123456000ULL | BIT_ULL(62) | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* Address bits up to 51. */
 	set_entry(test, slot[1], 8, 0xffffffffff000ULL | P);
-	EXPECT_GPA(test, &w, gva, 0xffffffffff321ULL);
+	expect_gpa(test, &w, gva, 0xffffffffff321ULL);
 	/* PDE pointing to a table: 62:52 reserved too. */
 	set_entry(test, slot[1], 8, 0x5000 | P);
 	set_entry(test, slot[2], 8, get_entry(test, slot[2], 8) | BIT_ULL(55));
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 }
 
 static void walk_pae_2m(struct kunit *test)
@@ -223,16 +226,16 @@ static void walk_pae_2m(struct kunit *test)
 	struct mv_walk w = walker(test, 0x1000, X86_CR4_PAE | X86_CR4_PSE, 0);
 
 	build(test, gva, 3, 9, 8, 0x1000, 2, 0x4fec00000ULL | PS | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x4fec12345ULL);
+	expect_gpa(test, &w, gva, 0x4fec12345ULL);
 	/* PAT bit 12 is no address bit; 20:13 are reserved. */
 	set_entry(test, slot[2], 8, 0x4fec00000ULL | BIT_ULL(12) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0x4fec12345ULL);
+	expect_gpa(test, &w, gva, 0x4fec12345ULL);
 	set_entry(test, slot[2], 8, 0x4fec00000ULL | BIT_ULL(13) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[2], 8, 0x4fec00000ULL | BIT_ULL(20) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[2], 8, 0x4fec00000ULL | PS);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 }
 
 static void walk_pae_pdpte(struct kunit *test)
@@ -241,26 +244,26 @@ static void walk_pae_pdpte(struct kunit *test)
 	struct mv_walk w = walker(test, 0x1000, X86_CR4_PAE, EFER_NX);
 
 	build(test, gva, 3, 9, 8, 0x1000, 1, 0x9000 | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x9000);
+	expect_gpa(test, &w, gva, 0x9000);
 	/* Not present, and each reserved bit of a PAE PDPTE. */
 	set_entry(test, slot[3], 8, 0x2000);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x2000 | RW | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x2000 | BIT_ULL(2) | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x2000 | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x2000 | BIT_ULL(5) | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x2000 | XD | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* PWT, PCD and the ignored bits 11:9 are fine. */
 	set_entry(test, slot[3], 8, 0x2000 | 0xe18 | P);
-	EXPECT_GPA(test, &w, gva, 0x9000);
+	expect_gpa(test, &w, gva, 0x9000);
 	/* PDE not present. */
 	set_entry(test, slot[2], 8, 0x3000);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 }
 
 /* 4-level paging, 4 KiB pages; canonical addresses only. */
@@ -272,30 +275,30 @@ static void walk_4level(struct kunit *test)
 
 	build(test, gva, 4, 9, 8, 0x1000, 1, 0xfee00000 | RW | P, slot);
 	KUNIT_EXPECT_EQ(test, slot[4], 0x1000ULL + 0x111 * 8);
-	EXPECT_GPA(test, &w, gva, 0xfee007ab);
+	expect_gpa(test, &w, gva, 0xfee007ab);
 	/* Bits 62:52 are ignored (protection key, software). */
 	set_entry(test, slot[1], 8, 0xfee00000 | GENMASK_ULL(62, 52) | P);
-	EXPECT_GPA(test, &w, gva, 0xfee007ab);
+	expect_gpa(test, &w, gva, 0xfee007ab);
 	/* XD reserved without EFER.NXE, at every level. */
 	set_entry(test, slot[1], 8, 0xfee00000 | XD | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	w.efer |= EFER_NX;
-	EXPECT_GPA(test, &w, gva, 0xfee007ab);
+	expect_gpa(test, &w, gva, 0xfee007ab);
 	w.efer &= ~(u64)EFER_NX;
 	set_entry(test, slot[1], 8, 0xfee00000 | P);
 	set_entry(test, slot[4], 8, get_entry(test, slot[4], 8) | XD);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	w.efer |= EFER_NX;
-	EXPECT_GPA(test, &w, gva, 0xfee007ab);
+	expect_gpa(test, &w, gva, 0xfee007ab);
 	/* PS is reserved in a PML4E. */
 	set_entry(test, slot[4], 8, get_entry(test, slot[4], 8) | PS);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* Non-canonical addresses. */
 	build(test, gva, 4, 9, 8, 0x1000, 1, 0xfee00000 | P, slot);
-	EXPECT_GPA(test, &w, gva, 0xfee007ab);
-	EXPECT_FAULT(test, &w, gva & ~BIT_ULL(63));
-	EXPECT_FAULT(test, &w, gva & ~BIT_ULL(50));
-	EXPECT_FAULT(test, &w, gva & GENMASK_ULL(47, 0));
+	expect_gpa(test, &w, gva, 0xfee007ab);
+	expect_fault(test, &w, gva & ~BIT_ULL(63));
+	expect_fault(test, &w, gva & ~BIT_ULL(50));
+	expect_fault(test, &w, gva & GENMASK_ULL(47, 0));
 }
 
 static void walk_4level_large(struct kunit *test)
@@ -307,27 +310,27 @@ static void walk_4level_large(struct kunit *test)
 	/* 2 MiB */
 	build(test, gva, 4, 9, 8, 0x1000, 2, 0x7654200000ULL | PS | XD | P,
 	      slot);
-	EXPECT_GPA(test, &w, gva, 0x7654302010ULL);
+	expect_gpa(test, &w, gva, 0x7654302010ULL);
 	set_entry(test, slot[2], 8, 0x7654200000ULL | BIT_ULL(12) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0x7654302010ULL);
+	expect_gpa(test, &w, gva, 0x7654302010ULL);
 	set_entry(test, slot[2], 8, 0x7654200000ULL | BIT_ULL(13) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[2], 8, 0x7654200000ULL | BIT_ULL(20) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* 1 GiB */
 	build(test, gva, 4, 9, 8, 0x1000, 3, 0xfc0000000ULL | PS | RW | P,
 	      slot);
-	EXPECT_GPA(test, &w, gva, 0xfc0302010ULL);
+	expect_gpa(test, &w, gva, 0xfc0302010ULL);
 	set_entry(test, slot[3], 8, 0xfc0000000ULL | BIT_ULL(12) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0xfc0302010ULL);
+	expect_gpa(test, &w, gva, 0xfc0302010ULL);
 	set_entry(test, slot[3], 8, 0xfc0000000ULL | BIT_ULL(13) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0xfc0000000ULL | BIT_ULL(29) | PS | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[3], 8, 0x100000000ULL | BIT_ULL(30) | PS | P);
-	EXPECT_GPA(test, &w, gva, 0x140302010ULL);
+	expect_gpa(test, &w, gva, 0x140302010ULL);
 	set_entry(test, slot[3], 8, GENMASK_ULL(51, 30) | PS | P);
-	EXPECT_GPA(test, &w, gva, GENMASK_ULL(51, 30) | 0x302010);
+	expect_gpa(test, &w, gva, GENMASK_ULL(51, 30) | 0x302010);
 }
 
 static void walk_5level(struct kunit *test)
@@ -339,24 +342,24 @@ static void walk_5level(struct kunit *test)
 
 	build(test, gva, 5, 9, 8, 0x1000, 1, 0x87654000ULL | P, slot);
 	KUNIT_EXPECT_EQ(test, slot[5], 0x1000ULL + 0x112 * 8);
-	EXPECT_GPA(test, &w, gva, 0x87654def);
+	expect_gpa(test, &w, gva, 0x87654def);
 	/* PS is reserved in a PML5E. */
 	set_entry(test, slot[5], 8, get_entry(test, slot[5], 8) | PS);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* 57-bit canonical: bits 63:57 copy bit 56. */
-	EXPECT_FAULT(test, &w, gva & ~BIT_ULL(63));
+	expect_fault(test, &w, gva & ~BIT_ULL(63));
 	/* Not canonical for 4-level paging at all. */
 	w.cr4 &= ~X86_CR4_LA57;
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* 1 GiB and 2 MiB under five levels. */
 	w.cr4 |= X86_CR4_LA57;
 	build(test, gva, 5, 9, 8, 0x1000, 3, 0x40000000ULL | PS | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x40000000ULL | (gva & GENMASK_ULL(29, 0)));
+	expect_gpa(test, &w, gva, 0x40000000ULL | (gva & GENMASK_ULL(29, 0)));
 	build(test, gva, 5, 9, 8, 0x1000, 2, 0x600000ULL | PS | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x600000ULL | (gva & GENMASK_ULL(20, 0)));
+	expect_gpa(test, &w, gva, 0x600000ULL | (gva & GENMASK_ULL(20, 0)));
 	/* Low half. */
 	build(test, 0x1000, 5, 9, 8, 0x1000, 1, 0x9000 | P, slot);
-	EXPECT_GPA(test, &w, 0x1234, 0x9234);
+	expect_gpa(test, &w, 0x1234, 0x9234);
 }
 
 /* Clearing P at any level of a long-mode walk fails it. */
@@ -376,7 +379,7 @@ static void walk_long_not_present(struct kunit *test)
 		for (level = 1; level <= levels; level++) {
 			build(test, gva, levels, 9, 8, 0x1000, 1,
 			      0xabc000 | P, slot);
-			EXPECT_GPA(test, &w, gva, 0xabcff0);
+			expect_gpa(test, &w, gva, 0xabcff0);
 			e = get_entry(test, slot[level], 8);
 			set_entry(test, slot[level], 8, e & ~P);
 			KUNIT_EXPECT_EQ_MSG(test, mv_walk_gva(&w, gva, &e),
@@ -394,26 +397,26 @@ static void walk_outside_ram(struct kunit *test)
 				  EFER_LME | EFER_LMA);
 
 	build(test, gva, 4, 9, 8, 0x1000, 1, 0x3000 | P, slot);
-	EXPECT_GPA(test, &w, gva, 0x3000);
+	expect_gpa(test, &w, gva, 0x3000);
 	/* PD entry points past the end of RAM. */
 	set_entry(test, slot[2], 8, 0x100000000ULL | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	set_entry(test, slot[2], 8, FAKE_SIZE | P);
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* CR3 outside RAM. */
 	w.cr3 = 0x7fff000;
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* 32-bit and PAE alike. */
 	w.cr4 = 0;
 	w.efer = 0;
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	w.cr4 = X86_CR4_PAE;
-	EXPECT_FAULT(test, &w, gva);
+	expect_fault(test, &w, gva);
 	/* A leaf address outside RAM is fine: that is what MMIO is. */
 	w.cr3 = 0x1000;
 	w.cr4 = X86_CR4_PAE;
 	build(test, gva, 3, 9, 8, 0x1000, 1, 0xfee00000 | P, slot);
-	EXPECT_GPA(test, &w, gva + 0x20, 0xfee00020);
+	expect_gpa(test, &w, gva + 0x20, 0xfee00020);
 }
 
 static struct kunit_case walk_test_cases[] = {
