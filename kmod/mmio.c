@@ -165,7 +165,9 @@ enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa)
 
 	mv_mmio_lapic(vcpu, &op, offset);
 	vcpu->rip += op.len;
-	if (bits != 64)
+	if (bits == 32)
 		vcpu->rip = (u32)vcpu->rip;
+	else if (bits == 16)
+		vcpu->rip = (u16)vcpu->rip;	/* IP wraps in 16-bit code */
 	return MV_EXIT_RESUME;
 }
