@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minivmmctl run: create a VM, set up the CPU mode, load a flat image at
- * 0x10000, start it, stream its console to stdout until end of file, report
- * why it stopped, destroy it, and exit with the guest's exit code.
+ * minivmmctl run: check the image (flat binary or Multiboot kernel, see
+ * multiboot.c), create a VM, set up the CPU mode and load the image, start
+ * it, stream its console to stdout until end of file, report why it
+ * stopped, destroy it, and exit with the guest's exit code (or QEMU's
+ * isa-debug-exit status with --exit-status=qemu).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,90 +72,82 @@ static int start_vm(uint32_t id)
 	return ctl_nl_call(&req, NULL, NULL);
 }
 
-/* Print why the VM stopped; return minivmmctl's exit status. */
-static int report(const struct ctl_vm *vm)
+/*
+ * How run ended, and the exit status for each --exit-status convention.
+ * "code" (default): 0 ok/halted, 1 failure, else the guest's code & 0xff.
+ * "qemu": as QEMU with isa-debug-exit at 0xf4 and -no-reboot: a guest
+ * exit gives (code << 1) | 1 (always odd), a halted guest 0, any failure
+ * 2, so that no failure looks like a guest's exit code 0 (status 1).
+ */
+enum run_status { STATUS_CODE, STATUS_QEMU };
+
+enum run_end { END_EXITED, END_HALTED, END_FAILED };
+
+static int exit_status(enum run_status conv, enum run_end end, uint32_t code)
+{
+	if (conv == STATUS_QEMU) {
+		if (end == END_EXITED)
+			return (int)(((code << 1) | 1) & 0xff);
+		return end == END_HALTED ? 0 : 2;
+	}
+	if (end == END_EXITED)
+		return (int)(code & 0xff);
+	return end == END_HALTED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
+/* Print why the VM stopped; return how it ended (code in *code). */
+static enum run_end report(const struct ctl_vm *vm, enum run_status conv,
+			   uint32_t *code)
 {
 	if (!vm->has_state || vm->state != MINIVMM_VM_STOPPED) {
 		ctl_err("the console ended but the VM is %s",
 			ctl_state_name(vm->state));
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	}
 	switch (vm->stop_reason) {
 	case MINIVMM_STOP_EXITED:
+		*code = vm->exit_code;
 		ctl_err("VM exited with code %u", vm->exit_code);
-		if (vm->exit_code > 0xff)
+		if (conv == STATUS_QEMU)
+			ctl_err("(--exit-status=qemu: status (%u << 1) | 1 = %u)",
+				vm->exit_code,
+				exit_status(conv, END_EXITED, vm->exit_code));
+		else if (vm->exit_code > 0xff)
 			ctl_err("(the exit status carries only the low byte, %u)",
 				vm->exit_code & 0xff);
-		return (int)(vm->exit_code & 0xff);
+		return END_EXITED;
 	case MINIVMM_STOP_HALTED:
 		ctl_err("VM halted");
-		return CTL_EXIT_OK;
+		return END_HALTED;
+	case MINIVMM_STOP_POWEROFF:
+		/* QEMU also exits 0 when its guest powers off. */
+		ctl_err("VM powered off");
+		return END_HALTED;
 	case MINIVMM_STOP_CRASHED:
 		ctl_err("VM crashed (triple fault)");
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	case MINIVMM_STOP_BAD_GPA:
 		ctl_err("VM stopped: access to guest-physical address 0x%" PRIx64 " outside RAM",
 			vm->error_gpa);
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	case MINIVMM_STOP_INTERNAL_ERROR:
 		ctl_err("VM stopped: internal error, raw exit code 0x%" PRIx64,
 			vm->error_raw);
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	case MINIVMM_STOP_USER:
 		ctl_err("VM stopped by request");
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	default:
 		ctl_err("VM stopped for an unknown reason (%u)", vm->stop_reason);
-		return CTL_EXIT_FAIL;
+		return END_FAILED;
 	}
 }
 
-int cmd_run(int argc, char **argv)
+/* Flat images: the same checks as before there was a choice of format. */
+static int check_flat(const char *image, enum ctl_mode mode, uint64_t mem)
 {
-	static const struct option longopts[] = {
-		{ "mem", required_argument, NULL, 'm' },
-		{ "mode", required_argument, NULL, 'M' },
-		{ "name", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum ctl_mode mode = CTL_MODE_LONG;
-	const char *mem_arg = "16M", *name = NULL, *image;
-	char defname[MINIVMM_NAME_MAX];
-	struct ctl_vm vm;
 	struct stat st;
-	uint64_t mem;
-	uint32_t id;
-	int c, ret, vmfd = -1, con = -1;
 
-	while ((c = getopt_long(argc, argv, "m:M:n:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			mem_arg = optarg;
-			break;
-		case 'M':
-			if (ctl_parse_mode(optarg, &mode) < 0)
-				return ctl_usage_error("run: --mode must be real, prot32 or long, not '%s'",
-						       optarg);
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		default:
-			return ctl_bad_option("run", argv);
-		}
-	}
-	if (optind + 1 != argc)
-		return ctl_usage_error("run needs exactly one IMAGE");
-	image = argv[optind];
-	ret = ctl_check_mem("run", mem_arg, &mem);
-	if (ret)
-		return ret;
-	if (!name) {
-		snprintf(defname, sizeof(defname), "run-%ld", (long)getpid());
-		name = defname;
-	}
-
-	/* Check the image before creating anything. */
 	if (stat(image, &st) < 0) {
 		ctl_err("run: cannot open '%s': %s", image, strerror(errno));
 		return CTL_EXIT_FAIL;
@@ -177,20 +171,47 @@ int cmd_run(int argc, char **argv)
 			image);
 		return CTL_EXIT_FAIL;
 	}
+	return 0;
+}
 
-	if (install_signals() < 0)
-		return CTL_EXIT_FAIL;
-	ret = ctl_vm_create("run: create", name, mem, 0, &id);
-	if (ret)
-		return ret;
+/* Everything run does after the options; returns how it ended. */
+static enum run_end run_image(const char *image, const char *name,
+			      enum ctl_format fmt, enum ctl_mode mode,
+			      uint64_t mem, const char *append,
+			      char *const *modules, unsigned int nmods,
+			      enum run_status conv, uint32_t *code)
+{
+	struct ctl_mb_boot *boot = NULL;
+	enum run_end end = END_FAILED;
+	struct ctl_vm vm;
+	uint32_t id;
+	int vmfd = -1, con = -1;
 
-	ret = CTL_EXIT_FAIL;
+	/* Check the image before creating anything. */
+	if (fmt == CTL_FMT_MULTIBOOT) {
+		boot = ctl_mb_prepare("run", image, mem, append, modules, nmods);
+		if (!boot)
+			return END_FAILED;
+	} else if (check_flat(image, mode, mem)) {
+		return END_FAILED;
+	}
+
+	if (install_signals() < 0 ||
+	    ctl_vm_create("run: create", name, mem, 0, &id)) {
+		ctl_mb_free(boot);
+		return END_FAILED;
+	}
+
 	vmfd = ctl_open_vm("run", id);
 	if (vmfd < 0)
 		goto out;
-	if (ctl_setup_mode("run", vmfd, mode, mem) ||
-	    ctl_load_file("run", vmfd, image, CTL_IMAGE_GPA, mem))
+	if (boot) {
+		if (ctl_mb_load("run", vmfd, boot))
+			goto out;
+	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||
+		   ctl_load_file("run", vmfd, image, CTL_IMAGE_GPA, mem)) {
 		goto out;
+	}
 	con = ctl_console_open("run", vmfd);
 	if (con < 0)
 		goto out;
@@ -200,8 +221,9 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (ctl_vm_get_id("run", id, &vm))
 		goto out;
-	ret = report(&vm);
+	end = report(&vm, conv, code);
 out:
+	ctl_mb_free(boot);
 	if (got_signal)
 		ctl_err("run: interrupted by signal %d; destroying VM '%s'",
 			(int)got_signal, name);
@@ -209,7 +231,113 @@ out:
 		close(con);
 	if (vmfd >= 0)
 		close(vmfd);
-	if (destroy_vm(id) && ret == CTL_EXIT_OK)
-		ret = CTL_EXIT_FAIL;
-	return got_signal ? CTL_EXIT_FAIL : ret;
+	if (destroy_vm(id) && end != END_EXITED)
+		end = END_FAILED;
+	return got_signal ? END_FAILED : end;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "module", required_argument, NULL, 'd' },
+		{ "exit-status", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum ctl_mode mode = CTL_MODE_LONG;
+	enum ctl_format fmt = CTL_FMT_AUTO;
+	enum run_status conv = STATUS_CODE;
+	enum run_end end;
+	const char *mem_arg = "16M", *name = NULL, *image, *append = NULL;
+	char *modules[CTL_MB_MAX_MODULES];
+	char defname[MINIVMM_NAME_MAX];
+	unsigned int nmods = 0;
+	bool mode_set = false;
+	uint32_t code = 0;
+	uint64_t mem;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "m:M:n:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			mem_arg = optarg;
+			break;
+		case 'M':
+			if (ctl_parse_mode(optarg, &mode) < 0)
+				return ctl_usage_error("run: --mode must be real, prot32 or long, not '%s'",
+						       optarg);
+			mode_set = true;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'f':
+			if (ctl_parse_format(optarg, &fmt) < 0)
+				return ctl_usage_error("run: --format must be flat or multiboot, not '%s'",
+						       optarg);
+			break;
+		case 'a':
+			append = optarg;
+			break;
+		case 'd':
+			if (nmods == CTL_MB_MAX_MODULES)
+				return ctl_usage_error("run: more than %u --module options",
+						       CTL_MB_MAX_MODULES);
+			modules[nmods++] = optarg;
+			break;
+		case 'x':
+			if (!strcmp(optarg, "code"))
+				conv = STATUS_CODE;
+			else if (!strcmp(optarg, "qemu"))
+				conv = STATUS_QEMU;
+			else
+				return ctl_usage_error("run: --exit-status must be code or qemu, not '%s'",
+						       optarg);
+			break;
+		default:
+			return ctl_bad_option("run", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return ctl_usage_error("run needs exactly one IMAGE");
+	image = argv[optind];
+	ret = ctl_check_mem("run", mem_arg, &mem);
+	if (ret)
+		return ret;
+	if (!name) {
+		snprintf(defname, sizeof(defname), "run-%ld", (long)getpid());
+		name = defname;
+	}
+
+	if (fmt == CTL_FMT_AUTO) {
+		fmt = ctl_detect_format("run", image);
+		switch (fmt) {
+		case CTL_FMT_AUTO:	/* could not read it: said why */
+			return exit_status(conv, END_FAILED, 0);
+		case CTL_FMT_BZIMAGE:
+			ctl_err("run: '%s' is a Linux bzImage (\"HdrS\" at 0x202); loading Linux kernels is not supported yet",
+				image);
+			return exit_status(conv, END_FAILED, 0);
+		case CTL_FMT_ELF:
+			ctl_err("run: '%s' is an ELF file without a Multiboot header; run loads Multiboot kernels and flat binaries (--format flat loads its raw bytes)",
+				image);
+			return exit_status(conv, END_FAILED, 0);
+		default:
+			break;
+		}
+	}
+	if (fmt == CTL_FMT_MULTIBOOT && mode_set)
+		return ctl_usage_error("run: --mode applies to flat images, and '%s' is loaded as a Multiboot kernel, which always starts in 32-bit protected mode (--format flat loads it as a flat image)",
+				       image);
+	if (fmt == CTL_FMT_FLAT && (append || nmods))
+		return ctl_usage_error("run: --append and --module need a Multiboot kernel, and '%s' is loaded as a flat image",
+				       image);
+
+	end = run_image(image, name, fmt, mode, mem, append, modules, nmods,
+			conv, &code);
+	return exit_status(conv, end, code);
 }

@@ -142,10 +142,45 @@ int ctl_parse_mode(const char *s, enum ctl_mode *mode);
 /* Write @size bytes of @path at @gpa; refuses to exceed @mem. */
 int ctl_load_file(const char *what, int vmfd, const char *path, uint64_t gpa,
 		  uint64_t mem);
+/* Write @len bytes at guest-physical @gpa (pwrite on the VM fd). */
+int ctl_guest_write(const char *what, int vmfd, const void *buf, size_t len,
+		    uint64_t gpa);
+/* Entry registers that replace the defaults of a mode (see loader.c). */
+struct ctl_entry {
+	uint64_t rip, rax, rbx;
+};
 /* Write GDT/TSS/page tables and set the registers for @mode. */
 int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem);
+/* The same, with RIP, RAX and RBX from @entry instead of the defaults. */
+int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem,
+		    const struct ctl_entry *entry);
 
 #define CTL_IMAGE_GPA	0x10000ULL
+
+/* multiboot.c: image formats and the Multiboot v1 loader. */
+enum ctl_format {
+	CTL_FMT_AUTO,		/* detect (command line default) */
+	CTL_FMT_FLAT,
+	CTL_FMT_MULTIBOOT,
+	CTL_FMT_BZIMAGE,	/* detected only, to refuse it clearly */
+	CTL_FMT_ELF,		/* ELF without a Multiboot header: refused */
+};
+int ctl_parse_format(const char *s, enum ctl_format *fmt);
+/* Detect @path's format; CTL_FMT_AUTO and a message on errors. */
+enum ctl_format ctl_detect_format(const char *what, const char *path);
+
+#define CTL_MB_MAX_MODULES	64
+struct ctl_mb_boot;	/* a checked plan: what goes where, the entry state */
+/*
+ * Check the Multiboot kernel @path, its @nmods modules and @append against a
+ * guest of @mem bytes, all before any VM exists; NULL after a message.
+ */
+struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
+				   uint64_t mem, const char *append,
+				   char *const *modules, unsigned int nmods);
+/* Write the plan into the VM and set its registers: 0 or CTL_EXIT_FAIL. */
+int ctl_mb_load(const char *what, int vmfd, struct ctl_mb_boot *boot);
+void ctl_mb_free(struct ctl_mb_boot *boot);
 
 int cmd_info(int argc, char **argv);
 int cmd_create(int argc, char **argv);

@@ -30,6 +30,8 @@
  *           CR0=PE|ET|PG (0x80000011), CR4=PAE (0x20), CR3=0x1000,
  *           EFER=LME|LMA (0x500)
  *   all:    RBX = guest RAM size in bytes, other GPRs 0, RFLAGS=2 (IF=0),
+ *           unless the caller gives a struct ctl_entry (RIP, RAX, RBX:
+ *           the Multiboot loader, multiboot.c),
  *           TR=0x28 (busy TSS), LDTR unusable,
  *           IDTR base 0 limit 0 in prot32/long (any exception triple-faults
  *           until the guest loads its own IDT).
@@ -84,8 +86,8 @@ int ctl_parse_mode(const char *s, enum ctl_mode *mode)
 	return 0;
 }
 
-static int pwrite_all(const char *what, int vmfd, const void *buf, size_t len,
-		      uint64_t gpa)
+int ctl_guest_write(const char *what, int vmfd, const void *buf, size_t len,
+		    uint64_t gpa)
 {
 	const char *p = buf;
 
@@ -150,7 +152,7 @@ int ctl_load_file(const char *what, int vmfd, const char *path, uint64_t gpa,
 		}
 		done += (size_t)n;
 	}
-	ret = pwrite_all(what, vmfd, buf, size, gpa);
+	ret = ctl_guest_write(what, vmfd, buf, size, gpa);
 out:
 	free(buf);
 	close(fd);
@@ -186,9 +188,9 @@ static int write_gdt_tss(const char *what, int vmfd)
 	tss[0x66] = sizeof(tss) & 0xff;
 	tss[0x67] = sizeof(tss) >> 8;
 
-	if (pwrite_all(what, vmfd, gdt, sizeof(gdt), GDT_GPA))
+	if (ctl_guest_write(what, vmfd, gdt, sizeof(gdt), GDT_GPA))
 		return CTL_EXIT_FAIL;
-	return pwrite_all(what, vmfd, tss, sizeof(tss), TSS_GPA);
+	return ctl_guest_write(what, vmfd, tss, sizeof(tss), TSS_GPA);
 }
 
 static int write_page_tables(const char *what, int vmfd)
@@ -205,7 +207,7 @@ static int write_page_tables(const char *what, int vmfd)
 					    ((uint64_t)j << 21)) |
 					   PTE_P | PTE_RW | PTE_PS;
 	}
-	return pwrite_all(what, vmfd, tables, sizeof(tables), PML4_GPA);
+	return ctl_guest_write(what, vmfd, tables, sizeof(tables), PML4_GPA);
 }
 
 static void flat_seg(struct minivmm_segment *s, uint16_t sel, uint8_t type,
@@ -235,6 +237,12 @@ static void real_seg(struct minivmm_segment *s, uint16_t sel, uint8_t type)
 }
 
 int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem)
+{
+	return ctl_setup_entry(what, vmfd, mode, mem, NULL);
+}
+
+int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem,
+		    const struct ctl_entry *entry)
 {
 	struct minivmm_regs regs = { 0 };
 	struct minivmm_sregs sregs = { 0 };
@@ -294,6 +302,11 @@ int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem)
 	}
 	regs.gprs[MINIVMM_RBX] = mem;
 	regs.rflags = 2;
+	if (entry) {
+		regs.rip = entry->rip;
+		regs.gprs[MINIVMM_RAX] = entry->rax;
+		regs.gprs[MINIVMM_RBX] = entry->rbx;
+	}
 
 	if (ioctl(vmfd, MINIVMM_VM_SET_SREGS, &sregs) < 0) {
 		ctl_err("%s: setting the segment and control registers: %s",

@@ -53,9 +53,13 @@ static const struct ctl_cmd commands[] = {
 	  "change the resource limits (root)", NULL },
 	{ "console", "NAME|ID",
 	  "copy the VM's serial console to stdout until the VM stopped", cmd_console },
-	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME] IMAGE",
-	  "create, load a flat IMAGE at 0x10000, start, show the console,\n"
-	  "      destroy; exit with the guest's exit code (default 16M, long mode)",
+	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME]\n"
+	  "      [--format flat|multiboot] [--append STRING] [--module FILE]...\n"
+	  "      [--exit-status code|qemu] IMAGE",
+	  "create, load IMAGE (a flat binary at 0x10000, or a Multiboot v1\n"
+	  "      kernel: detected, or as --format says), start, show the console,\n"
+	  "      destroy; exit with the guest's exit code (default 16M, long mode)\n"
+	  "      or, with --exit-status=qemu, (code << 1) | 1 as QEMU's isa-debug-exit",
 	  cmd_run },
 };
 
@@ -87,6 +91,8 @@ static void usage(FILE *out)
 		"  1  failure: the request failed, the guest crashed or was stopped\n"
 		"  2  usage error (bad command line)\n"
 		"  run: otherwise the low byte of the guest's exit code (port 0xf4)\n"
+		"  run --exit-status=qemu: (code << 1) | 1 after a guest exit, 0 if the\n"
+		"     guest halted, 2 for any failure or usage error\n"
 		"\n--json output: list and stats (all VMs) print one JSON array,\n"
 		"info, policy and stats NAME|ID one object, events one object per line.\n");
 }
