@@ -444,8 +444,7 @@ static int plan_elf(const char *what, const char *path, struct ctl_mb_boot *b,
 		if (add_seg(what, b, "ELF segment", i, &s, limit))
 			goto out;
 		nload++;
-		/* GRUB's rule: an entry inside a segment's virtual range runs at
-		 * the matching physical address. */
+		/* As GRUB: an entry in p_vaddr's range runs at p_paddr's. */
 		if (!entry_found && e_entry >= vaddr &&
 		    e_entry - vaddr < s.memsz) {
 			b->entry = (uint32_t)(s.gpa + (e_entry - vaddr));

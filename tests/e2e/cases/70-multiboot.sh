@@ -16,6 +16,7 @@ KLUDGE=$G/mb-info.kludge.bin
 assert_exists "$ELF"
 assert_exists "$KLUDGE"
 assert_exists "$G/hello32.bin"
+assert_exists "$G/hello.bin"
 
 # ---- the ELF kernel with a command line and two text modules, 16 MiB RAM
 printf 'alpha-module-text-more' >/tmp/mod70a
@@ -54,6 +55,10 @@ assert_match "$OUT" "^mod 0 start 0x[0-9a-f]{5}000 size 4 string /tmp/mod70b dat
 assert_match "$ERR" "\\(66 << 1\\) \\| 1 = 133" "qemu status sentence"
 assert_status 129 minivmmctl run --exit-status qemu --mem 8M "$KLUDGE"
 assert_status 2 minivmmctl run --exit-status=kvm "$KLUDGE"
+
+# ---- flat images are still detected as flat (long mode by default)
+assert_status 17 minivmmctl run "$G/hello.bin"
+assert_status 35 minivmmctl run --exit-status=qemu "$G/hello.bin"
 
 # ---- --format: a flat prot32 program that happens to hold the magic
 dd if="$G/hello32.bin" of=/tmp/magic70.bin bs=4 conv=sync 2>/dev/null
