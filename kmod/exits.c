@@ -116,13 +116,23 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 /* ---- HLT, hypercalls, shutdown, the unknown ----------------------------- */
 
 /*
- * Nothing can interrupt a guest yet (no interrupt controller), so a HLT
- * with interrupts off is the guest saying it is done, and a HLT with them
- * on waits until the VM is stopped.
+ * A HLT with interrupts off is the guest saying it is done (nothing but an
+ * NMI could wake it, and we send none); with them on, the vCPU sleeps until
+ * its APIC has an interrupt to deliver or the VM leaves RUNNING.
  */
+static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
+{
+	bool follows = vcpu->irq_return_valid &&
+		       vcpu->irq_return_rip == vcpu->rip;
+
+	vcpu->irq_return_valid = false;
+	return follows;
+}
+
 enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
+	bool after_irq = mv_hlt_follows_irq(vcpu);
 
 	vcpu->exits[MINIVMM_EXIT_HLT]++;
 	mv_skip_insn(vcpu);
@@ -130,9 +140,22 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
 		return MV_EXIT_STOP;
 	}
+	/*
+	 * An interrupt we delivered right at this HLT was meant to wake it:
+	 * "sti; hlt" relies on the STI shadow to keep the interrupt for the
+	 * HLT, and QEMU's SVM takes an interrupt-window exit inside that
+	 * shadow, so the interrupt arrives one instruction early.  Complete
+	 * the HLT at once (a spurious wakeup, harmless to idle loops) rather
+	 * than sleep past the interrupt it was waiting for.
+	 */
+	if (after_irq)
+		return MV_EXIT_RESUME;
+	/* Interrupts on: sleep until one is pending for us. */
+	mv_irq_update_timer(vcpu);
 	wait_event_interruptible(vm->run_wait,
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
-				 kthread_should_stop());
+				 kthread_should_stop() ||
+				 mv_irq_pending(vcpu) >= 0);
 	return MV_EXIT_RESUME;
 }
 

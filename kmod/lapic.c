@@ -5,11 +5,16 @@
  * vector, the LVT entries and the timer registers, and send IPIs (INIT,
  * SIPI, fixed) that reach no one.
  *
- * Not modelled yet: interrupt delivery (no vector ever becomes pending, so
- * ISR, IRR and TMR read as zeros and EOI has nothing to clear), timer
- * expiry (the current count counts down from the initial count at a 1 GHz
- * bus clock, but raises nothing), TSC-deadline mode (hidden in CPUID),
- * relocating the APIC base, CMCI.  Issue 8 (Linux guests) adds delivery.
+ * Interrupts: the timer (one-shot and periodic, counting at a 1 GHz bus
+ * clock; the owner runs a host timer from mv_lapic_timer_period_ns()) and
+ * fixed IPIs to this APIC itself set IRR; the owner injects what
+ * mv_lapic_pending_vector() says and acknowledges it with
+ * mv_lapic_accept(); EOI retires the highest vector in service.  Edge
+ * triggered only (TMR stays zero).
+ *
+ * Not modelled: IPIs to other APICs (one vCPU: INIT, SIPI and fixed IPIs
+ * elsewhere reach no one), TSC-deadline mode (hidden in CPUID), relocating
+ * the APIC base, CMCI, error reporting (ESR stays zero).
  *
  * Pure: nothing here calls into the rest of the module.
  */
@@ -31,6 +36,13 @@
 
 #define SVR_WRITABLE		0x3ffu	/* vector, enable, focus check */
 #define ICR_LO_WRITABLE		0x000ccfffu	/* delivery status reads 0 */
+#define ICR_DM_MASK		0x700u
+#define ICR_DM_FIXED		0x000u
+#define ICR_DEST_LOGICAL	BIT(11)
+#define ICR_SH_MASK		(3u << 18)
+#define ICR_SH_NONE		(0u << 18)
+#define ICR_SH_SELF		(1u << 18)
+#define ICR_SH_ALL		(2u << 18)	/* including self */
 #define TDCR_WRITABLE		0xbu
 
 /* Writable bits of each LVT entry, in register order from APIC_LVTT. */
@@ -62,6 +74,7 @@ static void mv_lapic_reset_regs(struct mv_lapic *apic)
 	memset(apic, 0, sizeof(*apic));
 	apic->base_msr = base;
 	apic->id = id;
+	apic->timer_changed = true;	/* a counting timer stops */
 	apic->dfr = 0xffffffff;
 	apic->svr = 0xff;
 	for (i = 0; i < MV_LAPIC_LVT_COUNT; i++)
@@ -218,13 +231,42 @@ static void mv_lapic_write_lvt(struct mv_lapic *apic, unsigned int i, u32 val)
 		apic->lvt[i] |= APIC_LVT_MASKED;
 }
 
+void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector)
+{
+	if (vector >= 16)	/* 0-15 are illegal vectors: dropped */
+		apic->irr[vector / 32] |= BIT(vector % 32);
+}
+
+/* Is this APIC among the physical or logical destinations of the ICR? */
+static bool mv_lapic_icr_hits_self(const struct mv_lapic *apic)
+{
+	bool x2 = mv_lapic_x2apic(apic);
+	u32 dest = x2 ? apic->icr_hi : apic->icr_hi >> 24;
+
+	if (!(apic->icr_lo & ICR_DEST_LOGICAL))
+		return dest == apic->id || dest == (x2 ? U32_MAX : 0xff);
+	if (x2)		/* cluster in 31:16, member bits in 15:0 */
+		return (dest >> 16) == (apic->ldr >> 16) &&
+		       (dest & apic->ldr & 0xffff);
+	return (dest & (apic->ldr >> 24)) != 0;	/* flat model */
+}
+
 /*
- * An IPI.  This VM has one vCPU and IPIs to itself are not delivered yet:
- * INIT, SIPI and fixed IPIs alike reach no one; only the count records them.
+ * An IPI.  Only fixed IPIs that include this APIC arrive (in IRR); this VM
+ * has one vCPU, so INIT, SIPI and everything aimed elsewhere reach no one.
  */
 static void mv_lapic_send_ipi(struct mv_lapic *apic)
 {
+	u32 sh = apic->icr_lo & ICR_SH_MASK;
+	bool self;
+
 	apic->ipis++;
+	if ((apic->icr_lo & ICR_DM_MASK) != ICR_DM_FIXED)
+		return;
+	self = sh == ICR_SH_SELF || sh == ICR_SH_ALL ||
+	       (sh == ICR_SH_NONE && mv_lapic_icr_hits_self(apic));
+	if (self)
+		mv_lapic_set_irr(apic, apic->icr_lo & 0xff);
 }
 
 /* Registers whose writes are common to both modes; -ENOENT for the rest. */
@@ -240,13 +282,16 @@ static int mv_lapic_write_common(struct mv_lapic *apic, u32 reg, u32 val,
 		return 0;
 	case APIC_LVTT ... APIC_LVTERR:
 		mv_lapic_write_lvt(apic, (reg - APIC_LVTT) >> 4, val);
+		apic->timer_changed |= reg == APIC_LVTT;
 		return 0;
 	case APIC_TMICT:
 		apic->timer_initial = val;
 		apic->timer_start_ns = now_ns;
+		apic->timer_changed = true;
 		return 0;
 	case APIC_TDCR:
 		apic->timer_divide = val & TDCR_WRITABLE;
+		apic->timer_changed = true;
 		return 0;
 	}
 	return -ENOENT;
@@ -306,7 +351,8 @@ static int mv_lapic_write_x2apic(struct mv_lapic *apic, u32 reg, u64 val,
 	case APIC_SELF_IPI:
 		if (val & ~0xffull)
 			return -EINVAL;
-		mv_lapic_send_ipi(apic);
+		apic->ipis++;
+		mv_lapic_set_irr(apic, val);
 		return 0;
 	}
 	if (mv_lapic_write_common(apic, reg, val, now_ns) == -ENOENT)
@@ -404,4 +450,54 @@ int mv_lapic_wrmsr(struct mv_lapic *apic, u32 msr, u64 val, u64 now_ns)
 		return -EINVAL;
 	return mv_lapic_write_x2apic(apic, (msr - APIC_BASE_MSR) << 4, val,
 				     now_ns);
+}
+
+/* ---- delivery ------------------------------------------------------------ */
+
+static bool mv_lapic_sw_enabled(const struct mv_lapic *apic)
+{
+	return (apic->base_msr & MV_APIC_BASE_EN) &&
+	       (apic->svr & APIC_SPIV_APIC_ENABLED);
+}
+
+u64 mv_lapic_timer_period_ns(const struct mv_lapic *apic, bool *periodic)
+{
+	u32 mode = apic->lvt[0] & LVT_TIMER_MODE_MASK;
+	u64 ns;
+
+	*periodic = mode == LVT_TIMER_PERIODIC;
+	if (!apic->timer_initial || mode == LVT_TIMER_TSC_DEADLINE ||
+	    !(apic->base_msr & MV_APIC_BASE_EN))
+		return 0;
+	ns = (u64)apic->timer_initial * mv_lapic_divisor(apic->timer_divide) *
+	     MV_APIC_BUS_NS;
+	/* A guest must not make the host take an interrupt per microsecond. */
+	if (*periodic && ns < MV_LAPIC_MIN_PERIOD_NS)
+		ns = MV_LAPIC_MIN_PERIOD_NS;
+	return ns;
+}
+
+void mv_lapic_timer_expired(struct mv_lapic *apic)
+{
+	u32 lvt = apic->lvt[0];
+
+	if (!(lvt & APIC_LVT_MASKED))
+		mv_lapic_set_irr(apic, lvt & 0xff);
+}
+
+int mv_lapic_pending_vector(const struct mv_lapic *apic)
+{
+	unsigned int v = mv_lapic_highest(apic->irr);
+
+	if (!v || !mv_lapic_sw_enabled(apic))
+		return -1;
+	if ((v & 0xf0) <= (mv_lapic_ppr(apic) & 0xf0))
+		return -1;
+	return v;
+}
+
+void mv_lapic_accept(struct mv_lapic *apic, u8 vector)
+{
+	apic->irr[vector / 32] &= ~BIT(vector % 32);
+	apic->isr[vector / 32] |= BIT(vector % 32);
 }

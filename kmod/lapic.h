@@ -29,6 +29,10 @@ struct mv_lapic {
 	u32 isr[MV_LAPIC_VEC_WORDS], irr[MV_LAPIC_VEC_WORDS];
 	u32 tmr[MV_LAPIC_VEC_WORDS];
 	u64 ipis;		/* IPIs sent; with one vCPU they reach no one */
+	/* Set when the timer's programming changed; the owner re-arms its
+	 * host timer (mv_lapic_timer_period_ns) and clears it.
+	 */
+	bool timer_changed;
 };
 
 /* Power-up state (IA32_APIC_BASE: enabled, xAPIC mode, BSP if @bsp). */
@@ -53,5 +57,19 @@ void mv_lapic_mmio_write(struct mv_lapic *apic, u32 offset, unsigned int size,
  */
 int mv_lapic_rdmsr(struct mv_lapic *apic, u32 msr, u64 now_ns, u64 *val);
 int mv_lapic_wrmsr(struct mv_lapic *apic, u32 msr, u64 val, u64 now_ns);
+
+/*
+ * Interrupt delivery.  The timer: how long until it expires, from when it
+ * was programmed (0: not counting), and whether it restarts; on expiry the
+ * owner calls mv_lapic_timer_expired().  pending_vector: the vector the
+ * APIC would present to the CPU now (IRR above the processor priority,
+ * APIC enabled), or -1; accept moves it from IRR to ISR as the CPU takes it.
+ */
+#define MV_LAPIC_MIN_PERIOD_NS	100000	/* a periodic timer's floor: 10 kHz */
+u64 mv_lapic_timer_period_ns(const struct mv_lapic *apic, bool *periodic);
+void mv_lapic_timer_expired(struct mv_lapic *apic);
+void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector);
+int mv_lapic_pending_vector(const struct mv_lapic *apic);
+void mv_lapic_accept(struct mv_lapic *apic, u8 vector);
 
 #endif /* MINIVMM_LAPIC_H */

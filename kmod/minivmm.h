@@ -8,6 +8,8 @@
 #define MINIVMM_CORE_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -127,6 +129,16 @@ struct mv_vcpu {
 
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
+	/* Its timer on the host (kmod/irq.c): expiries counted by the
+	 * callback, folded into the APIC by the vCPU thread.
+	 */
+	struct hrtimer apic_timer;
+	u64 apic_timer_period_ns;	/* 0: one-shot; set while cancelled */
+	atomic_t apic_timer_fired;
+	u64 irqs_injected;		/* vCPU thread */
+	/* RIP the last injected interrupt returns to (see mv_exit_hlt). */
+	u64 irq_return_rip;
+	bool irq_return_valid;
 
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
@@ -308,6 +320,18 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 /* kmod/mmio.c: instruction emulation for device pages outside RAM. */
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags);
 enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa);
+
+/*
+ * kmod/irq.c: external interrupts.  A backend calls mv_irq_pending() right
+ * before an entry (any context, no sleeping): the vector to inject or -1;
+ * when it injects, it calls mv_irq_accept(); when the guest cannot take it
+ * yet, it requests an interrupt-window exit.
+ */
+void mv_irq_init(struct mv_vcpu *vcpu);
+void mv_irq_stop(struct mv_vcpu *vcpu);
+void mv_irq_update_timer(struct mv_vcpu *vcpu);
+int mv_irq_pending(struct mv_vcpu *vcpu);
+void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
 
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);

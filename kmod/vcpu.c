@@ -88,6 +88,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->vm = vm;
 	vcpu->index = index;
 	mv_lapic_reset(&vcpu->apic, index, index == 0);
+	mv_irq_init(vcpu);
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
 	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
@@ -108,6 +109,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 
 void mv_vcpu_free(struct mv_vcpu *vcpu)
 {
+	mv_irq_stop(vcpu);
 	mv_host.ops->vcpu_destroy(vcpu);
 	kfree(vcpu->fpu);
 	kfree(vcpu);
@@ -164,12 +166,14 @@ static int mv_vcpu_thread(void *data)
 			mv_vcpu_park(vcpu);
 			continue;
 		}
+		mv_irq_update_timer(vcpu);
 		WRITE_ONCE(vcpu->cpu, raw_smp_processor_id());
 		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
 		cond_resched();
 	}
+	mv_irq_stop(vcpu);
 	return 0;
 }
 

@@ -52,6 +52,14 @@ static enum mv_exit_action svm_exit_intr(struct svm_vcpu *svm)
 	return MV_EXIT_RESUME;
 }
 
+/* The guest opened its interrupt window: the next entry injects. */
+static enum mv_exit_action svm_exit_vintr(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_OTHER);
+	svm_clear_irq_window(svm);
+	return MV_EXIT_RESUME;
+}
+
 static enum mv_exit_action svm_exit_nmi(struct svm_vcpu *svm)
 {
 	svm_count(svm, MINIVMM_EXIT_NMI);
@@ -176,6 +184,7 @@ static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_NMI]		= svm_exit_nmi,
 	[SVM_EXIT_SMI]		= svm_exit_intr,
 	[SVM_EXIT_INIT]		= svm_exit_intr,
+	[SVM_EXIT_VINTR]	= svm_exit_vintr,
 	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
 	[SVM_EXIT_HLT]		= svm_exit_hlt,
 	[SVM_EXIT_IOIO]		= svm_exit_ioio,

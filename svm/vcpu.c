@@ -456,6 +456,40 @@ void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
 	vmcb->control.event_inj = ev;
 }
 
+/*
+ * External interrupts, just before an entry: inject the vector the core
+ * has pending when the guest can take it; otherwise post a virtual
+ * interrupt (V_IRQ, priority above any TPR) with the VINTR intercept on,
+ * which exits exactly when the guest opens its interrupt window.
+ */
+static void svm_sync_irq(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	int vector = mv_irq_pending(&svm->base);
+
+	if (vector < 0)
+		return;
+	if ((svm->base.rflags & X86_EFLAGS_IF) &&
+	    !(c->int_state & SVM_INT_STATE_SHADOW) &&
+	    !(c->event_inj & SVM_EVT_VALID)) {
+		c->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+		mv_irq_accept(&svm->base, vector);
+		return;
+	}
+	c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+		      (0xfULL << SVM_INT_CTL_V_INTR_PRIO_SHIFT);
+	c->intercept3 |= SVM_I3_VINTR;
+}
+
+void svm_clear_irq_window(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+			(0xfULL << SVM_INT_CTL_V_INTR_PRIO_SHIFT));
+	c->intercept3 &= ~SVM_I3_VINTR;
+}
+
 /* ---- one guest entry --------------------------------------------------- */
 
 /*
@@ -495,7 +529,7 @@ static void svm_regs_to_vmcb(struct svm_vcpu *svm)
 
 	/* The core completed an instruction: its interrupt shadow is over. */
 	if (save->rip != vcpu->rip)
-		svm->vmcb->control.int_state &= ~1ULL;
+		svm->vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
 	save->rax = vcpu->gprs[MINIVMM_RAX];
 	save->rsp = vcpu->gprs[MINIVMM_RSP];
 	save->rip = vcpu->rip;
@@ -536,6 +570,7 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 
 	mv_guest_fpu_enter(vcpu);
 	svm_regs_to_vmcb(svm);
+	svm_sync_irq(svm);
 	svm_tlb_control(svm);
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 

@@ -129,7 +129,12 @@ static inline bool svm_exit_is_invalid(u64 code)
 #define SVM_TLB_CONTROL_FLUSH_ALL	1	/* every ASID, this CPU */
 
 /* Interrupt control (V_INTR fields), control area 0x060. */
+#define SVM_INT_CTL_V_IRQ		BIT_ULL(8)
+#define SVM_INT_CTL_V_INTR_PRIO_SHIFT	16
+#define SVM_INT_CTL_V_IGN_TPR		BIT_ULL(20)
 #define SVM_INT_CTL_V_INTR_MASKING	BIT_ULL(24)
+/* INTERRUPT_SHADOW, control area 0x068. */
+#define SVM_INT_STATE_SHADOW		BIT_ULL(0)
 
 /* NP_ENABLE, control area 0x090. */
 #define SVM_NP_ENABLE			BIT_ULL(0)

@@ -69,7 +69,7 @@ static enum mv_exit_action vmx_exit_preempt(struct vmx_vcpu *vmx)
 	return MV_EXIT_RESUME;
 }
 
-/* Never requested; if it comes, turn it off and go round. */
+/* The guest opened its interrupt window: stop asking; the entry injects. */
 static enum mv_exit_action vmx_exit_window(struct vmx_vcpu *vmx)
 {
 	vmx_count(vmx, MINIVMM_EXIT_OTHER);

@@ -226,7 +226,100 @@ static void lapic_x2apic_msrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v, 0x10040ULL);
 }
 
+static void lapic_delivery_priority(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 0, true);
+	mv_lapic_set_irr(&a, 0x31);
+	/* Software-disabled APIC presents nothing. */
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), -1);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x31);
+	/* TPR of the same class holds it back; a lower one lets it through. */
+	mmio_wr(&a, APIC_TASKPRI, 0x30);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), -1);
+	mmio_wr(&a, APIC_TASKPRI, 0x2f);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x31);
+	mmio_wr(&a, APIC_TASKPRI, 0);
+	mv_lapic_accept(&a, 0x31);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_ISR + 0x10), BIT(0x31 - 32));
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_IRR + 0x10), 0u);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_PROCPRI), 0x30u);
+	/* In service: same class waits, a higher class preempts. */
+	mv_lapic_set_irr(&a, 0x35);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), -1);
+	mv_lapic_set_irr(&a, 0x41);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x41);
+	mv_lapic_accept(&a, 0x41);
+	mmio_wr(&a, APIC_EOI, 0);	/* retires 0x41, the highest */
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_ISR + 0x20), 0u);
+	mmio_wr(&a, APIC_EOI, 0);	/* then 0x31 */
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x35);
+	/* Vectors 0-15 are illegal and never become pending. */
+	mv_lapic_set_irr(&a, 7);
+	KUNIT_EXPECT_EQ(test, a.irr[0], 0u);
+}
+
+static void lapic_ipis_to_self(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 2, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mmio_wr(&a, APIC_ICR, 0x40040);		/* self shorthand, fixed */
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x40);
+	a.irr[2] = 0;
+	mmio_wr(&a, APIC_ICR2, 2u << 24);	/* physical destination 2: us */
+	mmio_wr(&a, APIC_ICR, 0x50);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x50);
+	a.irr[2] = 0;
+	mmio_wr(&a, APIC_ICR2, 1u << 24);	/* someone else */
+	mmio_wr(&a, APIC_ICR, 0x50);
+	mmio_wr(&a, APIC_ICR, 0xc4500);		/* INIT to all but self */
+	mmio_wr(&a, APIC_ICR, 0x4650 | (2u << 18));	/* SIPI incl. self */
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), -1);
+	KUNIT_EXPECT_EQ(test, a.ipis, 5ULL);
+}
+
+static void lapic_timer_period(struct kunit *test)
+{
+	struct mv_lapic a;
+	bool periodic;
+
+	mv_lapic_reset(&a, 0, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);		/* else LVT writes stay masked */
+	a.timer_changed = false;
+	mmio_wr(&a, APIC_TDCR, 0x3);		/* divide by 16 */
+	KUNIT_EXPECT_TRUE(test, a.timer_changed);
+	KUNIT_EXPECT_EQ(test, mv_lapic_timer_period_ns(&a, &periodic), 0ULL);
+	mmio_wr(&a, APIC_TMICT, 1000);
+	KUNIT_EXPECT_EQ(test, mv_lapic_timer_period_ns(&a, &periodic), 16000ULL);
+	KUNIT_EXPECT_FALSE(test, periodic);
+	/* Periodic timers have a floor: no interrupt storm on the host. */
+	mmio_wr(&a, APIC_LVTT, LVT_TIMER_PERIODIC | 0x30);
+	KUNIT_EXPECT_EQ(test, mv_lapic_timer_period_ns(&a, &periodic),
+			(u64)MV_LAPIC_MIN_PERIOD_NS);
+	KUNIT_EXPECT_TRUE(test, periodic);
+	mmio_wr(&a, APIC_TMICT, U32_MAX);	/* the longest: no overflow */
+	mmio_wr(&a, APIC_TDCR, 0xa);
+	KUNIT_EXPECT_EQ(test, mv_lapic_timer_period_ns(&a, &periodic),
+			(u64)U32_MAX * 128);
+	/* Expiry sets the vector unless masked. */
+	mv_lapic_timer_expired(&a);
+	KUNIT_EXPECT_EQ(test, a.irr[1], BIT(0x30 - 32));
+	a.irr[1] = 0;
+	mmio_wr(&a, APIC_LVTT, APIC_LVT_MASKED | 0x30);
+	mv_lapic_timer_expired(&a);
+	KUNIT_EXPECT_EQ(test, a.irr[1], 0u);
+	mmio_wr(&a, APIC_LVTT, LVT_TIMER_TSC_DEADLINE | 0x30);
+	KUNIT_EXPECT_EQ(test, mv_lapic_timer_period_ns(&a, &periodic), 0ULL);
+}
+
 static struct kunit_case minivmm_lapic_cases[] = {
+	KUNIT_CASE(lapic_delivery_priority),
+	KUNIT_CASE(lapic_ipis_to_self),
+	KUNIT_CASE(lapic_timer_period),
 	KUNIT_CASE(lapic_reset_state),
 	KUNIT_CASE(lapic_mmio_access_sizes),
 	KUNIT_CASE(lapic_svr_and_lvt),
