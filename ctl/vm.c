@@ -40,6 +40,7 @@ const char *ctl_stop_name(uint32_t reason)
 	case MINIVMM_STOP_BAD_GPA:		return "bad-gpa";
 	case MINIVMM_STOP_INTERNAL_ERROR:	return "internal-error";
 	case MINIVMM_STOP_USER:			return "stopped";
+	case MINIVMM_STOP_POWEROFF:		return "poweroff";
 	default:				return "unknown";
 	}
 }
