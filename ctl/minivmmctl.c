@@ -52,14 +52,15 @@ static const struct ctl_cmd commands[] = {
 	{ "policy set", "[--max-vms N] [--max-mem SIZE] [--max-vcpus N]",
 	  "change the resource limits (root)", NULL },
 	{ "console", "NAME|ID",
-	  "copy the VM's serial console to stdout until the VM stopped", cmd_console },
+	  "attach to the VM's serial console: its output to stdout, stdin to the guest, until the VM stops (Ctrl-] leaves)", cmd_console },
 	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME]\n"
-	  "      [--format flat|multiboot] [--append STRING] [--module FILE]...\n"
-	  "      [--exit-status code|qemu] IMAGE",
-	  "create, load IMAGE (a flat binary at 0x10000, or a Multiboot v1\n"
-	  "      kernel: detected, or as --format says), start, show the console,\n"
-	  "      destroy; exit with the guest's exit code (default 16M, long mode)\n"
-	  "      or, with --exit-status=qemu, (code << 1) | 1 as QEMU's isa-debug-exit",
+	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
+	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu] IMAGE",
+	  "create, load IMAGE (a flat binary at 0x10000, a Multiboot v1 kernel\n"
+	  "      or a Linux bzImage with --initrd: detected, or as --format says),\n"
+	  "      start, show the console, destroy; exit with the guest's exit\n"
+	  "      code (default 16M, long mode) or, with --exit-status=qemu,\n"
+	  "      (code << 1) | 1 as QEMU's isa-debug-exit",
 	  cmd_run },
 };
 

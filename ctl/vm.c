@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include "ctl.h"
 
@@ -705,6 +706,118 @@ int cmd_list(int argc, char **argv)
 	return ret;
 }
 
+/* Ctrl-] leaves an interactive console, as with telnet and virsh. */
+#define CONSOLE_ESCAPE 0x1d
+
+/*
+ * Guest input: copy all of @buf to the console, waiting while the guest's
+ * 256-byte input queue is full (the console fd is non-blocking).
+ */
+static int console_send(int con, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(con, buf, len);
+
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = con, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			if (p.revents & (POLLHUP | POLLERR))
+				return -1;
+			continue;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Typed bytes for the guest; 1 when the user asked to leave. */
+static int console_forward_stdin(int con, bool tty, bool *stdin_open)
+{
+	char buf[256];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	char *esc;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		*stdin_open = false;	/* keep showing output */
+		return 0;
+	}
+	esc = tty ? memchr(buf, CONSOLE_ESCAPE, (size_t)n) : NULL;
+	if (esc)
+		n = esc - buf;
+	if (n && console_send(con, buf, (size_t)n) < 0 && errno != EPIPE) {
+		ctl_err("console: writing to the guest: %s", strerror(errno));
+		return -1;
+	}
+	return esc ? 1 : 0;
+}
+
+/*
+ * Interactive console: guest output to stdout, stdin to the guest's UART
+ * (raw mode on a terminal, Ctrl-] leaves) until the VM stops.
+ */
+static int console_interactive(int con)
+{
+	struct termios saved, raw;
+	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
+	bool stdin_open = true;
+	char buf[4096];
+	int ret = 0;
+
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		fprintf(stderr, "minivmmctl: console attached; Ctrl-] leaves\r\n");
+	}
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = con, .events = POLLIN },
+			{ .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ctl_err("console: poll: %s", strerror(errno));
+			ret = CTL_EXIT_FAIL;
+			break;
+		}
+		if (p[1].revents) {
+			ret = console_forward_stdin(con, tty, &stdin_open);
+			if (ret) {
+				ret = ret < 0 ? CTL_EXIT_FAIL : 0;
+				break;
+			}
+		}
+		if (!p[0].revents)
+			continue;
+		n = read(con, buf, sizeof(buf));
+		if (n == 0)
+			break;		/* the VM stopped and all was read */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
+			ctl_err("console: %s", strerror(errno));
+			ret = CTL_EXIT_FAIL;
+			break;
+		}
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	return ret;
+}
+
 int cmd_console(int argc, char **argv)
 {
 	struct ctl_vm vm;
@@ -724,7 +837,7 @@ int cmd_console(int argc, char **argv)
 	close(fd);
 	if (con < 0)
 		return CTL_EXIT_FAIL;
-	ret = ctl_console_pump("console", con, -1);
+	ret = console_interactive(con);
 	close(con);
 	return ret;
 }

@@ -90,7 +90,33 @@ enum {
 #define UART_LSR_THRE_TEMT	0x60	/* transmitter empty, always */
 #define UART_LSR_DR		0x01	/* a received byte waits in RBR */
 #define UART_IIR_NO_INT		0x01
+#define UART_IIR_THRE		0x02	/* transmitter holding register empty */
+#define UART_IIR_RDA		0x04	/* received data available */
+#define UART_IER_RDA		0x01
+#define UART_IER_THRE		0x02
+#define UART_MCR_OUT2		0x08	/* gates the IRQ line on a PC */
 #define UART_MSR_DCD_DSR_CTS	0xb0
+#define MV_UART_IRQ		4	/* COM1 on the 8259 */
+
+/* The interrupt the UART asserts now, as its IIR reports it. */
+static u8 mv_uart_iir(struct mv_vm *vm)
+{
+	struct mv_uart *u = &vm->uart;
+
+	if ((u->ier & UART_IER_RDA) && READ_ONCE(vm->console.in_len))
+		return UART_IIR_RDA;
+	if ((u->ier & UART_IER_THRE) && u->thre_pending)
+		return UART_IIR_THRE;
+	return UART_IIR_NO_INT;
+}
+
+void mv_uart_update_irq(struct mv_vm *vm)
+{
+	bool level = mv_uart_iir(vm) != UART_IIR_NO_INT &&
+		     (vm->uart.mcr & UART_MCR_OUT2);
+
+	mv_pic_set_irq(&vm->platform, MV_UART_IRQ, level);
+}
 
 static u8 mv_uart_read(struct mv_vm *vm, unsigned int reg)
 {
@@ -106,8 +132,14 @@ static u8 mv_uart_read(struct mv_vm *vm, unsigned int reg)
 		return c < 0 ? 0 : c;
 	case UART_IER:
 		return dlab ? u->dlm : u->ier;
-	case UART_IIR_FCR:
-		return UART_IIR_NO_INT;
+	case UART_IIR_FCR: {
+		u8 iir = mv_uart_iir(vm);
+
+		/* Reading IIR acknowledges a THRE interrupt. */
+		if (iir == UART_IIR_THRE)
+			u->thre_pending = false;
+		return iir;
+	}
 	case UART_LCR:
 		return u->lcr;
 	case UART_MCR:
@@ -129,16 +161,22 @@ static void mv_uart_write(struct mv_vm *vm, unsigned int reg, u8 val)
 
 	switch (reg) {
 	case UART_RBR_THR:
-		if (dlab)
+		if (dlab) {
 			u->dll = val;
-		else
+		} else {
 			mv_console_put(&vm->console, val);
+			u->thre_pending = true;	/* sent at once */
+		}
 		break;
 	case UART_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = val;
-		else
-			u->ier = val & 0x0f;
+			break;
+		}
+		/* Enabling THRE with the holder empty interrupts at once. */
+		if ((val & UART_IER_THRE) && !(u->ier & UART_IER_THRE))
+			u->thre_pending = true;
+		u->ier = val & 0x0f;
 		break;
 	case UART_LCR:
 		u->lcr = val;
@@ -181,6 +219,7 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 			*val = mv_uart_read(vm, reg);
 		else
 			mv_uart_write(vm, reg, (u8)*val);
+		mv_uart_update_irq(vm);
 		return MV_EXIT_RESUME;
 	}
 	if (port == MINIVMM_PORT_DEBUG_EXIT && !in) {

@@ -67,17 +67,48 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu)
 		      ns_to_ktime(apic->timer_start_ns + ns), HRTIMER_MODE_ABS);
 }
 
+/*
+ * The APIC's own vectors first; then the 8259's, which reach vCPU 0 through
+ * LINT0 in ExtINT mode (or directly while its APIC is off).  The source is
+ * remembered for mv_irq_accept(), called right after from the same thread.
+ */
 int mv_irq_pending(struct mv_vcpu *vcpu)
 {
+	struct mv_vm *vm = vcpu->vm;
+	int vector;
+
 	if (atomic_xchg(&vcpu->apic_timer_fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
-	return mv_lapic_pending_vector(&vcpu->apic);
+	vector = mv_lapic_pending_vector(&vcpu->apic);
+	vcpu->irq_from_pic = false;
+	if (vector >= 0 || vcpu->index)
+		return vector;
+	mv_uart_update_irq(vm);
+	if (!mv_lapic_accepts_extint(&vcpu->apic))
+		return -1;
+	vector = mv_pic_pending(&vm->platform);
+	vcpu->irq_from_pic = vector >= 0;
+	return vector;
 }
 
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector)
 {
-	mv_lapic_accept(&vcpu->apic, vector);
+	if (vcpu->irq_from_pic)
+		mv_pic_ack(&vcpu->vm->platform);
+	else
+		mv_lapic_accept(&vcpu->apic, vector);
 	vcpu->irqs_injected++;
 	vcpu->irq_return_rip = vcpu->rip;
 	vcpu->irq_return_valid = true;
+}
+
+/*
+ * Console input for the UART (process context): a halted vCPU 0 wakes to
+ * re-evaluate IRQ 4, a running one exits to do so.
+ */
+void mv_vm_input_arrived(struct mv_vm *vm)
+{
+	wake_up_interruptible(&vm->run_wait);
+	if (vm->vcpus[0])
+		mv_vcpu_kick(vm->vcpus[0]);
 }

@@ -501,3 +501,16 @@ void mv_lapic_accept(struct mv_lapic *apic, u8 vector)
 	apic->irr[vector / 32] &= ~BIT(vector % 32);
 	apic->isr[vector / 32] |= BIT(vector % 32);
 }
+
+#define LVT_DM_MASK		0x700u
+#define LVT_DM_EXTINT		0x700u
+
+bool mv_lapic_accepts_extint(const struct mv_lapic *apic)
+{
+	u32 lint0 = apic->lvt[3];
+
+	if (!(apic->base_msr & MV_APIC_BASE_EN))
+		return true;
+	return !(lint0 & APIC_LVT_MASKED) &&
+	       (lint0 & LVT_DM_MASK) == LVT_DM_EXTINT;
+}

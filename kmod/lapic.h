@@ -71,5 +71,7 @@ void mv_lapic_timer_expired(struct mv_lapic *apic);
 void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector);
 int mv_lapic_pending_vector(const struct mv_lapic *apic);
 void mv_lapic_accept(struct mv_lapic *apic, u8 vector);
+/* Does the 8259's INTR reach the CPU (APIC off, or LINT0 unmasked ExtINT)? */
+bool mv_lapic_accepts_extint(const struct mv_lapic *apic);
 
 #endif /* MINIVMM_LAPIC_H */

@@ -136,6 +136,7 @@ struct mv_vcpu {
 	u64 apic_timer_period_ns;	/* 0: one-shot; set while cancelled */
 	atomic_t apic_timer_fired;
 	u64 irqs_injected;		/* vCPU thread */
+	bool irq_from_pic;		/* the pending vector is the 8259's */
 	/* RIP the last injected interrupt returns to (see mv_exit_hlt). */
 	u64 irq_return_rip;
 	bool irq_return_valid;
@@ -148,6 +149,7 @@ struct mv_vcpu {
 /* Per-VM state of the in-kernel 16550 subset at COM1. */
 struct mv_uart {
 	u8 ier, lcr, mcr, scr, dll, dlm;
+	bool thre_pending;	/* "transmitter empty" interrupt not yet seen */
 };
 
 /* Guest UART output, drained by console file descriptors. */
@@ -316,6 +318,8 @@ void mv_console_put(struct mv_console *con, u8 byte);
 size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n);
 enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 				   bool in, u32 *val);
+/* Drive the UART's IRQ 4 line from its state (vCPU thread). */
+void mv_uart_update_irq(struct mv_vm *vm);
 
 /* kmod/mmio.c: instruction emulation for device pages outside RAM. */
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags);
@@ -332,6 +336,7 @@ void mv_irq_stop(struct mv_vcpu *vcpu);
 void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
+void mv_vm_input_arrived(struct mv_vm *vm);
 
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);

@@ -9,9 +9,11 @@
  *    file directory.  Other keys read as zeros, as on QEMU.
  *  - PCI configuration mechanism #1 (0xcf8/0xcfc): the address latch reads
  *    back, every function reads as absent (all ones), writes are dropped.
- *  - The 8259 pair (0x20/0x21, 0xa0/0xa1, ELCR 0x4d0/0x4d1): accepts the
- *    ICW1-ICW4 sequence and masks and remembers them; no interrupt is ever
- *    raised through it (IRR/ISR read 0).
+ *  - The 8259 pair (0x20/0x21, 0xa0/0xa1, ELCR 0x4d0/0x4d1): the ICW1-ICW4
+ *    sequence, masks, OCW2 EOIs and OCW3 IRR/ISR reads; edge-triggered
+ *    requests with fixed priority, delivered by the core through the local
+ *    APIC's LINT0 (ExtINT) or straight to the CPU when the APIC is off.
+ *    Not modelled: level mode, rotation, special mask, poll.
  *  - The "Shutdown" port at 0x8900: writing those eight bytes powers the VM
  *    off (MINIVMM_STOP_POWEROFF).
  *
@@ -128,19 +130,36 @@ static void mv_pci_io(struct mv_platform *p, u16 port, u8 size, bool in,
 #define PIC_ICW1_SINGLE		BIT(1)	/* no ICW3 */
 #define PIC_OCW3		BIT(3)
 #define PIC_OCW3_RR		BIT(1)	/* bit 0 selects ISR (1) or IRR (0) */
+#define PIC_OCW2_EOI		BIT(5)
+#define PIC_OCW2_SPECIFIC	BIT(6)	/* bits 2:0 name the level */
+#define PIC_ICW4_AEOI		BIT(1)
+
+/* Highest-priority (lowest-numbered) bit of @bits, or 8 for none. */
+static unsigned int mv_pic_first(u8 bits)
+{
+	return bits ? __ffs(bits) : 8;
+}
 
 static void mv_pic_write_cmd(struct mv_pic *pic, u8 v)
 {
 	if (v & PIC_ICW1) {
 		pic->imr = 0;
+		pic->irr = 0;
+		pic->isr = 0;
 		pic->read_isr = false;
 		pic->icw1 = v;
 		pic->init_step = 2;
 	} else if (v & PIC_OCW3) {
 		if (v & PIC_OCW3_RR)
 			pic->read_isr = v & 1;
+	} else if (v & PIC_OCW2_EOI) {
+		unsigned int level = v & PIC_OCW2_SPECIFIC ?
+				     (v & 7) : mv_pic_first(pic->isr);
+
+		if (level < 8)
+			pic->isr &= ~BIT(level);
 	}
-	/* OCW2 (EOI, rotation): nothing is ever in service. */
+	/* Rotation commands (OCW2 without EOI) are accepted and ignored. */
 }
 
 static void mv_pic_write_data(struct mv_pic *pic, u8 v)
@@ -182,11 +201,89 @@ static void mv_pic_io(struct mv_platform *p, u16 port, bool in, u32 *val)
 		return;
 	}
 	if (in)
-		*val = data ? pic->imr : 0;	/* IRR and ISR: empty */
+		*val = data ? pic->imr : pic->read_isr ? pic->isr : pic->irr;
 	else if (data)
 		mv_pic_write_data(pic, (u8)*val);
 	else
 		mv_pic_write_cmd(pic, (u8)*val);
+}
+
+/* ---- 8259 delivery ------------------------------------------------------- */
+
+void mv_pic_set_irq(struct mv_platform *p, unsigned int irq, bool level)
+{
+	struct mv_pic *pic;
+	u8 bit;
+
+	if (irq >= 16)
+		return;
+	pic = &p->pic[irq / 8];
+	bit = BIT(irq % 8);
+	if (level && !(pic->lines & bit))
+		pic->irr |= bit;	/* rising edge */
+	if (level)
+		pic->lines |= bit;
+	else
+		pic->lines &= ~bit;
+}
+
+/*
+ * The level one 8259 would present (0-7), or -1: the highest-priority
+ * unmasked request that outranks everything in service.  An uninitialised
+ * PIC presents nothing.
+ */
+static int mv_pic_level(const struct mv_pic *pic, u8 extra_irr)
+{
+	unsigned int req = mv_pic_first((pic->irr | extra_irr) & ~pic->imr);
+
+	if (!pic->icw1 || pic->init_step || req >= 8)
+		return -1;
+	return req < mv_pic_first(pic->isr) ? (int)req : -1;
+}
+
+/* The slave's request shows on the master's cascade input (IRQ 2). */
+static u8 mv_pic_cascade_irr(const struct mv_platform *p)
+{
+	return mv_pic_level(&p->pic[1], 0) >= 0 ? BIT(2) : 0;
+}
+
+int mv_pic_pending(const struct mv_platform *p)
+{
+	int level = mv_pic_level(&p->pic[0], mv_pic_cascade_irr(p));
+	int slave;
+
+	if (level < 0)
+		return -1;
+	if (level != 2 || !mv_pic_cascade_irr(p))
+		return p->pic[0].vector_base + level;
+	slave = mv_pic_level(&p->pic[1], 0);
+	return p->pic[1].vector_base + slave;
+}
+
+static void mv_pic_take(struct mv_pic *pic, unsigned int level)
+{
+	pic->irr &= ~BIT(level);
+	if (!(pic->icw4 & PIC_ICW4_AEOI))
+		pic->isr |= BIT(level);
+}
+
+int mv_pic_ack(struct mv_platform *p)
+{
+	int vector = mv_pic_pending(p);
+	int level;
+
+	if (vector < 0)
+		return -1;
+	level = mv_pic_level(&p->pic[0], mv_pic_cascade_irr(p));
+	if (level == 2 && mv_pic_cascade_irr(p)) {
+		mv_pic_take(&p->pic[1], mv_pic_level(&p->pic[1], 0));
+		/* The master's cascade input is in service too. */
+		if (!(p->pic[0].icw4 & PIC_ICW4_AEOI))
+			p->pic[0].isr |= BIT(2);
+		return vector;
+	}
+	mv_pic_take(&p->pic[0], level);
+	return vector;
 }
 
 /* ---- the "Shutdown" port ------------------------------------------------- */

@@ -12,12 +12,14 @@
 
 #define MV_PORT_ELCR	0x4d0	/* edge/level control, one byte per 8259 */
 
-/* One 8259: what initialisation and OCW1 wrote. */
+/* One 8259: what initialisation and OCW1 wrote, and its requests. */
 struct mv_pic {
 	u8 icw1, vector_base, cascade, icw4;
 	u8 init_step;		/* next ICW expected on the data port, or 0 */
 	u8 imr;
 	bool read_isr;		/* OCW3: command-port reads return ISR */
+	u8 irr, isr;		/* requested, in service */
+	u8 lines;		/* input levels, for edge detection */
 };
 
 struct mv_platform {
@@ -39,5 +41,16 @@ enum mv_io_result {
 
 enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 				 bool in, u32 *val);
+
+/*
+ * The 8259 pair as an interrupt source: set an ISA IRQ line (0-15) high
+ * or low (edge triggered: a rising edge requests), ask for the vector the
+ * pair would present on INTR (-1: none), and acknowledge it as the CPU's
+ * INTA cycle would (IRR to ISR, or straight through in auto-EOI mode).
+ * Fixed priority, IRQ 0 highest, the slave cascaded on IRQ 2.
+ */
+void mv_pic_set_irq(struct mv_platform *p, unsigned int irq, bool level);
+int mv_pic_pending(const struct mv_platform *p);
+int mv_pic_ack(struct mv_platform *p);
 
 #endif /* MINIVMM_PLATFORM_H */

@@ -281,6 +281,8 @@ static ssize_t mv_console_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(tmp, ubuf, n))
 		return -EFAULT;
 	n = mv_console_input(&vm->console, tmp, n);
+	if (n)
+		mv_vm_input_arrived(vm);
 	return n ? n : -EAGAIN;
 }
 

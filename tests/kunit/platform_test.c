@@ -168,7 +168,101 @@ static void other_ports_unclaimed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, io_out(&p, 0x21, 2, 0), MV_IO_UNCLAIMED);
 }
 
+static void pic_init_pair(struct mv_platform *p)
+{
+	io_out(p, 0x20, 1, 0x11);
+	io_out(p, 0xa0, 1, 0x11);
+	io_out(p, 0x21, 1, 0x20);
+	io_out(p, 0xa1, 1, 0x28);
+	io_out(p, 0x21, 1, 0x04);
+	io_out(p, 0xa1, 1, 0x02);
+	io_out(p, 0x21, 1, 0x01);
+	io_out(p, 0xa1, 1, 0x01);
+	io_out(p, 0x21, 1, 0x00);
+	io_out(p, 0xa1, 1, 0x00);
+}
+
+static void pic_delivers_by_priority(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+
+	/* Uninitialised: nothing is presented. */
+	mv_pic_set_irq(&p, 4, true);
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+	pic_init_pair(&p);		/* ICW1 clears the old request */
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+
+	/* Edge triggered: a line held high requests once. */
+	mv_pic_set_irq(&p, 4, false);
+	mv_pic_set_irq(&p, 4, true);
+	mv_pic_set_irq(&p, 3, true);
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), 0x23);
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), 0x23);
+	/* IRQ 3 in service blocks the lower-priority IRQ 4 until EOI. */
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+	io_out(&p, 0x20, 1, 0x0b);	/* OCW3: read ISR */
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x20, 1), 0x08u);
+	io_out(&p, 0x20, 1, 0x20);	/* non-specific EOI */
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), 0x24);
+	io_out(&p, 0x20, 1, 0x64);	/* specific EOI, level 4 */
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x20, 1), 0u);
+	mv_pic_set_irq(&p, 4, true);	/* still high: no new edge */
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+
+	/* Masked requests wait; unmasking presents them. */
+	mv_pic_set_irq(&p, 4, false);
+	io_out(&p, 0x21, 1, 0x10);
+	mv_pic_set_irq(&p, 4, true);
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+	io_out(&p, 0x21, 1, 0x00);
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), 0x24);
+}
+
+static void pic_cascade(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+
+	pic_init_pair(&p);
+	mv_pic_set_irq(&p, 12, true);
+	mv_pic_set_irq(&p, 4, true);
+	/* IRQ 12 arrives through the master's IRQ 2: it outranks IRQ 4. */
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), 0x2c);
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), 0x2c);
+	KUNIT_EXPECT_EQ(test, p.pic[1].isr, (u8)BIT(4));
+	KUNIT_EXPECT_EQ(test, p.pic[0].isr, (u8)BIT(2));
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+	io_out(&p, 0xa0, 1, 0x20);
+	io_out(&p, 0x20, 1, 0x20);
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), 0x24);
+	/* A masked cascade input hides the slave. */
+	io_out(&p, 0x21, 1, 0x04);
+	mv_pic_set_irq(&p, 12, false);
+	mv_pic_set_irq(&p, 12, true);
+	io_out(&p, 0x20, 1, 0x20);
+	KUNIT_EXPECT_EQ(test, mv_pic_pending(&p), -1);
+	/* Out-of-range lines are ignored. */
+	mv_pic_set_irq(&p, 16, true);
+	mv_pic_set_irq(&p, 1000, true);
+}
+
+static void pic_auto_eoi(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+
+	io_out(&p, 0x20, 1, 0x13);	/* single, ICW4 */
+	io_out(&p, 0x21, 1, 0x08);
+	io_out(&p, 0x21, 1, 0x03);	/* ICW4: 8086, auto EOI */
+	io_out(&p, 0x21, 1, 0x00);
+	mv_pic_set_irq(&p, 0, true);
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), 0x08);
+	KUNIT_EXPECT_EQ(test, p.pic[0].isr, 0);
+	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), -1);
+}
+
 static struct kunit_case minivmm_platform_cases[] = {
+	KUNIT_CASE(pic_delivers_by_priority),
+	KUNIT_CASE(pic_cascade),
+	KUNIT_CASE(pic_auto_eoi),
 	KUNIT_CASE(fw_cfg_items),
 	KUNIT_CASE(fw_cfg_long_reads_stay_bounded),
 	KUNIT_CASE(pci_has_no_devices),
