@@ -309,11 +309,24 @@ int ctl_open_vm(const char *what, uint32_t id)
 	return fd;
 }
 
+/*
+ * Write all of @buf; on a non-blocking fd (a console: the guest's 256-byte
+ * input queue) wait while it is full.
+ */
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
 
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			if (p.revents & (POLLHUP | POLLERR))
+				return -1;
+			continue;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -709,35 +722,6 @@ int cmd_list(int argc, char **argv)
 /* Ctrl-] leaves an interactive console, as with telnet and virsh. */
 #define CONSOLE_ESCAPE 0x1d
 
-/*
- * Guest input: copy all of @buf to the console, waiting while the guest's
- * 256-byte input queue is full (the console fd is non-blocking).
- */
-static int console_send(int con, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(con, buf, len);
-
-		if (n < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = con, .events = POLLOUT };
-
-			if (poll(&p, 1, -1) < 0 && errno != EINTR)
-				return -1;
-			if (p.revents & (POLLHUP | POLLERR))
-				return -1;
-			continue;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Typed bytes for the guest; 1 when the user asked to leave. */
 static int console_forward_stdin(int con, bool tty, bool *stdin_open)
 {
@@ -754,7 +738,7 @@ static int console_forward_stdin(int con, bool tty, bool *stdin_open)
 	esc = tty ? memchr(buf, CONSOLE_ESCAPE, (size_t)n) : NULL;
 	if (esc)
 		n = esc - buf;
-	if (n && console_send(con, buf, (size_t)n) < 0 && errno != EPIPE) {
+	if (n && write_all(con, buf, (size_t)n) < 0 && errno != EPIPE) {
 		ctl_err("console: writing to the guest: %s", strerror(errno));
 		return -1;
 	}

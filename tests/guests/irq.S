@@ -121,33 +121,21 @@ eoi:
 spurious_isr:
 	iretq
 
-# 64-bit interrupt gates for the three vectors (16 bytes each).
+# 64-bit interrupt gates for the three vectors.
 setup_idt:
 	lea timer_isr(%rip), %rax
 	mov $VEC_TIMER, %ecx
+	lea idt(%rip), %rdi
 	call set_gate
 	lea ipi_isr(%rip), %rax
 	mov $VEC_IPI, %ecx
+	lea idt(%rip), %rdi
 	call set_gate
 	lea spurious_isr(%rip), %rax
 	mov $0xff, %ecx
+	lea idt(%rip), %rdi
 	call set_gate
 	lidt idtr(%rip)
-	ret
-# RAX = handler, ECX = vector.
-set_gate:
-	lea idt(%rip), %rdi
-	shl $4, %ecx
-	add %rcx, %rdi
-	mov %ax, (%rdi)
-	mov %cs, %dx
-	mov %dx, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
-	movl $0, 12(%rdi)
 	ret
 
 msg_ticks:	.asciz "irq ticks "

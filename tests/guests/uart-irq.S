@@ -126,19 +126,11 @@ com1_isr:
 	pop %rax
 	iretq
 
-# One 64-bit interrupt gate (16 bytes) for VEC_COM1.
 setup_idt:
-	lea idt + VEC_COM1 * 16(%rip), %rdi
 	lea com1_isr(%rip), %rax
-	mov %ax, (%rdi)
-	mov %cs, %dx
-	mov %dx, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
-	movl $0, 12(%rdi)
+	mov $VEC_COM1, %ecx
+	lea idt(%rip), %rdi
+	call set_gate
 	lidt idtr(%rip)
 	ret
 
