@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minivmmctl run: check the image (flat binary or Multiboot kernel, see
- * multiboot.c), create a VM, set up the CPU mode and load the image, start
+ * minivmmctl run: check the image (flat binary, Multiboot kernel, see
+ * multiboot.c, or Linux bzImage, see bzimage.c), create a VM, set up the CPU mode and load the image, start
  * it, stream its console to stdout until end of file, report why it
  * stopped, destroy it, and exit with the guest's exit code (or QEMU's
  * isa-debug-exit status with --exit-status=qemu).
@@ -179,9 +179,11 @@ static enum run_end run_image(const char *image, const char *name,
 			      enum ctl_format fmt, enum ctl_mode mode,
 			      uint64_t mem, const char *append,
 			      char *const *modules, unsigned int nmods,
-			      enum run_status conv, uint32_t *code)
+			      const char *initrd, enum run_status conv,
+			      uint32_t *code)
 {
 	struct ctl_mb_boot *boot = NULL;
+	struct ctl_bz_boot *bz = NULL;
 	enum run_end end = END_FAILED;
 	struct ctl_vm vm;
 	uint32_t id;
@@ -192,6 +194,10 @@ static enum run_end run_image(const char *image, const char *name,
 		boot = ctl_mb_prepare("run", image, mem, append, modules, nmods);
 		if (!boot)
 			return END_FAILED;
+	} else if (fmt == CTL_FMT_BZIMAGE) {
+		bz = ctl_bz_prepare("run", image, mem, append, initrd);
+		if (!bz)
+			return END_FAILED;
 	} else if (check_flat(image, mode, mem)) {
 		return END_FAILED;
 	}
@@ -199,6 +205,7 @@ static enum run_end run_image(const char *image, const char *name,
 	if (install_signals() < 0 ||
 	    ctl_vm_create("run: create", name, mem, 0, &id)) {
 		ctl_mb_free(boot);
+		ctl_bz_free(bz);
 		return END_FAILED;
 	}
 
@@ -207,6 +214,9 @@ static enum run_end run_image(const char *image, const char *name,
 		goto out;
 	if (boot) {
 		if (ctl_mb_load("run", vmfd, boot))
+			goto out;
+	} else if (bz) {
+		if (ctl_bz_load("run", vmfd, bz))
 			goto out;
 	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||
 		   ctl_load_file("run", vmfd, image, CTL_IMAGE_GPA, mem)) {
@@ -224,6 +234,7 @@ static enum run_end run_image(const char *image, const char *name,
 	end = report(&vm, conv, code);
 out:
 	ctl_mb_free(boot);
+	ctl_bz_free(bz);
 	if (got_signal)
 		ctl_err("run: interrupted by signal %d; destroying VM '%s'",
 			(int)got_signal, name);
@@ -245,6 +256,7 @@ int cmd_run(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "module", required_argument, NULL, 'd' },
+		{ "initrd", required_argument, NULL, 'i' },
 		{ "exit-status", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -253,6 +265,7 @@ int cmd_run(int argc, char **argv)
 	enum run_status conv = STATUS_CODE;
 	enum run_end end;
 	const char *mem_arg = "16M", *name = NULL, *image, *append = NULL;
+	const char *initrd = NULL;
 	char *modules[CTL_MB_MAX_MODULES];
 	char defname[MINIVMM_NAME_MAX];
 	unsigned int nmods = 0;
@@ -277,7 +290,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			if (ctl_parse_format(optarg, &fmt) < 0)
-				return ctl_usage_error("run: --format must be flat or multiboot, not '%s'",
+				return ctl_usage_error("run: --format must be flat, multiboot or bzimage, not '%s'",
 						       optarg);
 			break;
 		case 'a':
@@ -288,6 +301,11 @@ int cmd_run(int argc, char **argv)
 				return ctl_usage_error("run: more than %u --module options",
 						       CTL_MB_MAX_MODULES);
 			modules[nmods++] = optarg;
+			break;
+		case 'i':
+			if (initrd)
+				return ctl_usage_error("run: more than one --initrd option");
+			initrd = optarg;
 			break;
 		case 'x':
 			if (!strcmp(optarg, "code"))
@@ -318,12 +336,8 @@ int cmd_run(int argc, char **argv)
 		switch (fmt) {
 		case CTL_FMT_AUTO:	/* could not read it: said why */
 			return exit_status(conv, END_FAILED, 0);
-		case CTL_FMT_BZIMAGE:
-			ctl_err("run: '%s' is a Linux bzImage (\"HdrS\" at 0x202); loading Linux kernels is not supported yet",
-				image);
-			return exit_status(conv, END_FAILED, 0);
 		case CTL_FMT_ELF:
-			ctl_err("run: '%s' is an ELF file without a Multiboot header; run loads Multiboot kernels and flat binaries (--format flat loads its raw bytes)",
+			ctl_err("run: '%s' is an ELF file without a Multiboot header; run loads Multiboot kernels, Linux bzImages and flat binaries (--format flat loads its raw bytes)",
 				image);
 			return exit_status(conv, END_FAILED, 0);
 		default:
@@ -333,11 +347,21 @@ int cmd_run(int argc, char **argv)
 	if (fmt == CTL_FMT_MULTIBOOT && mode_set)
 		return ctl_usage_error("run: --mode applies to flat images, and '%s' is loaded as a Multiboot kernel, which always starts in 32-bit protected mode (--format flat loads it as a flat image)",
 				       image);
-	if (fmt == CTL_FMT_FLAT && (append || nmods))
-		return ctl_usage_error("run: --append and --module need a Multiboot kernel, and '%s' is loaded as a flat image",
+	if (fmt == CTL_FMT_BZIMAGE && mode_set)
+		return ctl_usage_error("run: --mode applies to flat images, and '%s' is loaded as a Linux bzImage, which always starts in 64-bit mode (--format flat loads it as a flat image)",
 				       image);
+	if (fmt == CTL_FMT_BZIMAGE && nmods)
+		return ctl_usage_error("run: --module needs a Multiboot kernel, and '%s' is loaded as a Linux bzImage (--initrd passes an initramfs)",
+				       image);
+	if (fmt == CTL_FMT_FLAT && (append || nmods))
+		return ctl_usage_error("run: --append and --module need a Multiboot kernel or a Linux bzImage, and '%s' is loaded as a flat image",
+				       image);
+	if (fmt != CTL_FMT_BZIMAGE && initrd)
+		return ctl_usage_error("run: --initrd needs a Linux bzImage, and '%s' is loaded as a %s",
+				       image, fmt == CTL_FMT_FLAT ? "flat image" :
+				       "Multiboot kernel (--module passes files to it)");
 
 	end = run_image(image, name, fmt, mode, mem, append, modules, nmods,
-			conv, &code);
+			initrd, conv, &code);
 	return exit_status(conv, end, code);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <netlink/attr.h>
 #include "uapi/minivmm.h"
 
@@ -137,7 +138,8 @@ int ctl_vm_create(const char *what, const char *name, uint64_t mem,
 int ctl_check_mem(const char *what, const char *arg, uint64_t *mem);
 
 /* loader.c */
-enum ctl_mode { CTL_MODE_REAL, CTL_MODE_PROT32, CTL_MODE_LONG };
+/* CTL_MODE_LINUX64: long mode with the Linux boot GDT (loader.c; no --mode). */
+enum ctl_mode { CTL_MODE_REAL, CTL_MODE_PROT32, CTL_MODE_LONG, CTL_MODE_LINUX64 };
 int ctl_parse_mode(const char *s, enum ctl_mode *mode);
 /* Write @size bytes of @path at @gpa; refuses to exceed @mem. */
 int ctl_load_file(const char *what, int vmfd, const char *path, uint64_t gpa,
@@ -147,7 +149,7 @@ int ctl_guest_write(const char *what, int vmfd, const void *buf, size_t len,
 		    uint64_t gpa);
 /* Entry registers that replace the defaults of a mode (see loader.c). */
 struct ctl_entry {
-	uint64_t rip, rax, rbx;
+	uint64_t rip, rax, rbx, rsi;
 };
 /* Write GDT/TSS/page tables and set the registers for @mode. */
 int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem);
@@ -162,10 +164,18 @@ enum ctl_format {
 	CTL_FMT_AUTO,		/* detect (command line default) */
 	CTL_FMT_FLAT,
 	CTL_FMT_MULTIBOOT,
-	CTL_FMT_BZIMAGE,	/* detected only, to refuse it clearly */
+	CTL_FMT_BZIMAGE,	/* Linux boot protocol >= 2.12 (bzimage.c) */
 	CTL_FMT_ELF,		/* ELF without a Multiboot header: refused */
 };
 int ctl_parse_format(const char *s, enum ctl_format *fmt);
+/* Read up to @len bytes at @off; returns the count or -1 (errno set). */
+ssize_t ctl_pread_full(int fd, void *buf, size_t len, uint64_t off);
+/*
+ * Open a regular, non-empty (unless @empty_ok) file for reading; its size in
+ * *size; -1 after "WHAT: cannot open KIND 'PATH': ..." or a similar sentence.
+ */
+int ctl_open_file(const char *what, const char *kind, const char *path,
+		  bool empty_ok, uint64_t *size);
 /* Detect @path's format; CTL_FMT_AUTO and a message on errors. */
 enum ctl_format ctl_detect_format(const char *what, const char *path);
 
@@ -181,6 +191,18 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 /* Write the plan into the VM and set its registers: 0 or CTL_EXIT_FAIL. */
 int ctl_mb_load(const char *what, int vmfd, struct ctl_mb_boot *boot);
 void ctl_mb_free(struct ctl_mb_boot *boot);
+
+/* bzimage.c: the Linux x86 boot protocol (>= 2.12, 64-bit entry). */
+struct ctl_bz_boot;	/* a checked plan, as for Multiboot */
+/*
+ * Check the bzImage @path, the optional @initrd and @append against a guest
+ * of @mem bytes before any VM exists; NULL after a message.
+ */
+struct ctl_bz_boot *ctl_bz_prepare(const char *what, const char *path,
+				   uint64_t mem, const char *append,
+				   const char *initrd);
+int ctl_bz_load(const char *what, int vmfd, struct ctl_bz_boot *boot);
+void ctl_bz_free(struct ctl_bz_boot *boot);
 
 int cmd_info(int argc, char **argv);
 int cmd_create(int argc, char **argv);

@@ -29,9 +29,14 @@
  *   long:   CS=0x18 (L=1) DS=ES=FS=GS=SS=0x20, RIP=0x10000, RSP=0x10000,
  *           CR0=PE|ET|PG (0x80000011), CR4=PAE (0x20), CR3=0x1000,
  *           EFER=LME|LMA (0x500)
+ *   linux64 (the Linux bzImage loader, bzimage.c): as long, but the GDT
+ *           follows the Linux boot protocol: 0x10 is the 64-bit code
+ *           segment (__BOOT_CS) and 0x18 the flat data segment
+ *           (__BOOT_DS); CS=0x10, DS=ES=FS=GS=SS=0x18.  0x08 and 0x20
+ *           stay as above, TR=0x28 too.
  *   all:    RBX = guest RAM size in bytes, other GPRs 0, RFLAGS=2 (IF=0),
- *           unless the caller gives a struct ctl_entry (RIP, RAX, RBX:
- *           the Multiboot loader, multiboot.c),
+ *           unless the caller gives a struct ctl_entry (RIP, RAX, RBX,
+ *           RSI: the Multiboot and bzImage loaders),
  *           TR=0x28 (busy TSS), LDTR unusable,
  *           IDTR base 0 limit 0 in prot32/long (any exception triple-faults
  *           until the guest loads its own IDT).
@@ -61,6 +66,9 @@
 #define SEL_CODE64	0x18
 #define SEL_DATA64	0x20
 #define SEL_TSS		0x28
+/* Linux boot protocol (linux64 mode): __BOOT_CS and __BOOT_DS. */
+#define SEL_BOOT_CS	0x10
+#define SEL_BOOT_DS	0x18
 
 #define CR0_PE		(1ULL << 0)
 #define CR0_ET		(1ULL << 4)
@@ -170,7 +178,7 @@ static uint64_t seg_desc(unsigned int type, unsigned int l, unsigned int db)
 	       (1ULL << 55);			/* G */
 }
 
-static int write_gdt_tss(const char *what, int vmfd)
+static int write_gdt_tss(const char *what, int vmfd, enum ctl_mode mode)
 {
 	uint64_t gdt[7] = { 0 };
 	uint8_t tss[TSS_LIMIT + 1] = { 0 };
@@ -179,6 +187,10 @@ static int write_gdt_tss(const char *what, int vmfd)
 	gdt[SEL_DATA32 / 8] = seg_desc(3, 0, 1);
 	gdt[SEL_CODE64 / 8] = seg_desc(11, 1, 0);
 	gdt[SEL_DATA64 / 8] = seg_desc(3, 0, 1);
+	if (mode == CTL_MODE_LINUX64) {
+		gdt[SEL_BOOT_CS / 8] = seg_desc(11, 1, 0);
+		gdt[SEL_BOOT_DS / 8] = seg_desc(3, 0, 1);
+	}
 	/* Busy 32/64-bit TSS (type 11), S=0, P=1, byte-granular limit. */
 	gdt[SEL_TSS / 8] = TSS_LIMIT | ((TSS_GPA & 0xffffff) << 16) |
 			   (11ULL << 40) | (1ULL << 47) |
@@ -253,8 +265,8 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 			what, CTL_IMAGE_GPA >> 10);
 		return CTL_EXIT_FAIL;
 	}
-	ret = write_gdt_tss(what, vmfd);
-	if (!ret && mode == CTL_MODE_LONG)
+	ret = write_gdt_tss(what, vmfd, mode);
+	if (!ret && (mode == CTL_MODE_LONG || mode == CTL_MODE_LINUX64))
 		ret = write_page_tables(what, vmfd);
 	if (ret)
 		return ret;
@@ -299,6 +311,17 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 		regs.rip = CTL_IMAGE_GPA;
 		regs.gprs[MINIVMM_RSP] = STACK_TOP;
 		break;
+	case CTL_MODE_LINUX64:
+		flat_seg(&sregs.cs, SEL_BOOT_CS, 11, 1, 0);
+		flat_seg(&sregs.ds, SEL_BOOT_DS, 3, 0, 1);
+		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
+		sregs.cr3 = PML4_GPA;
+		sregs.cr4 = CR4_PAE;
+		sregs.efer = EFER_LME | EFER_LMA;
+		regs.rip = CTL_IMAGE_GPA;
+		regs.gprs[MINIVMM_RSP] = STACK_TOP;
+		break;
 	}
 	regs.gprs[MINIVMM_RBX] = mem;
 	regs.rflags = 2;
@@ -306,6 +329,7 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 		regs.rip = entry->rip;
 		regs.gprs[MINIVMM_RAX] = entry->rax;
 		regs.gprs[MINIVMM_RBX] = entry->rbx;
+		regs.gprs[MINIVMM_RSI] = entry->rsi;
 	}
 
 	if (ioctl(vmfd, MINIVMM_VM_SET_SREGS, &sregs) < 0) {

@@ -6,8 +6,7 @@
  * Detection (first match wins):
  *   multiboot  the magic 0x1BADB002 at a 4-byte aligned offset within the
  *              first 8192 bytes of the file
- *   bzimage    "HdrS" at offset 0x202 (Linux boot protocol): refused, not
- *              supported yet
+ *   bzimage    "HdrS" at offset 0x202 (Linux boot protocol): bzimage.c
  *   elf        "\x7fELF" without a Multiboot header: refused
  *   flat       anything else: loaded at 0x10000 (loader.c)
  *
@@ -148,13 +147,15 @@ int ctl_parse_format(const char *s, enum ctl_format *fmt)
 		*fmt = CTL_FMT_FLAT;
 	else if (!strcmp(s, "multiboot"))
 		*fmt = CTL_FMT_MULTIBOOT;
+	else if (!strcmp(s, "bzimage"))
+		*fmt = CTL_FMT_BZIMAGE;
 	else
 		return -1;
 	return 0;
 }
 
-/* Read up to @len bytes at @off; returns the count or -1 (errno set). */
-static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
+/* Helpers shared with bzimage.c (ctl.h). */
+ssize_t ctl_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 
@@ -173,9 +174,8 @@ static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return (ssize_t)done;
 }
 
-/* Open a regular, non-empty (unless @empty_ok) file; -1 after a message. */
-static int open_file(const char *what, const char *kind, const char *path,
-		     bool empty_ok, uint64_t *size)
+int ctl_open_file(const char *what, const char *kind, const char *path,
+		  bool empty_ok, uint64_t *size)
 {
 	struct stat st;
 	int fd;
@@ -229,10 +229,10 @@ enum ctl_format ctl_detect_format(const char *what, const char *path)
 	ssize_t n;
 	int fd;
 
-	fd = open_file(what, "image", path, false, &size);
+	fd = ctl_open_file(what, "image", path, false, &size);
 	if (fd < 0)
 		return CTL_FMT_AUTO;
-	n = pread_full(fd, head, sizeof(head), 0);
+	n = ctl_pread_full(fd, head, sizeof(head), 0);
 	close(fd);
 	if (n < 0) {
 		ctl_err("%s: reading image '%s': %s", what, path, strerror(errno));
@@ -408,7 +408,7 @@ static int plan_elf(const char *what, const char *path, struct ctl_mb_boot *b,
 		ctl_err("%s: out of memory reading '%s'", what, path);
 		return -1;
 	}
-	if (pread_full(b->kernel_fd, ph, phlen, e_phoff) != (ssize_t)phlen) {
+	if (ctl_pread_full(b->kernel_fd, ph, phlen, e_phoff) != (ssize_t)phlen) {
 		ctl_err("%s: reading the ELF program headers of '%s' failed", what,
 			path);
 		goto out;
@@ -632,10 +632,10 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 	}
 	limit = mem < MB_4G ? mem : MB_4G;
 
-	b->kernel_fd = open_file(what, "image", path, false, &size);
+	b->kernel_fd = ctl_open_file(what, "image", path, false, &size);
 	if (b->kernel_fd < 0)
 		goto fail;
-	n = pread_full(b->kernel_fd, head, sizeof(head), 0);
+	n = ctl_pread_full(b->kernel_fd, head, sizeof(head), 0);
 	if (n < 0) {
 		ctl_err("%s: reading image '%s': %s", what, path, strerror(errno));
 		goto fail;
@@ -662,7 +662,7 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 		struct mb_seg s = { .path = modules[i] };
 		uint64_t msize;
 
-		b->mod_fd[i] = open_file(what, "module", modules[i], true, &msize);
+		b->mod_fd[i] = ctl_open_file(what, "module", modules[i], true, &msize);
 		if (b->mod_fd[i] < 0)
 			goto fail;
 		s.fd = b->mod_fd[i];
@@ -699,7 +699,7 @@ static int write_seg(const char *what, int vmfd, const struct mb_seg *s)
 
 			if (chunk > s->filesz - done)
 				chunk = (size_t)(s->filesz - done);
-			n = pread_full(s->fd, buf, chunk, s->off + done);
+			n = ctl_pread_full(s->fd, buf, chunk, s->off + done);
 			if (n != (ssize_t)chunk) {
 				ctl_err("%s: reading '%s': %s", what, s->path,
 					n < 0 ? strerror(errno) : "the file shrank");
