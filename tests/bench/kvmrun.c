@@ -18,9 +18,12 @@
  *	Guest RAM is MAP_POPULATE'd (allocated and zeroed before the guest
  *	runs, as minivmm does at create) unless --no-populate.
  *
- *   kvmrun --idle N [--mem SIZE] [--ready FILE]
+ *   kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]
  *	Create up to N VMs, each with one vCPU and a populated SIZE slot
- *	(nothing loaded, never run), until KVM refuses one; print
+ *	(nothing loaded, never run), until KVM refuses one or, with
+ *	--min-free, MemFree in /proc/meminfo is below KB before a create
+ *	(so the OOM killer does not end the count; not MemAvailable, which
+ *	counts KVM's per-VM reclaimable slab that cannot be freed); print
  *	"idle created=K" (and why it stopped), write K to FILE, then sleep
  *	until killed.  For the memory-per-VM and VMs-alive figures.
  *
@@ -40,6 +43,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "meminfo.h"
 
 #define IMAGE_GPA	0x10000ULL
 #define GDT_GPA		0x800ULL
@@ -360,13 +364,27 @@ static void on_signal(int sig)
 	_exit(0);
 }
 
+/* Seconds since boot, or -1. */
+static double uptime(void)
+{
+	double t = -1;
+	FILE *f = fopen("/proc/uptime", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &t) != 1)
+			t = -1;
+		fclose(f);
+	}
+	return t;
+}
+
 static void __attribute__((noreturn))
-idle(long n, uint64_t size, const char *ready)
+idle(long n, uint64_t size, const char *ready, long min_free)
 {
 	struct rlimit rl;
 	struct vm vm;
 	const char *why = "";
-	long k;
+	long k, free_kb = -1;
 	int err = 0;
 
 	/* Two descriptors per VM: lift the usual 1024 soft limit. */
@@ -379,12 +397,22 @@ idle(long n, uint64_t size, const char *ready)
 		}
 	}
 	for (k = 0; k < n; k++) {
+		free_kb = min_free > 0 ? meminfo_kb("MemFree") : -1;
+		if (free_kb >= 0 && free_kb < min_free)
+			break;
 		err = vm_create(&vm, size, 0, &why);
 		if (err)
 			break;
+		/* Progress on stderr (the console): slow in Bochs. */
+		if ((k + 1) % 250 == 0)
+			fprintf(stderr, "kvmrun: %ld idle VMs, MemFree %ld kB, %.1f s\n",
+				k + 1, meminfo_kb("MemFree"), uptime());
 	}
 	if (err)
 		printf("idle created=%ld stopped: %s: %s\n", k, why, strerror(-err));
+	else if (k < n)
+		printf("idle created=%ld stopped: MemFree %ld kB < %ld kB\n",
+		       k, free_kb, min_free);
 	else
 		printf("idle created=%ld\n", k);
 	fflush(stdout);
@@ -405,14 +433,14 @@ idle(long n, uint64_t size, const char *ready)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] IMAGE\n"
-		   "       kvmrun --idle N [--mem SIZE] [--ready FILE]\n");
+		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n");
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t size = 16ULL << 20;
 	const char *image = NULL, *ready = NULL, *why;
-	long nidle = 0;
+	long nidle = 0, min_free = 0;
 	int pit = 0, i, ret;
 	struct vm vm;
 
@@ -432,6 +460,8 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--min-free") && i + 1 < argc) {
+			min_free = strtol(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
 			ready = argv[++i];
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -456,7 +486,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (nidle)
-		idle(nidle, size, ready);
+		idle(nidle, size, ready, min_free);
 
 	ret = vm_create(&vm, size, pit, &why);
 	if (ret) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvcreate N PREFIX SIZE [MIN_AVAIL_KB]: create up to N minivmm VMs named
+ * mvcreate N PREFIX SIZE [MIN_FREE_KB]: create up to N minivmm VMs named
  * PREFIX0, PREFIX1, ... with SIZE bytes of RAM and one vCPU (never
  * started), from one process over generic netlink, until the module refuses
- * one or (with MIN_AVAIL_KB) MemAvailable in /proc/meminfo is below
- * MIN_AVAIL_KB before a create, as kvmrun --idle --min-avail.  Prints
+ * one or (with MIN_FREE_KB) MemFree in /proc/meminfo is below MIN_FREE_KB
+ * before a create, as kvmrun --idle --min-free.  Prints
  * "mvcreate created=K" and, if it stopped early, why.  The VMs stay after
  * it exits (minivmm VMs are not tied to a file descriptor).
  *
@@ -29,6 +29,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include "../../uapi/minivmm.h"
+#include "meminfo.h"
 
 struct ctx {
 	int done;	/* the ACK or the error arrived */
@@ -80,21 +81,6 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* MemAvailable in kB, or -1. */
-static long mem_available_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
-
 int main(int argc, char **argv)
 {
 	struct nl_sock *sk;
@@ -103,15 +89,15 @@ int main(int argc, char **argv)
 	unsigned long long size;
 	char *end, name[MINIVMM_NAME_MAX], buf[320];
 	const char *why = NULL;
-	long n, k, min_avail = 0, avail;
+	long n, k, min_free = 0, free_kb;
 	int fam, err = 0, one = 1;
 
 	if (argc < 4 || argc > 5 || (n = strtol(argv[1], NULL, 0)) <= 0) {
-		fprintf(stderr, "usage: mvcreate N PREFIX SIZE [MIN_AVAIL_KB]\n");
+		fprintf(stderr, "usage: mvcreate N PREFIX SIZE [MIN_FREE_KB]\n");
 		return 2;
 	}
 	if (argc == 5)
-		min_avail = strtol(argv[4], NULL, 0);
+		min_free = strtol(argv[4], NULL, 0);
 	size = strtoull(argv[3], &end, 0);
 	switch (*end) {
 	case 'k': case 'K': size <<= 10; break;
@@ -139,11 +125,11 @@ int main(int argc, char **argv)
 	for (k = 0; k < n; k++) {
 		struct nl_msg *msg;
 
-		avail = min_avail > 0 ? mem_available_kb() : -1;
-		if (avail >= 0 && avail < min_avail) {
+		free_kb = min_free > 0 ? meminfo_kb("MemFree") : -1;
+		if (free_kb >= 0 && free_kb < min_free) {
 			snprintf(name, sizeof(name), "%s%ld", argv[2], k);
-			snprintf(buf, sizeof(buf), "MemAvailable %ld kB < %ld kB",
-				 avail, min_avail);
+			snprintf(buf, sizeof(buf), "MemFree %ld kB < %ld kB",
+				 free_kb, min_free);
 			why = buf;
 			break;
 		}
