@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * In-kernel devices: the console ring, a 16550 UART subset at COM1, the
- * isa-debug-exit port, the platform ports of kmod/platform.c, and the rule
+ * isa-debug-exit port, the PIT (kmod/pit.c) and the platform ports of
+ * kmod/platform.c, and the rule
  * for everything else (reads return all
  * ones, writes are ignored, both are counted).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/vmalloc.h>
@@ -202,7 +204,13 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 				   bool in, u32 *val)
 {
 	struct mv_vm *vm = vcpu->vm;
+	u8 byte = *val;
 
+	if (size == 1 && mv_pit_io(&vm->pit, port, in, &byte, ktime_get_ns())) {
+		if (in)
+			*val = byte;
+		return MV_EXIT_RESUME;
+	}
 	switch (mv_platform_io(&vm->platform, port, size, in, val)) {
 	case MV_IO_DONE:
 		return MV_EXIT_RESUME;

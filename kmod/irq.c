@@ -32,16 +32,97 @@ static enum hrtimer_restart mv_apic_timer_fn(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
+/* PIT channel 0 expired: IRQ 0 for vCPU 0, through the 8259. */
+static enum hrtimer_restart mv_pit_timer_fn(struct hrtimer *timer)
+{
+	struct mv_vm *vm = container_of(timer, struct mv_vm, pit_timer);
+	struct task_struct *thread = READ_ONCE(vm->vcpus[0]->thread);
+
+	atomic_inc(&vm->pit_fired);
+	wake_up_interruptible(&vm->run_wait);
+	if (thread)
+		kick_process(thread);
+	if (!vm->pit_period_ns)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(vm->pit_period_ns));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * When a timer loaded at @start with period (or delay) @ns fires next, or
+ * 0 for never.  Only a new count (@restart) may fire at once for a time
+ * already past: re-arming after a mode change or a pause must not replay
+ * an expiry, so a one-shot that fired stays quiet and a periodic timer
+ * keeps its phase.
+ */
+static u64 mv_irq_next_expiry(u64 start, u64 ns, bool periodic, bool restart)
+{
+	u64 expires = start + ns, now = ktime_get_ns();
+
+	if (restart || expires > now)
+		return expires;
+	if (!periodic)
+		return 0;
+	return expires + ((now - expires) / ns + 1) * ns;
+}
+
 void mv_irq_init(struct mv_vcpu *vcpu)
 {
 	hrtimer_init(&vcpu->apic_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	vcpu->apic_timer.function = mv_apic_timer_fn;
 }
 
-/* The vCPU thread is ending (or never ran): no callback after this. */
+void mv_irq_vm_init(struct mv_vm *vm)
+{
+	hrtimer_init(&vm->pit_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	vm->pit_timer.function = mv_pit_timer_fn;
+}
+
+/*
+ * The vCPU thread is ending (or never ran): no callback after this.  The
+ * PIT belongs to vCPU 0, whose thread arms it.
+ */
 void mv_irq_stop(struct mv_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->apic_timer);
+	if (!vcpu->index)
+		hrtimer_cancel(&vcpu->vm->pit_timer);
+}
+
+/*
+ * A paused vCPU: its timers must not keep the host busy (a periodic timer
+ * at its floor is 10,000 wakeups a second).  The next entry re-arms them,
+ * keeping their phase.
+ */
+void mv_irq_pause(struct mv_vcpu *vcpu)
+{
+	mv_irq_stop(vcpu);
+	vcpu->apic.timer_changed = true;
+	if (!vcpu->index)
+		vcpu->vm->pit.irq0_changed = true;
+}
+
+/* Re-arm the PIT's IRQ 0 timer after channel 0 was reprogrammed. */
+static void mv_irq_update_pit(struct mv_vm *vm)
+{
+	struct mv_pit *pit = &vm->pit;
+	bool periodic;
+	u64 ns, expires;
+
+	if (!pit->irq0_changed)
+		return;
+	pit->irq0_changed = false;
+	hrtimer_cancel(&vm->pit_timer);
+	ns = mv_pit_irq0_period_ns(pit, &periodic);
+	if (!ns)
+		return;
+	expires = mv_irq_next_expiry(pit->ch[0].load_ns, ns, periodic,
+				     pit->irq0_restart);
+	pit->irq0_restart = false;
+	if (!expires)
+		return;
+	vm->pit_period_ns = periodic ? ns : 0;
+	hrtimer_start(&vm->pit_timer, ns_to_ktime(expires), HRTIMER_MODE_ABS);
 }
 
 /*
@@ -52,9 +133,11 @@ void mv_irq_stop(struct mv_vcpu *vcpu)
 void mv_irq_update_timer(struct mv_vcpu *vcpu)
 {
 	struct mv_lapic *apic = &vcpu->apic;
+	u64 ns, expires;
 	bool periodic;
-	u64 ns;
 
+	if (!vcpu->index)
+		mv_irq_update_pit(vcpu->vm);
 	if (!apic->timer_changed)
 		return;
 	apic->timer_changed = false;
@@ -62,9 +145,14 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu)
 	ns = mv_lapic_timer_period_ns(apic, &periodic);
 	if (!ns)
 		return;
+	expires = mv_irq_next_expiry(apic->timer_start_ns, ns, periodic,
+				     apic->timer_restart);
+	apic->timer_restart = false;
+	if (!expires)
+		return;
 	vcpu->apic_timer_period_ns = periodic ? ns : 0;
-	hrtimer_start(&vcpu->apic_timer,
-		      ns_to_ktime(apic->timer_start_ns + ns), HRTIMER_MODE_ABS);
+	hrtimer_start(&vcpu->apic_timer, ns_to_ktime(expires),
+		      HRTIMER_MODE_ABS);
 }
 
 /*
@@ -79,11 +167,18 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 
 	if (atomic_xchg(&vcpu->apic_timer_fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
+	if (!vcpu->index) {
+		/* The 8259's inputs: PIT expiries as edges on IRQ 0, COM1. */
+		if (atomic_xchg(&vm->pit_fired, 0)) {
+			mv_pic_set_irq(&vm->platform, 0, true);
+			mv_pic_set_irq(&vm->platform, 0, false);
+		}
+		mv_uart_update_irq(vm);
+	}
 	vector = mv_lapic_pending_vector(&vcpu->apic);
 	vcpu->irq_from_pic = false;
 	if (vector >= 0 || vcpu->index)
 		return vector;
-	mv_uart_update_irq(vm);
 	if (!mv_lapic_accepts_extint(&vcpu->apic))
 		return -1;
 	vector = mv_pic_pending(&vm->platform);

@@ -87,6 +87,13 @@ void mv_lapic_reset(struct mv_lapic *apic, u32 id, bool bsp)
 	apic->base_msr = MINIVMM_APIC_BASE | MV_APIC_BASE_EN |
 			 (bsp ? MV_APIC_BASE_BSP : 0);
 	mv_lapic_reset_regs(apic);
+	/*
+	 * Firmware leaves the BSP in virtual-wire mode (LINT0 ExtINT), as
+	 * QEMU and KVM do at reset: a kernel that only programs the 8259
+	 * gets its interrupts.
+	 */
+	if (bsp)
+		apic->lvt[3] = APIC_DM_EXTINT;
 }
 
 /* Highest vector set in a 256-bit register, or 0. */
@@ -288,6 +295,7 @@ static int mv_lapic_write_common(struct mv_lapic *apic, u32 reg, u32 val,
 		apic->timer_initial = val;
 		apic->timer_start_ns = now_ns;
 		apic->timer_changed = true;
+		apic->timer_restart = true;
 		return 0;
 	case APIC_TDCR:
 		apic->timer_divide = val & TDCR_WRITABLE;

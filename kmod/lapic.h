@@ -33,6 +33,7 @@ struct mv_lapic {
 	 * host timer (mv_lapic_timer_period_ns) and clears it.
 	 */
 	bool timer_changed;
+	bool timer_restart;	/* TMICT was written: count from its load */
 };
 
 /* Power-up state (IA32_APIC_BASE: enabled, xAPIC mode, BSP if @bsp). */

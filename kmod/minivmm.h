@@ -19,6 +19,7 @@
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
 #include "lapic.h"
+#include "pit.h"
 #include "platform.h"
 
 struct netlink_ext_ack;
@@ -217,6 +218,11 @@ struct mv_vm {
 	struct mv_console console;
 	struct mv_uart uart;		/* vCPU thread only */
 	struct mv_platform platform;	/* vCPU thread only */
+	struct mv_pit pit;		/* vCPU thread only */
+	/* Channel 0's IRQ 0 on the host, as for the APIC timer (irq.c). */
+	struct hrtimer pit_timer;
+	u64 pit_period_ns;		/* 0: one-shot; set while cancelled */
+	atomic_t pit_fired;
 	u64 unclaimed_io;		/* vCPU thread only */
 
 	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
@@ -332,7 +338,9 @@ enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa);
  * yet, it requests an interrupt-window exit.
  */
 void mv_irq_init(struct mv_vcpu *vcpu);
+void mv_irq_vm_init(struct mv_vm *vm);
 void mv_irq_stop(struct mv_vcpu *vcpu);
+void mv_irq_pause(struct mv_vcpu *vcpu);
 void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);

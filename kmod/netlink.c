@@ -146,6 +146,20 @@ static struct mv_vm *mv_nl_lookup(struct genl_info *info)
 	return vm;
 }
 
+/*
+ * The reply with the new VM's id could not be delivered: destroy the VM,
+ * or it would count against the policy while its creator saw a failure.
+ */
+static void mv_nl_undo_create(u32 id)
+{
+	struct mv_vm *vm = mv_vm_get(id);
+
+	if (vm) {
+		mv_vm_destroy(vm, true, NULL);
+		mv_vm_put(vm);
+	}
+}
+
 static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -171,11 +185,15 @@ static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
 				MINIVMM_CMD_VM_CREATE);
 	if (!hdr || nla_put_u32(msg, MINIVMM_ATTR_VM_ID, id)) {
-		ret = -EMSGSIZE;	/* cannot happen with this size */
-		goto err_free;
+		nlmsg_free(msg);
+		mv_nl_undo_create(id);
+		return -EMSGSIZE;	/* cannot happen with this size */
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = genlmsg_reply(msg, info);		/* consumes msg */
+	if (ret)	/* e.g. a full receive buffer: the caller never learns */
+		mv_nl_undo_create(id);
+	return ret;
 
 err_free:
 	nlmsg_free(msg);

@@ -148,6 +148,7 @@ static void mv_pic_write_cmd(struct mv_pic *pic, u8 v)
 		pic->isr = 0;
 		pic->read_isr = false;
 		pic->icw1 = v;
+		pic->icw4 = 0;	/* until an ICW4 says otherwise */
 		pic->init_step = 2;
 	} else if (v & PIC_OCW3) {
 		if (v & PIC_OCW3_RR)

@@ -138,6 +138,7 @@ static void mv_vcpu_park(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
 
+	mv_irq_pause(vcpu);
 	smp_store_release(&vcpu->parked, true);
 	wake_up_all(&vm->stop_wait);
 	wait_event_interruptible(vm->run_wait,

@@ -359,6 +359,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->nr_vcpus = nr_vcpus;
 	vm->platform.ram_size = mem_size;
 	vm->platform.nr_cpus = nr_vcpus;
+	mv_irq_vm_init(vm);
 	vm->state = MINIVMM_VM_CREATED;
 	mutex_init(&vm->lock);
 	mutex_init(&vm->npt_lock);
@@ -421,6 +422,11 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 	}
 	if (!mv_name_valid(name)) {
 		NL_SET_ERR_MSG(extack, "VM names are 1-31 characters of A-Z a-z 0-9 . _ -");
+		return -EINVAL;
+	}
+	/* RAM is one block from 0: above 0xfee00000 it would hide the APIC. */
+	if (mem_size > MINIVMM_APIC_BASE) {
+		NL_SET_ERR_MSG(extack, "guest memory is limited to 4074 MiB (RAM ends below the local APIC at 0xfee00000)");
 		return -EINVAL;
 	}
 	if (mem_size < MV_MEM_MIN || !PAGE_ALIGNED(mem_size)) {

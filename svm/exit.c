@@ -124,7 +124,7 @@ static enum mv_exit_action svm_exit_shutdown(struct svm_vcpu *svm)
 
 /* EXITINFO1 of a nested page fault (APM 15.25.6). */
 #define SVM_NPF_FETCH		BIT_ULL(4)
-#define SVM_NPF_FINAL		BIT_ULL(32)	/* the access itself */
+#define SVM_NPF_WALK		BIT_ULL(33)	/* a guest page-table access */
 
 static enum mv_exit_action svm_exit_npf(struct svm_vcpu *svm)
 {
@@ -133,7 +133,7 @@ static enum mv_exit_action svm_exit_npf(struct svm_vcpu *svm)
 
 	if (info & SVM_NPF_FETCH)
 		flags |= MV_NPF_FETCH;
-	if (!(info & SVM_NPF_FINAL))
+	if (info & SVM_NPF_WALK)
 		flags |= MV_NPF_WALK;
 	svm->base.exit_insn_len = 0;
 	return mv_exit_npf(&svm->base, svm->vmcb->control.exit_info2, flags);

@@ -465,7 +465,12 @@ void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
 static void svm_sync_irq(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	int vector = mv_irq_pending(&svm->base);
+	int vector;
+
+	/* Guest CR8 is V_TPR (V_INTR_MASKING): the APIC's TPR 7:4. */
+	c->int_ctl = (c->int_ctl & ~SVM_INT_CTL_V_TPR_MASK) |
+		     (svm->base.apic.tpr >> 4);
+	vector = mv_irq_pending(&svm->base);
 
 	if (vector < 0)
 		return;
@@ -540,11 +545,15 @@ static void svm_regs_from_vmcb(struct svm_vcpu *svm)
 {
 	struct mv_vcpu *vcpu = &svm->base;
 	const struct vmcb_save *save = &svm->vmcb->save;
+	u32 v_tpr = svm->vmcb->control.int_ctl & SVM_INT_CTL_V_TPR_MASK;
 
 	vcpu->gprs[MINIVMM_RAX] = save->rax;
 	vcpu->gprs[MINIVMM_RSP] = save->rsp;
 	vcpu->rip = save->rip;
 	vcpu->rflags = save->rflags;
+	/* A MOV to CR8 in the guest changed V_TPR: that is the APIC's TPR. */
+	if (v_tpr != vcpu->apic.tpr >> 4)
+		vcpu->apic.tpr = v_tpr << 4;
 }
 
 /* Preemption is off (guest FPU loaded); returns with the same. */
@@ -553,6 +562,8 @@ static void svm_enter(struct svm_vcpu *svm)
 	u64 host_save = svm_host_save_pa();
 
 	local_irq_disable();
+	/* With interrupts off, a timer expiring now still forces an exit. */
+	svm_sync_irq(svm);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
@@ -570,7 +581,6 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 
 	mv_guest_fpu_enter(vcpu);
 	svm_regs_to_vmcb(svm);
-	svm_sync_irq(svm);
 	svm_tlb_control(svm);
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 

@@ -129,6 +129,7 @@ static inline bool svm_exit_is_invalid(u64 code)
 #define SVM_TLB_CONTROL_FLUSH_ALL	1	/* every ASID, this CPU */
 
 /* Interrupt control (V_INTR fields), control area 0x060. */
+#define SVM_INT_CTL_V_TPR_MASK		GENMASK_ULL(3, 0)	/* guest CR8 */
 #define SVM_INT_CTL_V_IRQ		BIT_ULL(8)
 #define SVM_INT_CTL_V_INTR_PRIO_SHIFT	16
 #define SVM_INT_CTL_V_IGN_TPR		BIT_ULL(20)

@@ -231,13 +231,19 @@ static enum mv_exit_action vmx_exit_cr(struct vmx_vcpu *vmx)
 			ret = vmx_write_cr4(vmx, val);
 		else if (cr == 3)
 			vmcs_write(VMCS_GUEST_CR3, val);
+		else if (cr == 8)	/* the APIC's TPR, bits 7:4 */
+			ret = val & ~0xfULL ? -EINVAL :
+			      (vmx->base.apic.tpr = val << 4, 0);
 		else
 			goto unhandled;
 		break;
 	case CR_TYPE_MOV_FROM_CR:
-		if (cr != 3)
+		if (cr == 8)
+			*reg = vmx->base.apic.tpr >> 4;
+		else if (cr == 3)
+			*reg = vmcs_read(VMCS_GUEST_CR3);
+		else
 			goto unhandled;
-		*reg = vmcs_read(VMCS_GUEST_CR3);
 		break;
 	case CR_TYPE_CLTS:
 		mask = vmcs_read(VMCS_CR0_GUEST_HOST_MASK);

@@ -931,6 +931,33 @@ static bool vmx_exit_is_nmi(const struct vmx_vcpu *vmx)
 	       vmx_intr_type(vmx->exit_intr_info) == INTR_TYPE_NMI;
 }
 
+/*
+ * External interrupts, VMCS current, after vmx_regs_to_vmcs() queued any
+ * exception: inject the vector the core has pending when the guest can
+ * take it (RFLAGS.IF, no STI/MOV SS blocking, no event queued), otherwise
+ * ask for an interrupt-window exit (SDM 25.2, 26.6.5).
+ */
+static void vmx_sync_irq(struct vmx_vcpu *vmx)
+{
+	int vector = mv_irq_pending(&vmx->base);
+	u32 blocking;
+
+	if (vector < 0)
+		return;
+	blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) &
+		   (GUEST_INTR_STI_BLOCKING | GUEST_INTR_MOVSS_BLOCKING);
+	if ((vmx->base.rflags & X86_EFLAGS_IF) && !blocking &&
+	    !(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
+		vmcs_write(VMCS_VM_ENTRY_INTR_INFO, vector | INTR_INFO_VALID |
+			   (INTR_TYPE_EXT_INTR << INTR_INFO_TYPE_SHIFT));
+		mv_irq_accept(&vmx->base, vector);
+		return;
+	}
+	vmcs_write(VMCS_CPU_BASED_VM_EXEC_CONTROL,
+		   vmcs_read32(VMCS_CPU_BASED_VM_EXEC_CONTROL) |
+		   CPU_INTR_WINDOW_EXITING);
+}
+
 /* Preemption off, VMCS current; returns with the same. */
 static int vmx_enter(struct vmx_vcpu *vmx)
 {
@@ -940,6 +967,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	int ret;
 
 	local_irq_disable();
+	/* With interrupts off, a timer expiring now still forces an exit. */
+	vmx_sync_irq(vmx);
 	vmx_flush_tlb(vmx);
 	/* Host state that may differ between entries on this CPU. */
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
@@ -1006,33 +1035,6 @@ static enum mv_exit_action vmx_entry_failed(struct vmx_vcpu *vmx, int ret)
 				 VMX_RAW_VMFAIL_INVALID);
 }
 
-/*
- * External interrupts, VMCS current, after vmx_regs_to_vmcs() queued any
- * exception: inject the vector the core has pending when the guest can
- * take it (RFLAGS.IF, no STI/MOV SS blocking, no event queued), otherwise
- * ask for an interrupt-window exit (SDM 25.2, 26.6.5).
- */
-static void vmx_sync_irq(struct vmx_vcpu *vmx)
-{
-	int vector = mv_irq_pending(&vmx->base);
-	u32 blocking;
-
-	if (vector < 0)
-		return;
-	blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) &
-		   (GUEST_INTR_STI_BLOCKING | GUEST_INTR_MOVSS_BLOCKING);
-	if ((vmx->base.rflags & X86_EFLAGS_IF) && !blocking &&
-	    !(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
-		vmcs_write(VMCS_VM_ENTRY_INTR_INFO, vector | INTR_INFO_VALID |
-			   (INTR_TYPE_EXT_INTR << INTR_INFO_TYPE_SHIFT));
-		mv_irq_accept(&vmx->base, vector);
-		return;
-	}
-	vmcs_write(VMCS_CPU_BASED_VM_EXEC_CONTROL,
-		   vmcs_read32(VMCS_CPU_BASED_VM_EXEC_CONTROL) |
-		   CPU_INTR_WINDOW_EXITING);
-}
-
 enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -1047,7 +1049,6 @@ enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 		return mv_exit_unhandled(vcpu, VMX_RAW_VMFAIL_INVALID);
 	}
 	vmx_regs_to_vmcs(vmx);
-	vmx_sync_irq(vmx);
 
 	start = ktime_get_ns();
 	ret = vmx_enter(vmx);

@@ -127,11 +127,17 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 	if (!vmx_adjust(pin_msr, need | PIN_PREEMPTION_TIMER, need, &c->pin))
 		return "the CPU lacks external-interrupt or NMI exiting";
 
+	/*
+	 * CR8 exits: without them (and without a TPR shadow) a guest's
+	 * MOV to CR8 writes the host CPU's own TPR and can block its
+	 * interrupts; the guest's TPR lives in its APIC model.
+	 */
 	need = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
-	       CPU_SECONDARY_CONTROLS;
+	       CPU_SECONDARY_CONTROLS | CPU_CR8_LOAD_EXITING |
+	       CPU_CR8_STORE_EXITING;
 	if (!vmx_adjust(cpu_msr, need | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
 			need, &c->cpu))
-		return "the CPU lacks HLT exiting, unconditional I/O exiting, MSR bitmaps or secondary controls";
+		return "the CPU lacks HLT exiting, unconditional I/O exiting, CR8 exiting, MSR bitmaps or secondary controls";
 	/* We never use I/O bitmaps: unconditional exiting covers every port. */
 	c->cpu &= ~CPU_USE_IO_BITMAPS;
 
