@@ -95,17 +95,9 @@ _start:
 	cmp $(APIC_ISR + 0x80), %ecx
 	jb 7b
 
-	PUTS msg_ticks
+	lea msg_ticks(%rip), %rsi
 	mov ticks(%rip), %eax
-	call puthex8
-	PUTS msg_fail
-	mov %r15b, %al
-	call puthex8
-	mov $'\n', %al
-	call putc
-	mov %r15d, %eax
-	or $0x40, %eax
-	jmp exit_eax
+	jmp report_exit
 
 timer_isr:
 	incl ticks(%rip)
@@ -139,7 +131,6 @@ setup_idt:
 	ret
 
 msg_ticks:	.asciz "irq ticks "
-msg_fail:	.asciz " failures "
 	.p2align 3
 ticks:		.long 0
 ipis:		.long 0

@@ -11,7 +11,6 @@
 	.code64
 	.include "lib64.inc"
 
-	.equ APIC, 0xfee00000
 	.equ VEC_IRQ0, 0x20
 
 	.globl _start
@@ -50,28 +49,9 @@ _start:
 	jnz 3b
 	or $4, %r15d
 4:
-	# 8259: vectors 0x20/0x28, only IRQ 0 open; APIC on, LINT0 ExtINT
-	mov $0x11, %al
-	out %al, $0x20
-	out %al, $0xa0
-	mov $0x20, %al
-	out %al, $0x21
-	mov $0x28, %al
-	out %al, $0xa1
-	mov $0x04, %al
-	out %al, $0x21
-	mov $0x02, %al
-	out %al, $0xa1
-	mov $0x01, %al
-	out %al, $0x21
-	out %al, $0xa1
-	mov $0xfe, %al
-	out %al, $0x21
-	mov $0xff, %al
-	out %al, $0xa1
-	mov $APIC, %r8d
-	movl $0x1ff, 0xf0(%r8)
-	movl $0x700, 0x350(%r8)
+	# 8259: only IRQ 0 open; APIC on, LINT0 ExtINT
+	mov $0xfffe, %ax
+	call pic_init
 	# channel 0: mode 2, 11932 -> IRQ 0 every ~10 ms
 	mov $0x34, %al
 	out %al, $0x43
@@ -90,17 +70,9 @@ _start:
 	mov $0x30, %al			# stop: mode 0, no count loaded
 	out %al, $0x43
 
-	PUTS msg_ticks
+	lea msg_ticks(%rip), %rsi
 	mov ticks(%rip), %eax
-	call puthex8
-	PUTS msg_fail
-	mov %r15b, %al
-	call puthex8
-	mov $'\n', %al
-	call putc
-	mov %r15d, %eax
-	or $0x40, %eax
-	jmp exit_eax
+	jmp report_exit
 
 # EAX = channel 2's count, latched.
 latch2:
@@ -123,7 +95,6 @@ irq0_isr:
 	iretq
 
 msg_ticks:	.asciz "pit ticks "
-msg_fail:	.asciz " failures "
 	.p2align 3
 ticks:		.long 0
 idtr:		.word (VEC_IRQ0 + 1) * 16 - 1

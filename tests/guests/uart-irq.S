@@ -9,7 +9,6 @@
 	.code64
 	.include "lib64.inc"
 
-	.equ APIC, 0xfee00000
 	.equ VEC_COM1, 0x24
 	.equ UART_IER, COM1 + 1
 	.equ UART_IIR, COM1 + 2
@@ -18,29 +17,9 @@
 	.globl _start
 _start:
 	call setup_idt
-	# 8259 pair: vectors 0x20 / 0x28, cascade on IRQ 2, only IRQ 4 open
-	mov $0x11, %al
-	out %al, $0x20
-	out %al, $0xa0
-	mov $0x20, %al
-	out %al, $0x21
-	mov $0x28, %al
-	out %al, $0xa1
-	mov $0x04, %al
-	out %al, $0x21
-	mov $0x02, %al
-	out %al, $0xa1
-	mov $0x01, %al
-	out %al, $0x21
-	out %al, $0xa1
-	mov $0xef, %al
-	out %al, $0x21
-	mov $0xff, %al
-	out %al, $0xa1
-	# local APIC on, LINT0 = ExtINT: the 8259 reaches the CPU
-	mov $APIC, %r8d
-	movl $0x1ff, 0xf0(%r8)
-	movl $0x700, 0x350(%r8)
+	# 8259: only IRQ 4 open; APIC on, LINT0 ExtINT
+	mov $0xffef, %ax
+	call pic_init
 	# UART: OUT2 gates the IRQ; first the THRE interrupt, then receive
 	mov $UART_MCR, %dx
 	mov $0x0b, %al
