@@ -48,11 +48,21 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | \
 			 BIT(26) | BIT(27) | BIT(28))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
-/* Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent). */
-#define LEAF7_EBX_HIDE	(BIT(5) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | \
-			 BIT(27) | BIT(28) | BIT(30) | BIT(31))
-/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. */
+/*
+ * Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent), and what
+ * neither backend gives a guest: TSC_ADJUST (the MSR is not emulated) and
+ * INVPCID (#UD under VMX without its secondary control).  ECX: RDPID
+ * (TSC_AUX is not switched).
+ */
+#define LEAF7_EBX_HIDE	(BIT(1) | BIT(5) | BIT(10) | BIT(16) | BIT(17) | \
+			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
+			 BIT(31))
+#define LEAF7_ECX_HIDE	BIT(22)
+/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
+ * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control).
+ */
 #define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
+#define EXT1_EDX_HIDE	BIT(27)
 
 static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 			  u32 *b, u32 *c, u32 *d)
@@ -82,10 +92,12 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 		*b = (*b & 0x0000ffff) | (apic_id << 24);
 		break;
 	case 7:
-		if (subleaf == 0)
+		if (subleaf == 0) {
 			*b &= ~LEAF7_EBX_HIDE;
-		else
+			*c &= ~LEAF7_ECX_HIDE;
+		} else {
 			*a = *b = *c = *d = 0;
+		}
 		break;
 	case 0xb:		/* x2APIC topology: the host's, so hidden; */
 	case 0x1f:		/* leaf 1 describes our one CPU */
@@ -95,6 +107,7 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 		break;
 	case 0x80000001:
 		*c &= ~EXT1_ECX_HIDE;
+		*d &= ~EXT1_EDX_HIDE;
 		break;
 	default:
 		break;
