@@ -16,66 +16,65 @@
 #include <linux/wait.h>
 #include "minivmm.h"
 
-static enum hrtimer_restart mv_apic_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart mv_guest_timer_fn(struct hrtimer *hrtimer)
 {
-	struct mv_vcpu *vcpu = container_of(timer, struct mv_vcpu, apic_timer);
+	struct mv_guest_timer *t =
+		container_of(hrtimer, struct mv_guest_timer, hrtimer);
+	struct mv_vcpu *vcpu = t->vcpu;
 	struct task_struct *thread = READ_ONCE(vcpu->thread);
 
-	atomic_inc(&vcpu->apic_timer_fired);
+	atomic_inc(&t->fired);
 	/* Halted: wake it.  In guest mode on another CPU: make it exit. */
 	wake_up_interruptible(&vcpu->vm->run_wait);
 	if (thread)
 		kick_process(thread);
-	if (!vcpu->apic_timer_period_ns)
+	if (!t->period_ns)
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime(vcpu->apic_timer_period_ns));
+	hrtimer_forward_now(hrtimer, ns_to_ktime(t->period_ns));
 	return HRTIMER_RESTART;
 }
 
-/* PIT channel 0 expired: IRQ 0 for vCPU 0, through the 8259. */
-static enum hrtimer_restart mv_pit_timer_fn(struct hrtimer *timer)
+static void mv_guest_timer_init(struct mv_guest_timer *t)
 {
-	struct mv_vm *vm = container_of(timer, struct mv_vm, pit_timer);
-	struct task_struct *thread = READ_ONCE(vm->vcpus[0]->thread);
-
-	atomic_inc(&vm->pit_fired);
-	wake_up_interruptible(&vm->run_wait);
-	if (thread)
-		kick_process(thread);
-	if (!vm->pit_period_ns)
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime(vm->pit_period_ns));
-	return HRTIMER_RESTART;
+	hrtimer_init(&t->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	t->hrtimer.function = mv_guest_timer_fn;
 }
 
 /*
- * When a timer loaded at @start with period (or delay) @ns fires next, or
- * 0 for never.  Only a new count (@restart) may fire at once for a time
- * already past: re-arming after a mode change or a pause must not replay
- * an expiry, so a one-shot that fired stays quiet and a periodic timer
- * keeps its phase.
+ * Re-arm @t for @vcpu (its thread, preemptible): loaded at @start with a
+ * delay or period of @ns (0: stopped).  Only a new count (@restart) may
+ * fire at once for a time already past: re-arming after a mode change or
+ * a pause must not replay an expiry, so a one-shot that fired stays quiet
+ * and a periodic timer keeps its phase.  vcpu and period_ns are written
+ * only while the hrtimer is cancelled, so the callback reads stable values.
  */
-static u64 mv_irq_next_expiry(u64 start, u64 ns, bool periodic, bool restart)
+static void mv_guest_timer_rearm(struct mv_guest_timer *t,
+				 struct mv_vcpu *vcpu, u64 start, u64 ns,
+				 bool periodic, bool restart)
 {
 	u64 expires = start + ns, now = ktime_get_ns();
 
-	if (restart || expires > now)
-		return expires;
-	if (!periodic)
-		return 0;
-	return expires + ((now - expires) / ns + 1) * ns;
+	hrtimer_cancel(&t->hrtimer);
+	if (!ns)
+		return;
+	if (!restart && expires <= now) {
+		if (!periodic)
+			return;
+		expires += ((now - expires) / ns + 1) * ns;
+	}
+	t->vcpu = vcpu;
+	t->period_ns = periodic ? ns : 0;
+	hrtimer_start(&t->hrtimer, ns_to_ktime(expires), HRTIMER_MODE_ABS);
 }
 
 void mv_irq_init(struct mv_vcpu *vcpu)
 {
-	hrtimer_init(&vcpu->apic_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	vcpu->apic_timer.function = mv_apic_timer_fn;
+	mv_guest_timer_init(&vcpu->apic_timer);
 }
 
 void mv_irq_vm_init(struct mv_vm *vm)
 {
-	hrtimer_init(&vm->pit_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	vm->pit_timer.function = mv_pit_timer_fn;
+	mv_guest_timer_init(&vm->pit_timer);
 }
 
 /*
@@ -84,9 +83,9 @@ void mv_irq_vm_init(struct mv_vm *vm)
  */
 void mv_irq_stop(struct mv_vcpu *vcpu)
 {
-	hrtimer_cancel(&vcpu->apic_timer);
+	hrtimer_cancel(&vcpu->apic_timer.hrtimer);
 	if (!vcpu->index)
-		hrtimer_cancel(&vcpu->vm->pit_timer);
+		hrtimer_cancel(&vcpu->vm->pit_timer.hrtimer);
 }
 
 /*
@@ -102,57 +101,33 @@ void mv_irq_pause(struct mv_vcpu *vcpu)
 		vcpu->vm->pit.irq0_changed = true;
 }
 
-/* Re-arm the PIT's IRQ 0 timer after channel 0 was reprogrammed. */
-static void mv_irq_update_pit(struct mv_vm *vm)
-{
-	struct mv_pit *pit = &vm->pit;
-	bool periodic;
-	u64 ns, expires;
-
-	if (!pit->irq0_changed)
-		return;
-	pit->irq0_changed = false;
-	hrtimer_cancel(&vm->pit_timer);
-	ns = mv_pit_irq0_period_ns(pit, &periodic);
-	if (!ns)
-		return;
-	expires = mv_irq_next_expiry(pit->ch[0].load_ns, ns, periodic,
-				     pit->irq0_restart);
-	pit->irq0_restart = false;
-	if (!expires)
-		return;
-	vm->pit_period_ns = periodic ? ns : 0;
-	hrtimer_start(&vm->pit_timer, ns_to_ktime(expires), HRTIMER_MODE_ABS);
-}
-
 /*
- * Re-arm the host timer after the guest reprogrammed the APIC timer.
- * vCPU thread, preemptible, before an entry.  The period is written only
- * while the hrtimer is cancelled, so the callback reads a stable value.
+ * Re-arm the host timers after the guest reprogrammed the APIC timer or
+ * (vCPU 0) PIT channel 0.  vCPU thread, preemptible, before an entry.
  */
 void mv_irq_update_timer(struct mv_vcpu *vcpu)
 {
 	struct mv_lapic *apic = &vcpu->apic;
-	u64 ns, expires;
+	struct mv_pit *pit = &vcpu->vm->pit;
 	bool periodic;
+	u64 ns;
 
-	if (!vcpu->index)
-		mv_irq_update_pit(vcpu->vm);
-	if (!apic->timer_changed)
-		return;
-	apic->timer_changed = false;
-	hrtimer_cancel(&vcpu->apic_timer);
-	ns = mv_lapic_timer_period_ns(apic, &periodic);
-	if (!ns)
-		return;
-	expires = mv_irq_next_expiry(apic->timer_start_ns, ns, periodic,
+	if (!vcpu->index && pit->irq0_changed) {
+		pit->irq0_changed = false;
+		ns = mv_pit_irq0_period_ns(pit, &periodic);
+		mv_guest_timer_rearm(&vcpu->vm->pit_timer, vcpu,
+				     pit->ch[0].load_ns, ns, periodic,
+				     pit->irq0_restart);
+		pit->irq0_restart &= !ns;	/* kept until a count runs */
+	}
+	if (apic->timer_changed) {
+		apic->timer_changed = false;
+		ns = mv_lapic_timer_period_ns(apic, &periodic);
+		mv_guest_timer_rearm(&vcpu->apic_timer, vcpu,
+				     apic->timer_start_ns, ns, periodic,
 				     apic->timer_restart);
-	apic->timer_restart = false;
-	if (!expires)
-		return;
-	vcpu->apic_timer_period_ns = periodic ? ns : 0;
-	hrtimer_start(&vcpu->apic_timer, ns_to_ktime(expires),
-		      HRTIMER_MODE_ABS);
+		apic->timer_restart &= !ns;
+	}
 }
 
 /*
@@ -165,11 +140,11 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 	struct mv_vm *vm = vcpu->vm;
 	int vector;
 
-	if (atomic_xchg(&vcpu->apic_timer_fired, 0))
+	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
 	if (!vcpu->index) {
 		/* The 8259's inputs: PIT expiries as edges on IRQ 0, COM1. */
-		if (atomic_xchg(&vm->pit_fired, 0)) {
+		if (atomic_xchg(&vm->pit_timer.fired, 0)) {
 			mv_pic_set_irq(&vm->platform, 0, true);
 			mv_pic_set_irq(&vm->platform, 0, false);
 		}

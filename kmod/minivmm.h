@@ -27,6 +27,18 @@ struct netlink_ext_ack;
 struct mv_vm;
 struct mv_vcpu;
 
+/*
+ * A guest timer (the APIC timer, PIT channel 0) run on a host hrtimer by
+ * kmod/irq.c: the callback counts expiries and wakes or kicks the vCPU
+ * that armed it, whose thread folds them into its device model.
+ */
+struct mv_guest_timer {
+	struct hrtimer hrtimer;
+	struct mv_vcpu *vcpu;		/* set while cancelled */
+	u64 period_ns;			/* 0: one-shot; set while cancelled */
+	atomic_t fired;
+};
+
 /* What an exit handler tells the run loop. */
 enum mv_exit_action {
 	MV_EXIT_RESUME,		/* enter the guest again */
@@ -130,12 +142,7 @@ struct mv_vcpu {
 
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
-	/* Its timer on the host (kmod/irq.c): expiries counted by the
-	 * callback, folded into the APIC by the vCPU thread.
-	 */
-	struct hrtimer apic_timer;
-	u64 apic_timer_period_ns;	/* 0: one-shot; set while cancelled */
-	atomic_t apic_timer_fired;
+	struct mv_guest_timer apic_timer;
 	u64 irqs_injected;		/* vCPU thread */
 	bool irq_from_pic;		/* the pending vector is the 8259's */
 	/* RIP the last injected interrupt returns to (see mv_exit_hlt). */
@@ -219,10 +226,7 @@ struct mv_vm {
 	struct mv_uart uart;		/* vCPU thread only */
 	struct mv_platform platform;	/* vCPU thread only */
 	struct mv_pit pit;		/* vCPU thread only */
-	/* Channel 0's IRQ 0 on the host, as for the APIC timer (irq.c). */
-	struct hrtimer pit_timer;
-	u64 pit_period_ns;		/* 0: one-shot; set while cancelled */
-	atomic_t pit_fired;
+	struct mv_guest_timer pit_timer;	/* channel 0: IRQ 0, vCPU 0 */
 	u64 unclaimed_io;		/* vCPU thread only */
 
 	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
