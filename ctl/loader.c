@@ -258,6 +258,7 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 {
 	struct minivmm_regs regs = { 0 };
 	struct minivmm_sregs sregs = { 0 };
+	bool is_linux;
 	int ret;
 
 	if (mem < CTL_IMAGE_GPA + 4096) {
@@ -301,19 +302,11 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 		regs.gprs[MINIVMM_RSP] = STACK_TOP;
 		break;
 	case CTL_MODE_LONG:
-		flat_seg(&sregs.cs, SEL_CODE64, 11, 1, 0);
-		flat_seg(&sregs.ds, SEL_DATA64, 3, 0, 1);
-		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
-		sregs.cr3 = PML4_GPA;
-		sregs.cr4 = CR4_PAE;
-		sregs.efer = EFER_LME | EFER_LMA;
-		regs.rip = CTL_IMAGE_GPA;
-		regs.gprs[MINIVMM_RSP] = STACK_TOP;
-		break;
 	case CTL_MODE_LINUX64:
-		flat_seg(&sregs.cs, SEL_BOOT_CS, 11, 1, 0);
-		flat_seg(&sregs.ds, SEL_BOOT_DS, 3, 0, 1);
+		/* The same long mode; Linux wants __BOOT_CS/__BOOT_DS. */
+		is_linux = mode == CTL_MODE_LINUX64;
+		flat_seg(&sregs.cs, is_linux ? SEL_BOOT_CS : SEL_CODE64, 11, 1, 0);
+		flat_seg(&sregs.ds, is_linux ? SEL_BOOT_DS : SEL_DATA64, 3, 0, 1);
 		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
 		sregs.cr3 = PML4_GPA;
