@@ -41,6 +41,20 @@ static void mv_guest_timer_init(struct mv_guest_timer *t)
 }
 
 /*
+ * Stop @t's hrtimer.  An expiry that was due by @now but whose callback
+ * has not run yet (host interrupt latency: tens of milliseconds under an
+ * emulator) still happened for the guest: count it, or a one-shot guest
+ * timer reprogrammed just after its deadline would never interrupt, and a
+ * tickless guest waiting for that interrupt would wait forever.
+ */
+static void mv_guest_timer_cancel(struct mv_guest_timer *t, u64 now)
+{
+	if (hrtimer_cancel(&t->hrtimer) &&
+	    ktime_to_ns(hrtimer_get_expires(&t->hrtimer)) <= now)
+		atomic_inc(&t->fired);
+}
+
+/*
  * Re-arm @t for @vcpu (its thread, preemptible): loaded at @start with a
  * delay or period of @ns (0: stopped).  Only a new count (@restart) may
  * fire at once for a time already past: re-arming after a mode change or
@@ -54,7 +68,7 @@ static void mv_guest_timer_rearm(struct mv_guest_timer *t,
 {
 	u64 expires = start + ns, now = ktime_get_ns();
 
-	hrtimer_cancel(&t->hrtimer);
+	mv_guest_timer_cancel(t, now);
 	if (!ns)
 		return;
 	if (!restart && expires <= now) {
@@ -83,9 +97,11 @@ void mv_irq_vm_init(struct mv_vm *vm)
  */
 void mv_irq_stop(struct mv_vcpu *vcpu)
 {
-	hrtimer_cancel(&vcpu->apic_timer.hrtimer);
+	u64 now = ktime_get_ns();
+
+	mv_guest_timer_cancel(&vcpu->apic_timer, now);
 	if (!vcpu->index)
-		hrtimer_cancel(&vcpu->vm->pit_timer.hrtimer);
+		mv_guest_timer_cancel(&vcpu->vm->pit_timer, now);
 }
 
 /*
