@@ -5,6 +5,7 @@
 #ifndef MINIVMM_SVM_SVM_H
 #define MINIVMM_SVM_SVM_H
 
+#include <linux/irq_work.h>
 #include <linux/types.h>
 #include "minivmm.h"
 #include "svm/caps.h"
@@ -24,6 +25,7 @@ struct svm_vcpu {
 	u64 vmcb_pa;		/* const */
 	int last_cpu;		/* CPU of the last VMRUN, -1 before the first */
 	const void *npt_retired_seen;	/* vm->npt.retired.next then */
+	struct irq_work exit_soon;	/* see svm_exit_after_injection() */
 };
 
 static inline struct svm_vm *to_svm_vm(struct mv_vm *vm)

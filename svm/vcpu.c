@@ -153,6 +153,11 @@ static void svm_init_control(struct svm_vcpu *svm)
 	c->n_cr3 = mv_npt_root_pa(&vm->npt);
 }
 
+/* The interrupt is the point (svm_exit_after_injection()). */
+static void svm_exit_soon_fn(struct irq_work *work)
+{
+}
+
 int svm_vcpu_init(struct mv_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
@@ -164,6 +169,7 @@ int svm_vcpu_init(struct mv_vcpu *vcpu)
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = page_to_phys(page);
 	svm->last_cpu = -1;
+	init_irq_work(&svm->exit_soon, svm_exit_soon_fn);
 	svm_init_control(svm);
 	svm_reset_state(svm);
 	return 0;
@@ -173,6 +179,7 @@ void svm_vcpu_destroy(struct mv_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
+	irq_work_sync(&svm->exit_soon);
 	if (svm->vmcb)
 		free_page((unsigned long)svm->vmcb);
 	svm->vmcb = NULL;
@@ -556,6 +563,28 @@ static void svm_regs_from_vmcb(struct svm_vcpu *svm)
 		vcpu->apic.tpr = v_tpr << 4;
 }
 
+/*
+ * QEMU's AMD-V (TCG; the one implementation without NRIP save) delivers an
+ * injected external interrupt during VMRUN but leaves its vector as the
+ * CPU's pending exception: if its main loop is asked to stop (another vCPU's
+ * turn, an I/O event) before the guest's next #VMEXIT, it delivers the
+ * vector a second time, whatever RFLAGS.IF says.  A Linux guest then takes
+ * its timer interrupt inside its own timer interrupt and deadlocks on the
+ * IRQ descriptor lock.  A #VMEXIT replaces that stale vector, so make one
+ * come at once: a self-IPI, pending across VMRUN, exits the guest right
+ * after the delivery.  Interrupts are off; the IPI is taken after STGI.
+ */
+static void svm_exit_after_injection(struct svm_vcpu *svm)
+{
+	u64 ev = svm->vmcb->control.event_inj;
+
+	if (mv_host.features & MINIVMM_FEAT(NRIPS))
+		return;
+	if ((ev & SVM_EVT_VALID) &&
+	    (ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_INTR)
+		irq_work_queue(&svm->exit_soon);
+}
+
 /* Preemption is off (guest FPU loaded); returns with the same. */
 static void svm_enter(struct svm_vcpu *svm)
 {
@@ -564,6 +593,7 @@ static void svm_enter(struct svm_vcpu *svm)
 	local_irq_disable();
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
+	svm_exit_after_injection(svm);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
