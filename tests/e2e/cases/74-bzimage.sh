@@ -156,10 +156,10 @@ boot_once() {
 }
 
 boot_once
-# Known, rare (about 1 boot in 10 under QEMU): the guest kernel spins on a
-# spinlock with interrupts off while IRQ 0 is in service, early in its boot
-# (after "smp: Bringing up secondary CPUs").  Not yet understood; until it
-# is, a hung first boot is reported here, loudly, and booted once more.  A
+# Seen about 1 boot in 10 under QEMU before svm_exit_after_injection()
+# (svm/vcpu.c): QEMU delivered an injected IRQ 0 twice and the guest kernel
+# deadlocked in its own timer interrupt.  Should it come back in another
+# form, a hung first boot is reported here, loudly, and booted once more; a
 # second hang fails the case.
 if ! echo "$GOUT" | grep -q "mv74: init from the initramfs runs" &&
 	[ "$st" = RUNNING ]; then
