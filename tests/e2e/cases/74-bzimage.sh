@@ -163,7 +163,7 @@ boot_once
 # second hang fails the case.
 if ! echo "$GOUT" | grep -q "mv74: init from the initramfs runs" &&
 	[ "$st" = RUNNING ]; then
-	note "KNOWN BUG: the guest kernel hung before /init (see above); booting it once more"
+	note "known issue: the guest kernel hung before /init (see above); booting it once more"
 	boot_once
 fi
 
