@@ -49,6 +49,12 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 			 BIT(26) | BIT(27) | BIT(28))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
 /*
+ * Leaf 1 EDX (and its 8000_0001h EDX mirror): MCE and MCA, whose MSRs
+ * (MCG_CAP, MCG_STATUS, the banks) are not emulated; a Linux guest that
+ * sees MCA reads them and panics on the #GP.
+ */
+#define LEAF1_EDX_HIDE	(BIT(7) | BIT(14))
+/*
  * Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent), and what
  * neither backend gives a guest: TSC_ADJUST (the MSR is not emulated) and
  * INVPCID (#UD under VMX without its secondary control).  ECX: RDPID
@@ -59,10 +65,11 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 			 BIT(31))
 #define LEAF7_ECX_HIDE	BIT(22)
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
- * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control).
+ * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control),
+ * and the MCE/MCA mirror of leaf 1.
  */
 #define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
-#define EXT1_EDX_HIDE	BIT(27)
+#define EXT1_EDX_HIDE	(BIT(27) | LEAF1_EDX_HIDE)
 
 static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 			  u32 *b, u32 *c, u32 *d)
@@ -88,6 +95,7 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 	switch (leaf) {
 	case 1:
 		*c = (*c & ~LEAF1_ECX_HIDE) | LEAF1_ECX_HYPERVISOR;
+		*d &= ~LEAF1_EDX_HIDE;
 		/* our APIC ID, one logical CPU */
 		*b = (*b & 0x0000ffff) | (apic_id << 24);
 		break;
