@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# Debian's own kernel, unmodified (tests/e2e/run ships the newest installed
+# /boot/vmlinuz-6.1.*-amd64 as /add/vmlinuz-debian), boots as a guest to an
+# interactive busybox shell: /init prints a marker and runs "sh" on the
+# console.  "minivmmctl console" types a command whose output only the
+# shell can produce (arithmetic it expands), reads it back, then types
+# "poweroff -f"; the guest, without ACPI, halts, and the host sees the VM
+# stop by itself with run reporting so.  The time from run's start to the
+# marker is printed for tests/bench (the ratio to a direct boot).
+. "$MV_LIB"
+
+trap cleanup_vms EXIT
+
+mv_loaded || mv_load
+
+VMLINUZ=$MV_ADD/vmlinuz-debian
+[ -f "$VMLINUZ" ] || skip "no $VMLINUZ (tests/e2e/run ships Debian's /boot/vmlinuz-6.1.*)"
+
+# Milliseconds since boot (/proc/uptime has centiseconds; busybox date has
+# no %N).
+uptime_ms() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}0"
+}
+
+mkdir -p /tmp/ird77/bin /tmp/ird77/dev
+cp /bin/busybox /tmp/ird77/bin/busybox
+for a in sh poweroff echo; do ln -sf busybox "/tmp/ird77/bin/$a"; done
+[ -e /tmp/ird77/dev/console ] || mknod /tmp/ird77/dev/console c 5 1
+printf '#!/bin/sh\nexport PATH=/bin\necho "mv77: shell ready"\nexec sh </dev/console >/dev/console 2>&1\n' \
+	>/tmp/ird77/init
+chmod 0755 /tmp/ird77/init
+(cd /tmp/ird77 && find . | cpio -o -H newc 2>/dev/null | gzip -c) >/tmp/initrd77
+
+# Most of the case's time goes to the boot (minutes under Bochs).
+init_wait=$(( ${MV_CASE_TIMEOUT:-300} - 60 ))
+t0=$(uptime_ms)
+minivmmctl run --name deb77 --mem 256M --append "console=ttyS0 quiet" \
+	--initrd /tmp/initrd77 "$VMLINUZ" </dev/null >/tmp/deb77.out 2>/tmp/deb77.err &
+runpid=$!
+if ! wait_text /tmp/deb77.out "mv77: shell ready" "$init_wait"; then
+	tr -d '\r' </tmp/deb77.out | tail -n 30 | sed 's/^/  guest| /'
+	sed 's/^/  err| /' /tmp/deb77.err
+	fail "Debian's kernel did not reach /init within $init_wait s"
+fi
+t1=$(uptime_ms)
+echo "mv77-figure: start-to-init $((t1 - t0)) ms"
+
+# Type into the console: a command, then poweroff.  The console client
+# leaves when the VM stops.
+mkfifo /tmp/con77.in
+minivmmctl console deb77 </tmp/con77.in >/tmp/con77.out 2>/tmp/con77.err &
+conpid=$!
+exec 7>/tmp/con77.in
+# A line typed before the shell has set up its terminal is discarded with
+# the terminal's input queue: type it again until the answer comes.
+answered=
+for try in 1 2 3 4 5 6; do
+	echo 'echo "mv77-$((6 * 7))-answer"' >&7
+	if wait_text /tmp/con77.out "mv77-42-answer" 10; then
+		answered=$try
+		break
+	fi
+done
+[ -n "$answered" ] ||
+	{ tr -d '\r' </tmp/con77.out | sed 's/^/  con| /'; fail "the shell's answer never came back over the console"; }
+note "the shell answered the line typed on try $answered"
+echo 'poweroff -f' >&7
+n=0
+while [ "$n" -lt 60 ] && kill -0 "$runpid" 2>/dev/null; do sleep 1; n=$((n + 1)); done
+if kill -0 "$runpid" 2>/dev/null; then
+	ctl stats deb77
+	ctl stop --force deb77
+	fail "the guest was still running 60 s after poweroff -f"
+fi
+exec 7>&-
+wait "$runpid"
+rrc=$?
+wait "$conpid"
+crc=$?
+tr -d '\r' </tmp/con77.out | tail -n 5 | sed 's/^/  con| /'
+ERR=$(cat /tmp/deb77.err)
+echo "$ERR" | sed 's/^/  err| /'
+GOUT=$(tr -d '\r' </tmp/deb77.out)
+assert_match "$GOUT" "mv77: shell ready" "the marker from /init"
+assert_match "$(tr -d '\r' </tmp/con77.out)" "mv77-42-answer" "the shell's answer on the console"
+assert_eq "$rrc" 0 "run's status after the guest powered off"
+assert_match "$ERR" "VM halted" "run's report"
+assert_eq "$crc" 0 "console's status when the VM stopped"
+no_vms_left
