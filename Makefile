@@ -50,6 +50,7 @@ check:
 .PHONY: bench
 bench:
 	tests/bench/run
+	tests/bench/linux-boot
 
 # Build hygiene: W=1 on the 6.1 and 6.12 headers and the test kernel, sparse,
 # checkpatch, DKMS (tests/lint/run; "N passed, N failed, N skipped").
