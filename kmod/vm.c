@@ -577,9 +577,13 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 		}
 	}
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
+	/*
+	 * Before any vCPU runs (kthread_create() leaves them asleep): a guest
+	 * can exit, and say so, before the wake-up returns.
+	 */
+	mv_nl_event(vm, MINIVMM_EVENT_STARTED);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		wake_up_process(vm->vcpus[i]->thread);
-	mv_nl_event(vm, MINIVMM_EVENT_STARTED);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -635,9 +639,13 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 		ret = -EINVAL;
 		goto out;
 	}
+	/*
+	 * The event first: a parked vCPU woken for another reason (console
+	 * input) may run, and its guest exit, as soon as the state says so.
+	 */
+	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
 	wake_up_all(&vm->run_wait);
-	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
