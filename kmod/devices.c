@@ -34,16 +34,45 @@ void mv_console_free(struct mv_console *con)
 void mv_console_put(struct mv_console *con, u8 byte)
 {
 	spin_lock(&con->lock);
-	if (con->len == MV_CONSOLE_SIZE) {
-		con->head = (con->head + 1) % MV_CONSOLE_SIZE;
-		con->len--;
+	/* The byte overwritten now is at total - MV_CONSOLE_SIZE. */
+	if (con->total >= MV_CONSOLE_SIZE &&
+	    con->total - MV_CONSOLE_SIZE >= con->read_max)
 		con->dropped++;
-	}
-	con->buf[(con->head + con->len) % MV_CONSOLE_SIZE] = byte;
-	con->len++;
+	con->buf[con->total % MV_CONSOLE_SIZE] = byte;
 	con->total++;
 	spin_unlock(&con->lock);
 	wake_up_interruptible(&con->wait);
+}
+
+size_t mv_console_read_from(struct mv_console *con, u64 *pos, u8 *dst,
+			    size_t count)
+{
+	u64 oldest;
+	size_t n, i;
+
+	spin_lock(&con->lock);
+	oldest = con->total > MV_CONSOLE_SIZE ?
+		 con->total - MV_CONSOLE_SIZE : 0;
+	/* A reader that fell behind the ring skips what was overwritten. */
+	if (*pos < oldest)
+		*pos = oldest;
+	n = min_t(u64, count, con->total - *pos);
+	for (i = 0; i < n; i++)
+		dst[i] = con->buf[(*pos + i) % MV_CONSOLE_SIZE];
+	*pos += n;
+	con->read_max = max(con->read_max, *pos);
+	spin_unlock(&con->lock);
+	return n;
+}
+
+u64 mv_console_unread_start(struct mv_console *con)
+{
+	u64 pos;
+
+	spin_lock(&con->lock);
+	pos = con->read_max;
+	spin_unlock(&con->lock);
+	return pos;
 }
 
 size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n)

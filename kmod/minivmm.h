@@ -160,18 +160,23 @@ struct mv_uart {
 	bool thre_pending;	/* "transmitter empty" interrupt not yet seen */
 };
 
-/* Guest UART output, drained by console file descriptors. */
+/*
+ * Guest UART output: the last MV_CONSOLE_SIZE bytes of the stream, which
+ * every console file descriptor reads with a cursor of its own, so that two
+ * readers (run and console, say) each get all of it.  The byte at stream
+ * position p is buf[p % MV_CONSOLE_SIZE] while total - p <= MV_CONSOLE_SIZE.
+ */
 #define MV_CONSOLE_SIZE 65536
 #define MV_CONSOLE_IN_SIZE 256
 struct mv_console {
 	spinlock_t lock;		/* protects everything below */
 	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
-	unsigned int head, len;		/* oldest byte, bytes held */
+	u64 total;			/* bytes ever written: the stream's end */
+	u64 read_max;			/* furthest position any reader reached */
+	u64 dropped;			/* overwritten before any reader read them */
 	/* Guest input (console fd writes), read through the UART's RBR. */
 	u8 in[MV_CONSOLE_IN_SIZE];
 	unsigned int in_head, in_len;
-	u64 total;			/* bytes ever written */
-	u64 dropped;			/* overwritten before read */
 	wait_queue_head_t wait;		/* readers; woken on data and stop */
 };
 
@@ -324,6 +329,14 @@ void mv_nl_event(struct mv_vm *vm, enum minivmm_event event);
 int mv_console_init(struct mv_console *con);
 void mv_console_free(struct mv_console *con);
 void mv_console_put(struct mv_console *con, u8 byte);
+/*
+ * Copy up to @count bytes of the stream from *@pos (advanced past them, and
+ * first past anything the ring no longer holds); returns how many.
+ */
+size_t mv_console_read_from(struct mv_console *con, u64 *pos, u8 *dst,
+			    size_t count);
+/* Where a new reader starts: the first byte no reader has read yet. */
+u64 mv_console_unread_start(struct mv_console *con);
 /* Queue guest input; returns how many bytes fitted. */
 size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n);
 enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,

@@ -198,12 +198,13 @@ out:
 }
 
 /*
- * A new file descriptor on @vm holding a reference.  @positional files
+ * A new file descriptor on @vm holding a reference, with @priv as its
+ * private_data (the caller frees @priv on failure).  @positional files
  * accept pread/pwrite (anonymous inodes do not by default).
  */
 static int mv_vm_new_fd(struct mv_vm *vm, const char *name,
 			const struct file_operations *fops, int flags,
-			bool positional)
+			bool positional, void *priv)
 {
 	struct file *file;
 	int fd;
@@ -212,7 +213,7 @@ static int mv_vm_new_fd(struct mv_vm *vm, const char *name,
 	if (fd < 0)
 		return fd;
 	kref_get(&vm->ref);
-	file = anon_inode_getfile(name, fops, vm, flags);
+	file = anon_inode_getfile(name, fops, priv, flags);
 	if (IS_ERR(file)) {
 		mv_vm_put(vm);
 		put_unused_fd(fd);
@@ -226,30 +227,36 @@ static int mv_vm_new_fd(struct mv_vm *vm, const char *name,
 
 /* ---- console fd --------------------------------------------------------- */
 
+/* One console file: the VM (a reference) and this reader's stream cursor. */
+struct mv_console_reader {
+	struct mv_vm *vm;
+	u64 pos;
+};
+
 static bool mv_console_eof(struct mv_vm *vm)
 {
 	return READ_ONCE(vm->state) == MINIVMM_VM_STOPPED;
 }
 
+static bool mv_console_has_data(struct mv_console_reader *rd)
+{
+	return READ_ONCE(rd->vm->console.total) != READ_ONCE(rd->pos);
+}
+
 static ssize_t mv_console_read(struct file *file, char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	struct mv_vm *vm = file->private_data;
-	struct mv_console *con = &vm->console;
+	struct mv_console_reader *rd = file->private_data;
+	struct mv_vm *vm = rd->vm;
 	u8 tmp[256];
-	size_t n, i;
+	size_t n;
 	int ret;
 
 	if (!count)
 		return 0;
 	for (;;) {
-		spin_lock(&con->lock);
-		n = min3(count, (size_t)con->len, sizeof(tmp));
-		for (i = 0; i < n; i++)
-			tmp[i] = con->buf[(con->head + i) % MV_CONSOLE_SIZE];
-		con->head = (con->head + n) % MV_CONSOLE_SIZE;
-		con->len -= n;
-		spin_unlock(&con->lock);
+		n = mv_console_read_from(&vm->console, &rd->pos, tmp,
+					 min(count, sizeof(tmp)));
 		if (n)
 			break;
 		/* Stopped and drained: end of file. */
@@ -257,8 +264,8 @@ static ssize_t mv_console_read(struct file *file, char __user *ubuf,
 			return 0;
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		ret = wait_event_interruptible(con->wait,
-					       READ_ONCE(con->len) ||
+		ret = wait_event_interruptible(vm->console.wait,
+					       mv_console_has_data(rd) ||
 					       mv_console_eof(vm));
 		if (ret)
 			return ret;
@@ -270,7 +277,8 @@ static ssize_t mv_console_read(struct file *file, char __user *ubuf,
 static ssize_t mv_console_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	struct mv_vm *vm = file->private_data;
+	struct mv_console_reader *rd = file->private_data;
+	struct mv_vm *vm = rd->vm;
 	u8 tmp[MV_CONSOLE_IN_SIZE];
 	size_t n = min(count, sizeof(tmp));
 
@@ -288,11 +296,12 @@ static ssize_t mv_console_write(struct file *file, const char __user *ubuf,
 
 static __poll_t mv_console_poll(struct file *file, poll_table *wait)
 {
-	struct mv_vm *vm = file->private_data;
+	struct mv_console_reader *rd = file->private_data;
+	struct mv_vm *vm = rd->vm;
 	__poll_t mask = 0;
 
 	poll_wait(file, &vm->console.wait, wait);
-	if (READ_ONCE(vm->console.len))
+	if (mv_console_has_data(rd))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (mv_console_eof(vm))
 		mask |= EPOLLIN | EPOLLHUP;
@@ -301,9 +310,12 @@ static __poll_t mv_console_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
-static int mv_vm_file_release(struct inode *inode, struct file *file)
+static int mv_console_release(struct inode *inode, struct file *file)
 {
-	mv_vm_put(file->private_data);
+	struct mv_console_reader *rd = file->private_data;
+
+	mv_vm_put(rd->vm);
+	kfree(rd);
 	return 0;
 }
 
@@ -312,14 +324,30 @@ static const struct file_operations mv_console_fops = {
 	.read		= mv_console_read,
 	.write		= mv_console_write,
 	.poll		= mv_console_poll,
-	.release	= mv_vm_file_release,
+	.release	= mv_console_release,
 	.llseek		= noop_llseek,
 };
 
+/*
+ * A console fd starts at the first byte no reader has read yet, so output
+ * nobody has seen is not lost, and output another reader took is not
+ * repeated; from then on it gets every byte, whoever else reads.
+ */
 static long mv_vm_console_fd(struct mv_vm *vm)
 {
-	return mv_vm_new_fd(vm, "minivmm-console", &mv_console_fops,
-			    O_RDWR, false);
+	struct mv_console_reader *rd;
+	int fd;
+
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL_ACCOUNT);
+	if (!rd)
+		return -ENOMEM;
+	rd->vm = vm;
+	rd->pos = mv_console_unread_start(&vm->console);
+	fd = mv_vm_new_fd(vm, "minivmm-console", &mv_console_fops, O_RDWR,
+			  false, rd);
+	if (fd < 0)
+		kfree(rd);
+	return fd;
 }
 
 /* ---- VM fd -------------------------------------------------------------- */
@@ -346,6 +374,12 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+static int mv_vm_file_release(struct inode *inode, struct file *file)
+{
+	mv_vm_put(file->private_data);
+	return 0;
+}
+
 static const struct file_operations mv_vm_fops = {
 	.owner		= THIS_MODULE,
 	.read		= mv_vm_read,
@@ -358,5 +392,5 @@ static const struct file_operations mv_vm_fops = {
 
 int mv_vm_open_fd(struct mv_vm *vm)
 {
-	return mv_vm_new_fd(vm, "minivmm-vm", &mv_vm_fops, O_RDWR, true);
+	return mv_vm_new_fd(vm, "minivmm-vm", &mv_vm_fops, O_RDWR, true, vm);
 }

@@ -208,5 +208,16 @@ wait_text() {
 	done
 }
 
+# console_attached PID [SECONDS]: wait until process PID holds a console fd
+# (minivmmctl console or run has attached), default 30 s.
+console_attached() {
+	_n=$(( ${2:-30} * 10 ))
+	until ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:minivmm-console'; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # For "trap cleanup_vms EXIT": destroy every VM still listed, then unload.
 cleanup_vms() { destroy_all; mv_unload_quiet; }
