@@ -85,6 +85,7 @@ static void __exit minivmm_exit(void)
 	mv_vm_destroy_all();
 	mv_virt_exit();
 	mv_host.ops->hardware_unsetup();
+	mv_pages_check_empty();
 	pr_info("unloaded\n");
 }
 

@@ -363,6 +363,17 @@ int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
 void mv_vm_input_arrived(struct mv_vm *vm);
 
+/*
+ * kmod/pages.c: pages outside the slab allocator, counted for leak checks:
+ * &mv_vm_pages for what a VM holds, &mv_host_pages for per-CPU and shared
+ * host state.  @node is NUMA_NO_NODE or where the page should live.
+ */
+extern atomic_long_t mv_vm_pages, mv_host_pages;
+struct page *mv_pages_alloc(atomic_long_t *count, int node, gfp_t gfp,
+			    unsigned int order);
+void mv_pages_free(atomic_long_t *count, struct page *page, unsigned int order);
+void mv_pages_check_empty(void);
+
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);
 

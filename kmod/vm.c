@@ -100,12 +100,10 @@ static void mv_mem_free(struct mv_vm *vm)
 	for (i = 0; i < vm->nr_chunks; i++) {
 		struct mv_mem_chunk *c = &vm->chunks[i];
 
-		if (c->huge)
-			__free_pages(c->huge, MV_CHUNK_ORDER);
+		mv_pages_free(&mv_vm_pages, c->huge, MV_CHUNK_ORDER);
 		if (c->pages) {
 			for (j = 0; j < PTRS_PER_PTE; j++)
-				if (c->pages[j])
-					__free_page(c->pages[j]);
+				mv_pages_free(&mv_vm_pages, c->pages[j], 0);
 			kfree(c->pages);
 		}
 	}
@@ -121,7 +119,8 @@ static int mv_chunk_alloc_pages(struct mv_mem_chunk *c, u64 bytes)
 	if (!c->pages)
 		return -ENOMEM;
 	for (j = 0; j < bytes >> PAGE_SHIFT; j++) {
-		c->pages[j] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		c->pages[j] = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
+					     GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 		if (!c->pages[j])
 			return -ENOMEM;
 	}
@@ -149,9 +148,10 @@ static int mv_mem_alloc(struct mv_vm *vm)
 				  vm->mem_size - (i << MV_CHUNK_SHIFT));
 
 		if (bytes == MV_CHUNK_SIZE)
-			c->huge = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-					      __GFP_NOWARN | __GFP_NORETRY,
-					      MV_CHUNK_ORDER);
+			c->huge = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
+						 GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+						 __GFP_NOWARN | __GFP_NORETRY,
+						 MV_CHUNK_ORDER);
 		if (!c->huge) {
 			ret = mv_chunk_alloc_pages(c, bytes);
 			if (ret)
@@ -236,6 +236,9 @@ static void mv_vm_free(struct kref *ref)
 	if (vm->npt.root) {
 		mv_host.ops->vm_destroy(vm);
 		mv_npt_destroy(&vm->npt);
+		/* Every table, live or retired, must be gone by now. */
+		WARN_ONCE(vm->npt.nr_tables, "minivmm: VM %u leaked %lu nested page-table pages\n",
+			  vm->id, vm->npt.nr_tables);
 	}
 	mv_console_free(&vm->console);
 	mv_mem_free(vm);

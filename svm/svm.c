@@ -97,8 +97,10 @@ static int svm_alloc_maps(void)
 	unsigned long *msrpm;
 	unsigned int i;
 
-	svm_iopm = alloc_pages(GFP_KERNEL, get_order(SVM_IOPM_SIZE));
-	svm_msrpm = alloc_pages(GFP_KERNEL, get_order(SVM_MSRPM_SIZE));
+	svm_iopm = mv_pages_alloc(&mv_host_pages, NUMA_NO_NODE, GFP_KERNEL,
+				  get_order(SVM_IOPM_SIZE));
+	svm_msrpm = mv_pages_alloc(&mv_host_pages, NUMA_NO_NODE, GFP_KERNEL,
+				   get_order(SVM_MSRPM_SIZE));
 	if (!svm_iopm || !svm_msrpm)
 		return -ENOMEM;
 	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << get_order(SVM_IOPM_SIZE));
@@ -117,10 +119,8 @@ static int svm_alloc_maps(void)
 
 static void svm_free_maps(void)
 {
-	if (svm_iopm)
-		__free_pages(svm_iopm, get_order(SVM_IOPM_SIZE));
-	if (svm_msrpm)
-		__free_pages(svm_msrpm, get_order(SVM_MSRPM_SIZE));
+	mv_pages_free(&mv_host_pages, svm_iopm, get_order(SVM_IOPM_SIZE));
+	mv_pages_free(&mv_host_pages, svm_msrpm, get_order(SVM_MSRPM_SIZE));
 	svm_iopm = NULL;
 	svm_msrpm = NULL;
 }
@@ -138,8 +138,7 @@ static void svm_free_percpu_page(struct page * __percpu *var, int cpu)
 {
 	struct page **slot = per_cpu_ptr(var, cpu);
 
-	if (*slot)
-		__free_page(*slot);
+	mv_pages_free(&mv_host_pages, *slot, 0);
 	*slot = NULL;
 }
 
@@ -159,8 +158,9 @@ static struct page *svm_percpu_page(struct page * __percpu *var)
 	struct page *page = this_cpu_read(*var);
 
 	if (!page) {
-		page = alloc_pages_node(cpu_to_node(smp_processor_id()),
-					GFP_KERNEL | __GFP_ZERO, 0);
+		page = mv_pages_alloc(&mv_host_pages,
+				      cpu_to_node(smp_processor_id()),
+				      GFP_KERNEL | __GFP_ZERO, 0);
 		if (page)
 			this_cpu_write(*var, page);
 	}

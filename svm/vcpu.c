@@ -163,7 +163,8 @@ int svm_vcpu_init(struct mv_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct page *page;
 
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	page = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
+			      GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 	if (!page)
 		return -ENOMEM;
 	svm->vmcb = page_address(page);
@@ -181,7 +182,7 @@ void svm_vcpu_destroy(struct mv_vcpu *vcpu)
 
 	irq_work_sync(&svm->exit_soon);
 	if (svm->vmcb)
-		free_page((unsigned long)svm->vmcb);
+		mv_pages_free(&mv_vm_pages, virt_to_page(svm->vmcb), 0);
 	svm->vmcb = NULL;
 }
 

@@ -391,7 +391,8 @@ int vmx_vcpu_init(struct mv_vcpu *vcpu)
 		pr_err("cannot run a guest: %s\n", vmx_config.error);
 		return -EOPNOTSUPP;
 	}
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	page = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
+			      GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 	if (!page)
 		return -ENOMEM;
 	vmx->vmcs = page_address(page);
@@ -403,7 +404,7 @@ int vmx_vcpu_init(struct mv_vcpu *vcpu)
 
 	ret = vmx_get(vmx);
 	if (ret) {
-		free_page((unsigned long)vmx->vmcs);
+		mv_pages_free(&mv_vm_pages, page, 0);
 		vmx->vmcs = NULL;
 		return ret;
 	}
@@ -420,7 +421,7 @@ void vmx_vcpu_destroy(struct mv_vcpu *vcpu)
 	if (!vmx->vmcs)
 		return;
 	vmx_vcpu_clear(vmx);
-	free_page((unsigned long)vmx->vmcs);
+	mv_pages_free(&mv_vm_pages, virt_to_page(vmx->vmcs), 0);
 	vmx->vmcs = NULL;
 }
 

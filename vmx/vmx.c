@@ -216,7 +216,8 @@ static int vmx_hardware_setup(void)
 	if (vmx_config.error)
 		pr_warn("VT-x: guests cannot run: %s\n", vmx_config.error);
 
-	vmx_msr_bitmap = alloc_page(GFP_KERNEL);
+	vmx_msr_bitmap = mv_pages_alloc(&mv_host_pages, NUMA_NO_NODE,
+					GFP_KERNEL, 0);
 	if (!vmx_msr_bitmap)
 		return -ENOMEM;
 	bitmap = page_address(vmx_msr_bitmap);
@@ -290,15 +291,11 @@ static void vmx_hardware_unsetup(void)
 {
 	int cpu;
 
-	if (vmx_msr_bitmap)
-		__free_page(vmx_msr_bitmap);
+	mv_pages_free(&mv_host_pages, vmx_msr_bitmap, 0);
 	vmx_msr_bitmap = NULL;
 
 	for_each_possible_cpu(cpu) {
-		struct page *page = per_cpu(vmx_vmxon_page, cpu);
-
-		if (page)
-			__free_page(page);
+		mv_pages_free(&mv_host_pages, per_cpu(vmx_vmxon_page, cpu), 0);
 		per_cpu(vmx_vmxon_page, cpu) = NULL;
 	}
 }
@@ -342,8 +339,9 @@ static struct page *vmx_vmxon_region(void)
 	struct page *page = this_cpu_read(vmx_vmxon_page);
 
 	if (!page) {
-		page = alloc_pages_node(cpu_to_node(smp_processor_id()),
-					GFP_KERNEL | __GFP_ZERO, 0);
+		page = mv_pages_alloc(&mv_host_pages,
+				      cpu_to_node(smp_processor_id()),
+				      GFP_KERNEL | __GFP_ZERO, 0);
 		if (!page)
 			return NULL;
 		this_cpu_write(vmx_vmxon_page, page);

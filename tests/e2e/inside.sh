@@ -12,7 +12,11 @@
 #   @@CASE-END <name> SKIP <reason>@@
 #
 # A case exits 0 = pass, 77 = skip (reason: its last stdout line), anything
-# else = fail.  The host adds kernel-warning checks on each framed segment.
+# else = fail.  After it, inside its frame, the machine is put back for the
+# next case: a case fails, whatever it said, if processes it left hold
+# minivmm file descriptors, if the module holds guest pages with no VM left,
+# or if rmmod fails.  The host adds kernel-warning checks on each framed
+# segment (also the module's own unload-time leak warning).
 
 export MV_ADD=/add
 export MV_LIB=/add/lib.sh
@@ -29,13 +33,43 @@ marker() {
 	sleep 0.1
 }
 
-# Leave the machine as the next case expects it: no minivmm, no KVM.
+# Processes holding a minivmm file descriptor (/dev/minivmm, a VM fd or a
+# console fd), as "pid:name" words.
+mv_fd_holders() {
+	for _p in /proc/[0-9]*; do
+		ls -l "$_p/fd" 2>/dev/null | grep -q -e '/dev/minivmm' -e 'anon_inode:minivmm' &&
+			echo "${_p#/proc/}:$(cat "$_p/comm" 2>/dev/null)"
+	done
+}
+
+# Leave the machine as the next case expects it (no minivmm, no KVM) and
+# print what was wrong with how the case left it; nothing when all was well.
 reset_machine() {
-	rmmod minivmm >/dev/null 2>&1
+	_problems=
+	if grep -q '^minivmm ' /proc/modules; then
+		# Processes the case killed may take a moment to close their fds.
+		_n=100
+		while [ -n "$(mv_fd_holders)" ] && [ "$_n" -gt 0 ]; do
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+		_holders=$(mv_fd_holders)
+		if [ -n "$_holders" ]; then
+			_problems="processes still hold minivmm fds: $(echo $_holders)"
+			for _h in $_holders; do kill -9 "${_h%%:*}" 2>/dev/null; done
+		fi
+		_vms=$(minivmmctl list 2>/dev/null | awk 'NR > 1' | wc -l)
+		_pages=$(cat /sys/module/minivmm/parameters/vm_pages 2>/dev/null || echo 0)
+		if [ "$_vms" -eq 0 ] && [ "$_pages" -ne 0 ]; then
+			_problems="${_problems:+$_problems; }$_pages guest pages held with no VM left"
+		fi
+		_err=$(rmmod minivmm 2>&1) ||
+			_problems="${_problems:+$_problems; }rmmod minivmm failed: $_err"
+	fi
 	rmmod kvm_amd kvm_intel >/dev/null 2>&1
 	rmmod kvm >/dev/null 2>&1
 	rmmod irqbypass >/dev/null 2>&1
-	true
+	echo "$_problems"
 }
 
 run_case() {
@@ -53,6 +87,14 @@ run_case() {
 	rc=$(cat /tmp/case.rc)
 	echo "e2e: $name took $(($(date +%s) - start)) s (guest clock)"
 	last=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1 | tr -d '@\r' | cut -c1-200)
+	problems=$(reset_machine)
+	if [ -n "$problems" ]; then
+		echo "e2e: teardown after $name: $problems"
+		case $rc in
+		124 | 137 | 143) ;;
+		*) rc=1 last="teardown: $problems" ;;
+		esac
+	fi
 	case $rc in
 	0) marker "@@CASE-END $name PASS@@" ;;
 	77) marker "@@CASE-END $name SKIP ${last:-no reason given}@@" ;;
@@ -60,7 +102,6 @@ run_case() {
 		marker "@@CASE-END $name FAIL timed out after ${MV_CASE_TIMEOUT}s@@" ;;
 	*) marker "@@CASE-END $name FAIL exit $rc: ${last:-no output}@@" ;;
 	esac
-	reset_machine
 }
 
 main() {

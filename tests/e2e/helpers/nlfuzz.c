@@ -710,9 +710,14 @@ static void real_vm_round(unsigned int round)
 	}
 }
 
-/* ---- nlfuzz --cycles N NAME ------------------------------------------------ */
+/* ---- nlfuzz --cycles N NAME [start] ------------------------------------------ */
 
-static int cycles(const char *count, const char *name)
+/*
+ * N create/destroy cycles; with "start", each VM is also started (its
+ * zeroed RAM runs as code until the forced destroy takes the CPU back), so
+ * that vCPU threads, control structures and nested page tables come and go.
+ */
+static int cycles(const char *count, const char *name, bool start)
 {
 	struct create_args c = { .name = name, .mem = 64 * 1024 };
 	unsigned long n, i;
@@ -733,14 +738,21 @@ static int cycles(const char *count, const char *name)
 				i, err < 0 ? strerror(-err) : "no id in the reply");
 			return 1;
 		}
-		err = vm_simple(MINIVMM_CMD_VM_DESTROY, r.id, false);
+		err = start ? vm_simple(MINIVMM_CMD_VM_START, r.id, false) : 0;
+		if (err < 0) {
+			fprintf(stderr, "nlfuzz: start %s (id %u) in cycle %lu: %s\n",
+				name, r.id, i, strerror(-err));
+			return 1;
+		}
+		err = vm_simple(MINIVMM_CMD_VM_DESTROY, r.id, start);
 		if (err < 0) {
 			fprintf(stderr, "nlfuzz: destroy %s (id %u) in cycle %lu: %s\n",
 				name, r.id, i, strerror(-err));
 			return 1;
 		}
 	}
-	printf("nlfuzz: %lu create/destroy cycles of %s, done\n", n, name);
+	printf("nlfuzz: %lu create/%sdestroy cycles of %s, done\n", n,
+	       start ? "start/" : "", name);
 	return 0;
 }
 
@@ -756,10 +768,11 @@ int main(int argc, char **argv)
 	unsigned int rounds = 0, j;
 	char *end;
 
-	if (argc == 4 && !strcmp(argv[1], "--cycles"))
-		return cycles(argv[2], argv[3]);
+	if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "start"))) &&
+	    !strcmp(argv[1], "--cycles"))
+		return cycles(argv[2], argv[3], argc == 5);
 	if (argc != 3) {
-		fprintf(stderr, "usage: nlfuzz N SEED | nlfuzz --cycles N NAME\n");
+		fprintf(stderr, "usage: nlfuzz N SEED | nlfuzz --cycles N NAME [start]\n");
 		return 2;
 	}
 	n = strtoul(argv[1], &end, 0);
