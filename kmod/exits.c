@@ -201,6 +201,9 @@ enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
 		WRITE_ONCE(vcpu->vm->stop_aware, true);
 		r[MINIVMM_RAX] = READ_ONCE(vcpu->vm->stop_requested);
 		break;
+	case MINIVMM_HC_VM_ID:
+		r[MINIVMM_RAX] = vcpu->vm->id;
+		break;
 	default:
 		r[MINIVMM_RAX] = (u64)-ENOSYS;
 		break;

@@ -179,6 +179,7 @@ enum minivmm_exit_reason {
 #define MINIVMM_HC_ADD		1	/* -> RBX + RCX + RDX + RSI */
 #define MINIVMM_HC_NOP		2	/* -> 0 (round-trip benchmarks) */
 #define MINIVMM_HC_STOP_REQUESTED 3	/* -> 1 once VM_STOP asks the guest to end */
+#define MINIVMM_HC_VM_ID	4	/* -> this VM's id (as minivmmctl list shows it) */
 
 /* Guest-physical port numbers of the in-kernel devices. */
 #define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */

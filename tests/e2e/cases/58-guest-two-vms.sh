@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two VMs run the isolation guest at once: each fills 1..2 MiB of its own
-# RAM and keeps verifying it; neither sees the other.  Then both are stopped.
+# RAM with a pattern derived from its own VM id (hypercall VM_ID) and keeps
+# verifying it; neither sees the other's.  The ids each guest printed must be
+# the ids list shows, and differ.  Then both are stopped.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -16,6 +18,18 @@ for v in a b; do
 	wait_text /tmp/iso-$v.out "isolation: ready" 60 ||
 		fail "iso-$v not ready after 60 s: $(cat /tmp/iso-$v.err)"
 done
+# The id each guest got from the hypervisor, and the one list shows.
+ctl list --json
+for v in a b; do
+	gid=$(sed -n 's/.*isolation: ready id=\([0-9a-f]*\).*/\1/p' /tmp/iso-$v.out)
+	[ -n "$gid" ] || fail "iso-$v printed no id"
+	lid=$(echo "$OUT" | grep "\"name\": \"iso-$v\"" | sed -n 's/.*"id": \([0-9]*\).*/\1/p')
+	assert_eq "$((0x$gid))" "$lid" "the id iso-$v read through its hypercall"
+	eval "id_$v=$lid"
+done
+[ "$id_a" != "$id_b" ] || fail "both guests got id $id_a"
+# Each guest verifies its 1 MiB about every few ms: let both make several
+# passes while the other one keeps writing nothing into it.
 sleep 2
 for v in a b; do
 	! grep -q changed /tmp/iso-$v.out || fail "iso-$v saw its memory change"
