@@ -308,6 +308,8 @@ int ctl_nl_listen_events(ctl_nl_handler handle, void *arg)
 		goto fail;
 	}
 	nl_socket_set_buffer_size(sock, 1 << 20, 0);
+	/* From here on no event is missed: say so (scripts wait for it). */
+	fprintf(stderr, "minivmmctl: listening for events\n");
 	/* Events are not answers to our requests: no sequence numbers. */
 	nl_socket_disable_seq_check(sock);
 	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ctx);

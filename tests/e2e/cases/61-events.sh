@@ -20,9 +20,11 @@ minivmmctl events --json >/tmp/ev61.json 2>/tmp/ev61j.err &
 jpid=$!
 stop_listeners() { kill "$epid" "$jpid" 2>/dev/null; }
 cleanup() { stop_listeners; destroy_all; mv_unload_quiet; }
-# Joining the group races with the first event: give the listeners time.
-sleep 1
-kill -0 "$epid" 2>/dev/null || fail "events exited at once: $(cat /tmp/ev61.err)"
+# Every event after the "listening" line reaches the listener.
+wait_text /tmp/ev61.err "listening for events" 30 ||
+	fail "events did not start listening: $(cat /tmp/ev61.err)"
+wait_text /tmp/ev61j.err "listening for events" 30 ||
+	fail "events --json did not start listening: $(cat /tmp/ev61j.err)"
 
 assert_status 17 minivmmctl run --name hello61 "$G/hello.bin"
 assert_status 1 minivmmctl run --name triple61 "$G/triple.bin"

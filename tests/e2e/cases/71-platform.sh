@@ -17,7 +17,8 @@ assert_exists "$G/mb-platform.kludge.bin"
 
 minivmmctl events >/tmp/ev71 2>/tmp/ev71.err &
 epid=$!
-sleep 1		# joining the group races with the first event
+wait_text /tmp/ev71.err "listening for events" 30 ||
+	fail "events did not start listening: $(cat /tmp/ev71.err)"
 
 assert_status 0 minivmmctl run --name plat71 --mem 48M "$G/mb-platform.elf"
 assert_no_match "$OUT" "FAIL" "console"
