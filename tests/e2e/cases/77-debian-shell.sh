@@ -30,9 +30,14 @@ uptime_ms() {
 
 mkdir -p /tmp/ird77/bin /tmp/ird77/dev
 cp /bin/busybox /tmp/ird77/bin/busybox
-for a in sh poweroff echo; do ln -sf busybox "/tmp/ird77/bin/$a"; done
+for a in sh poweroff echo stty; do ln -sf busybox "/tmp/ird77/bin/$a"; done
 [ -e /tmp/ird77/dev/console ] || mknod /tmp/ird77/dev/console c 5 1
-printf '#!/bin/sh\nexport PATH=/bin\necho "mv77: shell ready"\nexec sh </dev/console >/dev/console 2>&1\n' \
+# stty -echo: with ICANON set and ECHO clear, busybox's sh reads plain
+# lines (fgets) instead of starting its line editor, whose first act is to
+# ask the terminal for the cursor position (ESC [ 6 n) and take whatever
+# arrives next as the answer: a line typed then is partly swallowed.  The
+# shell is as interactive as before (prompt, one command a line).
+printf '#!/bin/sh\nexport PATH=/bin\nstty -echo </dev/console\necho "mv77: shell ready"\nexec sh </dev/console >/dev/console 2>&1\n' \
 	>/tmp/ird77/init
 chmod 0755 /tmp/ird77/init
 (cd /tmp/ird77 && find . | cpio -o -H newc 2>/dev/null | gzip -c) >/tmp/initrd77
@@ -52,10 +57,8 @@ t1=$(uptime_ms)
 echo "mv77-figure: start-to-init $((t1 - t0)) ms"
 
 # Type into the console: a command, then poweroff.  run keeps showing the
-# console meanwhile: every reader gets all of the output.  Type only once
-# the shell's prompt is out: busybox's line editing then asks the terminal
-# where its cursor is (ESC [ 6 n) and takes the next input as the answer,
-# so answer it first (a cursor position report, ESC [ row ; col R).
+# console meanwhile: every reader gets all of the output.  Type once the
+# shell's prompt is out.
 mkfifo /tmp/con77.in
 minivmmctl console deb77 </tmp/con77.in >/tmp/con77.out 2>/tmp/con77.err &
 conpid=$!
@@ -64,13 +67,6 @@ wait_text /tmp/deb77.out '/ # ' 30 || {
 	tr -d '\r' </tmp/deb77.out | tail -n 5 | sed 's/^/  guest| /'
 	fail "no shell prompt within 30 s of the marker"
 }
-# The query follows the prompt in a write of its own: wait for it (a
-# busybox built without it sends none, hence the short limit).
-if wait_text /tmp/deb77.out "$(printf '\033\\[6n')" 5; then
-	printf '\033[1;5R' >&7
-else
-	note "the shell sent no cursor position query"
-fi
 echo 'echo "mv77-$((6 * 7))-answer"' >&7
 wait_text /tmp/con77.out "mv77-42-answer" 30 || {
 	tr -d '\r' </tmp/con77.out | sed 's/^/  con| /'
