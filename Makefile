@@ -10,7 +10,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
-.PHONY: lint dkms-check e2e-debian
+.PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
 
 all: module ctl
 
@@ -43,8 +43,18 @@ e2e-svm:
 e2e-vmx:
 	tests/e2e/run --arch vmx
 
+# The AMD-V cases on the test kernel built with KASAN, UBSAN and kmemleak
+# (tests/testbed/kernel-debug.config), ending with a kmemleak scan.
+e2e-svm-debug:
+	tests/e2e/run --arch svm --kernel test-debug
+
+# Every suite, the two emulators side by side (tests/check).
 check:
 	tests/check
+
+# The same, with every e2e case also on Debian's kernels.
+check-all:
+	tests/check --all
 
 # minivmm against KVM in the emulated machine: prints a table, not a test.
 .PHONY: bench
@@ -61,9 +71,13 @@ lint:
 dkms-check:
 	tests/lint/dkms-check
 
-# The AMD-V e2e cases on Debian's own 6.1 and 6.12 kernels.
+# The AMD-V e2e cases whose outcome depends on the host kernel, on Debian's
+# own 6.1 and 6.12 kernels; e2e-debian-all runs every case there.
 e2e-debian:
 	tests/e2e/debian
+
+e2e-debian-all:
+	tests/e2e/debian --all
 
 # minivmmctl, its man page, bash completion and the udev rule for
 # /dev/minivmm (group minivmm, mode 0660).  The module: DKMS (dkms.conf).

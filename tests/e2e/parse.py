@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge e2e cases from the console of one emulated-machine boot.
 
-Usage: parse.py CONSOLE_LOG CASE_NAME...
+Usage: parse.py [--target ARCH:KERNEL --expected-skips FILE] CONSOLE_LOG CASE_NAME...
 
 For each expected case: PASS/FAIL/SKIP from its @@CASE-END@@ marker, turned
 into FAIL when its console segment holds a kernel warning (WARNING:, BUG:,
 Oops, lockdep reports, hung tasks...), FAIL when its END marker never came
-(crash, hang, guest died), FAIL when it never began. Prints one line per case
-and then "N passed, N failed, N skipped". Exit 1 on any failure or when no
-case passed or skipped.
+(crash, hang, guest died), FAIL when it never began. With --expected-skips, a skip that FILE does not
+list for --target (lines "ARCH:KERNEL CASE REASON") is a FAIL too, so a case
+cannot quietly stop running. Prints one line per case and then "N passed,
+N failed, N skipped". Exit 1 on any failure or when no case passed or skipped.
 """
 
+import argparse
 import re
 import sys
 
@@ -39,6 +41,7 @@ TROUBLE = [
      "sleep in atomic context"),
     (re.compile(r"scheduling while atomic"), "scheduling while atomic"),
     (re.compile(r"Call Trace:"), "kernel stack trace"),
+    (re.compile(r"UBSAN:"), "UBSAN report"),
 ]
 
 
@@ -95,19 +98,40 @@ def judge(name, info):
     return status, reason
 
 
+def expected_skips(path, target):
+    """The cases FILE says may skip on TARGET ("ARCH:KERNEL")."""
+    allowed = set()
+    with open(path) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if len(words) >= 2 and words[0] == target:
+                allowed.add(words[1])
+    return allowed
+
+
 def main():
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(usage=__doc__)
+    parser.add_argument("--target")
+    parser.add_argument("--expected-skips")
+    parser.add_argument("console")
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_args()
+    allowed = None
+    if args.expected_skips:
+        allowed = expected_skips(args.expected_skips, args.target or "")
     try:
-        with open(sys.argv[1], errors="replace") as f:
+        with open(args.console, errors="replace") as f:
             cases = scan(unsplit(f.read()).splitlines())
     except FileNotFoundError:
         print("no console log: the machine never booted (build failure?)")
         cases = {}
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
-    for name in sys.argv[2:]:
+    for name in args.names:
         status, reason = judge(name, cases.get(name))
+        if status == "SKIP" and allowed is not None and name not in allowed:
+            status = "FAIL"
+            reason = (f"unexpected skip on {args.target} ({reason}); "
+                      "tests/e2e/expected-skips does not list it")
         counts[status] += 1
         print(f"{status} {name}" + (f": {reason}" if reason else ""))
     print(f"{counts['PASS']} passed, {counts['FAIL']} failed, "

@@ -3,6 +3,8 @@
 #
 # Build (once) the small test kernel that every emulated-machine test boots:
 # Debian's linux-source-6.1, `make tinyconfig` plus tests/testbed/kernel.config.
+# The debug flavour adds tests/testbed/kernel-debug.config (KASAN, UBSAN,
+# kmemleak) on top.
 #
 # The built tree is cached outside the repository, keyed by a hash of the
 # fragment, the kernel source version, the compiler and this recipe, in
@@ -10,13 +12,13 @@
 # so a second run costs nothing.  The last line on stdout is that path (use
 # it as KDIR); progress goes to stderr, the build output to a log file.
 #
-# Usage: tests/testbed/kernel.sh [--force]
+# Usage: tests/testbed/kernel.sh [--flavour test|debug] [--force]
 # MINIVMM_KDIR=<built tree> skips all this and uses that tree instead.
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FRAGMENT=$HERE/kernel.config
+FRAGMENTS=("$HERE/kernel.config")
 SOURCE_TARBALL=${MINIVMM_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 CACHE=${MINIVMM_CACHE:-/var/cache/minivmm}
 # Bump when the recipe below changes in a way that changes the result.
@@ -37,32 +39,42 @@ cache_key() {
 		echo "recipe $RECIPE"
 		echo "source $(source_version)"
 		echo "cc $(gcc --version | head -1)"
-		cat "$FRAGMENT"
+		cat "${FRAGMENTS[@]}"
 	} | sha256sum | cut -c1-16
 }
 
-# Every CONFIG_X=y|m line of the fragment must survive olddefconfig, and every
-# "# CONFIG_X is not set" must stay unset: Kconfig silently drops options whose
-# dependencies are missing.
+# Every CONFIG_X=y|m line of the fragments must survive olddefconfig, and
+# every "# CONFIG_X is not set" must stay unset: Kconfig silently drops options
+# whose dependencies are missing.  A later fragment overrides an earlier one.
 verify_config() {
 	local config=$1 line opt want got bad=0
+	local -A wanted=()
 	while IFS= read -r line; do
 		if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
-			opt=${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
+			wanted[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
 		elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set ]]; then
-			opt=${BASH_REMATCH[1]} want=n
-		else
-			continue
+			wanted[${BASH_REMATCH[1]}]=n
 		fi
+	done < <(cat "${FRAGMENTS[@]}")
+	for opt in "${!wanted[@]}"; do
+		want=${wanted[$opt]}
 		got=$(grep -E "^$opt=" "$config" | cut -d= -f2- || true)
 		[[ -n $got ]] || got=n
 		if [[ $got != "$want" ]]; then
 			log "config: $opt wanted $want, got $got"
 			bad=1
 		fi
-	done <"$FRAGMENT"
-	((bad == 0)) || die "the fragment did not apply (missing dependencies?)"
-	log "config: every option of $(basename "$FRAGMENT") is set as requested"
+	done
+	((bad == 0)) || die "the fragments did not apply (missing dependencies?)"
+	log "config: every option of $(fragment_names) is set as requested"
+}
+
+fragment_names() {
+	local f names=()
+	for f in "${FRAGMENTS[@]}"; do
+		names+=("$(basename "$f")")
+	done
+	echo "${names[*]}"
 }
 
 # Extract, configure and build into $1 (a temporary directory).
@@ -72,9 +84,9 @@ build_tree() {
 	log "extracting $SOURCE_TARBALL"
 	mkdir -p "$tree"
 	tar -xf "$SOURCE_TARBALL" -C "$tree" --strip-components=1
-	log "configuring (tinyconfig + $(basename "$FRAGMENT"))"
+	log "configuring (tinyconfig + $(fragment_names))"
 	make -C "$tree" tinyconfig >>"$logfile" 2>&1
-	(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$FRAGMENT") \
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${FRAGMENTS[@]}") \
 		>>"$logfile" 2>&1
 	make -C "$tree" olddefconfig >>"$logfile" 2>&1
 	verify_config "$tree/.config"
@@ -94,8 +106,20 @@ prune_unfinished() {
 }
 
 main() {
-	local force=0 key tree logfile start
-	[[ ${1:-} == --force ]] && force=1
+	local force=0 key tree logfile start f
+	while (($#)); do
+		case $1 in
+		--force) force=1; shift ;;
+		--flavour)
+			case ${2:-} in
+			test) ;;
+			debug) FRAGMENTS+=("$HERE/kernel-debug.config") ;;
+			*) die "--flavour test or debug" ;;
+			esac
+			shift 2 ;;
+		*) die "usage: kernel.sh [--flavour test|debug] [--force]" ;;
+		esac
+	done
 	# A tree of one's own (e.g. another kernel version) bypasses the cache.
 	if [[ -n ${MINIVMM_KDIR:-} ]]; then
 		[[ -f $MINIVMM_KDIR/arch/x86/boot/bzImage ]] ||
@@ -106,7 +130,9 @@ main() {
 	fi
 	[[ -f $SOURCE_TARBALL ]] ||
 		die "$SOURCE_TARBALL missing (apt-get install linux-source-6.1)"
-	[[ -f $FRAGMENT ]] || die "$FRAGMENT missing"
+	for f in "${FRAGMENTS[@]}"; do
+		[[ -f $f ]] || die "$f missing"
+	done
 
 	key=$(cache_key)
 	tree=$CACHE/linux-$key

@@ -12,8 +12,7 @@ pid=$!
 wait_text /tmp/gs.out "waiting for stop" 30 ||
 	fail "the guest never printed 'waiting for stop'"
 
-ctl stop --timeout 5000 graceful
-assert_status 0
+assert_ok minivmmctl stop --timeout 5000 graceful
 wait "$pid"
 rc=$?
 cat /tmp/gs.out /tmp/gs.err
