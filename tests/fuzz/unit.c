@@ -331,6 +331,30 @@ static void test_mb_module_too_big(void)
 			NULL, mods, 1), "module '");
 }
 
+/*
+ * multiboot_info's mod_start and mod_end are 32-bit: a module that would
+ * end at 4 GiB (or start there, if empty) cannot be described.
+ */
+static void test_mb_module_at_4g(void)
+{
+	struct seg s = { 0, 0xffe00000, 0, 0x1000, 0x100000 };
+	char *mods[1] = { (char *)blob(MiB) };
+
+	refused(mb_plan(image(mb_elf(0x3, &s, 1, 0xffe00200)), 8ULL << 30,
+			NULL, mods, 1), "4 GiB");
+	s.paddr = 0xfff00000;
+	mods[0] = (char *)blob(0);
+	refused(mb_plan(image(mb_elf(0x3, &s, 1, 0xfff00200)), 8ULL << 30,
+			NULL, mods, 1), "4 GiB");
+	/* just below: accepted, and described as loaded */
+	s.paddr = 0xffd00000;
+	mods[0] = (char *)blob(MiB - 1);
+	mb_load(mb_plan(image(mb_elf(0x3, &s, 1, 0xffd00200)), 8ULL << 30,
+			NULL, mods, 1));
+	FV_ASSERT(fv_get32(MB_INFO + 0x100) == 0xffe00000 &&
+		  fv_get32(MB_INFO + 0x104) == 0xffefffff, "module range");
+}
+
 static void test_mb_small_ram(void)
 {
 	refused(mb_plan(image(mb_elf(0x3, &one_seg, 1, 0x100200)), MiB, NULL,
@@ -568,7 +592,8 @@ static const struct test tests[] = {
 	T(mb_truncated_kludge), T(mb_header_cut), T(mb_no_header),
 	T(mb_checksum), T(mb_graphics), T(mb_unknown_flag), T(mb_elf64),
 	T(mb_not_elf), T(mb_seg_beyond_ram), T(mb_seg_low), T(mb_seg_overlap),
-	T(mb_entry_outside), T(mb_module_too_big), T(mb_small_ram),
+	T(mb_entry_outside), T(mb_module_too_big), T(mb_module_at_4g),
+	T(mb_small_ram),
 	T(bz_ok), T(bz_relocated), T(bz_not_relocatable), T(bz_proto_2_11),
 	T(bz_no_64bit), T(bz_cmdline_max), T(bz_cmdline_over),
 	T(bz_initrd_too_big), T(bz_initrd_addr_max), T(bz_truncated_header),
