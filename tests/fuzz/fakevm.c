@@ -15,6 +15,7 @@ struct fakevm fv = { .fd = -1 };
 char fv_last_err[1024];
 bool fv_verbose;
 
+/* The C library's functions, under the names ld --wrap gives them. */
 ssize_t __real_pwrite(int fd, const void *buf, size_t len, off_t off);
 int __real_ioctl(int fd, unsigned long req, void *arg);
 

@@ -21,8 +21,10 @@ static const uint64_t mems[16] = {
 	0xfffff000, 0x100000000, 0x100200000, 0x200000000, 0x123456000,
 };
 
-/* --append lengths; ~0 means none.  Around cmdline_size's usual 2047 and
- * the two loaders' own limits. */
+/*
+ * --append lengths; ~0 means none.  Around cmdline_size's usual 2047 and
+ * the two loaders' own limits.
+ */
 static const size_t append_lens[16] = {
 	~(size_t)0, 0, 1, 15, 255, 256, 2047, 2048, 4095, 4096, 65535,
 	0x7affe, 0x7afff, 0x7b000, 0x8e000, 0x8e800,
