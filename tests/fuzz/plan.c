@@ -142,6 +142,28 @@ static void check_mb_modules(const struct plan_params *p,
 	}
 }
 
+/*
+ * Whether @rip lies in what the Multiboot loader wrote at or above 1 MiB
+ * (file bytes and zeroed bss), before the @nmods modules' writes.
+ */
+static bool entry_in_kernel(uint64_t rip, unsigned int nmods)
+{
+	uint64_t mods_from = fv_get32(MB_INFO + 0x100);
+	size_t i;
+
+	for (i = 0; i < fv.nw; i++) {
+		const struct fv_range *w = &fv.w[i];
+
+		if (w->start < FV_LOW)
+			continue;
+		if (nmods && w->start >= mods_from)
+			break;		/* the modules come after the kernel */
+		if (rip >= w->start && rip < w->end)
+			return true;
+	}
+	return false;
+}
+
 /* What a Multiboot kernel finds at entry (multiboot.c's header comment). */
 static void check_mb_state(const char *path, const struct plan_params *p,
 			   char *const *modules)
@@ -153,8 +175,9 @@ static void check_mb_state(const char *path, const struct plan_params *p,
 	FV_ASSERT(fv.has_regs && fv.has_sregs, "registers not set");
 	FV_ASSERT(fv.regs.gprs[MINIVMM_RAX] == 0x2BADB002 &&
 		  fv.regs.gprs[MINIVMM_RBX] == MB_INFO, "EAX/EBX");
-	FV_ASSERT(fv.regs.rip >= 0x100000 && fv.regs.rip < limit,
-		  "entry 0x%" PRIx64, (uint64_t)fv.regs.rip);
+	FV_ASSERT(entry_in_kernel(fv.regs.rip, p->nmods),
+		  "entry 0x%" PRIx64 " outside the kernel's loaded bytes",
+		  (uint64_t)fv.regs.rip);
 	FV_ASSERT(fv_get32(MB_INFO + 8) == (limit - 0x100000) >> 10,
 		  "mem_upper %u", fv_get32(MB_INFO + 8));
 	cmd = fv_get32(MB_INFO + 16);
@@ -225,6 +248,7 @@ static void check_bz_state(const struct plan_params *p)
 	uint64_t load = fv.regs.rip - 0x200, limit = limit_of(p->mem);
 	uint64_t init_size = fv_get32(zp + 0x260);
 	uint64_t kernel_len = (uint64_t)fv_get32(zp + 0x1f4) * 16;
+	uint64_t pref = fv_get64(zp + 0x258), align = fv_get32(zp + 0x230);
 	size_t alen = p->append ? strlen(p->append) : 0;
 
 	FV_ASSERT(fv.has_regs && fv.has_sregs, "registers not set");
@@ -235,6 +259,11 @@ static void check_bz_state(const struct plan_params *p)
 		  "kernel at 0x%" PRIx64 ", init_size 0x%" PRIx64, load, init_size);
 	FV_ASSERT(fv_written(load, kernel_len), "kernel not written at 0x%" PRIx64,
 		  load);
+	/* at pref_address, or relocated to the first aligned address >= 1 MiB */
+	FV_ASSERT(load == pref || (fv.low[zp + 0x234] &&
+				   load == ((0x100000 + align - 1) & ~(align - 1))),
+		  "kernel at 0x%" PRIx64 ", pref_address 0x%" PRIx64 ", kernel_alignment 0x%" PRIx64,
+		  load, pref, align);
 	FV_ASSERT(fv_get32(zp + 0x228) == BZ_CMDLINE && !fv_get32(zp + 0xc8),
 		  "cmd_line_ptr");
 	FV_ASSERT(guest_strlen(BZ_CMDLINE, BZ_LOW_END) == alen &&
