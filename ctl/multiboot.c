@@ -28,7 +28,8 @@
  *   0x10800-0x9efff  strings: the kernel command line, module strings
  *   0x100000-        the kernel's segments (at or above 1 MiB), then each
  *                    module page-aligned after the kernel's highest byte
- *                    (bss included), all below min(RAM size, 4 GiB)
+ *                    (bss included), all below min(RAM size, 4 GiB);
+ *                    a module ends below 4 GiB (mod_end is 32-bit)
  *
  * multiboot_info.flags = MEM | CMDLINE | MODS | MMAP | LOADER_NAME:
  *   mem_lower = 640, mem_upper = (RAM - 1 MiB) / 1 KiB (capped at 4 GiB
@@ -671,6 +672,17 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 		if (s.gpa > limit || msize > limit - s.gpa) {
 			ctl_err("%s: module '%s' (%" PRIu64 " bytes at 0x%" PRIx64 ", after the kernel and the modules before it) does not fit in the guest's RAM, which ends at 0x%" PRIx64,
 				what, modules[i], msize, s.gpa, limit);
+			goto fail;
+		}
+		/*
+		 * multiboot_info gives the module as 32-bit mod_start and
+		 * mod_end (exclusive): one ending at 4 GiB, or empty and
+		 * starting there, would be described as ending (or starting)
+		 * at 0.
+		 */
+		if (s.gpa + msize >= MB_4G) {
+			ctl_err("%s: module '%s' (%" PRIu64 " bytes at 0x%" PRIx64 ") would end at 4 GiB, which Multiboot's 32-bit mod_end cannot express",
+				what, modules[i], msize, s.gpa);
 			goto fail;
 		}
 		b->seg[b->nseg++] = s;
