@@ -11,6 +11,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 .PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
+.PHONY: fuzz fuzz-ci
 
 all: module ctl
 
@@ -61,6 +62,15 @@ check-all:
 bench:
 	tests/bench/run
 	tests/bench/linux-boot
+
+# The image loaders (ctl/multiboot.c, ctl/bzimage.c): unit tests, the
+# regression inputs, and libFuzzer runs of a fixed number of executions
+# (fuzz-ci, part of check) or for minutes each with a random seed (fuzz).
+fuzz-ci:
+	tests/fuzz/run
+
+fuzz:
+	tests/fuzz/run --long
 
 # Build hygiene: W=1 on the 6.1 and 6.12 headers and the test kernel, sparse,
 # checkpatch, DKMS (tests/lint/run; "N passed, N failed, N skipped").
