@@ -246,6 +246,11 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_FEAT_CTL:
 		*val = msr == MSR_IA32_FEAT_CTL ? FEAT_CTL_LOCKED : 0;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!mv_has_tsc_aux())
+			return -EINVAL;
+		*val = vcpu->tsc_aux;
+		return 0;
 	}
 	/* IA32_APIC_BASE, x2APIC registers; refused when not the APIC's. */
 	return mv_lapic_rdmsr(&vcpu->apic, msr, ktime_get_ns(), val) ? -EINVAL
@@ -256,6 +261,13 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 {
 	if (msr == MSR_IA32_UCODE_REV)	/* writes of 0 precede reading it */
 		return val ? -EINVAL : 0;
+	if (msr == MSR_TSC_AUX) {
+		/* The guest's own copy; bits 63:32 are reserved. */
+		if (!mv_has_tsc_aux() || val >> 32)
+			return -EINVAL;
+		vcpu->tsc_aux = val;
+		return 0;
+	}
 	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
 								     : 0;
 }

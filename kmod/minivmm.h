@@ -140,6 +140,16 @@ struct mv_vcpu {
 	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
 	void *fpu;
 
+	/*
+	 * Registers the guest uses without an exit and the CPU shares with
+	 * the host: loaded before each entry, saved after (vCPU thread).
+	 * DR6 only where it is not in the VMCB/VMCS (VT-x).  TSC_AUX is
+	 * read by RDTSCP/RDPID and written only through WRMSR (intercepted).
+	 */
+	u64 db[4];
+	u64 dr6;
+	u64 tsc_aux;
+
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
 	struct mv_guest_timer apic_timer;
@@ -269,6 +279,14 @@ enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
 void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
 
+/*
+ * Guest DR0-3 (and DR6 when @dr6: VT-x keeps it in no VMCS field) around
+ * an entry, interrupts off: mv_guest_dr_load() before, mv_guest_dr_save()
+ * after, which also puts back the host's breakpoints.
+ */
+void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6);
+void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6);
+
 /* Stop the VM with @reason (first caller wins).  Process context. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		u64 detail);
@@ -309,6 +327,8 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
  * is judged alike on either vendor).
  */
 u64 mv_host_cr4_bits(void);
+/* Does this host have TSC_AUX (RDTSCP or RDPID)? */
+bool mv_has_tsc_aux(void);
 /* Is @pat a valid IA32_PAT value (every entry a defined memory type)? */
 bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */

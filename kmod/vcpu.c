@@ -5,11 +5,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hw_breakpoint.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <asm/cpufeature.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
 #include "minivmm.h"
@@ -36,6 +38,62 @@ void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
 {
 	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
 	kernel_fpu_end();
+}
+
+/*
+ * The guest reads and writes DR0-3 (and on VT-x DR6) without exits: give
+ * it its own.  With host breakpoints armed, DR7 goes off first, or they
+ * would fire at the guest's addresses until VM entry loads the guest DR7.
+ */
+void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6)
+{
+	unsigned long cur;
+
+	if (unlikely(hw_breakpoint_active()))
+		set_debugreg(0UL, 7);
+	get_debugreg(cur, 0);
+	if (cur != vcpu->db[0])
+		set_debugreg(vcpu->db[0], 0);
+	get_debugreg(cur, 1);
+	if (cur != vcpu->db[1])
+		set_debugreg(vcpu->db[1], 1);
+	get_debugreg(cur, 2);
+	if (cur != vcpu->db[2])
+		set_debugreg(vcpu->db[2], 2);
+	get_debugreg(cur, 3);
+	if (cur != vcpu->db[3])
+		set_debugreg(vcpu->db[3], 3);
+	if (dr6)
+		set_debugreg(vcpu->dr6, 6);
+}
+
+/*
+ * The exit left DR7 disabled and the guest's values in DR0-3 (and DR6).
+ * Without host breakpoints the guest's DR0-3 may stay (DR7 keeps them
+ * inert; the next guest load or hw_breakpoint_restore() replaces them),
+ * but DR6 must read as the host's idle value for the host's #DB handler.
+ */
+void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6)
+{
+	unsigned long cur;
+
+	get_debugreg(vcpu->db[0], 0);
+	get_debugreg(vcpu->db[1], 1);
+	get_debugreg(vcpu->db[2], 2);
+	get_debugreg(vcpu->db[3], 3);
+	get_debugreg(cur, 6);
+	if (dr6)
+		vcpu->dr6 = cur;
+	if (unlikely(hw_breakpoint_active()))
+		hw_breakpoint_restore();
+	else if (cur != DR6_RESERVED)
+		set_debugreg(DR6_RESERVED, 6);
+}
+
+bool mv_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) ||
+	       boot_cpu_has(X86_FEATURE_RDPID);
 }
 
 u64 mv_host_cr4_bits(void)
@@ -91,6 +149,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	mv_irq_init(vcpu);
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
+	vcpu->dr6 = DR6_RESERVED;
 	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!vcpu->fpu) {
 		kfree(vcpu);

@@ -585,20 +585,38 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 		irq_work_queue(&svm->exit_soon);
 }
 
+/*
+ * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX, where
+ * the host keeps its CPU and node number: the guest gets its own value
+ * while it runs.  WRMSR to it is intercepted (the core keeps
+ * vcpu->tsc_aux), so there is nothing to read back.  The host's entry code
+ * finds its per-CPU base with LSL, not RDPID, so an NMI in the window is
+ * safe.  Interrupts off.
+ */
 /* Preemption is off (guest FPU loaded); returns with the same. */
 static void svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
+	u64 host_tsc_aux = 0;
+	bool tsc_aux = mv_has_tsc_aux();
 
 	local_irq_disable();
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_exit_after_injection(svm);
+	if (tsc_aux) {
+		rdmsrl(MSR_TSC_AUX, host_tsc_aux);
+		if (host_tsc_aux != svm->base.tsc_aux)
+			wrmsrl(MSR_TSC_AUX, svm->base.tsc_aux);
+	}
+	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
+	mv_guest_dr_load(&svm->base, false);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
-	if (unlikely(hw_breakpoint_active()))
-		hw_breakpoint_restore();
+	mv_guest_dr_save(&svm->base, false);
+	if (tsc_aux && host_tsc_aux != svm->base.tsc_aux)
+		wrmsrl(MSR_TSC_AUX, host_tsc_aux);
 	svm_stgi();
 	local_irq_enable();
 }

@@ -1031,6 +1031,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	/* So is CR2; NMIs preserve it for us. */
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
+	mv_guest_dr_load(&vmx->base, true);
 
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
 
@@ -1052,8 +1053,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	/* VM exit cleared IA32_DEBUGCTL and set DR7 to 0x400. */
 	if (debugctl)
 		update_debugctlmsr(debugctl);
-	if (unlikely(hw_breakpoint_active()))
-		hw_breakpoint_restore();
+	mv_guest_dr_save(&vmx->base, true);
 
 	if (!ret) {
 		vmx->launched = true;
