@@ -137,8 +137,13 @@ struct mv_vcpu {
 	 */
 	bool parked;
 
-	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
+	/*
+	 * Guest x87/SSE/AVX state, restored around each entry: an XSAVE
+	 * area, or an FXSAVE one where the host has no XSAVE (kmod/fpu.c).
+	 * XCR0 is the guest's (vCPU thread).
+	 */
 	void *fpu;
+	u64 xcr0;
 
 	/*
 	 * Registers the guest uses without an exit and the CPU shares with
@@ -272,12 +277,24 @@ enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
 enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 
 /*
- * Guest FPU/SSE state around an entry: mv_guest_fpu_enter() calls
+ * kmod/fpu.c.  Guest FPU state around an entry: mv_guest_fpu_enter() calls
  * kernel_fpu_begin() (preemption off) and loads the guest's registers;
- * mv_guest_fpu_exit() saves them and calls kernel_fpu_end().
+ * mv_guest_fpu_exit() saves them and calls kernel_fpu_end().  In between,
+ * interrupts off, mv_guest_xcr0_load() right before the entry (returns the
+ * host's XCR0) and mv_guest_xcr0_save() right after the exit switch XCR0.
  */
+void mv_fpu_setup(void);
+int mv_fpu_alloc(struct mv_vcpu *vcpu);
+void mv_fpu_free(struct mv_vcpu *vcpu);
 void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
 void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
+u64 mv_guest_xcr0_load(struct mv_vcpu *vcpu);
+void mv_guest_xcr0_save(struct mv_vcpu *vcpu, u64 host_xcr0);
+/* XCR0 bits a guest may set (0: no XSAVE for guests); XSAVE area size. */
+u64 mv_guest_xcr0_max(void);
+unsigned int mv_guest_xsave_size(u64 xcr0);
+/* XSETBV; @osxsave: the guest's CR4.OSXSAVE. */
+enum mv_exit_action mv_exit_xsetbv(struct mv_vcpu *vcpu, bool osxsave);
 
 /*
  * Guest DR0-3 (and DR6 when @dr6: VT-x keeps it in no VMCS field) around

@@ -12,33 +12,9 @@
 #include <linux/slab.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
-#include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
 #include "minivmm.h"
 #include "trace.h"
-
-/* FXSAVE area: 512 bytes, 16-byte aligned (kmalloc guarantees that). */
-#define MV_FXSAVE_SIZE	512
-
-/* Power-on x87/SSE state: FCW 0x37f, MXCSR 0x1f80. */
-static void mv_fpu_reset(void *fx)
-{
-	memset(fx, 0, MV_FXSAVE_SIZE);
-	*(u16 *)fx = 0x37f;
-	*(u32 *)(fx + 24) = 0x1f80;
-}
-
-void mv_guest_fpu_enter(struct mv_vcpu *vcpu)
-{
-	kernel_fpu_begin();
-	asm volatile("fxrstor64 %0" : : "m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
-}
-
-void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
-{
-	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
-	kernel_fpu_end();
-}
 
 /*
  * The guest reads and writes DR0-3 (and on VT-x DR6) without exits: give
@@ -110,14 +86,14 @@ u64 mv_host_cr4_bits(void)
 		valid |= X86_CR4_FSGSBASE;
 	if (boot_cpu_has(X86_FEATURE_PCID))
 		valid |= X86_CR4_PCIDE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
+	/* XSAVE as far as kmod/fpu.c switches XCR0 and the state. */
+	if (mv_guest_xcr0_max())
 		valid |= X86_CR4_OSXSAVE;
 	if (boot_cpu_has(X86_FEATURE_SMEP))
 		valid |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		valid |= X86_CR4_SMAP;
-	if (boot_cpu_has(X86_FEATURE_PKU))
-		valid |= X86_CR4_PKE;
+	/* No PKE: PKRU is not switched, the guest would read the host's. */
 	return valid;
 }
 
@@ -150,15 +126,14 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
 	vcpu->dr6 = DR6_RESERVED;
-	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!vcpu->fpu) {
+	ret = mv_fpu_alloc(vcpu);
+	if (ret) {
 		kfree(vcpu);
-		return -ENOMEM;
+		return ret;
 	}
-	mv_fpu_reset(vcpu->fpu);
 	ret = mv_host.ops->vcpu_init(vcpu);
 	if (ret) {
-		kfree(vcpu->fpu);
+		mv_fpu_free(vcpu);
 		kfree(vcpu);
 		return ret;
 	}
@@ -170,7 +145,7 @@ void mv_vcpu_free(struct mv_vcpu *vcpu)
 {
 	mv_irq_stop(vcpu);
 	mv_host.ops->vcpu_destroy(vcpu);
-	kfree(vcpu->fpu);
+	mv_fpu_free(vcpu);
 	kfree(vcpu);
 }
 

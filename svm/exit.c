@@ -150,18 +150,12 @@ static enum mv_exit_action svm_exit_ud(struct svm_vcpu *svm)
 	return MV_EXIT_RESUME;
 }
 
-/*
- * XCR0 is not switched between host and guest, so the guest may not write
- * it: #UD as architected while CR4.OSXSAVE is clear, #GP(0) otherwise.
- */
+/* XSETBV (0f 01 d1): XCR0 is the guest's own (kmod/fpu.c). */
 static enum mv_exit_action svm_exit_xsetbv(struct svm_vcpu *svm)
 {
-	svm_count(svm, MINIVMM_EXIT_OTHER);
-	if (svm->vmcb->save.cr4 & X86_CR4_OSXSAVE)
-		svm_inject_exception(&svm->base, X86_TRAP_GP, true, 0);
-	else
-		svm_inject_exception(&svm->base, X86_TRAP_UD, false, 0);
-	return MV_EXIT_RESUME;
+	svm_set_insn_len(svm, 3);
+	return mv_exit_xsetbv(&svm->base,
+			      svm->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 }
 
 /* VMRUN's consistency checks failed: say what the VMCB held. */

@@ -597,7 +597,7 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 static void svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
-	u64 host_tsc_aux = 0;
+	u64 host_tsc_aux = 0, host_xcr0;
 	bool tsc_aux = mv_has_tsc_aux();
 
 	local_irq_disable();
@@ -611,8 +611,10 @@ static void svm_enter(struct svm_vcpu *svm)
 	}
 	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
 	mv_guest_dr_load(&svm->base, false);
+	host_xcr0 = mv_guest_xcr0_load(&svm->base);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
+	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	mv_guest_dr_save(&svm->base, false);
 	if (tsc_aux && host_tsc_aux != svm->base.tsc_aux)

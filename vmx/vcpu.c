@@ -319,7 +319,13 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_MSR_BITMAP_ADDR, vmx_config.msr_bitmap_pa);
 	vmcs_write(VMCS_EPT_POINTER, mv_npt_eptp(&vm->npt));
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, vmx_cr0_forced());
-	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, vmx_cr4_forced());
+	/*
+	 * Besides the bits VMX forces, own every bit the guest may not
+	 * set (OSXSAVE without host XSAVE, PKE, ...): a MOV to CR4 that
+	 * sets one exits and vmx_write_cr4() refuses it.
+	 */
+	vmcs_write(VMCS_CR4_GUEST_HOST_MASK,
+		   vmx_cr4_forced() | ~vmx_cr4_valid());
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ULL);
 }
 
@@ -1010,7 +1016,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 {
 	unsigned long debugctl = get_debugctlmsr();
 	struct vmx_guest_msrs host_msrs;
-	u64 fs_base;
+	u64 fs_base, host_xcr0;
 	u16 ds, es, ldt;
 	int ret;
 
@@ -1032,8 +1038,11 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 	mv_guest_dr_load(&vmx->base, true);
+	host_xcr0 = mv_guest_xcr0_load(&vmx->base);
 
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
+
+	mv_guest_xcr0_save(&vmx->base, host_xcr0);
 
 	vmx->cr2 = native_read_cr2();
 	vmx_load_host_msrs(vmx, &host_msrs);
