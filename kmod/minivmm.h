@@ -371,6 +371,10 @@ void mv_uart_update_irq(struct mv_vm *vm);
 /* kmod/mmio.c: instruction emulation for device pages outside RAM. */
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags);
 enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa);
+/* Up to 15 bytes at CS:RIP (@sr: the guest's); @bits: 16, 32 or 64. */
+unsigned int mv_fetch_guest_insn(struct mv_vcpu *vcpu,
+				 const struct minivmm_sregs *sr, u8 *insn,
+				 unsigned int *bits);
 
 /*
  * kmod/irq.c: external interrupts.  A backend calls mv_irq_pending() right

@@ -143,6 +143,8 @@ static void svm_init_control(struct svm_vcpu *svm)
 			SVM_I4_SKINIT | SVM_I4_MONITOR | SVM_I4_MWAIT |
 			SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
 			svm_rdpru_intercept();
+	/* CR4 writes: the guest may not set bits we do not offer (PKE). */
+	c->intercept_cr = SVM_CR_WRITE(4);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->asid = to_svm_vm(vm)->asid;
@@ -387,6 +389,32 @@ int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
 	/* New paging state: start from clean TLBs. */
 	svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	svm->last_cpu = -1;
+	return 0;
+}
+
+/*
+ * A guest MOV to CR4 (intercepted): the checks the CPU makes, then ours
+ * (only bits svm_cr4_valid() offers).  Returns -EINVAL for #GP.
+ */
+int svm_write_cr4(struct svm_vcpu *svm, u64 cr4)
+{
+	struct vmcb_save *save = &svm->vmcb->save;
+	bool lma = save->efer & EFER_LMA;
+
+	if (cr4 & ~svm_cr4_valid())
+		return -EINVAL;
+	if (lma && !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	if ((cr4 & X86_CR4_PCIDE) && !lma)
+		return -EINVAL;
+	/* Enabling PCIDs with a non-zero PCID in CR3 faults. */
+	if ((cr4 & X86_CR4_PCIDE) && !(save->cr4 & X86_CR4_PCIDE) &&
+	    (save->cr3 & 0xfff))
+		return -EINVAL;
+	/* New paging state: start from clean TLBs, as on a real CPU. */
+	if (cr4 != save->cr4)
+		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+	save->cr4 = cr4;
 	return 0;
 }
 
