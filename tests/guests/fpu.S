@@ -9,6 +9,8 @@
 #     after NLOOPS exits; XCR0 = 3 (AVX off) over NLOOPS exits and back.
 # Exit 0x60 and "fpu: ok" if all good; 0x70 and "fpu: xmm ok, no AVX
 # offered" when part 2 cannot run; else 0x61..0x6f (see the messages).
+# Built with XMM_ONLY defined (fpu-xmm.bin): part 1 only, exit 0x60 and
+# "fpu: xmm ok".
 	.code64
 	.include "lib64.inc"
 	.equ NLOOPS, 2000
@@ -51,6 +53,10 @@ _start:
 	dec %r12d
 	jnz 2b
 
+.ifdef XMM_ONLY
+	PUTS m_xmm_only
+	EXIT 0x60
+.endif
 	# Part 2: XSAVE and AVX offered?
 	mov $1, %eax
 	cpuid
@@ -195,6 +201,7 @@ pat:
 idtr:	.word 16 * 32 - 1
 	.quad IDT
 m_ok:		.asciz "fpu: ok\n"
+m_xmm_only:	.asciz "fpu: xmm ok\n"
 m_no_avx:	.asciz "fpu: xmm ok, no AVX offered\n"
 m_xmm_dirty:	.asciz "fpu: a fresh guest's XMM registers are not zero\n"
 m_xmm_bad:	.asciz "fpu: XMM registers changed across exits\n"
