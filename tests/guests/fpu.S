@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Long mode: the guest's own SSE and AVX registers and XCR0.
+#  0. CR4.PKE, and CR4.OSXSAVE while CPUID offers no XSAVE, raise #GP.
 #  1. A fresh guest finds XMM0-15 zero; it fills them with its own values
 #     and exits to the host NLOOPS times (hypercall NOP), checking them
 #     after every exit.
@@ -33,6 +34,24 @@ _start:
 	or $0x600, %eax
 	mov %rax, %cr4
 
+	# CR4.PKE is never offered (PKRU is not switched): #GP, CR4 stays.
+	xor %r14d, %r14d		# #GP count
+	mov %cr4, %rbx
+	mov %rbx, %rax
+	or $(1 << 22), %eax
+	mov %rax, %cr4			# 0f 22 e0: 3 bytes, as XSETBV
+	call cr4_refused
+	jne cr4_bad
+	mov $1, %eax			# no XSAVE in CPUID: no OSXSAVE either
+	cpuid
+	test $(1 << 26), %ecx
+	jnz 0f
+	mov %rbx, %rax
+	or $(1 << 18), %eax
+	mov %rax, %cr4
+	call cr4_refused
+	jne cr4_bad
+0:
 	# XMM0-15 all zero in a fresh guest.
 	mov $BUF, %edi
 	.irp r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
@@ -144,8 +163,19 @@ ymm_dirty: PUTS m_ymm_dirty
 	EXIT 0x65
 ymm_bad: PUTS m_ymm_bad
 	EXIT 0x66
+cr4_bad: PUTS m_cr4
+	EXIT 0x67
 
-# #GP: count it and skip the 3-byte XSETBV that raised it.
+# ZF set when one #GP came (R14) and CR4 still equals RBX; resets R14.
+cr4_refused:
+	mov %cr4, %rax
+	cmp %rbx, %rax
+	jne 8f
+	cmp $1, %r14d
+8:	mov $0, %r14d
+	ret
+
+# #GP: count it and skip the 3-byte XSETBV or MOV to CR4 that raised it.
 gp_handler:
 	inc %r14d
 	add $8, %rsp			# error code
@@ -209,3 +239,4 @@ m_osxsave:	.asciz "fpu: CPUID.OSXSAVE does not follow CR4\n"
 m_xcr0:		.asciz "fpu: XCR0 or XSETBV misbehaves\n"
 m_ymm_dirty:	.asciz "fpu: a fresh guest's YMM upper halves are not zero\n"
 m_ymm_bad:	.asciz "fpu: YMM registers changed across exits\n"
+m_cr4:		.asciz "fpu: CR4.PKE (or OSXSAVE without XSAVE) was accepted\n"
