@@ -614,14 +614,15 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 }
 
 /*
+ * Preemption is off (guest FPU loaded); returns with the same.
+ *
  * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX, where
  * the host keeps its CPU and node number: the guest gets its own value
  * while it runs.  WRMSR to it is intercepted (the core keeps
  * vcpu->tsc_aux), so there is nothing to read back.  The host's entry code
  * finds its per-CPU base with LSL, not RDPID, so an NMI in the window is
- * safe.  Interrupts off.
+ * safe.
  */
-/* Preemption is off (guest FPU loaded); returns with the same. */
 static void svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
