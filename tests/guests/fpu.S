@@ -41,11 +41,12 @@ _start:
 	or $(1 << 22), %eax
 	mov %rax, %cr4			# 0f 22 e0: 3 bytes, as XSETBV
 	call cr4_refused
-	jne cr4_bad
+	jne cr4_pke_bad
 	mov $1, %eax			# no XSAVE in CPUID: no OSXSAVE either
 	cpuid
 	test $(1 << 26), %ecx
 	jnz 0f
+	mov %cr4, %rbx			# CPUID clobbered RBX
 	mov %rbx, %rax
 	or $(1 << 18), %eax
 	mov %rax, %cr4
@@ -163,8 +164,10 @@ ymm_dirty: PUTS m_ymm_dirty
 	EXIT 0x65
 ymm_bad: PUTS m_ymm_bad
 	EXIT 0x66
-cr4_bad: PUTS m_cr4
+cr4_pke_bad: PUTS m_cr4_pke
 	EXIT 0x67
+cr4_bad: PUTS m_cr4
+	EXIT 0x68
 
 # ZF set when one #GP came (R14) and CR4 still equals RBX; resets R14.
 cr4_refused:
@@ -239,4 +242,5 @@ m_osxsave:	.asciz "fpu: CPUID.OSXSAVE does not follow CR4\n"
 m_xcr0:		.asciz "fpu: XCR0 or XSETBV misbehaves\n"
 m_ymm_dirty:	.asciz "fpu: a fresh guest's YMM upper halves are not zero\n"
 m_ymm_bad:	.asciz "fpu: YMM registers changed across exits\n"
-m_cr4:		.asciz "fpu: CR4.PKE (or OSXSAVE without XSAVE) was accepted\n"
+m_cr4_pke:	.asciz "fpu: CR4.PKE was accepted\n"
+m_cr4:		.asciz "fpu: CR4.OSXSAVE was accepted without XSAVE in CPUID\n"
