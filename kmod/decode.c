@@ -35,6 +35,7 @@
 
 #define MV_REX_W	0x08
 #define MV_REX_R	0x04
+#define MV_REX_B	0x01
 
 #define MV_MODRM_MOD(m)	((m) >> 6)
 #define MV_MODRM_REG(m)	(((m) >> 3) & 7)
@@ -310,4 +311,50 @@ u64 mv_mmio_store_value(const struct mv_mmio_op *op, const u64 *gprs)
 	if (op->high_byte)
 		val >>= 8;
 	return val & mv_size_mask(op->size);
+}
+
+/*
+ * MOV to a control register, 0F 22 /r: ModRM.reg (with REX.R) is the CR,
+ * ModRM.rm (with REX.B) the source GPR; the mod bits are ignored (always a
+ * register form).  Prefixes 66, 67 and segment overrides change nothing;
+ * LOCK (AMD's alternative CR8 encoding) and REP are refused.
+ */
+int mv_decode_mov_to_cr(const u8 *insn, unsigned int avail,
+			unsigned int mode_bits, struct mv_cr_op *op)
+{
+	struct mv_decoder d = { .insn = insn, .avail = min(avail, MV_INSN_MAX) };
+	u8 rex = 0, b, modrm;
+	int ret;
+
+	memset(op, 0, sizeof(*op));
+	if (mode_bits != 16 && mode_bits != 32 && mode_bits != 64)
+		return -EINVAL;
+	for (;;) {
+		ret = mv_dec_byte(&d, &b);
+		if (ret)
+			return ret;
+		if (b == 0x66 || b == 0x67 || b == 0x26 || b == 0x2e ||
+		    b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65) {
+			rex = 0;
+			continue;
+		}
+		if (mode_bits == 64 && (b & 0xf0) == 0x40) {
+			rex = b;
+			continue;
+		}
+		break;
+	}
+	if (b != 0x0f)
+		return -EOPNOTSUPP;
+	ret = mv_dec_byte(&d, &b);
+	if (!ret && b != 0x22)
+		return -EOPNOTSUPP;
+	if (!ret)
+		ret = mv_dec_byte(&d, &modrm);
+	if (ret)
+		return ret;
+	op->cr = MV_MODRM_REG(modrm) | ((rex & MV_REX_R) ? 8 : 0);
+	op->gpr = MV_MODRM_RM(modrm) | ((rex & MV_REX_B) ? 8 : 0);
+	op->len = d.pos;
+	return 0;
 }

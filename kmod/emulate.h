@@ -45,6 +45,17 @@ u64 mv_mmio_load_result(const struct mv_mmio_op *op, u64 old, u64 data);
 /* The value a store writes (register source truncated to size, or imm). */
 u64 mv_mmio_store_value(const struct mv_mmio_op *op, const u64 *gprs);
 
+/* A MOV to a control register (0F 22 /r). */
+struct mv_cr_op {
+	u8 len;		/* instruction length in bytes, prefixes included */
+	u8 cr;		/* control register number, 0..15 */
+	u8 gpr;		/* source GPR index, uapi order */
+};
+
+/* As mv_decode_mmio(): 0, -EOPNOTSUPP (another instruction) or -EINVAL. */
+int mv_decode_mov_to_cr(const u8 *insn, unsigned int avail,
+			unsigned int mode_bits, struct mv_cr_op *op);
+
 /*
  * Guest page walk for instruction fetch: paging off, 32-bit (PSE 4 MiB pages),
  * PAE (PDPTEs read from memory at CR3), 4-level and 5-level (CR4.LA57), with

@@ -10,8 +10,10 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <asm/fpu/types.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
 #include "minivmm.h"
 
 #define MV_RFLAGS_IF		BIT(9)
@@ -41,12 +43,15 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define MV_SIG_EDX	0x4d56696e	/* "niVM" */
 
 /* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
- * emulated), TSC-deadline (the APIC timer raises nothing yet),
- * XSAVE/OSXSAVE/AVX (guest XCR0 is not switched yet), and our hypervisor
- * bit goes on.  x2APIC stays: kmod/lapic.c implements it.
+ * emulated), TSC-deadline (the APIC timer raises nothing yet), OSXSAVE
+ * (the guest's CR4 decides), and our hypervisor bit goes on.  XSAVE, and
+ * AVX with FMA and F16C, only as far as kmod/fpu.c gives a guest XCR0 and
+ * the YMM state.  x2APIC stays: kmod/lapic.c implements it.
  */
-#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | \
-			 BIT(26) | BIT(27) | BIT(28))
+#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | BIT(27))
+#define LEAF1_ECX_XSAVE		BIT(26)
+#define LEAF1_ECX_OSXSAVE	BIT(27)
+#define LEAF1_ECX_AVX		(BIT(12) | BIT(28) | BIT(29))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
 /*
  * Leaf 1 EDX (and its 8000_0001h EDX mirror): MCE and MCA, whose MSRs
@@ -55,15 +60,19 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  */
 #define LEAF1_EDX_HIDE	(BIT(7) | BIT(14))
 /*
- * Leaf 7 EBX: hide AVX2 and AVX-512 families (XSAVE-dependent), and what
- * neither backend gives a guest: TSC_ADJUST (the MSR is not emulated) and
- * INVPCID (#UD under VMX without its secondary control).  ECX: RDPID
- * (TSC_AUX is not switched).
+ * Leaf 7 EBX: hide the AVX-512 families (state a guest XCR0 cannot hold),
+ * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
+ * emulated) and INVPCID (#UD under VMX without its secondary control).
+ * AVX2 only with the YMM state.  ECX: PKU and OSPKE (PKRU is not switched,
+ * so CR4.PKE is refused) and RDPID (#UD under VMX without RDTSCP enabled).
  */
-#define LEAF7_EBX_HIDE	(BIT(1) | BIT(5) | BIT(10) | BIT(16) | BIT(17) | \
+#define LEAF7_EBX_HIDE	(BIT(1) | BIT(10) | BIT(16) | BIT(17) | \
 			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
 			 BIT(31))
-#define LEAF7_ECX_HIDE	BIT(22)
+#define LEAF7_EBX_AVX2	BIT(5)
+#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22))
+/* Leaf 0xD sub-leaf 1 EAX: XSAVEOPT only (XSAVEC/XSAVES/XGETBV1 not offered). */
+#define LEAFD1_EAX_XSAVEOPT	BIT(0)
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
  * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control),
  * and the MCE/MCA mirror of leaf 1.
@@ -71,9 +80,60 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
 #define EXT1_EDX_HIDE	(BIT(27) | LEAF1_EDX_HIDE)
 
-static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
-			  u32 *b, u32 *c, u32 *d)
+/* Leaf 1 ECX: XSAVE, OSXSAVE and AVX as kmod/fpu.c and the guest's CR4 say. */
+static u32 mv_cpuid_leaf1_ecx(struct mv_vcpu *vcpu, u32 c)
 {
+	u64 xcr0_max = mv_guest_xcr0_max();
+	struct minivmm_sregs sregs;
+
+	c &= ~LEAF1_ECX_HIDE;
+	if (!xcr0_max) {
+		c &= ~(LEAF1_ECX_XSAVE | LEAF1_ECX_AVX);
+		return c;
+	}
+	if (!(xcr0_max & XFEATURE_MASK_YMM))
+		c &= ~LEAF1_ECX_AVX;
+	mv_host.ops->get_sregs(vcpu, &sregs);
+	if (sregs.cr4 & X86_CR4_OSXSAVE)
+		c |= LEAF1_ECX_OSXSAVE;
+	return c;
+}
+
+/*
+ * Leaf 0xD, XSAVE: the components of kmod/fpu.c (sub-leaf 0), XSAVEOPT
+ * (sub-leaf 1), where YMM sits (sub-leaf 2); nothing else.
+ */
+static void mv_cpuid_xsave(struct mv_vcpu *vcpu, u32 subleaf, u32 *a,
+			   u32 *b, u32 *c, u32 *d)
+{
+	u64 xcr0_max = mv_guest_xcr0_max();
+
+	if (!xcr0_max || subleaf > XFEATURE_YMM ||
+	    (subleaf == XFEATURE_YMM && !(xcr0_max & XFEATURE_MASK_YMM))) {
+		*a = *b = *c = *d = 0;
+		return;
+	}
+	switch (subleaf) {
+	case 0:
+		*a = xcr0_max;
+		*b = mv_guest_xsave_size(vcpu->xcr0);
+		*c = mv_guest_xsave_size(xcr0_max);
+		*d = xcr0_max >> 32;
+		break;
+	case 1:
+		*a &= LEAFD1_EAX_XSAVEOPT;
+		*b = *c = *d = 0;
+		break;
+	default:		/* YMM: size and offset as the host's */
+		*c = *d = 0;
+		break;
+	}
+}
+
+static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
+			  u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	u32 apic_id = vcpu->apic.id;
 	u32 max_basic = cpuid_eax(0);
 	u32 max_ext = cpuid_eax(0x80000000);
 
@@ -94,7 +154,7 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 	cpuid_count(leaf, subleaf, a, b, c, d);
 	switch (leaf) {
 	case 1:
-		*c = (*c & ~LEAF1_ECX_HIDE) | LEAF1_ECX_HYPERVISOR;
+		*c = mv_cpuid_leaf1_ecx(vcpu, *c) | LEAF1_ECX_HYPERVISOR;
 		*d &= ~LEAF1_EDX_HIDE;
 		/* our APIC ID, one logical CPU */
 		*b = (*b & 0x0000ffff) | (apic_id << 24);
@@ -102,6 +162,8 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 	case 7:
 		if (subleaf == 0) {
 			*b &= ~LEAF7_EBX_HIDE;
+			if (!(mv_guest_xcr0_max() & XFEATURE_MASK_YMM))
+				*b &= ~LEAF7_EBX_AVX2;
 			*c &= ~LEAF7_ECX_HIDE;
 		} else {
 			*a = *b = *c = *d = 0;
@@ -109,7 +171,9 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 		break;
 	case 0xb:		/* x2APIC topology: the host's, so hidden; */
 	case 0x1f:		/* leaf 1 describes our one CPU */
-	case 0xd:		/* XSAVE: hidden above */
+	case 0xd:
+		mv_cpuid_xsave(vcpu, subleaf, a, b, c, d);
+		break;
 	case 0x8000000a:	/* SVM features */
 		*a = *b = *c = *d = 0;
 		break;
@@ -127,7 +191,7 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 	u32 a, b, c, d;
 
 	vcpu->exits[MINIVMM_EXIT_CPUID]++;
-	mv_cpuid_leaf(vcpu->apic.id, (u32)vcpu->gprs[MINIVMM_RAX],
+	mv_cpuid_leaf(vcpu, (u32)vcpu->gprs[MINIVMM_RAX],
 		      (u32)vcpu->gprs[MINIVMM_RCX], &a, &b, &c, &d);
 	mv_set_rax_rbx_rcx_rdx(vcpu, a, b, c, d);
 	mv_skip_insn(vcpu);
@@ -249,6 +313,11 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_FEAT_CTL:
 		*val = msr == MSR_IA32_FEAT_CTL ? FEAT_CTL_LOCKED : 0;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!mv_has_tsc_aux())
+			return -EINVAL;
+		*val = vcpu->tsc_aux;
+		return 0;
 	}
 	/* IA32_APIC_BASE, x2APIC registers; refused when not the APIC's. */
 	return mv_lapic_rdmsr(&vcpu->apic, msr, ktime_get_ns(), val) ? -EINVAL
@@ -259,6 +328,13 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 {
 	if (msr == MSR_IA32_UCODE_REV)	/* writes of 0 precede reading it */
 		return val ? -EINVAL : 0;
+	if (msr == MSR_TSC_AUX) {
+		/* The guest's own copy; bits 63:32 are reserved. */
+		if (!mv_has_tsc_aux() || val >> 32)
+			return -EINVAL;
+		vcpu->tsc_aux = val;
+		return 0;
+	}
 	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
 								     : 0;
 }

@@ -51,6 +51,7 @@ static int __init minivmm_init(void)
 	mv_host.ops = ops;
 
 	mv_policy_init();
+	mv_fpu_setup();
 	ret = ops->hardware_setup();
 	if (ret)
 		return ret;

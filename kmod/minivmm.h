@@ -137,8 +137,23 @@ struct mv_vcpu {
 	 */
 	bool parked;
 
-	/* Guest FPU/SSE state, restored around each entry (fxsave64). */
+	/*
+	 * Guest x87/SSE/AVX state, restored around each entry: an XSAVE
+	 * area, or an FXSAVE one where the host has no XSAVE (kmod/fpu.c).
+	 * XCR0 is the guest's (vCPU thread).
+	 */
 	void *fpu;
+	u64 xcr0;
+
+	/*
+	 * Registers the guest uses without an exit and the CPU shares with
+	 * the host: loaded before each entry, saved after (vCPU thread).
+	 * DR6 only where it is not in the VMCB/VMCS (VT-x).  TSC_AUX is
+	 * read by RDTSCP/RDPID and written only through WRMSR (intercepted).
+	 */
+	u64 db[4];
+	u64 dr6;
+	u64 tsc_aux;
 
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
@@ -267,12 +282,32 @@ enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
 enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 
 /*
- * Guest FPU/SSE state around an entry: mv_guest_fpu_enter() calls
+ * kmod/fpu.c.  Guest FPU state around an entry: mv_guest_fpu_enter() calls
  * kernel_fpu_begin() (preemption off) and loads the guest's registers;
- * mv_guest_fpu_exit() saves them and calls kernel_fpu_end().
+ * mv_guest_fpu_exit() saves them and calls kernel_fpu_end().  In between,
+ * interrupts off, mv_guest_xcr0_load() right before the entry (returns the
+ * host's XCR0) and mv_guest_xcr0_save() right after the exit switch XCR0.
  */
+void mv_fpu_setup(void);
+int mv_fpu_alloc(struct mv_vcpu *vcpu);
+void mv_fpu_free(struct mv_vcpu *vcpu);
 void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
 void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
+u64 mv_guest_xcr0_load(struct mv_vcpu *vcpu);
+void mv_guest_xcr0_save(struct mv_vcpu *vcpu, u64 host_xcr0);
+/* XCR0 bits a guest may set (0: no XSAVE for guests); XSAVE area size. */
+u64 mv_guest_xcr0_max(void);
+unsigned int mv_guest_xsave_size(u64 xcr0);
+/* XSETBV; @osxsave: the guest's CR4.OSXSAVE. */
+enum mv_exit_action mv_exit_xsetbv(struct mv_vcpu *vcpu, bool osxsave);
+
+/*
+ * Guest DR0-3 (and DR6 when @dr6: VT-x keeps it in no VMCS field) around
+ * an entry, interrupts off: mv_guest_dr_load() before, mv_guest_dr_save()
+ * after, which also puts back the host's breakpoints.
+ */
+void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6);
+void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6);
 
 /* Stop the VM with @reason (first caller wins).  Process context. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
@@ -314,6 +349,8 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
  * is judged alike on either vendor).
  */
 u64 mv_host_cr4_bits(void);
+/* Does this host have TSC_AUX (RDTSCP or RDPID)? */
+bool mv_has_tsc_aux(void);
 /* Is @pat a valid IA32_PAT value (every entry a defined memory type)? */
 bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
@@ -347,6 +384,10 @@ void mv_uart_update_irq(struct mv_vm *vm);
 /* kmod/mmio.c: instruction emulation for device pages outside RAM. */
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags);
 enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa);
+/* Up to 15 bytes at CS:RIP (@sr: the guest's); @bits: 16, 32 or 64. */
+unsigned int mv_fetch_guest_insn(struct mv_vcpu *vcpu,
+				 const struct minivmm_sregs *sr, u8 *insn,
+				 unsigned int *bits);
 
 /*
  * kmod/irq.c: external interrupts.  A backend calls mv_irq_pending() right

@@ -91,6 +91,19 @@ static unsigned int mv_fetch_insn(struct mv_vcpu *vcpu,
 	return got;
 }
 
+/*
+ * The bytes at the guest's CS:RIP, for exits that come without them (AMD-V
+ * without decode assists): returns how many could be read into @insn
+ * (MV_INSN_MAX bytes) and the code segment's default size in @bits.
+ */
+unsigned int mv_fetch_guest_insn(struct mv_vcpu *vcpu,
+				 const struct minivmm_sregs *sr, u8 *insn,
+				 unsigned int *bits)
+{
+	*bits = mv_code_bits(sr, vcpu->rflags);
+	return mv_fetch_insn(vcpu, sr, *bits, insn);
+}
+
 /* The decoded access, performed on the local APIC page. */
 static void mv_mmio_lapic(struct mv_vcpu *vcpu, const struct mv_mmio_op *op,
 			  u32 offset)

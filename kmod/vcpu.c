@@ -5,37 +5,71 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hw_breakpoint.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <asm/cpufeature.h>
-#include <asm/fpu/api.h>
+#include <asm/debugreg.h>
 #include <asm/processor-flags.h>
 #include "minivmm.h"
 #include "trace.h"
 
-/* FXSAVE area: 512 bytes, 16-byte aligned (kmalloc guarantees that). */
-#define MV_FXSAVE_SIZE	512
-
-/* Power-on x87/SSE state: FCW 0x37f, MXCSR 0x1f80. */
-static void mv_fpu_reset(void *fx)
+/*
+ * The guest reads and writes DR0-3 (and on VT-x DR6) without exits: give
+ * it its own.  With host breakpoints armed, DR7 goes off first, or they
+ * would fire at the guest's addresses until VM entry loads the guest DR7.
+ */
+void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6)
 {
-	memset(fx, 0, MV_FXSAVE_SIZE);
-	*(u16 *)fx = 0x37f;
-	*(u32 *)(fx + 24) = 0x1f80;
+	unsigned long cur;
+
+	if (unlikely(hw_breakpoint_active()))
+		set_debugreg(0UL, 7);
+	get_debugreg(cur, 0);
+	if (cur != vcpu->db[0])
+		set_debugreg(vcpu->db[0], 0);
+	get_debugreg(cur, 1);
+	if (cur != vcpu->db[1])
+		set_debugreg(vcpu->db[1], 1);
+	get_debugreg(cur, 2);
+	if (cur != vcpu->db[2])
+		set_debugreg(vcpu->db[2], 2);
+	get_debugreg(cur, 3);
+	if (cur != vcpu->db[3])
+		set_debugreg(vcpu->db[3], 3);
+	if (dr6)
+		set_debugreg(vcpu->dr6, 6);
 }
 
-void mv_guest_fpu_enter(struct mv_vcpu *vcpu)
+/*
+ * The exit left DR7 disabled and the guest's values in DR0-3 (and DR6).
+ * Without host breakpoints the guest's DR0-3 may stay (DR7 keeps them
+ * inert; the next guest load or hw_breakpoint_restore() replaces them),
+ * but DR6 must read as the host's idle value for the host's #DB handler.
+ */
+void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6)
 {
-	kernel_fpu_begin();
-	asm volatile("fxrstor64 %0" : : "m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
+	unsigned long cur;
+
+	get_debugreg(vcpu->db[0], 0);
+	get_debugreg(vcpu->db[1], 1);
+	get_debugreg(vcpu->db[2], 2);
+	get_debugreg(vcpu->db[3], 3);
+	get_debugreg(cur, 6);
+	if (dr6)
+		vcpu->dr6 = cur;
+	if (unlikely(hw_breakpoint_active()))
+		hw_breakpoint_restore();
+	else if (cur != DR6_RESERVED)
+		set_debugreg(DR6_RESERVED, 6);
 }
 
-void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
+bool mv_has_tsc_aux(void)
 {
-	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[MV_FXSAVE_SIZE])vcpu->fpu));
-	kernel_fpu_end();
+	return boot_cpu_has(X86_FEATURE_RDTSCP) ||
+	       boot_cpu_has(X86_FEATURE_RDPID);
 }
 
 u64 mv_host_cr4_bits(void)
@@ -52,14 +86,14 @@ u64 mv_host_cr4_bits(void)
 		valid |= X86_CR4_FSGSBASE;
 	if (boot_cpu_has(X86_FEATURE_PCID))
 		valid |= X86_CR4_PCIDE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
+	/* XSAVE as far as kmod/fpu.c switches XCR0 and the state. */
+	if (mv_guest_xcr0_max())
 		valid |= X86_CR4_OSXSAVE;
 	if (boot_cpu_has(X86_FEATURE_SMEP))
 		valid |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		valid |= X86_CR4_SMAP;
-	if (boot_cpu_has(X86_FEATURE_PKU))
-		valid |= X86_CR4_PKE;
+	/* No PKE: PKRU is not switched, the guest would read the host's. */
 	return valid;
 }
 
@@ -91,15 +125,15 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	mv_irq_init(vcpu);
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
-	vcpu->fpu = kmalloc(MV_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!vcpu->fpu) {
+	vcpu->dr6 = DR6_RESERVED;
+	ret = mv_fpu_alloc(vcpu);
+	if (ret) {
 		kfree(vcpu);
-		return -ENOMEM;
+		return ret;
 	}
-	mv_fpu_reset(vcpu->fpu);
 	ret = mv_host.ops->vcpu_init(vcpu);
 	if (ret) {
-		kfree(vcpu->fpu);
+		mv_fpu_free(vcpu);
 		kfree(vcpu);
 		return ret;
 	}
@@ -111,7 +145,7 @@ void mv_vcpu_free(struct mv_vcpu *vcpu)
 {
 	mv_irq_stop(vcpu);
 	mv_host.ops->vcpu_destroy(vcpu);
-	kfree(vcpu->fpu);
+	mv_fpu_free(vcpu);
 	kfree(vcpu);
 }
 

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
 #include <asm/traps.h>
+#include "emulate.h"
 #include "svm/svm.h"
 
 /* Longest x86 instruction. */
@@ -150,17 +151,44 @@ static enum mv_exit_action svm_exit_ud(struct svm_vcpu *svm)
 	return MV_EXIT_RESUME;
 }
 
-/*
- * XCR0 is not switched between host and guest, so the guest may not write
- * it: #UD as architected while CR4.OSXSAVE is clear, #GP(0) otherwise.
- */
+/* XSETBV (0f 01 d1): XCR0 is the guest's own (kmod/fpu.c). */
 static enum mv_exit_action svm_exit_xsetbv(struct svm_vcpu *svm)
 {
+	svm_set_insn_len(svm, 3);
+	return mv_exit_xsetbv(&svm->base,
+			      svm->vmcb->save.cr4 & X86_CR4_OSXSAVE);
+}
+
+/*
+ * MOV to CR4.  QEMU offers no decode assists, so the instruction is
+ * fetched and decoded here; anything else than MOV to CR4 (which the
+ * intercept cannot have caught) stops the VM as an internal error.
+ */
+static enum mv_exit_action svm_exit_cr4_write(struct svm_vcpu *svm)
+{
+	struct mv_vcpu *vcpu = &svm->base;
+	struct minivmm_sregs sr = { 0 };
+	u8 insn[SVM_MAX_INSN_LEN];
+	unsigned int bits, got;
+	struct mv_cr_op op;
+	u64 val;
+
 	svm_count(svm, MINIVMM_EXIT_OTHER);
-	if (svm->vmcb->save.cr4 & X86_CR4_OSXSAVE)
-		svm_inject_exception(&svm->base, X86_TRAP_GP, true, 0);
+	svm_get_sregs(vcpu, &sr);
+	got = mv_fetch_guest_insn(vcpu, &sr, insn, &bits);
+	if (mv_decode_mov_to_cr(insn, got, bits, &op) || op.cr != 4) {
+		pr_warn_ratelimited("VM %s: CR4 write at RIP %#llx not decoded: %*ph\n",
+				    vcpu->vm->name, vcpu->rip,
+				    (int)min(got, 8U), insn);
+		return svm_exit_unknown(svm);
+	}
+	val = vcpu->gprs[op.gpr];
+	if (bits != 64)
+		val = (u32)val;
+	if (svm_write_cr4(svm, val))
+		svm_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	else
-		svm_inject_exception(&svm->base, X86_TRAP_UD, false, 0);
+		vcpu->rip += op.len;
 	return MV_EXIT_RESUME;
 }
 
@@ -180,6 +208,7 @@ static enum mv_exit_action svm_exit_invalid(struct svm_vcpu *svm)
 }
 
 static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
+	[SVM_EXIT_CR0_WRITE + 4] = svm_exit_cr4_write,
 	[SVM_EXIT_INTR]		= svm_exit_intr,
 	[SVM_EXIT_NMI]		= svm_exit_nmi,
 	[SVM_EXIT_SMI]		= svm_exit_intr,

@@ -55,6 +55,7 @@ int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
 int svm_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val);
 int svm_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val);
 void svm_clear_irq_window(struct svm_vcpu *svm);
+int svm_write_cr4(struct svm_vcpu *svm, u64 cr4);
 void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
 

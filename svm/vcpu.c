@@ -143,6 +143,8 @@ static void svm_init_control(struct svm_vcpu *svm)
 			SVM_I4_SKINIT | SVM_I4_MONITOR | SVM_I4_MWAIT |
 			SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
 			svm_rdpru_intercept();
+	/* CR4 writes: the guest may not set bits we do not offer (PKE). */
+	c->intercept_cr = SVM_CR_WRITE(4);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->asid = to_svm_vm(vm)->asid;
@@ -391,6 +393,32 @@ int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
 	return 0;
 }
 
+/*
+ * A guest MOV to CR4 (intercepted): the checks the CPU makes, then ours
+ * (only bits svm_cr4_valid() offers).  Returns -EINVAL for #GP.
+ */
+int svm_write_cr4(struct svm_vcpu *svm, u64 cr4)
+{
+	struct vmcb_save *save = &svm->vmcb->save;
+	bool lma = save->efer & EFER_LMA;
+
+	if (cr4 & ~svm_cr4_valid())
+		return -EINVAL;
+	if (lma && !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	if ((cr4 & X86_CR4_PCIDE) && !lma)
+		return -EINVAL;
+	/* Enabling PCIDs with a non-zero PCID in CR3 faults. */
+	if ((cr4 & X86_CR4_PCIDE) && !(save->cr4 & X86_CR4_PCIDE) &&
+	    (save->cr3 & 0xfff))
+		return -EINVAL;
+	/* New paging state: start from clean TLBs, as on a real CPU. */
+	if (cr4 != save->cr4)
+		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+	save->cr4 = cr4;
+	return 0;
+}
+
 /* ---- MSRs kept in the VMCB -------------------------------------------- */
 
 /*
@@ -586,20 +614,41 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 		irq_work_queue(&svm->exit_soon);
 }
 
-/* Preemption is off (guest FPU loaded); returns with the same. */
+/*
+ * Preemption is off (guest FPU loaded); returns with the same.
+ *
+ * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX, where
+ * the host keeps its CPU and node number: the guest gets its own value
+ * while it runs.  WRMSR to it is intercepted (the core keeps
+ * vcpu->tsc_aux), so there is nothing to read back.  The host's entry code
+ * finds its per-CPU base with LSL, not RDPID, so an NMI in the window is
+ * safe.
+ */
 static void svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
+	u64 host_tsc_aux = 0, host_xcr0;
+	bool tsc_aux = mv_has_tsc_aux();
 
 	local_irq_disable();
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_exit_after_injection(svm);
+	if (tsc_aux) {
+		rdmsrl(MSR_TSC_AUX, host_tsc_aux);
+		if (host_tsc_aux != svm->base.tsc_aux)
+			wrmsrl(MSR_TSC_AUX, svm->base.tsc_aux);
+	}
+	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
+	mv_guest_dr_load(&svm->base, false);
+	host_xcr0 = mv_guest_xcr0_load(&svm->base);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
+	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
-	if (unlikely(hw_breakpoint_active()))
-		hw_breakpoint_restore();
+	mv_guest_dr_save(&svm->base, false);
+	if (tsc_aux && host_tsc_aux != svm->base.tsc_aux)
+		wrmsrl(MSR_TSC_AUX, host_tsc_aux);
 	svm_stgi();
 	local_irq_enable();
 }

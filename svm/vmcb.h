@@ -12,6 +12,9 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+/* Control register intercepts, control area 0x000. */
+#define SVM_CR_WRITE(n)		BIT(16 + (n))
+
 /* Intercept vector 3, control area 0x00c. */
 enum svm_intercept3 {
 	SVM_I3_INTR		= BIT(0),

@@ -177,26 +177,18 @@ static enum mv_exit_action vmx_exit_ud(struct vmx_vcpu *vmx)
 	return MV_EXIT_RESUME;
 }
 
-/*
- * XCR0 is not switched between host and guest, so the guest may not write
- * it: #UD as architected while CR4.OSXSAVE is clear, #GP(0) otherwise.
- */
+/* XSETBV exits unconditionally: XCR0 is the guest's own (kmod/fpu.c). */
 static enum mv_exit_action vmx_exit_xsetbv(struct vmx_vcpu *vmx)
 {
 	u64 cr4, mask;
 
-	vmx_count(vmx, MINIVMM_EXIT_OTHER);
-	if (vmx_with_vmcs(vmx))
+	if (!vmx_set_insn_len(vmx) || vmx_with_vmcs(vmx))
 		return vmx_unhandled(vmx);
 	mask = vmcs_read(VMCS_CR4_GUEST_HOST_MASK);
 	cr4 = (vmcs_read(VMCS_GUEST_CR4) & ~mask) |
 	      (vmcs_read(VMCS_CR4_READ_SHADOW) & mask);
 	vmx_done_vmcs();
-	if (cr4 & X86_CR4_OSXSAVE)
-		vmx_queue_exception(vmx, X86_TRAP_GP, true, 0);
-	else
-		vmx_queue_exception(vmx, X86_TRAP_UD, false, 0);
-	return MV_EXIT_RESUME;
+	return mv_exit_xsetbv(&vmx->base, cr4 & X86_CR4_OSXSAVE);
 }
 
 /*

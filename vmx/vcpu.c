@@ -319,7 +319,13 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_MSR_BITMAP_ADDR, vmx_config.msr_bitmap_pa);
 	vmcs_write(VMCS_EPT_POINTER, mv_npt_eptp(&vm->npt));
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, vmx_cr0_forced());
-	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, vmx_cr4_forced());
+	/*
+	 * Besides the bits VMX forces, own every bit the guest may not
+	 * set (OSXSAVE without host XSAVE, PKE, ...): a MOV to CR4 that
+	 * sets one exits and vmx_write_cr4() refuses it.
+	 */
+	vmcs_write(VMCS_CR4_GUEST_HOST_MASK,
+		   vmx_cr4_forced() | ~vmx_cr4_valid());
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ULL);
 }
 
@@ -959,11 +965,59 @@ static void vmx_sync_irq(struct vmx_vcpu *vmx)
 		   CPU_INTR_WINDOW_EXITING);
 }
 
+/*
+ * The MSRs the guest uses through SWAPGS and SYSCALL/SYSRET without an
+ * exit, which VM entry and exit do not switch: swap in the guest's values
+ * (interrupts off) and keep the host's in @host.  A write is skipped where
+ * both agree: WRMSR is slow.
+ */
+static void vmx_swap_msr(u32 msr, u64 *host, u64 guest)
+{
+	rdmsrl(msr, *host);
+	if (*host != guest)
+		wrmsrl(msr, guest);
+}
+
+static void vmx_load_guest_msrs(struct vmx_vcpu *vmx,
+				struct vmx_guest_msrs *host)
+{
+	const struct vmx_guest_msrs *g = &vmx->msrs;
+
+	vmx_swap_msr(MSR_KERNEL_GS_BASE, &host->kernel_gs_base,
+		     g->kernel_gs_base);
+	vmx_swap_msr(MSR_STAR, &host->star, g->star);
+	vmx_swap_msr(MSR_LSTAR, &host->lstar, g->lstar);
+	vmx_swap_msr(MSR_CSTAR, &host->cstar, g->cstar);
+	vmx_swap_msr(MSR_SYSCALL_MASK, &host->sfmask, g->sfmask);
+}
+
+/*
+ * After the exit: SWAPGS may have changed KERNEL_GS_BASE; the others are
+ * intercepted, so the guest's copies are still current.
+ */
+static void vmx_load_host_msrs(struct vmx_vcpu *vmx,
+			       const struct vmx_guest_msrs *host)
+{
+	const struct vmx_guest_msrs *g = &vmx->msrs;
+
+	rdmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+	if (host->star != g->star)
+		wrmsrl(MSR_STAR, host->star);
+	if (host->lstar != g->lstar)
+		wrmsrl(MSR_LSTAR, host->lstar);
+	if (host->cstar != g->cstar)
+		wrmsrl(MSR_CSTAR, host->cstar);
+	if (host->sfmask != g->sfmask)
+		wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
+}
+
 /* Preemption off, VMCS current; returns with the same. */
 static int vmx_enter(struct vmx_vcpu *vmx)
 {
 	unsigned long debugctl = get_debugctlmsr();
-	u64 host_kgs, fs_base;
+	struct vmx_guest_msrs host_msrs;
+	u64 fs_base, host_xcr0;
 	u16 ds, es, ldt;
 	int ret;
 
@@ -980,19 +1034,25 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	savesegment(ds, ds);
 	savesegment(es, es);
 	asm volatile("sldt %0" : "=rm" (ldt));
-	/* SWAPGS in the guest uses the real KERNEL_GS_BASE: switch it. */
-	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
-	wrmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
+	vmx_load_guest_msrs(vmx, &host_msrs);
 	/* So is CR2; NMIs preserve it for us. */
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
+	mv_guest_dr_load(&vmx->base, true);
+	host_xcr0 = mv_guest_xcr0_load(&vmx->base);
 
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
 
+	mv_guest_xcr0_save(&vmx->base, host_xcr0);
+
 	vmx->cr2 = native_read_cr2();
-	rdmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
-	/* VM exit loaded null DS/ES/LDTR and TR with limit 0x67. */
+	vmx_load_host_msrs(vmx, &host_msrs);
+	/*
+	 * VM exit set the GDT limit to 0xffff (SDM 28.5.2) and loaded null
+	 * DS/ES/LDTR and TR with limit 0x67.  The GDT base is the read-only
+	 * fixmap copy: load it again with its real limit.
+	 */
+	load_fixmap_gdt(raw_smp_processor_id());
 	if (ds)
 		loadsegment(ds, ds);
 	if (es)
@@ -1003,8 +1063,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	/* VM exit cleared IA32_DEBUGCTL and set DR7 to 0x400. */
 	if (debugctl)
 		update_debugctlmsr(debugctl);
-	if (unlikely(hw_breakpoint_active()))
-		hw_breakpoint_restore();
+	mv_guest_dr_save(&vmx->base, true);
 
 	if (!ret) {
 		vmx->launched = true;

@@ -20,9 +20,9 @@ struct vmx_vm {
 
 /*
  * Guest MSRs the VMCS has no field for and the CPU does not switch.  All of
- * them are intercepted; the guest's values live here.  KERNEL_GS_BASE is
- * also loaded around each entry because SWAPGS reads and writes it without
- * an exit.
+ * them are intercepted; the guest's values live here and are loaded around
+ * each entry (vmx_enter()), because SWAPGS and SYSCALL use them without an
+ * exit.
  */
 struct vmx_guest_msrs {
 	u64 kernel_gs_base;

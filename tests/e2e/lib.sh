@@ -219,5 +219,35 @@ console_attached() {
 	done
 }
 
+# hammers_start: one fpu-hammer per host CPU in the background (they keep
+# the host's vector registers busy and check their own); hammers_check:
+# stop them, fail if one saw its registers change.  hammers_kill for traps.
+MV_HAMMERS=""
+hammers_start() {
+	_n=$(grep -c ^processor /proc/cpuinfo)
+	while [ "$_n" -gt 0 ]; do
+		"$MV_ADD/fpu-hammer" >"/tmp/fpu-hammer.$_n" 2>&1 &
+		MV_HAMMERS="$MV_HAMMERS $_n:$!"
+		_n=$((_n - 1))
+	done
+}
+hammers_kill() {
+	for _h in $MV_HAMMERS; do
+		kill "${_h#*:}" 2>/dev/null
+	done
+}
+hammers_check() {
+	_hs=$MV_HAMMERS
+	MV_HAMMERS=""
+	for _h in $_hs; do
+		kill "${_h#*:}"
+		wait "${_h#*:}"
+		_st=$?
+		cat "/tmp/fpu-hammer.${_h%%:*}"
+		[ "$_st" -eq 0 ] ||
+			fail "fpu-hammer ${_h%%:*} exited $_st: $(tail -n 1 "/tmp/fpu-hammer.${_h%%:*}")"
+	done
+}
+
 # For "trap cleanup_vms EXIT": destroy every VM still listed, then unload.
 cleanup_vms() { destroy_all; mv_unload_quiet; }

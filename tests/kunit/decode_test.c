@@ -550,6 +550,48 @@ static void store_value(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_mmio_store_value(&op, gprs), 0x9cULL);
 }
 
+/* MOV to CR (0F 22 /r): CR from ModRM.reg + REX.R, GPR from rm + REX.B. */
+static void decode_mov_to_cr(struct kunit *test)
+{
+	static const u8 cr4_rax[] = { 0x0f, 0x22, 0xe0 };
+	static const u8 cr4_r8[] = { 0x41, 0x0f, 0x22, 0xe0 };
+	static const u8 cr8_rcx[] = { 0x44, 0x0f, 0x22, 0xc1 };
+	static const u8 cr4_rdi_66[] = { 0x66, 0x0f, 0x22, 0xe7 };
+	static const u8 cr4_mod0[] = { 0x0f, 0x22, 0x23 };	/* mod ignored */
+	static const u8 lock[] = { 0xf0, 0x0f, 0x22, 0xc0 };
+	static const u8 mov_from[] = { 0x0f, 0x20, 0xe0 };
+	struct mv_cr_op op;
+
+	KUNIT_ASSERT_EQ(test, mv_decode_mov_to_cr(cr4_rax, 3, 64, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.cr, 4);
+	KUNIT_EXPECT_EQ(test, op.gpr, RAX);
+	KUNIT_EXPECT_EQ(test, op.len, 3);
+	KUNIT_ASSERT_EQ(test, mv_decode_mov_to_cr(cr4_r8, 4, 64, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.cr, 4);
+	KUNIT_EXPECT_EQ(test, op.gpr, R8);
+	KUNIT_EXPECT_EQ(test, op.len, 4);
+	KUNIT_ASSERT_EQ(test, mv_decode_mov_to_cr(cr8_rcx, 4, 64, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.cr, 8);
+	KUNIT_EXPECT_EQ(test, op.gpr, RCX);
+	KUNIT_ASSERT_EQ(test, mv_decode_mov_to_cr(cr4_rdi_66, 4, 32, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.gpr, RDI);
+	KUNIT_EXPECT_EQ(test, op.len, 4);
+	KUNIT_ASSERT_EQ(test, mv_decode_mov_to_cr(cr4_mod0, 3, 16, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.cr, 4);
+	KUNIT_EXPECT_EQ(test, op.gpr, RBX);
+	/* REX is an INC/DEC outside 64-bit mode: not MOV to CR. */
+	KUNIT_EXPECT_EQ(test, mv_decode_mov_to_cr(cr4_r8, 4, 32, &op),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, mv_decode_mov_to_cr(lock, 4, 64, &op),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, mv_decode_mov_to_cr(mov_from, 3, 64, &op),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, mv_decode_mov_to_cr(cr4_rax, 2, 64, &op),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, mv_decode_mov_to_cr(cr4_rax, 3, 8, &op),
+			-EINVAL);
+}
+
 static struct kunit_case decode_test_cases[] = {
 	KUNIT_CASE(decode_supported),
 	KUNIT_CASE(decode_trailing_bytes),
@@ -560,6 +602,7 @@ static struct kunit_case decode_test_cases[] = {
 	KUNIT_CASE(load_result),
 	KUNIT_CASE(load_after_decode),
 	KUNIT_CASE(store_value),
+	KUNIT_CASE(decode_mov_to_cr),
 	{}
 };
 
