@@ -219,6 +219,29 @@ console_attached() {
 	done
 }
 
+# console_bytes NAME: bytes the VM's guest has written to its console.
+console_bytes() {
+	minivmmctl stats --json "$1" 2>/dev/null |
+		sed -n 's/.*"console_bytes": \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# assert_progress NAME [SECONDS]: the guest (one that keeps printing, such
+# as counter.bin) is making progress: its console byte count must grow
+# within SECONDS (default 30).  A VM that only says RUNNING while its vCPU
+# is frozen fails here.
+assert_progress() {
+	_b0=$(console_bytes "$1")
+	[ -n "$_b0" ] || fail "no stats for $1"
+	_n=$(( ${2:-30} * 10 ))
+	until [ "$(console_bytes "$1")" -gt "$_b0" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] ||
+			fail "$1 made no progress in ${2:-30} s (its console stayed at $_b0 bytes)"
+		sleep 0.1
+	done
+	echo "  $1 progresses (console past $_b0 bytes)"
+}
+
 # hammers_start: one fpu-hammer per host CPU in the background (they keep
 # the host's vector registers busy and check their own); hammers_check:
 # stop them, fail if one saw its registers change.  hammers_kill for traps.
