@@ -10,8 +10,11 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <asm/mce.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
 #include "minivmm.h"
 
 #define MV_RFLAGS_IF		BIT(9)
@@ -223,6 +226,50 @@ enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw)
 			    vcpu->vm->id, raw, vcpu->rip);
 	mv_vm_stop(vcpu->vm, MINIVMM_STOP_INTERNAL_ERROR, raw);
 	return MV_EXIT_STOP;
+}
+
+/* ---- instructions and exceptions the host must see ---------------------- */
+
+enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_OTHER]++;
+	mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_OTHER]++;
+	mv_host.ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_reflect(struct mv_vcpu *vcpu, u8 vector,
+				    bool has_error, u32 error_code)
+{
+	vcpu->exits[MINIVMM_EXIT_EXCEPTION]++;
+	mv_host.ops->inject_exception(vcpu, vector, has_error, error_code);
+	return MV_EXIT_RESUME;
+}
+
+/*
+ * Interrupts off, right after the exit.  The host's #MC handler joins the
+ * other CPUs' rendezvous and logs or recovers; it is told the event came
+ * from user mode with interrupts on, which is what a guest is to the
+ * host: a recoverable error then costs the guest's context, not a host
+ * panic for an "uncorrectable error in kernel code".
+ */
+void mv_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = __USER_CS,
+		.ss = __USER_DS,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
 }
 
 /* ---- MSRs --------------------------------------------------------------- */

@@ -258,6 +258,23 @@ enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write);
 enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
 				unsigned int flags);
 enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
+/*
+ * INVD and WBINVD: completed as no-ops (the guest has no device doing
+ * non-coherent DMA, so it can lose nothing); the host's caches are not
+ * the guest's to flush or to discard.
+ */
+enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu);
+/* RDPMC: there is no virtual PMU, so #GP(0) as for a bad counter. */
+enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu);
+/*
+ * An intercepted guest exception (#AC, #DB) given back to the guest: the
+ * intercept exists only so that a guest looping on its own exception
+ * delivery exits, and the host gets its CPU back, between deliveries.
+ */
+enum mv_exit_action mv_exit_reflect(struct mv_vcpu *vcpu, u8 vector,
+				    bool has_error, u32 error_code);
+/* A machine check made the guest exit: the host's handler takes it. */
+void mv_machine_check(void);
 /* Anything the backend's table does not handle: internal error. */
 enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 

@@ -134,14 +134,24 @@ static void svm_init_control(struct svm_vcpu *svm)
 	struct vmcb_control *c = &svm->vmcb->control;
 	struct mv_vm *vm = svm->base.vm;
 
+	/*
+	 * #AC and #DB: a guest can make the delivery of either raise the
+	 * same exception again (misaligned stack with alignment checks on;
+	 * a data breakpoint on its own exception frame), a loop inside the
+	 * CPU that no host interrupt breaks (CVE-2015-5307, CVE-2015-8104).
+	 * Intercepted, each delivery is an exit.  #MC belongs to the host.
+	 */
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+				  BIT(X86_TRAP_MC);
 	c->intercept3 = SVM_I3_INTR | SVM_I3_NMI | SVM_I3_SMI | SVM_I3_INIT |
-			SVM_I3_CPUID | SVM_I3_HLT | SVM_I3_INVLPGA |
+			SVM_I3_RDPMC | SVM_I3_CPUID | SVM_I3_INVD |
+			SVM_I3_HLT | SVM_I3_INVLPGA |
 			SVM_I3_IOIO_PROT | SVM_I3_MSR_PROT | SVM_I3_SHUTDOWN;
 	/* VMRUN must be intercepted or VMRUN fails its consistency checks. */
 	c->intercept4 = SVM_I4_VMRUN | SVM_I4_VMMCALL | SVM_I4_VMLOAD |
 			SVM_I4_VMSAVE | SVM_I4_STGI | SVM_I4_CLGI |
-			SVM_I4_SKINIT | SVM_I4_MONITOR | SVM_I4_MWAIT |
-			SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
+			SVM_I4_SKINIT | SVM_I4_WBINVD | SVM_I4_MONITOR |
+			SVM_I4_MWAIT | SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
 			svm_rdpru_intercept();
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
@@ -600,6 +610,10 @@ static void svm_enter(struct svm_vcpu *svm)
 	if (unlikely(hw_breakpoint_active()))
 		hw_breakpoint_restore();
 	svm_stgi();
+	/* Still with interrupts off, as the host's own #MC would be. */
+	if (unlikely(svm->vmcb->control.exit_code ==
+		     SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		mv_machine_check();
 	local_irq_enable();
 }
 

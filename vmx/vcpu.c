@@ -308,7 +308,12 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_VM_ENTRY_CONTROLS, vmx_config.entry);
 	if (vpid)
 		vmcs_write(VMCS_VIRTUAL_PROCESSOR_ID, vpid);
-	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	/*
+	 * #AC: a guest can make its delivery raise #AC again, a loop inside
+	 * the CPU that no host interrupt breaks (CVE-2015-5307); intercepted,
+	 * each delivery is an exit.  #MC belongs to the host.
+	 */
+	vmcs_write(VMCS_EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
@@ -932,6 +937,23 @@ static bool vmx_exit_is_nmi(const struct vmx_vcpu *vmx)
 }
 
 /*
+ * A machine check made the guest exit, or VM entry failed because of one
+ * (exit reason 41, SDM 27.8): the host's handler must take it.
+ */
+static bool vmx_exit_is_mc(const struct vmx_vcpu *vmx)
+{
+	u32 basic = vmx->exit_reason & EXIT_REASON_BASIC_MASK;
+
+	if (basic == EXIT_MACHINE_CHECK)
+		return true;
+	return basic == EXIT_EXCEPTION_NMI &&
+	       (vmx->exit_intr_info & INTR_INFO_VALID) &&
+	       vmx_intr_type(vmx->exit_intr_info) ==
+	       INTR_TYPE_HARD_EXCEPTION &&
+	       (vmx->exit_intr_info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC;
+}
+
+/*
  * External interrupts, VMCS current, after vmx_regs_to_vmcs() queued any
  * exception: inject the vector the core has pending when the guest can
  * take it (RFLAGS.IF, no STI/MOV SS blocking, no event queued), otherwise
@@ -1010,6 +1032,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 		vmx_read_exit(vmx);
 		if (vmx_exit_is_nmi(vmx))
 			asm volatile("int $2");
+		else if (vmx_exit_is_mc(vmx))
+			mv_machine_check();
 	}
 	local_irq_enable();
 	return ret;
