@@ -48,7 +48,7 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * XSAVE/OSXSAVE/AVX (guest XCR0 is not switched yet), and our hypervisor
  * bit goes on.  x2APIC stays: kmod/lapic.c implements it.
  */
-#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | \
+#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(24) | \
 			 BIT(26) | BIT(27) | BIT(28))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
 /*
@@ -67,11 +67,12 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
 			 BIT(31))
 #define LEAF7_ECX_HIDE	BIT(22)
-/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
+/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt; the
+ * core, northbridge and L3 performance counter extensions (no PMU). EDX:
  * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control),
  * and the MCE/MCA mirror of leaf 1.
  */
-#define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
+#define EXT1_ECX_HIDE	(BIT(2) | BIT(12) | BIT(23) | BIT(24) | BIT(28))
 #define EXT1_EDX_HIDE	(BIT(27) | LEAF1_EDX_HIDE)
 
 static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
@@ -113,6 +114,8 @@ static void mv_cpuid_leaf(u32 apic_id, u32 leaf, u32 subleaf, u32 *a,
 	case 0xb:		/* x2APIC topology: the host's, so hidden; */
 	case 0x1f:		/* leaf 1 describes our one CPU */
 	case 0xd:		/* XSAVE: hidden above */
+	case 0xa:		/* architectural PMU: there is no virtual */
+	case 0x80000022:	/* one (RDPMC raises #GP, the MSRs too) */
 	case 0x8000000a:	/* SVM features */
 		*a = *b = *c = *d = 0;
 		break;
