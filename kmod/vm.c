@@ -389,6 +389,7 @@ static int mv_vm_build(struct mv_vm *vm)
 	if (ret)
 		return ret;
 	vm->npt.ept_ad = !!(mv_host.features & MINIVMM_FEAT(NPT_AD));
+	vm->npt.small_only = !(mv_host.features & MINIVMM_FEAT(NPT_2M));
 	ret = mv_host.ops->vm_init(vm);
 	if (ret) {
 		mv_npt_destroy(&vm->npt);
