@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/kthread.h>
@@ -249,6 +250,16 @@ static void mv_vm_free(struct kref *ref)
 void mv_vm_put(struct mv_vm *vm)
 {
 	kref_put(&vm->ref, mv_vm_free);
+}
+
+/*
+ * One rule for both interfaces (netlink and the VM fd): a VM is its
+ * creator's; only an administrator of the whole machine acts on another
+ * user's VM.
+ */
+bool mv_vm_may_manage(const struct mv_vm *vm)
+{
+	return uid_eq(current_euid(), vm->owner) || capable(CAP_SYS_ADMIN);
 }
 
 struct mv_vm *mv_vm_get(u32 id)
