@@ -117,6 +117,11 @@ extern const struct mv_vendor_ops mv_svm_ops;
  * the vCPU thread touches them while the VM runs; the register ioctls
  * touch them only while it does not (vm->lock, state != RUNNING).
  */
+enum mv_vcpu_mode {
+	MV_OUTSIDE_GUEST,
+	MV_IN_GUEST,
+};
+
 struct mv_vcpu {
 	struct mv_vm *vm;		/* creator; const */
 	unsigned int index;		/* creator; const */
@@ -130,8 +135,14 @@ struct mv_vcpu {
 	 */
 	u8 exit_insn_len;
 
-	/* The CPU this vCPU last entered the guest on (for kicks). */
+	/*
+	 * Kicks (mv_vcpu_kick()): @cpu is where the thread is about to enter
+	 * or is in guest mode; both written by the thread with interrupts
+	 * off, @cpu first, so a kicker that reads @mode IN_GUEST has the
+	 * right CPU (see mv_vcpu_enter_guest_mode()).
+	 */
 	int cpu;
+	int mode;			/* enum mv_vcpu_mode */
 	/* Set by the thread while it waits outside guest mode, released
 	 * to pause (which acquires it).
 	 */
@@ -332,6 +343,14 @@ u64 mv_host_cr4_bits(void);
 bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
+/*
+ * Around each entry, interrupts off: enter returns false when the entry
+ * must not happen (the VM is pausing or stopping, or the thread must
+ * end); the backend then enables interrupts and returns MV_EXIT_RESUME
+ * without entering, and the run loop sees why.
+ */
+bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu);
+void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu);
 
 /* kmod/trace.c: backends report each exit (raw vendor code) here. */
 void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw);

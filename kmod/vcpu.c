@@ -6,9 +6,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
@@ -124,13 +126,43 @@ static void mv_kick_noop(void *unused)
 {
 }
 
+/*
+ * A kick after a change of vm->state (or kthread_stop()).  Either the
+ * thread has not yet published IN_GUEST, and then it reads the new state
+ * in mv_vcpu_enter_guest_mode() and does not enter; or it has, and the
+ * interrupt sent here is pending at the entry or arrives in guest mode:
+ * both make the guest exit (INTR intercept, external-interrupt exiting).
+ * The full barriers on both sides order "state, then mode" against
+ * "mode, then state", so no kick is lost (KVM's vcpu->mode has the same
+ * shape).
+ */
 void mv_vcpu_kick(struct mv_vcpu *vcpu)
 {
-	int cpu = READ_ONCE(vcpu->cpu);
+	int cpu;
 
+	smp_mb();
+	if (READ_ONCE(vcpu->mode) != MV_IN_GUEST)
+		return;
+	cpu = READ_ONCE(vcpu->cpu);
 	/* The interrupt itself is the point: it makes the guest exit. */
 	if (cpu >= 0 && cpu_online(cpu))
 		smp_call_function_single(cpu, mv_kick_noop, NULL, 0);
+}
+
+bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
+{
+	lockdep_assert_irqs_disabled();
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	smp_store_mb(vcpu->mode, MV_IN_GUEST);
+	if (likely(mv_vcpu_should_run(vcpu) && !kthread_should_stop()))
+		return true;
+	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
+	return false;
+}
+
+void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
 }
 
 /* Outside guest mode until the VM runs again, stops, or the thread ends. */
@@ -168,7 +200,6 @@ static int mv_vcpu_thread(void *data)
 			continue;
 		}
 		mv_irq_update_timer(vcpu);
-		WRITE_ONCE(vcpu->cpu, raw_smp_processor_id());
 		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;

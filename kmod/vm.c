@@ -615,11 +615,17 @@ static bool mv_vm_all_parked(struct mv_vm *vm)
  * Pause: every vCPU leaves guest mode (an IPI makes it exit now) and parks
  * in its thread; registers can then be read and written.
  */
+/*
+ * The control path's waits are killable: a caller that gives up (a fatal
+ * signal) leaves the VM as the request made it, and the vCPUs finish the
+ * transition on their own.
+ */
 int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	if (READ_ONCE(vm->state) != MINIVMM_VM_RUNNING) {
 		NL_SET_ERR_MSG(extack, "only a running VM can be paused");
 		ret = -EINVAL;
@@ -628,8 +634,12 @@ int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
 	wake_up_all(&vm->run_wait);	/* a halted vCPU parks too */
 	mv_vm_kick_all(vm);
-	wait_event(vm->stop_wait, mv_vm_all_parked(vm) ||
-		   READ_ONCE(vm->state) == MINIVMM_VM_STOPPED);
+	if (wait_event_killable(vm->stop_wait, mv_vm_all_parked(vm) ||
+				READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)) {
+		NL_SET_ERR_MSG(extack, "interrupted; the VM is pausing");
+		ret = -EINTR;
+		goto out;
+	}
 	if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED) {
 		NL_SET_ERR_MSG(extack, "the VM stopped while being paused");
 		ret = -EINVAL;
@@ -645,7 +655,8 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	if (READ_ONCE(vm->state) != MINIVMM_VM_PAUSED) {
 		NL_SET_ERR_MSG(extack, "only a paused VM can be resumed");
 		ret = -EINVAL;
@@ -682,7 +693,8 @@ int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 	enum minivmm_vm_state state;
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	state = READ_ONCE(vm->state);
 	if (state == MINIVMM_VM_CREATED || state == MINIVMM_VM_STOPPED) {
 		NL_SET_ERR_MSG(extack, "the VM is not running");

@@ -595,12 +595,19 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 		irq_work_queue(&svm->exit_soon);
 }
 
-/* Preemption is off (guest FPU loaded); returns with the same. */
-static void svm_enter(struct svm_vcpu *svm)
+/*
+ * Preemption is off (guest FPU loaded); returns with the same.  False if
+ * the entry was called off (mv_vcpu_enter_guest_mode()).
+ */
+static bool svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
 
 	local_irq_disable();
+	if (!mv_vcpu_enter_guest_mode(&svm->base)) {
+		local_irq_enable();
+		return false;
+	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_exit_after_injection(svm);
@@ -610,11 +617,13 @@ static void svm_enter(struct svm_vcpu *svm)
 	if (unlikely(hw_breakpoint_active()))
 		hw_breakpoint_restore();
 	svm_stgi();
+	mv_vcpu_exit_guest_mode(&svm->base);
 	/* Still with interrupts off, as the host's own #MC would be. */
 	if (unlikely(svm->vmcb->control.exit_code ==
 		     SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		mv_machine_check();
 	local_irq_enable();
+	return true;
 }
 
 enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
@@ -629,7 +638,10 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 
 	start = ktime_get_ns();
-	svm_enter(svm);
+	if (!svm_enter(svm)) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 	vcpu->run_time_ns += ktime_get_ns() - start;
 
 	c->tlb_control = SVM_TLB_CONTROL_NONE;

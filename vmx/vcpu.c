@@ -989,6 +989,10 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	int ret;
 
 	local_irq_disable();
+	if (!mv_vcpu_enter_guest_mode(&vmx->base)) {
+		local_irq_enable();
+		return VMX_ENTRY_CANCELLED;
+	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	vmx_sync_irq(vmx);
 	vmx_flush_tlb(vmx);
@@ -1009,6 +1013,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 		native_write_cr2(vmx->cr2);
 
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
+	mv_vcpu_exit_guest_mode(&vmx->base);
 
 	vmx->cr2 = native_read_cr2();
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
@@ -1076,6 +1081,10 @@ enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 
 	start = ktime_get_ns();
 	ret = vmx_enter(vmx);
+	if (ret == VMX_ENTRY_CANCELLED) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 	vcpu->run_time_ns += ktime_get_ns() - start;
 
 	if (ret) {

@@ -206,6 +206,8 @@ enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx);
  */
 #define VMX_ENTRY_FAIL_VALID	1
 #define VMX_ENTRY_FAIL_INVALID	2
+/* vmx_enter() only: the entry was called off (mv_vcpu_enter_guest_mode()). */
+#define VMX_ENTRY_CANCELLED	3
 int mv_vmx_vmrun(u64 *gprs, bool launched);
 /* The VM-exit label inside mv_vmx_vmrun: HOST_RIP. */
 extern const char mv_vmx_vmexit[];
