@@ -351,6 +351,15 @@ void mv_vcpu_kick(struct mv_vcpu *vcpu);
  */
 bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu);
 void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu);
+/*
+ * Transient-execution hygiene around an entry, interrupts off, each step
+ * keyed on the host kernel's own bug and feature flags (a CPU that is not
+ * affected pays a test and a branch): mv_spec_switch_vm() before the
+ * entry, mv_spec_after_exit() right after the exit.  The entry code does
+ * VERW (CLEAR_CPU_BUFFERS) and the RSB refill itself.
+ */
+void mv_spec_switch_vm(struct mv_vm *vm);
+void mv_spec_after_exit(void);
 
 /* kmod/trace.c: backends report each exit (raw vendor code) here. */
 void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw);

@@ -7,12 +7,15 @@
 
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
 #include "minivmm.h"
 #include "trace.h"
@@ -163,6 +166,37 @@ bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
 void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu)
 {
 	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
+}
+
+/* serial + 1 of the VM whose vCPU entered last on this CPU; 0: none. */
+static DEFINE_PER_CPU(u64, mv_spec_last_vm);
+
+/*
+ * Branch predictions one VM trained must not steer another VM on the same
+ * CPU (Spectre v2 between guests): an IBPB when the previous entry here
+ * was another VM's.  indirect_branch_prediction_barrier() is a no-op
+ * unless the host itself uses IBPB (X86_FEATURE_USE_IBPB).
+ */
+void mv_spec_switch_vm(struct mv_vm *vm)
+{
+	u64 tag = vm->serial + 1;
+
+	if (this_cpu_read(mv_spec_last_vm) == tag)
+		return;
+	this_cpu_write(mv_spec_last_vm, tag);
+	indirect_branch_prediction_barrier();
+}
+
+/*
+ * A host on legacy IBRS (X86_FEATURE_KERNEL_IBRS) must write SPEC_CTRL
+ * after every switch to a more privileged predictor mode, and a VM exit
+ * is one; the value does not change (guests cannot write SPEC_CTRL).
+ * The entry code refilled the RSB before the one RET that led here.
+ */
+void mv_spec_after_exit(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		native_wrmsrl(MSR_IA32_SPEC_CTRL, spec_ctrl_current());
 }
 
 /* Outside guest mode until the VM runs again, stops, or the thread ends. */

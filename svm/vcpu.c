@@ -611,8 +611,10 @@ static bool svm_enter(struct svm_vcpu *svm)
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_exit_after_injection(svm);
+	mv_spec_switch_vm(svm->base.vm);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
+	mv_spec_after_exit();
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	if (unlikely(hw_breakpoint_active()))
 		hw_breakpoint_restore();

@@ -17,6 +17,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
@@ -980,6 +981,19 @@ static void vmx_sync_irq(struct vmx_vcpu *vmx)
 		   CPU_INTR_WINDOW_EXITING);
 }
 
+/*
+ * L1TF: a guest can read whatever the L1 data cache holds, through its
+ * own not-present guest PTEs, and EPT does not stop it.  On affected CPUs
+ * flush L1D before every entry (what l1tf=...,vmentry_l1d_flush=always
+ * asks of KVM); vmx_hardware_setup() decided, and warned where the CPU
+ * has no flush command.  Interrupts off.
+ */
+static void vmx_l1d_flush(void)
+{
+	if (vmx_config.l1d_flush)
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+}
+
 /* Preemption off, VMCS current; returns with the same. */
 static int vmx_enter(struct vmx_vcpu *vmx)
 {
@@ -1012,7 +1026,10 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 
+	mv_spec_switch_vm(vmx->base.vm);
+	vmx_l1d_flush();
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
+	mv_spec_after_exit();
 	mv_vcpu_exit_guest_mode(&vmx->base);
 
 	vmx->cr2 = native_read_cr2();

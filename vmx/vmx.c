@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <asm/asm.h>
+#include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/perf_event.h>
 #include <asm/processor.h>
@@ -216,6 +217,10 @@ static int vmx_hardware_setup(void)
 	vmx_config.error = vmx_setup_controls(&vmx_config);
 	if (vmx_config.error)
 		pr_warn("VT-x: guests cannot run: %s\n", vmx_config.error);
+	vmx_config.l1d_flush = boot_cpu_has_bug(X86_BUG_L1TF) &&
+			       boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+	if (boot_cpu_has_bug(X86_BUG_L1TF) && !vmx_config.l1d_flush)
+		pr_warn("VT-x: this CPU is affected by L1TF and has no L1D flush command (update its microcode): guests may read host data from the L1 cache\n");
 
 	vmx_msr_bitmap = alloc_page(GFP_KERNEL);
 	if (!vmx_msr_bitmap)

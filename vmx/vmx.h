@@ -147,6 +147,7 @@ struct vmx_config {
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u32 preempt_timer;	/* value for ~1 ms, 0 if no timer */
 	bool vpid, load_pat;
+	bool l1d_flush;		/* L1TF: flush L1D before every entry */
 	const char *error;	/* why vcpu_init must fail, or NULL */
 };
 extern struct vmx_config vmx_config;
