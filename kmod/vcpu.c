@@ -143,8 +143,11 @@ void mv_vcpu_kick(struct mv_vcpu *vcpu)
 {
 	int cpu;
 
+	/* The caller's state change before our read of mode; pairs with
+	 * the smp_store_mb() in mv_vcpu_enter_guest_mode().
+	 */
 	smp_mb();
-	if (READ_ONCE(vcpu->mode) != MV_IN_GUEST)
+	if (smp_load_acquire(&vcpu->mode) != MV_IN_GUEST)
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
 	/* The interrupt itself is the point: it makes the guest exit. */
@@ -156,6 +159,11 @@ bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
 {
 	lockdep_assert_irqs_disabled();
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	/* cpu before mode: pairs with the acquire in mv_vcpu_kick(). */
+	smp_wmb();
+	/* mode before our read of the state; pairs with the smp_mb() in
+	 * mv_vcpu_kick().
+	 */
 	smp_store_mb(vcpu->mode, MV_IN_GUEST);
 	if (likely(mv_vcpu_should_run(vcpu) && !kthread_should_stop()))
 		return true;
