@@ -147,6 +147,7 @@ void mv_vcpu_kick(struct mv_vcpu *vcpu)
 	 * the smp_store_mb() in mv_vcpu_enter_guest_mode().
 	 */
 	smp_mb();
+	/* Acquire: mode before cpu; pairs with the smp_wmb() on entry. */
 	if (smp_load_acquire(&vcpu->mode) != MV_IN_GUEST)
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
