@@ -6,7 +6,9 @@
 #               instruction, MONITOR/MWAIT (#UD), host-only MSRs (#GP),
 #               single step (#DB back to the guest), no PMU in CPUID
 #   acloop32    nested #AC loop (CVE-2015-5307): RUNNING, #AC exits count
-#               up, pause and stop return within a bound
+#               up, pause and stop return within a bound; QEMU's TCG raises
+#               no #AC and Bochs ends the loop with a triple fault (both
+#               noted, not passed)
 #   dbloop      nested #DB loop (CVE-2015-8104), AMD-V only, the same; not
 #               under QEMU's TCG, which aborts on it (noted, not passed)
 #   spin        CLI and a tight loop: pause, resume and stop within a bound
@@ -149,6 +151,11 @@ if looping acloop32 "acloop: armed" prot32; then
 	stop_bounded
 elif [ "$looprc" -eq 67 ]; then
 	note "nested #AC loop not testable here: this emulated CPU does not check alignment (no #AC at CPL 3 with CR0.AM and EFLAGS.AC)"
+elif [ "$MV_ARCH" = vmx ] && [ "$looprc" -eq 1 ] &&
+	grep -q "crashed (triple fault)" /tmp/h78.err; then
+	# Bochs counts nested exceptions across VM exits and, at the third
+	# without resolution, raises a triple fault: the loop cannot last.
+	note "nested #AC loop not testable here: Bochs ends it with a triple fault (its limit of three unresolved exceptions); the VM crashed alone"
 else
 	fail "acloop32 ended with $looprc"
 fi
