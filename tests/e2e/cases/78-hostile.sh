@@ -7,8 +7,8 @@
 #               single step (#DB back to the guest), no PMU in CPUID
 #   acloop32    nested #AC loop (CVE-2015-5307): RUNNING, #AC exits count
 #               up, pause and stop return within a bound; QEMU's TCG raises
-#               no #AC and Bochs ends the loop with a triple fault (both
-#               noted, not passed)
+#               no #AC, Bochs shuts the guest down with a triple fault
+#               (both noted, not passed)
 #   dbloop      nested #DB loop (CVE-2015-8104), AMD-V only, the same; not
 #               under QEMU's TCG, which aborts on it (noted, not passed)
 #   spin        CLI and a tight loop: pause, resume and stop within a bound
@@ -153,9 +153,23 @@ elif [ "$looprc" -eq 67 ]; then
 	note "nested #AC loop not testable here: this emulated CPU does not check alignment (no #AC at CPL 3 with CR0.AM and EFLAGS.AC)"
 elif [ "$MV_ARCH" = vmx ] && [ "$looprc" -eq 1 ] &&
 	grep -q "crashed (triple fault)" /tmp/h78.err; then
-	# Bochs counts nested exceptions across VM exits and, at the third
-	# without resolution, raises a triple fault: the loop cannot last.
-	note "nested #AC loop not testable here: Bochs ends it with a triple fault (its limit of three unresolved exceptions); the VM crashed alone"
+	# Bochs shuts this guest down (triple fault) instead of looping.
+	# Again as a VM that outlives its crash, to count the #AC exits the
+	# intercept took first.
+	assert_ok minivmmctl create ac78 --mem 16M
+	assert_ok minivmmctl load ac78 "$G/acloop32.bin" --mode prot32
+	assert_ok minivmmctl start ac78
+	_n=600
+	until [ "$(state_of ac78)" = STOPPED ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "acloop32 as ac78 did not stop within 60 s"
+		sleep 0.1
+	done
+	e1=$(exceptions ac78)
+	# Seen with Bochs 2.7: 0, although its exception bitmap works for
+	# #UD.  Why it takes no #AC exit is not known yet.
+	note "nested #AC loop not testable here: under Bochs the guest triple-faulted after $e1 #AC exit(s) instead of looping; the VM crashed alone, the neighbour kept ticking"
+	assert_ok minivmmctl destroy ac78
 else
 	fail "acloop32 ended with $looprc"
 fi
