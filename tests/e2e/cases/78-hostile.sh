@@ -61,8 +61,7 @@ bounded() {
 
 # exceptions NAME: the VM's exception exit count.
 exceptions() {
-	run minivmmctl stats --json "$1"
-	json_num "$OUT" exception
+	json_num "$(minivmmctl stats --json "$1")" exception
 }
 
 minivmmctl run --name ctr78 "$G/counter.bin" >/tmp/ctr78.out 2>/tmp/ctr78.err &
