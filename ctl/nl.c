@@ -303,8 +303,11 @@ int ctl_nl_listen_events(ctl_nl_handler handle, void *arg)
 	}
 	err = nl_socket_add_membership(sock, grp);
 	if (err < 0) {
-		ctl_err("events: cannot join the '%s' group: %s",
-			MINIVMM_GENL_MCGRP_EVENTS, nl_geterror(err));
+		ctl_err("events: cannot join the '%s' group: %s%s",
+			MINIVMM_GENL_MCGRP_EVENTS, nl_geterror(err),
+			err == -NLE_PERM ?
+			" (events name every VM: run as root or with CAP_NET_ADMIN)" :
+			"");
 		goto fail;
 	}
 	nl_socket_set_buffer_size(sock, 1 << 20, 0);

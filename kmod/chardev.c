@@ -40,7 +40,7 @@ static long mv_ioctl_open_vm(struct file *file, void __user *argp)
 	if (!vm)
 		return -ENOENT;
 	/* Only the creator (or an administrator) reads or changes a VM. */
-	if (!uid_eq(current_euid(), vm->owner) && !capable(CAP_SYS_ADMIN))
+	if (!mv_vm_may_manage(vm))
 		ret = -EPERM;
 	else
 		ret = mv_vm_open_fd(vm);

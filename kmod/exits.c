@@ -11,9 +11,11 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <asm/fpu/types.h>
+#include <asm/mce.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 #include "minivmm.h"
 
 #define MV_RFLAGS_IF		BIT(9)
@@ -43,12 +45,12 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define MV_SIG_EDX	0x4d56696e	/* "niVM" */
 
 /* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
- * emulated), TSC-deadline (the APIC timer raises nothing yet), OSXSAVE
- * (the guest's CR4 decides), and our hypervisor bit goes on.  XSAVE, and
- * AVX with FMA and F16C, only as far as kmod/fpu.c gives a guest XCR0 and
- * the YMM state.  x2APIC stays: kmod/lapic.c implements it.
+ * emulated), PDCM (no PMU), TSC-deadline (the APIC timer raises nothing
+ * yet), OSXSAVE (the guest's CR4 decides), and our hypervisor bit goes
+ * on.  XSAVE, and AVX with FMA and F16C, only as far as kmod/fpu.c gives a
+ * guest XCR0 and the YMM state.  x2APIC stays: kmod/lapic.c implements it.
  */
-#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(24) | BIT(27))
+#define LEAF1_ECX_HIDE	(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(24) | BIT(27))
 #define LEAF1_ECX_XSAVE		BIT(26)
 #define LEAF1_ECX_OSXSAVE	BIT(27)
 #define LEAF1_ECX_AVX		(BIT(12) | BIT(28) | BIT(29))
@@ -73,11 +75,12 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22))
 /* Leaf 0xD sub-leaf 1 EAX: XSAVEOPT only (XSAVEC/XSAVES/XGETBV1 not offered). */
 #define LEAFD1_EAX_XSAVEOPT	BIT(0)
-/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
+/* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt; the
+ * core, northbridge and L3 performance counter extensions (no PMU). EDX:
  * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control),
  * and the MCE/MCA mirror of leaf 1.
  */
-#define EXT1_ECX_HIDE	(BIT(2) | BIT(12))
+#define EXT1_ECX_HIDE	(BIT(2) | BIT(12) | BIT(23) | BIT(24) | BIT(28))
 #define EXT1_EDX_HIDE	(BIT(27) | LEAF1_EDX_HIDE)
 
 /* Leaf 1 ECX: XSAVE, OSXSAVE and AVX as kmod/fpu.c and the guest's CR4 say. */
@@ -169,11 +172,13 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 			*a = *b = *c = *d = 0;
 		}
 		break;
-	case 0xb:		/* x2APIC topology: the host's, so hidden; */
-	case 0x1f:		/* leaf 1 describes our one CPU */
 	case 0xd:
 		mv_cpuid_xsave(vcpu, subleaf, a, b, c, d);
 		break;
+	case 0xb:		/* x2APIC topology: the host's, so hidden; */
+	case 0x1f:		/* leaf 1 describes our one CPU */
+	case 0xa:		/* architectural PMU: there is no virtual */
+	case 0x80000022:	/* one (RDPMC raises #GP, the MSRs too) */
 	case 0x8000000a:	/* SVM features */
 		*a = *b = *c = *d = 0;
 		break;
@@ -290,6 +295,50 @@ enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw)
 			    vcpu->vm->id, raw, vcpu->rip);
 	mv_vm_stop(vcpu->vm, MINIVMM_STOP_INTERNAL_ERROR, raw);
 	return MV_EXIT_STOP;
+}
+
+/* ---- instructions and exceptions the host must see ---------------------- */
+
+enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_OTHER]++;
+	mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_OTHER]++;
+	mv_host.ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+	return MV_EXIT_RESUME;
+}
+
+enum mv_exit_action mv_exit_reflect(struct mv_vcpu *vcpu, u8 vector,
+				    bool has_error, u32 error_code)
+{
+	vcpu->exits[MINIVMM_EXIT_EXCEPTION]++;
+	mv_host.ops->inject_exception(vcpu, vector, has_error, error_code);
+	return MV_EXIT_RESUME;
+}
+
+/*
+ * Interrupts off, right after the exit.  The host's #MC handler joins the
+ * other CPUs' rendezvous and logs or recovers; it is told the event came
+ * from user mode with interrupts on, which is what a guest is to the
+ * host: a recoverable error then costs the guest's context, not a host
+ * panic for an "uncorrectable error in kernel code".
+ */
+void mv_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = __USER_CS,
+		.ss = __USER_DS,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
 }
 
 /* ---- MSRs --------------------------------------------------------------- */

@@ -117,6 +117,11 @@ extern const struct mv_vendor_ops mv_svm_ops;
  * the vCPU thread touches them while the VM runs; the register ioctls
  * touch them only while it does not (vm->lock, state != RUNNING).
  */
+enum mv_vcpu_mode {
+	MV_OUTSIDE_GUEST,
+	MV_IN_GUEST,
+};
+
 struct mv_vcpu {
 	struct mv_vm *vm;		/* creator; const */
 	unsigned int index;		/* creator; const */
@@ -130,8 +135,14 @@ struct mv_vcpu {
 	 */
 	u8 exit_insn_len;
 
-	/* The CPU this vCPU last entered the guest on (for kicks). */
+	/*
+	 * Kicks (mv_vcpu_kick()): @cpu is where the thread is about to enter
+	 * or is in guest mode; both written by the thread with interrupts
+	 * off, @cpu first, so a kicker that reads @mode IN_GUEST has the
+	 * right CPU (see mv_vcpu_enter_guest_mode()).
+	 */
 	int cpu;
+	int mode;			/* enum mv_vcpu_mode */
 	/* Set by the thread while it waits outside guest mode, released
 	 * to pause (which acquires it).
 	 */
@@ -278,6 +289,23 @@ enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write);
 enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
 				unsigned int flags);
 enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
+/*
+ * INVD and WBINVD: completed as no-ops (the guest has no device doing
+ * non-coherent DMA, so it can lose nothing); the host's caches are not
+ * the guest's to flush or to discard.
+ */
+enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu);
+/* RDPMC: there is no virtual PMU, so #GP(0) as for a bad counter. */
+enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu);
+/*
+ * An intercepted guest exception (#AC, #DB) given back to the guest: the
+ * intercept exists only so that a guest looping on its own exception
+ * delivery exits, and the host gets its CPU back, between deliveries.
+ */
+enum mv_exit_action mv_exit_reflect(struct mv_vcpu *vcpu, u8 vector,
+				    bool has_error, u32 error_code);
+/* A machine check made the guest exit: the host's handler takes it. */
+void mv_machine_check(void);
 /* Anything the backend's table does not handle: internal error. */
 enum mv_exit_action mv_exit_unhandled(struct mv_vcpu *vcpu, u64 raw);
 
@@ -319,6 +347,8 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 struct mv_vm *mv_vm_get(u32 id);		/* takes a reference */
 struct mv_vm *mv_vm_get_by_name(const char *name);
 void mv_vm_put(struct mv_vm *vm);
+/* The caller created @vm (same euid) or has CAP_SYS_ADMIN. */
+bool mv_vm_may_manage(const struct mv_vm *vm);
 int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack);
 int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		    struct netlink_ext_ack *extack);
@@ -355,6 +385,23 @@ bool mv_has_tsc_aux(void);
 bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
+/*
+ * Around each entry, interrupts off: enter returns false when the entry
+ * must not happen (the VM is pausing or stopping, or the thread must
+ * end); the backend then enables interrupts and returns MV_EXIT_RESUME
+ * without entering, and the run loop sees why.
+ */
+bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu);
+void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu);
+/*
+ * Transient-execution hygiene around an entry, interrupts off, each step
+ * keyed on the host kernel's own bug and feature flags (a CPU that is not
+ * affected pays a test and a branch): mv_spec_switch_vm() before the
+ * entry, mv_spec_after_exit() right after the exit.  The entry code does
+ * VERW (CLEAR_CPU_BUFFERS) and the RSB refill itself.
+ */
+void mv_spec_switch_vm(struct mv_vm *vm);
+void mv_spec_after_exit(void);
 
 /* kmod/trace.c: backends report each exit (raw vendor code) here. */
 void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw);

@@ -4,7 +4,11 @@
  *
  * Attributes are validated strictly against one policy: unknown attributes
  * and wrong lengths are refused by the netlink core before a handler runs.
- * Commands that change anything carry GENL_ADMIN_PERM (CAP_NET_ADMIN).
+ * Commands that change anything carry GENL_ADMIN_PERM (CAP_NET_ADMIN),
+ * and those naming a VM also need its ownership (mv_vm_may_manage()).
+ * Reading a VM's details needs one of the two: without CAP_NET_ADMIN a user
+ * sees only their own VMs, as if the others did not exist.  The events
+ * group, which names every VM, needs CAP_NET_ADMIN to join.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -146,6 +150,44 @@ static struct mv_vm *mv_nl_lookup(struct genl_info *info)
 	return vm;
 }
 
+/* May the sender of @skb read @vm's details (VM_GET, VM_STATS)? */
+static bool mv_nl_may_see(const struct sk_buff *skb, const struct mv_vm *vm)
+{
+	return netlink_capable(skb, CAP_NET_ADMIN) || mv_vm_may_manage(vm);
+}
+
+/* mv_nl_lookup() for reading: a VM the caller may not see is "no such". */
+static struct mv_vm *mv_nl_lookup_visible(struct sk_buff *skb,
+					  struct genl_info *info)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+
+	if (vm && !mv_nl_may_see(skb, vm)) {
+		mv_vm_put(vm);
+		NL_SET_ERR_MSG(info->extack, "no such VM");
+		return NULL;
+	}
+	return vm;
+}
+
+/*
+ * mv_nl_lookup() for changing a VM: *err is -ENOENT, or -EPERM for a VM
+ * the caller does not own.
+ */
+static struct mv_vm *mv_nl_lookup_managed(struct genl_info *info, int *err)
+{
+	struct mv_vm *vm = mv_nl_lookup(info);
+
+	*err = -ENOENT;
+	if (vm && !mv_vm_may_manage(vm)) {
+		mv_vm_put(vm);
+		NL_SET_ERR_MSG(info->extack, "the VM belongs to another user (only its creator or CAP_SYS_ADMIN may change it)");
+		*err = -EPERM;
+		return NULL;
+	}
+	return vm;
+}
+
 /*
  * The reply with the new VM's id could not be delivered: destroy the VM,
  * or it would count against the policy while its creator saw a failure.
@@ -202,11 +244,12 @@ err_free:
 
 static int mv_nl_start(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	struct mv_vm *vm;
 	int ret;
 
+	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
-		return -ENOENT;
+		return ret;
 	ret = mv_vm_start(vm, info->extack);
 	mv_vm_put(vm);
 	return ret;
@@ -214,13 +257,13 @@ static int mv_nl_start(struct sk_buff *skb, struct genl_info *info)
 
 static int mv_nl_stop(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	u32 timeout_ms = 250;
+	struct mv_vm *vm;
 	int ret;
 
-	u32 timeout_ms = 250;
-
+	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
-		return -ENOENT;
+		return ret;
 	if (info->attrs[MINIVMM_ATTR_TIMEOUT_MS])
 		timeout_ms = nla_get_u32(info->attrs[MINIVMM_ATTR_TIMEOUT_MS]);
 	ret = mv_vm_stop_user(vm, nla_get_flag(info->attrs[MINIVMM_ATTR_FORCE]),
@@ -231,11 +274,12 @@ static int mv_nl_stop(struct sk_buff *skb, struct genl_info *info)
 
 static int mv_nl_pause(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	struct mv_vm *vm;
 	int ret;
 
+	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
-		return -ENOENT;
+		return ret;
 	ret = mv_vm_pause(vm, info->extack);
 	mv_vm_put(vm);
 	return ret;
@@ -243,11 +287,12 @@ static int mv_nl_pause(struct sk_buff *skb, struct genl_info *info)
 
 static int mv_nl_resume(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	struct mv_vm *vm;
 	int ret;
 
+	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
-		return -ENOENT;
+		return ret;
 	ret = mv_vm_resume(vm, info->extack);
 	mv_vm_put(vm);
 	return ret;
@@ -346,11 +391,12 @@ void mv_nl_event(struct mv_vm *vm, enum minivmm_event event)
 
 static int mv_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	struct mv_vm *vm;
 	int ret;
 
+	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
-		return -ENOENT;
+		return ret;
 	ret = mv_vm_destroy(vm, nla_get_flag(info->attrs[MINIVMM_ATTR_FORCE]),
 			    info->extack);
 	mv_vm_put(vm);
@@ -359,7 +405,7 @@ static int mv_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 
 static int mv_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mv_vm *vm = mv_nl_lookup(info);
+	struct mv_vm *vm = mv_nl_lookup_visible(skb, info);
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
@@ -395,6 +441,10 @@ static int mv_nl_dump_one(struct mv_vm *vm, void *arg)
 	struct mv_nl_dump_ctx *ctx = arg;
 	void *hdr;
 
+	if (!mv_nl_may_see(ctx->cb->skb, vm)) {
+		ctx->next_id = vm->id + 1;
+		return 0;
+	}
 	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
 			  ctx->cb->nlh->nlmsg_seq, &mv_genl_family,
 			  NLM_F_MULTI, MINIVMM_CMD_VM_GET);
@@ -481,7 +531,11 @@ static const struct genl_small_ops mv_genl_ops[] = {
 };
 
 static const struct genl_multicast_group mv_genl_mcgrps[] = {
-	{ .name = MINIVMM_GENL_MCGRP_EVENTS },
+	/* Events name every VM and its crash details: admins only. */
+	{
+		.name	= MINIVMM_GENL_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family mv_genl_family __ro_after_init = {

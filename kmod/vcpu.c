@@ -7,11 +7,16 @@
 
 #include <linux/hw_breakpoint.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
+#include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
 #include "minivmm.h"
 #include "trace.h"
@@ -158,13 +163,83 @@ static void mv_kick_noop(void *unused)
 {
 }
 
+/*
+ * A kick after a change of vm->state (or kthread_stop()).  Either the
+ * thread has not yet published IN_GUEST, and then it reads the new state
+ * in mv_vcpu_enter_guest_mode() and does not enter; or it has, and the
+ * interrupt sent here is pending at the entry or arrives in guest mode:
+ * both make the guest exit (INTR intercept, external-interrupt exiting).
+ * The full barriers on both sides order "state, then mode" against
+ * "mode, then state", so no kick is lost (KVM's vcpu->mode has the same
+ * shape).
+ */
 void mv_vcpu_kick(struct mv_vcpu *vcpu)
 {
-	int cpu = READ_ONCE(vcpu->cpu);
+	int cpu;
 
+	/* The caller's state change before our read of mode; pairs with
+	 * the smp_store_mb() in mv_vcpu_enter_guest_mode().
+	 */
+	smp_mb();
+	/* Acquire: mode before cpu; pairs with the smp_wmb() on entry. */
+	if (smp_load_acquire(&vcpu->mode) != MV_IN_GUEST)
+		return;
+	cpu = READ_ONCE(vcpu->cpu);
 	/* The interrupt itself is the point: it makes the guest exit. */
 	if (cpu >= 0 && cpu_online(cpu))
 		smp_call_function_single(cpu, mv_kick_noop, NULL, 0);
+}
+
+bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
+{
+	lockdep_assert_irqs_disabled();
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	/* cpu before mode: pairs with the acquire in mv_vcpu_kick(). */
+	smp_wmb();
+	/* mode before our read of the state; pairs with the smp_mb() in
+	 * mv_vcpu_kick().
+	 */
+	smp_store_mb(vcpu->mode, MV_IN_GUEST);
+	if (likely(mv_vcpu_should_run(vcpu) && !kthread_should_stop()))
+		return true;
+	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
+	return false;
+}
+
+void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
+}
+
+/* serial + 1 of the VM whose vCPU entered last on this CPU; 0: none. */
+static DEFINE_PER_CPU(u64, mv_spec_last_vm);
+
+/*
+ * Branch predictions one VM trained must not steer another VM on the same
+ * CPU (Spectre v2 between guests): an IBPB when the previous entry here
+ * was another VM's.  indirect_branch_prediction_barrier() is a no-op
+ * unless the host itself uses IBPB (X86_FEATURE_USE_IBPB).
+ */
+void mv_spec_switch_vm(struct mv_vm *vm)
+{
+	u64 tag = vm->serial + 1;
+
+	if (this_cpu_read(mv_spec_last_vm) == tag)
+		return;
+	this_cpu_write(mv_spec_last_vm, tag);
+	indirect_branch_prediction_barrier();
+}
+
+/*
+ * A host on legacy IBRS (X86_FEATURE_KERNEL_IBRS) must write SPEC_CTRL
+ * after every switch to a more privileged predictor mode, and a VM exit
+ * is one; the value does not change (guests cannot write SPEC_CTRL).
+ * The entry code refilled the RSB before the one RET that led here.
+ */
+void mv_spec_after_exit(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		native_wrmsrl(MSR_IA32_SPEC_CTRL, spec_ctrl_current());
 }
 
 /* Outside guest mode until the VM runs again, stops, or the thread ends. */
@@ -202,7 +277,6 @@ static int mv_vcpu_thread(void *data)
 			continue;
 		}
 		mv_irq_update_timer(vcpu);
-		WRITE_ONCE(vcpu->cpu, raw_smp_processor_id());
 		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/kthread.h>
@@ -254,6 +255,16 @@ void mv_vm_put(struct mv_vm *vm)
 	kref_put(&vm->ref, mv_vm_free);
 }
 
+/*
+ * One rule for both interfaces (netlink and the VM fd): a VM is its
+ * creator's; only an administrator of the whole machine acts on another
+ * user's VM.
+ */
+bool mv_vm_may_manage(const struct mv_vm *vm)
+{
+	return uid_eq(current_euid(), vm->owner) || capable(CAP_SYS_ADMIN);
+}
+
 struct mv_vm *mv_vm_get(u32 id)
 {
 	struct mv_vm *vm, *found = NULL;
@@ -392,6 +403,7 @@ static int mv_vm_build(struct mv_vm *vm)
 	if (ret)
 		return ret;
 	vm->npt.ept_ad = !!(mv_host.features & MINIVMM_FEAT(NPT_AD));
+	vm->npt.small_only = !(mv_host.features & MINIVMM_FEAT(NPT_2M));
 	ret = mv_host.ops->vm_init(vm);
 	if (ret) {
 		mv_npt_destroy(&vm->npt);
@@ -606,11 +618,17 @@ static bool mv_vm_all_parked(struct mv_vm *vm)
  * Pause: every vCPU leaves guest mode (an IPI makes it exit now) and parks
  * in its thread; registers can then be read and written.
  */
+/*
+ * The control path's waits are killable: a caller that gives up (a fatal
+ * signal) leaves the VM as the request made it, and the vCPUs finish the
+ * transition on their own.
+ */
 int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	if (READ_ONCE(vm->state) != MINIVMM_VM_RUNNING) {
 		NL_SET_ERR_MSG(extack, "only a running VM can be paused");
 		ret = -EINVAL;
@@ -619,8 +637,12 @@ int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
 	wake_up_all(&vm->run_wait);	/* a halted vCPU parks too */
 	mv_vm_kick_all(vm);
-	wait_event(vm->stop_wait, mv_vm_all_parked(vm) ||
-		   READ_ONCE(vm->state) == MINIVMM_VM_STOPPED);
+	if (wait_event_killable(vm->stop_wait, mv_vm_all_parked(vm) ||
+				READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)) {
+		NL_SET_ERR_MSG(extack, "interrupted; the VM is pausing");
+		ret = -EINTR;
+		goto out;
+	}
 	if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED) {
 		NL_SET_ERR_MSG(extack, "the VM stopped while being paused");
 		ret = -EINVAL;
@@ -636,7 +658,8 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 {
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	if (READ_ONCE(vm->state) != MINIVMM_VM_PAUSED) {
 		NL_SET_ERR_MSG(extack, "only a paused VM can be resumed");
 		ret = -EINVAL;
@@ -673,7 +696,8 @@ int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 	enum minivmm_vm_state state;
 	int ret = 0;
 
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	state = READ_ONCE(vm->state);
 	if (state == MINIVMM_VM_CREATED || state == MINIVMM_VM_STOPPED) {
 		NL_SET_ERR_MSG(extack, "the VM is not running");

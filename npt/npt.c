@@ -282,9 +282,11 @@ static bool mv_npt_range_ok(u64 addr, u64 size, u64 limit)
 	       addr < limit && size <= limit - addr;
 }
 
-static bool mv_npt_use_2m(u64 gpa, u64 hpa, u64 left)
+static bool mv_npt_use_2m(const struct mv_npt *npt, u64 gpa, u64 hpa,
+			  u64 left)
 {
-	return IS_ALIGNED(gpa | hpa, MV_NPT_PAGE_2M) && left >= MV_NPT_PAGE_2M;
+	return !npt->small_only && IS_ALIGNED(gpa | hpa, MV_NPT_PAGE_2M) &&
+	       left >= MV_NPT_PAGE_2M;
 }
 
 /**
@@ -408,7 +410,8 @@ int mv_npt_map(struct mv_npt *npt, u64 gpa, u64 hpa, u64 size,
 		return ret;
 
 	for (done = 0; done < size; done += step) {
-		bool large = mv_npt_use_2m(gpa + done, hpa + done, size - done);
+		bool large = mv_npt_use_2m(npt, gpa + done, hpa + done,
+					   size - done);
 
 		step = large ? MV_NPT_PAGE_2M : MV_NPT_PAGE_4K;
 		ret = mv_npt_set_leaf(npt, gpa + done, hpa + done, prot, large);

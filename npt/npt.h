@@ -109,6 +109,10 @@ enum mv_npt_level {
  * @ept_ad:	EPT accessed/dirty flags in use; mv_npt_init() clears it, the
  *		owner sets it (if the CPU supports it) before the first
  *		mv_npt_eptp().  Ignored for AMD.
+ * @small_only: map 4 KiB leaves only; mv_npt_init() clears it, the owner
+ *		sets it before the first map when the CPU's EPT lacks 2 MiB
+ *		pages (IA32_VMX_EPT_VPID_CAP bit 16; a 2 MiB leaf there is
+ *		an EPT misconfiguration).  AMD's NPT always has them.
  * @gfp:	allocation flags for table pages, e.g. GFP_KERNEL_ACCOUNT so
  *		tables are charged to the VM creator; set by mv_npt_init().
  * @root:	kernel VA of the top-level (PML4) table.
@@ -128,6 +132,7 @@ enum mv_npt_level {
 struct mv_npt {
 	enum mv_npt_kind kind;
 	bool ept_ad;
+	bool small_only;
 	gfp_t gfp;
 	u64 *root;
 	u64 *pml5;

@@ -80,6 +80,8 @@ SYM_FUNC_START(mv_svm_vmrun)
 	 * #VMEXIT; with GIF = 0 it then stays pending until the caller's
 	 * STGI and local_irq_enable().
 	 */
+	/* Last memory access before VMRUN: VERW where the host asks (TSA). */
+	VM_CLEAR_CPU_BUFFERS
 	sti
 	vmrun	%rax
 	/* #VMEXIT restored RAX (= vmcb_pa), RSP and RFLAGS (IF = 1). */
@@ -105,8 +107,11 @@ SYM_FUNC_START(mv_svm_vmrun)
 	mov	ARG_HOST_SAVE(%rsp), %rax
 	vmload	%rax
 
-	/* The guest may have poisoned the return stack buffer. */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	/*
+	 * The guest may have poisoned the return stack buffer: refill it
+	 * where the host's Spectre v2 mitigation asks for that on VM exit.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 
 	/* Leave no guest values in registers (speculation hygiene). */
 	xor	%ecx, %ecx

@@ -192,6 +192,46 @@ static enum mv_exit_action svm_exit_cr4_write(struct svm_vcpu *svm)
 	return MV_EXIT_RESUME;
 }
 
+/* INVD, WBINVD: no-ops (mv_exit_cache_flush()).  WBNOINVD is f3 0f 09. */
+static enum mv_exit_action svm_exit_invd(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 2);		/* 0f 08 */
+	return mv_exit_cache_flush(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_wbinvd(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 2);		/* 0f 09 */
+	return mv_exit_cache_flush(&svm->base);
+}
+
+static enum mv_exit_action svm_exit_rdpmc(struct svm_vcpu *svm)
+{
+	return mv_exit_rdpmc(&svm->base);
+}
+
+/*
+ * #DB: DR6 in the VMCB already says why (the CPU updates it before the
+ * intercept), so delivering the exception is all that is left to do.
+ */
+static enum mv_exit_action svm_exit_db(struct svm_vcpu *svm)
+{
+	return mv_exit_reflect(&svm->base, X86_TRAP_DB, false, 0);
+}
+
+/* #AC always pushes an error code of 0. */
+static enum mv_exit_action svm_exit_ac(struct svm_vcpu *svm)
+{
+	return mv_exit_reflect(&svm->base, X86_TRAP_AC, true, 0);
+}
+
+/* The host's handler ran in svm_enter(); the guest just goes on. */
+static enum mv_exit_action svm_exit_mc(struct svm_vcpu *svm)
+{
+	svm_count(svm, MINIVMM_EXIT_EXCEPTION);
+	return MV_EXIT_RESUME;
+}
+
 /* VMRUN's consistency checks failed: say what the VMCB held. */
 static enum mv_exit_action svm_exit_invalid(struct svm_vcpu *svm)
 {
@@ -209,12 +249,17 @@ static enum mv_exit_action svm_exit_invalid(struct svm_vcpu *svm)
 
 static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_CR0_WRITE + 4] = svm_exit_cr4_write,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = svm_exit_db,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = svm_exit_ac,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_MC] = svm_exit_mc,
 	[SVM_EXIT_INTR]		= svm_exit_intr,
 	[SVM_EXIT_NMI]		= svm_exit_nmi,
 	[SVM_EXIT_SMI]		= svm_exit_intr,
 	[SVM_EXIT_INIT]		= svm_exit_intr,
 	[SVM_EXIT_VINTR]	= svm_exit_vintr,
 	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
+	[SVM_EXIT_RDPMC]	= svm_exit_rdpmc,
+	[SVM_EXIT_INVD]		= svm_exit_invd,
 	[SVM_EXIT_HLT]		= svm_exit_hlt,
 	[SVM_EXIT_IOIO]		= svm_exit_ioio,
 	[SVM_EXIT_MSR]		= svm_exit_msr,
@@ -226,6 +271,7 @@ static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_STGI]		= svm_exit_ud,
 	[SVM_EXIT_CLGI]		= svm_exit_ud,
 	[SVM_EXIT_SKINIT]	= svm_exit_ud,
+	[SVM_EXIT_WBINVD]	= svm_exit_wbinvd,
 	[SVM_EXIT_INVLPGA]	= svm_exit_ud,
 	[SVM_EXIT_MONITOR]	= svm_exit_ud,
 	[SVM_EXIT_MWAIT]	= svm_exit_ud,

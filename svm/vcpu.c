@@ -134,14 +134,24 @@ static void svm_init_control(struct svm_vcpu *svm)
 	struct vmcb_control *c = &svm->vmcb->control;
 	struct mv_vm *vm = svm->base.vm;
 
+	/*
+	 * #AC and #DB: a guest can make the delivery of either raise the
+	 * same exception again (misaligned stack with alignment checks on;
+	 * a data breakpoint on its own exception frame), a loop inside the
+	 * CPU that no host interrupt breaks (CVE-2015-5307, CVE-2015-8104).
+	 * Intercepted, each delivery is an exit.  #MC belongs to the host.
+	 */
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+				  BIT(X86_TRAP_MC);
 	c->intercept3 = SVM_I3_INTR | SVM_I3_NMI | SVM_I3_SMI | SVM_I3_INIT |
-			SVM_I3_CPUID | SVM_I3_HLT | SVM_I3_INVLPGA |
+			SVM_I3_RDPMC | SVM_I3_CPUID | SVM_I3_INVD |
+			SVM_I3_HLT | SVM_I3_INVLPGA |
 			SVM_I3_IOIO_PROT | SVM_I3_MSR_PROT | SVM_I3_SHUTDOWN;
 	/* VMRUN must be intercepted or VMRUN fails its consistency checks. */
 	c->intercept4 = SVM_I4_VMRUN | SVM_I4_VMMCALL | SVM_I4_VMLOAD |
 			SVM_I4_VMSAVE | SVM_I4_STGI | SVM_I4_CLGI |
-			SVM_I4_SKINIT | SVM_I4_MONITOR | SVM_I4_MWAIT |
-			SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
+			SVM_I4_SKINIT | SVM_I4_WBINVD | SVM_I4_MONITOR |
+			SVM_I4_MWAIT | SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
 			svm_rdpru_intercept();
 	/* CR4 writes: the guest may not set bits we do not offer (PKE). */
 	c->intercept_cr = SVM_CR_WRITE(4);
@@ -615,7 +625,8 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 }
 
 /*
- * Preemption is off (guest FPU loaded); returns with the same.
+ * Preemption is off (guest FPU loaded); returns with the same.  False if
+ * the entry was called off (mv_vcpu_enter_guest_mode()).
  *
  * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX, where
  * the host keeps its CPU and node number: the guest gets its own value
@@ -624,13 +635,17 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
  * finds its per-CPU base with LSL, not RDPID, so an NMI in the window is
  * safe.
  */
-static void svm_enter(struct svm_vcpu *svm)
+static bool svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
 	u64 host_tsc_aux = 0, host_xcr0;
 	bool tsc_aux = mv_has_tsc_aux();
 
 	local_irq_disable();
+	if (!mv_vcpu_enter_guest_mode(&svm->base)) {
+		local_irq_enable();
+		return false;
+	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_exit_after_injection(svm);
@@ -642,15 +657,23 @@ static void svm_enter(struct svm_vcpu *svm)
 	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
 	mv_guest_dr_load(&svm->base, false);
 	host_xcr0 = mv_guest_xcr0_load(&svm->base);
+	mv_spec_switch_vm(svm->base.vm);
 	svm_clgi();
 	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
+	mv_spec_after_exit();
 	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	mv_guest_dr_save(&svm->base, false);
 	if (tsc_aux && host_tsc_aux != svm->base.tsc_aux)
 		wrmsrl(MSR_TSC_AUX, host_tsc_aux);
 	svm_stgi();
+	mv_vcpu_exit_guest_mode(&svm->base);
+	/* Still with interrupts off, as the host's own #MC would be. */
+	if (unlikely(svm->vmcb->control.exit_code ==
+		     SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		mv_machine_check();
 	local_irq_enable();
+	return true;
 }
 
 enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
@@ -665,7 +688,10 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 
 	start = ktime_get_ns();
-	svm_enter(svm);
+	if (!svm_enter(svm)) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 	vcpu->run_time_ns += ktime_get_ns() - start;
 
 	c->tlb_control = SVM_TLB_CONTROL_NONE;

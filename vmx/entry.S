@@ -60,8 +60,11 @@ SYM_FUNC_START(mv_vmx_vmrun)
 	mov	$VMCS_HOST_RSP_ENC, %eax
 	vmwrite	%rsp, %rax
 
-	/* ZF from here decides VMLAUNCH (launched == 0) or VMRESUME. */
-	test	%sil, %sil
+	/*
+	 * CF from here decides VMLAUNCH (launched == 0) or VMRESUME: VERW
+	 * below changes ZF only.
+	 */
+	bt	$0, %esi
 
 	/* Guest GPRs but RSP (VMCS), RAX last: it holds the pointer. */
 	mov	%rdi, %rax
@@ -81,7 +84,10 @@ SYM_FUNC_START(mv_vmx_vmrun)
 	mov	GPR_R15(%rax), %r15
 	mov	GPR_RAX(%rax), %rax
 
-	jnz	.Lvmresume
+	/* Last memory access before entry: VERW where the host asks (MDS). */
+	CLEAR_CPU_BUFFERS
+
+	jc	.Lvmresume
 
 	/*
 	 * A successful VMLAUNCH/VMRESUME continues at mv_vmx_vmexit (HOST_RIP)
@@ -127,8 +133,13 @@ SYM_INNER_LABEL(mv_vmx_vmexit, SYM_L_GLOBAL)
 	popq	GPR_RAX(%rax)
 	add	$8, %rsp
 
-	/* The guest may have poisoned the return stack buffer. */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	/*
+	 * The guest may have poisoned the return stack buffer: refill it
+	 * where the host's Spectre v2 mitigation asks for that on VM exit
+	 * (one entry suffices against PBRSB with eIBRS: RSB_VMEXIT_LITE).
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
 	xor	%eax, %eax
 
 .Lout:

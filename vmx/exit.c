@@ -40,15 +40,29 @@ static bool vmx_set_insn_len(struct vmx_vcpu *vmx)
 }
 
 /*
- * Exception or NMI.  Host NMIs were handed to the host in vmx_enter(); the
- * exception bitmap is empty, so nothing else should come here.
+ * Exception or NMI.  Host NMIs and machine checks were handed to the host
+ * in vmx_enter(); #AC goes back to the guest (the intercept only makes
+ * each delivery an exit; its error code is always 0).  The exception
+ * bitmap holds nothing else.
  */
 static enum mv_exit_action vmx_exit_exception_nmi(struct vmx_vcpu *vmx)
 {
-	if ((vmx->exit_intr_info & INTR_INFO_VALID) &&
-	    vmx_intr_type(vmx->exit_intr_info) == INTR_TYPE_NMI) {
+	u32 info = vmx->exit_intr_info;
+	u32 vector = info & INTR_INFO_VECTOR_MASK;
+
+	if ((info & INTR_INFO_VALID) &&
+	    vmx_intr_type(info) == INTR_TYPE_NMI) {
 		vmx_count(vmx, MINIVMM_EXIT_NMI);
 		return MV_EXIT_RESUME;
+	}
+	if ((info & INTR_INFO_VALID) &&
+	    vmx_intr_type(info) == INTR_TYPE_HARD_EXCEPTION) {
+		if (vector == X86_TRAP_AC)
+			return mv_exit_reflect(&vmx->base, X86_TRAP_AC, true, 0);
+		if (vector == X86_TRAP_MC) {
+			vmx_count(vmx, MINIVMM_EXIT_EXCEPTION);
+			return MV_EXIT_RESUME;
+		}
 	}
 	vmx_count(vmx, MINIVMM_EXIT_EXCEPTION);
 	return mv_exit_unhandled(&vmx->base, vmx->exit_reason |
@@ -155,14 +169,17 @@ static enum mv_exit_action vmx_exit_ept_misconfig(struct vmx_vcpu *vmx)
 	return vmx_unhandled(vmx);
 }
 
-/* Instructions without a meaning for our guests: complete them as no-ops. */
-static enum mv_exit_action vmx_exit_skip(struct vmx_vcpu *vmx)
+/* INVD, WBINVD: no-ops (mv_exit_cache_flush()). */
+static enum mv_exit_action vmx_exit_cache_flush(struct vmx_vcpu *vmx)
 {
-	vmx_count(vmx, MINIVMM_EXIT_OTHER);
 	if (!vmx_set_insn_len(vmx))
 		return vmx_unhandled(vmx);
-	vmx->base.rip += vmx->base.exit_insn_len;
-	return MV_EXIT_RESUME;
+	return mv_exit_cache_flush(&vmx->base);
+}
+
+static enum mv_exit_action vmx_exit_rdpmc(struct vmx_vcpu *vmx)
+{
+	return mv_exit_rdpmc(&vmx->base);
 }
 
 /*
@@ -275,7 +292,8 @@ static const vmx_exit_fn vmx_exit_table[EXIT_REASON_MAX + 1] = {
 	[EXIT_CPUID]			= vmx_exit_cpuid,
 	[EXIT_GETSEC]			= vmx_exit_ud,
 	[EXIT_HLT]			= vmx_exit_hlt,
-	[EXIT_INVD]			= vmx_exit_skip,
+	[EXIT_INVD]			= vmx_exit_cache_flush,
+	[EXIT_RDPMC]			= vmx_exit_rdpmc,
 	[EXIT_VMCALL]			= vmx_exit_vmcall,
 	[EXIT_VMCLEAR]			= vmx_exit_ud,
 	[EXIT_VMLAUNCH]			= vmx_exit_ud,
@@ -297,7 +315,7 @@ static const vmx_exit_fn vmx_exit_table[EXIT_REASON_MAX + 1] = {
 	[EXIT_INVEPT]			= vmx_exit_ud,
 	[EXIT_PREEMPTION_TIMER]		= vmx_exit_preempt,
 	[EXIT_INVVPID]			= vmx_exit_ud,
-	[EXIT_WBINVD]			= vmx_exit_skip,
+	[EXIT_WBINVD]			= vmx_exit_cache_flush,
 	[EXIT_XSETBV]			= vmx_exit_xsetbv,
 	[EXIT_VMFUNC]			= vmx_exit_ud,
 };

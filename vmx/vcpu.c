@@ -17,6 +17,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
@@ -308,7 +309,12 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_VM_ENTRY_CONTROLS, vmx_config.entry);
 	if (vpid)
 		vmcs_write(VMCS_VIRTUAL_PROCESSOR_ID, vpid);
-	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	/*
+	 * #AC: a guest can make its delivery raise #AC again, a loop inside
+	 * the CPU that no host interrupt breaks (CVE-2015-5307); intercepted,
+	 * each delivery is an exit.  #MC belongs to the host.
+	 */
+	vmcs_write(VMCS_EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
@@ -939,6 +945,23 @@ static bool vmx_exit_is_nmi(const struct vmx_vcpu *vmx)
 }
 
 /*
+ * A machine check made the guest exit, or VM entry failed because of one
+ * (exit reason 41, SDM 27.8): the host's handler must take it.
+ */
+static bool vmx_exit_is_mc(const struct vmx_vcpu *vmx)
+{
+	u32 basic = vmx->exit_reason & EXIT_REASON_BASIC_MASK;
+
+	if (basic == EXIT_MACHINE_CHECK)
+		return true;
+	return basic == EXIT_EXCEPTION_NMI &&
+	       (vmx->exit_intr_info & INTR_INFO_VALID) &&
+	       vmx_intr_type(vmx->exit_intr_info) ==
+	       INTR_TYPE_HARD_EXCEPTION &&
+	       (vmx->exit_intr_info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC;
+}
+
+/*
  * External interrupts, VMCS current, after vmx_regs_to_vmcs() queued any
  * exception: inject the vector the core has pending when the guest can
  * take it (RFLAGS.IF, no STI/MOV SS blocking, no event queued), otherwise
@@ -1012,6 +1035,19 @@ static void vmx_load_host_msrs(struct vmx_vcpu *vmx,
 		wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
 }
 
+/*
+ * L1TF: a guest can read whatever the L1 data cache holds, through its
+ * own not-present guest PTEs, and EPT does not stop it.  On affected CPUs
+ * flush L1D before every entry (what l1tf=...,vmentry_l1d_flush=always
+ * asks of KVM); vmx_hardware_setup() decided, and warned where the CPU
+ * has no flush command.  Interrupts off.
+ */
+static void vmx_l1d_flush(void)
+{
+	if (vmx_config.l1d_flush)
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+}
+
 /* Preemption off, VMCS current; returns with the same. */
 static int vmx_enter(struct vmx_vcpu *vmx)
 {
@@ -1022,6 +1058,10 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	int ret;
 
 	local_irq_disable();
+	if (!mv_vcpu_enter_guest_mode(&vmx->base)) {
+		local_irq_enable();
+		return VMX_ENTRY_CANCELLED;
+	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	vmx_sync_irq(vmx);
 	vmx_flush_tlb(vmx);
@@ -1041,7 +1081,11 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	mv_guest_dr_load(&vmx->base, true);
 	host_xcr0 = mv_guest_xcr0_load(&vmx->base);
 
+	mv_spec_switch_vm(vmx->base.vm);
+	vmx_l1d_flush();
 	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
+	mv_spec_after_exit();
+	mv_vcpu_exit_guest_mode(&vmx->base);
 
 	mv_guest_xcr0_save(&vmx->base, host_xcr0);
 
@@ -1070,6 +1114,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 		vmx_read_exit(vmx);
 		if (vmx_exit_is_nmi(vmx))
 			asm volatile("int $2");
+		else if (vmx_exit_is_mc(vmx))
+			mv_machine_check();
 	}
 	local_irq_enable();
 	return ret;
@@ -1112,6 +1158,10 @@ enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 
 	start = ktime_get_ns();
 	ret = vmx_enter(vmx);
+	if (ret == VMX_ENTRY_CANCELLED) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 	vcpu->run_time_ns += ktime_get_ns() - start;
 
 	if (ret) {

@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <asm/asm.h>
+#include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/perf_event.h>
 #include <asm/processor.h>
@@ -134,18 +135,19 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 	 */
 	need = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
 	       CPU_SECONDARY_CONTROLS | CPU_CR8_LOAD_EXITING |
-	       CPU_CR8_STORE_EXITING;
+	       CPU_CR8_STORE_EXITING | CPU_RDPMC_EXITING;
 	if (!vmx_adjust(cpu_msr, need | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
 			need, &c->cpu))
-		return "the CPU lacks HLT exiting, unconditional I/O exiting, CR8 exiting, MSR bitmaps or secondary controls";
+		return "the CPU lacks HLT exiting, unconditional I/O exiting, CR8 exiting, RDPMC exiting, MSR bitmaps or secondary controls";
 	/* We never use I/O bitmaps: unconditional exiting covers every port. */
 	c->cpu &= ~CPU_USE_IO_BITMAPS;
 
 	if (cpu_msr & BIT_ULL(32 + 31))
 		cpu2_msr = vmx_rdmsr0(MSR_IA32_VMX_PROCBASED_CTLS2);
-	need = CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST;
+	/* WBINVD exiting: a guest must not stall the host's caches. */
+	need = CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | CPU2_WBINVD_EXITING;
 	if (!vmx_adjust(cpu2_msr, need | CPU2_ENABLE_VPID, need, &c->cpu2))
-		return "the CPU lacks EPT or unrestricted guest, which minivmm needs for real-mode and unpaged guests";
+		return "the CPU lacks EPT, unrestricted guest (which minivmm needs for real-mode and unpaged guests) or WBINVD exiting";
 
 	need = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 	       EXIT_LOAD_IA32_EFER;
@@ -215,6 +217,10 @@ static int vmx_hardware_setup(void)
 	vmx_config.error = vmx_setup_controls(&vmx_config);
 	if (vmx_config.error)
 		pr_warn("VT-x: guests cannot run: %s\n", vmx_config.error);
+	vmx_config.l1d_flush = boot_cpu_has_bug(X86_BUG_L1TF) &&
+			       boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+	if (boot_cpu_has_bug(X86_BUG_L1TF) && !vmx_config.l1d_flush)
+		pr_warn("VT-x: this CPU is affected by L1TF and has no L1D flush command (update its microcode): guests may read host data from the L1 cache\n");
 
 	vmx_msr_bitmap = mv_pages_alloc(&mv_host_pages, NUMA_NO_NODE,
 					GFP_KERNEL, 0);

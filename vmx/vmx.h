@@ -147,6 +147,7 @@ struct vmx_config {
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u32 preempt_timer;	/* value for ~1 ms, 0 if no timer */
 	bool vpid, load_pat;
+	bool l1d_flush;		/* L1TF: flush L1D before every entry */
 	const char *error;	/* why vcpu_init must fail, or NULL */
 };
 extern struct vmx_config vmx_config;
@@ -206,6 +207,8 @@ enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx);
  */
 #define VMX_ENTRY_FAIL_VALID	1
 #define VMX_ENTRY_FAIL_INVALID	2
+/* vmx_enter() only: the entry was called off (mv_vcpu_enter_guest_mode()). */
+#define VMX_ENTRY_CANCELLED	3
 int mv_vmx_vmrun(u64 *gprs, bool launched);
 /* The VM-exit label inside mv_vmx_vmrun: HOST_RIP. */
 extern const char mv_vmx_vmexit[];

@@ -93,6 +93,21 @@ static void npt_large_when_aligned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, npt->nr_tables, 3UL);
 }
 
+/* An EPT without 2 MiB pages: aligned ranges still get 4 KiB leaves. */
+static void npt_small_only(struct kunit *test)
+{
+	struct mv_npt *npt = npt_new(test, MV_NPT_EPT);
+	u64 gpa = 2 * T_2M, hpa = 6 * T_2M;
+
+	npt->small_only = true;
+	KUNIT_EXPECT_EQ(test, mv_npt_map(npt, gpa, hpa, T_2M, MV_NPT_RWX), 0);
+	expect_map(test, npt, gpa, hpa, T_4K, MV_NPT_RWX);
+	expect_map(test, npt, gpa + T_2M - T_4K, hpa + T_2M - T_4K, T_4K,
+		   MV_NPT_RWX);
+	/* PML4 + PDPT + PD + PT */
+	KUNIT_EXPECT_EQ(test, npt->nr_tables, 4UL);
+}
+
 static void npt_misaligned_hpa_4k(struct kunit *test)
 {
 	struct mv_npt *npt = npt_new(test, MV_NPT_AMD);
@@ -454,6 +469,7 @@ static void npt_destroy_frees_all(struct kunit *test)
 static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_map_lookup_4k),
 	KUNIT_CASE(npt_large_when_aligned),
+	KUNIT_CASE(npt_small_only),
 	KUNIT_CASE(npt_misaligned_hpa_4k),
 	KUNIT_CASE(npt_mixed_sizes),
 	KUNIT_CASE(npt_overlap),
