@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the emulated machine (busybox sh, root, in /add), started by
-# tests/bench/run.  The timed figures are taken in ROUNDS rounds, each
-# loading minivmm, running every timed guest once with "minivmmctl run",
-# unloading it, then loading KVM and running the same guests with
-# /add/kvmrun: so a change in the host's load hits both hypervisors alike,
-# and the smallest value of the rounds counts.  Then the memory figures
+# tests/bench/run.  The timed figures are taken in ROUNDS rounds.  In each,
+# one hypervisor is loaded, runs every timed guest once ("minivmmctl run"
+# or /add/kvmrun) and is unloaded, then the other: minivmm first in odd
+# rounds, KVM first in even ones.  So a change in the host's load hits both
+# hypervisors alike, the cold start falls on each in turn, and the
+# smallest value of the rounds counts.  Then the memory figures
 # (idle VMs, VMs alive at once), once per hypervisor.  One console line per
 # result:
 #	@@BENCH <hv> <figure> <value>@@	(hv: mv, kvm or host)
