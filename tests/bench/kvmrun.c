@@ -3,7 +3,7 @@
  * kvmrun: run a minivmm guest image on KVM, for the benchmarks' baseline.
  * Plain /dev/kvm ioctls, no libraries; build with gcc -static.
  *
- *   kvmrun [--mem SIZE] [--pit] [--no-populate] IMAGE
+ *   kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] IMAGE
  *	One VM, one vCPU, one memory slot of SIZE (default 16M) at guest-
  *	physical 0, IMAGE loaded at 0x10000 in 64-bit long mode with exactly
  *	the layout of ctl/loader.c (GDT at 0x800, TSS at 0x900, PML4 at
@@ -17,6 +17,10 @@
  *	0x20/0x21, 0xa0/0xa1, 0x4d0/0x4d1) never leave the kernel.
  *	Guest RAM is MAP_POPULATE'd (allocated and zeroed before the guest
  *	runs, as minivmm does at create) unless --no-populate.
+ *	--huge backs it with 2 MiB hugetlbfs pages (MAP_HUGETLB; SIZE a
+ *	multiple of 2 MiB, enough pages in /proc/sys/vm/nr_hugepages), so
+ *	that KVM can map 2 MiB per nested fault; fails where the kernel has
+ *	no hugetlbfs.
  *
  *   kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]
  *	Create up to N VMs, each with one vCPU and a populated SIZE slot
@@ -67,6 +71,7 @@
 
 static int kvm_fd;
 static int populate = 1;
+static int huge;
 
 static void die(const char *what)
 {
@@ -155,7 +160,8 @@ static int vm_create(struct vm *vm, uint64_t size, int pit, const char **why)
 	*why = "mmap guest RAM";
 	vm->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-		       (populate ? MAP_POPULATE : 0), -1, 0);
+		       (populate ? MAP_POPULATE : 0) |
+		       (huge ? MAP_HUGETLB : 0), -1, 0);
 	if (vm->mem == MAP_FAILED) {
 		vm->mem = NULL;
 		return -errno;
@@ -432,7 +438,7 @@ idle(long n, uint64_t size, const char *ready, long min_free)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] IMAGE\n"
+	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] IMAGE\n"
 		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n");
 }
 
@@ -454,6 +460,8 @@ int main(int argc, char **argv)
 			pit = 1;
 		} else if (!strcmp(argv[i], "--no-populate")) {
 			populate = 0;
+		} else if (!strcmp(argv[i], "--huge")) {
+			huge = 1;
 		} else if (!strcmp(argv[i], "--idle") && i + 1 < argc) {
 			nidle = strtol(argv[++i], NULL, 0);
 			if (nidle <= 0) {

@@ -44,6 +44,9 @@ chmod 0755 /tmp/ird77/init
 
 # Most of the case's time goes to the boot (minutes under Bochs).
 init_wait=$(( ${MV_CASE_TIMEOUT:-300} - 60 ))
+# tests/bench/linux-boot times the boot on the outer host, from this line
+# to the mv77-figure line below, as both reach the console.
+echo "mv77: run starts"
 t0=$(uptime_ms)
 minivmmctl run --name deb77 --mem 256M --append "console=ttyS0 quiet" \
 	--initrd /tmp/initrd77 "$VMLINUZ" </dev/null >/tmp/deb77.out 2>/tmp/deb77.err &
