@@ -32,26 +32,28 @@ slab_now() {
 	fi
 }
 
-# slab_bytes: slab_now once it has settled: sockets and files of the
-# processes that just ran are freed after an RCU grace period, which takes
-# a while in an emulated machine.  Drop caches and re-read every second
-# until two readings differ by less than 4 KiB (at most 15 s).
-slab_bytes() {
+# settled READER TOLERANCE DROP: READER's figure once it has settled:
+# sockets and files of the processes that just ran are freed after an RCU
+# grace period, which takes a while in an emulated machine.  Write DROP to
+# drop_caches and re-read every second until two readings differ by less
+# than TOLERANCE (at most 15 s).
+settled() {
 	sync
 	_prev=0
 	_k=0
 	while [ "$_k" -lt 15 ]; do
-		echo 2 >/proc/sys/vm/drop_caches 2>/dev/null
+		echo "$3" >/proc/sys/vm/drop_caches 2>/dev/null
 		sleep 1
-		_cur=$(slab_now)
+		_cur=$($1)
 		_d=$((_cur - _prev))
 		[ "$_d" -lt 0 ] && _d=$((-_d))
-		[ "$_d" -lt 4096 ] && break
+		[ "$_d" -lt "$2" ] && break
 		_prev=$_cur
 		_k=$((_k + 1))
 	done
 	echo "$_cur"
 }
+slab_bytes() { settled slab_now 4096 2; }
 if [ -r /proc/slabinfo ]; then
 	note "measuring /proc/slabinfo (active objects x size)"
 else
@@ -126,23 +128,8 @@ leaks=$(awk -v n="$N" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
 [ "$JUDGE_MEMORY" -eq 1 ] ||
 	note "debug kernel: slab and MemFree figures not judged (KASAN quarantine)"
 
-# memfree_kb: MemFree once it has settled (as slab_bytes).
-memfree_kb() {
-	sync
-	_prev=0
-	_k=0
-	while [ "$_k" -lt 15 ]; do
-		echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
-		sleep 1
-		_cur=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
-		_d=$((_cur - _prev))
-		[ "$_d" -lt 0 ] && _d=$((-_d))
-		[ "$_d" -lt 256 ] && break
-		_prev=$_cur
-		_k=$((_k + 1))
-	done
-	echo "$_cur"
-}
+memfree_now() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+memfree_kb() { settled memfree_now 256 3; }
 
 case $MV_ARCH in
 vmx) NS=${MV_STARTS:-100} ;;
