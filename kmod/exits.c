@@ -64,13 +64,15 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
  * emulated) and INVPCID (#UD under VMX without its secondary control).
  * AVX2 only with the YMM state.  ECX: PKU and OSPKE (PKRU is not switched,
- * so CR4.PKE is refused) and RDPID (#UD under VMX without RDTSCP enabled).
+ * so CR4.PKE is refused), RDPID (#UD under VMX without RDTSCP enabled)
+ * and PKS (IA32_PKRS is neither emulated nor switched; QEMU's TCG shows
+ * PKS even on its AMD CPU models).
  */
 #define LEAF7_EBX_HIDE	(BIT(1) | BIT(10) | BIT(16) | BIT(17) | \
 			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
 			 BIT(31))
 #define LEAF7_EBX_AVX2	BIT(5)
-#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22))
+#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22) | BIT(31))
 /* Leaf 0xD sub-leaf 1 EAX: XSAVEOPT only (XSAVEC/XSAVES/XGETBV1 not offered). */
 #define LEAFD1_EAX_XSAVEOPT	BIT(0)
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt. EDX:
