@@ -308,6 +308,7 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_VM_ENTRY_CONTROLS, vmx_config.entry);
 	if (vpid)
 		vmcs_write(VMCS_VIRTUAL_PROCESSOR_ID, vpid);
+	vmcs_write(VMCS_TSC_OFFSET, 0);
 	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
@@ -685,6 +686,33 @@ static enum vmcs_field vmx_msr_field(u32 msr)
 	}
 }
 
+/*
+ * IA32_TSC: RDTSC is not intercepted, so the guest's TSC is the host's
+ * plus TSC_OFFSET (when the CPU offers offsetting; else writes #GP).
+ */
+static int vmx_get_tsc(struct vmx_vcpu *vmx, u64 *val)
+{
+	u64 offset = 0;
+
+	if (vmx_config.cpu & CPU_USE_TSC_OFFSETTING) {
+		if (vmx_get(vmx))
+			return -EINVAL;
+		offset = vmcs_read(VMCS_TSC_OFFSET);
+		vmx_put();
+	}
+	*val = rdtsc() + offset;
+	return 0;
+}
+
+static int vmx_set_tsc(struct vmx_vcpu *vmx, u64 val)
+{
+	if (!(vmx_config.cpu & CPU_USE_TSC_OFFSETTING) || vmx_get(vmx))
+		return -EINVAL;
+	vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	vmx_put();
+	return 0;
+}
+
 int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -702,6 +730,8 @@ int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_CR_PAT:
 		*val = vmx->pat;
 		return 0;
+	case MSR_IA32_TSC:
+		return vmx_get_tsc(vmx, val);
 	}
 	if (!field)
 		return -ENOENT;
@@ -751,6 +781,8 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	switch (msr) {
 	case MSR_EFER:
 		return vmx_set_efer(vmx, val);
+	case MSR_IA32_TSC:
+		return vmx_set_tsc(vmx, val);
 	case MSR_IA32_CR_PAT:
 		if (!mv_pat_valid(val))
 			return -EINVAL;
