@@ -771,9 +771,15 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	u64 *soft = vmx_soft_msr(vmx, msr);
 
 	if (soft) {
-		/* Addresses must be canonical, as WRMSR itself checks. */
+		/*
+		 * Refuse what WRMSR itself refuses: these are loaded into the
+		 * CPU around each entry.  Addresses must be canonical, and
+		 * SFMASK's upper half is reserved.
+		 */
 		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK &&
 		    !__is_canonical_address(val, 48))
+			return -EINVAL;
+		if (msr == MSR_SYSCALL_MASK && val >> 32)
 			return -EINVAL;
 		*soft = val;
 		return 0;
