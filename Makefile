@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 .PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
-.PHONY: fuzz fuzz-ci
+.PHONY: fuzz fuzz-ci kut
 
 all: module ctl
 
@@ -48,6 +48,13 @@ e2e-vmx:
 # (tests/testbed/kernel-debug.config), ending with a kmemleak scan.
 e2e-svm-debug:
 	tests/e2e/run --arch svm --kernel test-debug
+
+# kvm-unit-tests, unmodified, under minivmm in QEMU (AMD-V): built out of
+# tree from KUT_TARBALL (default ../shared/kvm-unit-tests-1da1819.tar.gz),
+# tests/kut/expected lists what may fail (tests/kut/run; --arch vmx for the
+# Bochs subset).
+kut:
+	tests/kut/run --arch svm
 
 # Every suite, the two emulators side by side (tests/check).
 check:

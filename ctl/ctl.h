@@ -150,7 +150,14 @@ int ctl_guest_write(const char *what, int vmfd, const void *buf, size_t len,
 /* Entry registers that replace the defaults of a mode (see loader.c). */
 struct ctl_entry {
 	uint64_t rip, rax, rbx, rsi;
+	/*
+	 * Where the GDT goes (the TSS follows it at +0x100) and RSP, for a
+	 * loader that had to move them out of its kernel's way; 0: the
+	 * default layout of loader.c.
+	 */
+	uint64_t gdt_gpa, rsp;
 };
+#define CTL_GDT_TSS_SIZE	0x200	/* GDT at +0, TSS at +0x100 */
 /* Write GDT/TSS/page tables and set the registers for @mode. */
 int ctl_setup_mode(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem);
 /* The same, with RIP, RAX and RBX from @entry instead of the defaults. */

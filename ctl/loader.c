@@ -38,6 +38,9 @@
  *           unless the caller gives a struct ctl_entry (RIP, RAX, RBX,
  *           RSI: the Multiboot and bzImage loaders),
  *           TR=0x28 (busy TSS), LDTR unusable,
+ *           a struct ctl_entry may also move the GDT (and the TSS 0x100
+ *           bytes after it) and set RSP: the Multiboot loader does when
+ *           its kernel occupies the default places,
  *           IDTR base 0 limit 0 in prot32/long (any exception triple-faults
  *           until the guest loads its own IDT).
  */
@@ -55,6 +58,8 @@
 #define GDT_GPA		0x800ULL
 #define TSS_GPA		0x900ULL
 #define TSS_LIMIT	0x67
+_Static_assert(TSS_GPA - GDT_GPA + TSS_LIMIT + 1 <= CTL_GDT_TSS_SIZE,
+	       "GDT and TSS fit in CTL_GDT_TSS_SIZE");
 #define PML4_GPA	0x1000ULL
 #define PDPT_GPA	0x2000ULL
 #define PD_GPA		0x3000ULL
@@ -178,7 +183,8 @@ static uint64_t seg_desc(unsigned int type, unsigned int l, unsigned int db)
 	       (1ULL << 55);			/* G */
 }
 
-static int write_gdt_tss(const char *what, int vmfd, enum ctl_mode mode)
+static int write_gdt_tss(const char *what, int vmfd, enum ctl_mode mode,
+			 uint64_t gdt_gpa, uint64_t tss_gpa)
 {
 	uint64_t gdt[7] = { 0 };
 	uint8_t tss[TSS_LIMIT + 1] = { 0 };
@@ -192,17 +198,17 @@ static int write_gdt_tss(const char *what, int vmfd, enum ctl_mode mode)
 		gdt[SEL_BOOT_DS / 8] = seg_desc(3, 0, 1);
 	}
 	/* Busy 32/64-bit TSS (type 11), S=0, P=1, byte-granular limit. */
-	gdt[SEL_TSS / 8] = TSS_LIMIT | ((TSS_GPA & 0xffffff) << 16) |
+	gdt[SEL_TSS / 8] = TSS_LIMIT | ((tss_gpa & 0xffffff) << 16) |
 			   (11ULL << 40) | (1ULL << 47) |
-			   (((TSS_GPA >> 24) & 0xff) << 56);
-	gdt[SEL_TSS / 8 + 1] = TSS_GPA >> 32;
+			   (((tss_gpa >> 24) & 0xff) << 56);
+	gdt[SEL_TSS / 8 + 1] = tss_gpa >> 32;
 	/* 64-bit TSS: I/O map base at offset 0x66 beyond the limit. */
 	tss[0x66] = sizeof(tss) & 0xff;
 	tss[0x67] = sizeof(tss) >> 8;
 
-	if (ctl_guest_write(what, vmfd, gdt, sizeof(gdt), GDT_GPA))
+	if (ctl_guest_write(what, vmfd, gdt, sizeof(gdt), gdt_gpa))
 		return CTL_EXIT_FAIL;
-	return ctl_guest_write(what, vmfd, tss, sizeof(tss), TSS_GPA);
+	return ctl_guest_write(what, vmfd, tss, sizeof(tss), tss_gpa);
 }
 
 static int write_page_tables(const char *what, int vmfd)
@@ -258,6 +264,8 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 {
 	struct minivmm_regs regs = { 0 };
 	struct minivmm_sregs sregs = { 0 };
+	uint64_t gdt_gpa = entry && entry->gdt_gpa ? entry->gdt_gpa : GDT_GPA;
+	uint64_t tss_gpa = gdt_gpa + (TSS_GPA - GDT_GPA);
 	bool is_linux;
 	int ret;
 
@@ -266,15 +274,15 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 			what, CTL_IMAGE_GPA >> 10);
 		return CTL_EXIT_FAIL;
 	}
-	ret = write_gdt_tss(what, vmfd, mode);
+	ret = write_gdt_tss(what, vmfd, mode, gdt_gpa, tss_gpa);
 	if (!ret && (mode == CTL_MODE_LONG || mode == CTL_MODE_LINUX64))
 		ret = write_page_tables(what, vmfd);
 	if (ret)
 		return ret;
 
-	sregs.gdt.base = GDT_GPA;
+	sregs.gdt.base = gdt_gpa;
 	sregs.gdt.limit = 7 * 8 - 1;
-	sregs.tr.base = TSS_GPA;
+	sregs.tr.base = tss_gpa;
 	sregs.tr.limit = TSS_LIMIT;
 	sregs.tr.selector = SEL_TSS;
 	sregs.tr.type = 11;
@@ -323,6 +331,8 @@ int ctl_setup_entry(const char *what, int vmfd, enum ctl_mode mode, uint64_t mem
 		regs.gprs[MINIVMM_RAX] = entry->rax;
 		regs.gprs[MINIVMM_RBX] = entry->rbx;
 		regs.gprs[MINIVMM_RSI] = entry->rsi;
+		if (entry->rsp)
+			regs.gprs[MINIVMM_RSP] = entry->rsp;
 	}
 
 	if (ioctl(vmfd, MINIVMM_VM_SET_SREGS, &sregs) < 0) {

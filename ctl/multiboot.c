@@ -26,10 +26,21 @@
  *   0x100c0-0x100c7  boot loader name "minivmm"
  *   0x10100-0x104ff  module list, 16 bytes a module (at most 64)
  *   0x10800-0x9efff  strings: the kernel command line, module strings
- *   0x100000-        the kernel's segments (at or above 1 MiB), then each
- *                    module page-aligned after the kernel's highest byte
- *                    (bss included), all below min(RAM size, 4 GiB);
- *                    a module ends below 4 GiB (mod_end is 32-bit)
+ *   anywhere else    the kernel's segments (below 640 KiB or from 1 MiB
+ *                    on), then each module page-aligned after the
+ *                    kernel's highest byte (bss included) and at or above
+ *                    1 MiB, all below min(RAM size, 4 GiB); a module ends
+ *                    below 4 GiB (mod_end is 32-bit)
+ *
+ * When a kernel segment overlaps 0x800-0x10000 or the multiboot_info block
+ * (as kvm-unit-tests' realmode.flat at 0x8000 does), the boot structures
+ * move out of its way instead, as one block below 640 KiB, at the highest
+ * page boundary that ends a kernel segment there and has room for it:
+ *
+ *   +0x0000-0x01ff   GDT and TSS (the TSS at +0x100)
+ *   +0x1000-0x3fff   the scratch stack, ESP = +0x4000 at entry
+ *   +0x4000-         struct multiboot_info, memory map, loader name,
+ *                    module list and strings, laid out as above
  *
  * multiboot_info.flags = MEM | CMDLINE | MODS | MMAP | LOADER_NAME:
  *   mem_lower = 640, mem_upper = (RAM - 1 MiB) / 1 KiB (capped at 4 GiB
@@ -38,7 +49,8 @@
  *   be 0, module string = the FILE argument as given on the command line.
  *
  * Entry: 32-bit protected mode, paging off, CS = 0x08 and DS = ES = FS =
- * GS = SS = 0x10 (flat 4 GiB), EAX = 0x2BADB002, EBX = 0x10000, EIP = the
+ * GS = SS = 0x10 (flat 4 GiB), EAX = 0x2BADB002, EBX = the multiboot_info
+ * (0x10000 unless moved), EIP = the
  * entry point (ELF e_entry, translated from a segment's p_vaddr to its
  * p_paddr when it lies in one; or entry_addr with flag 16), EFLAGS = 2.
  */
@@ -78,6 +90,13 @@
 #define MB_INFO_END		0x9f000ULL	/* strings end below here */
 #define MB_INFO_SIZE		(MB_INFO_END - MB_INFO_GPA)
 #define MB_KERNEL_MIN		0x100000ULL	/* 1 MiB */
+#define MB_LOW_END		0xa0000ULL	/* 640 KiB: the legacy hole */
+#define MB_LEGACY_START		0x800ULL	/* the default GDT */
+/* The block the boot structures move to: GDT+TSS, stack, info. */
+#define MB_MOVED_STACK		0x1000ULL
+#define MB_MOVED_INFO		0x4000ULL
+_Static_assert(CTL_GDT_TSS_SIZE <= MB_MOVED_STACK,
+	       "the GDT and TSS end below the moved stack");
 #define MB_LOW_KIB		640
 #define MB_4G			0x100000000ULL
 #define MB_MAX_SEGS		16
@@ -111,8 +130,10 @@ struct ctl_mb_boot {
 	unsigned int nmods;
 	struct mb_seg seg[MB_MAX_SEGS + CTL_MB_MAX_MODULES];
 	unsigned int nseg;	/* kernel segments, then modules */
-	uint8_t *info;		/* MB_INFO_SIZE bytes for MB_INFO_GPA */
+	uint8_t *info;		/* MB_INFO_SIZE bytes for info_gpa */
 	size_t info_len;	/* how much of it to write */
+	uint64_t info_gpa;	/* MB_INFO_GPA, or in the moved block */
+	uint64_t moved;		/* the moved block's address; 0: not moved */
 	uint32_t entry;
 	uint64_t mem;
 };
@@ -251,16 +272,24 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Add a segment after checking it lies in [1 MiB, limit) and overlaps none. */
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Add a segment after checking it lies in RAM below @limit, outside
+ * 640 KiB-1 MiB, and overlaps none.
+ */
 static int add_seg(const char *what, struct ctl_mb_boot *b, const char *kind,
 		   unsigned int idx, const struct mb_seg *s, uint64_t limit)
 {
 	const char *path = s->path;
 	unsigned int i;
 
-	if (s->gpa < MB_KERNEL_MIN) {
-		ctl_err("%s: '%s': %s %u starts at 0x%" PRIx64 ", below 1 MiB where minivmm keeps the boot structures",
-			what, path, kind, idx, s->gpa);
+	if (overlaps(s->gpa, s->memsz, MB_LOW_END, MB_KERNEL_MIN - MB_LOW_END)) {
+		ctl_err("%s: '%s': %s %u (0x%" PRIx64 "-0x%" PRIx64 ") overlaps 0xa0000-0xfffff, which the memory map leaves out",
+			what, path, kind, idx, s->gpa, s->gpa + s->memsz);
 		return -1;
 	}
 	if (s->memsz > limit || s->gpa > limit - s->memsz) {
@@ -271,7 +300,7 @@ static int add_seg(const char *what, struct ctl_mb_boot *b, const char *kind,
 	for (i = 0; i < b->nseg; i++) {
 		const struct mb_seg *o = &b->seg[i];
 
-		if (s->gpa < o->gpa + o->memsz && o->gpa < s->gpa + s->memsz) {
+		if (overlaps(s->gpa, s->memsz, o->gpa, o->memsz)) {
 			ctl_err("%s: '%s': %s %u (0x%" PRIx64 "-0x%" PRIx64 ") overlaps an earlier one (0x%" PRIx64 "-0x%" PRIx64 ")",
 				what, path, kind, idx, s->gpa, s->gpa + s->memsz,
 				o->gpa, o->gpa + o->memsz);
@@ -526,7 +555,7 @@ static int add_string(const char *what, struct ctl_mb_boot *b, const char *s,
 			what, (MB_INFO_SIZE - MB_STR_OFF) >> 10);
 		return -1;
 	}
-	*gpa = (uint32_t)(MB_INFO_GPA + b->info_len);
+	*gpa = (uint32_t)(b->info_gpa + b->info_len);
 	memcpy(b->info + b->info_len, s, l1);
 	if (s2) {
 		b->info[b->info_len + l1] = ' ';
@@ -554,7 +583,7 @@ static int build_info(const char *what, struct ctl_mb_boot *b, const char *path,
 		return -1;
 	put32(mbi + 16, addr);				/* cmdline */
 	put32(mbi + 20, b->nmods);			/* mods_count */
-	put32(mbi + 24, (uint32_t)(MB_INFO_GPA + MB_MODS_OFF)); /* mods_addr */
+	put32(mbi + 24, (uint32_t)(b->info_gpa + MB_MODS_OFF)); /* mods_addr */
 	for (i = 0; i < b->nmods; i++) {
 		const struct mb_seg *s = &b->seg[b->nseg - b->nmods + i];
 
@@ -566,7 +595,7 @@ static int build_info(const char *what, struct ctl_mb_boot *b, const char *path,
 		put32(e + 8, addr);				/* string */
 	}
 	put32(mbi + 44, 2 * 24);			/* mmap_length */
-	put32(mbi + 48, (uint32_t)(MB_INFO_GPA + MB_MMAP_OFF)); /* mmap_addr */
+	put32(mbi + 48, (uint32_t)(b->info_gpa + MB_MMAP_OFF)); /* mmap_addr */
 	e = mbi + MB_MMAP_OFF;
 	put32(e + 0, 20);
 	put64(e + 4, 0);
@@ -578,7 +607,68 @@ static int build_info(const char *what, struct ctl_mb_boot *b, const char *path,
 	put64(e + 12, b->mem - MB_KERNEL_MIN);
 	put32(e + 20, 1);
 	memcpy(mbi + MB_NAME_OFF, "minivmm", 8);
-	put32(mbi + 64, (uint32_t)(MB_INFO_GPA + MB_NAME_OFF)); /* loader name */
+	put32(mbi + 64, (uint32_t)(b->info_gpa + MB_NAME_OFF)); /* loader name */
+	return 0;
+}
+
+/* The bytes build_info() will use: the fixed part, then the strings. */
+static uint64_t info_size(const char *path, const char *append,
+			  char *const *modules, unsigned int nmods)
+{
+	uint64_t n = MB_STR_OFF + strlen(base_name(path)) + 1;
+	unsigned int i;
+
+	if (append)
+		n += 1 + strlen(append);
+	for (i = 0; i < nmods; i++)
+		n += strlen(modules[i]) + 1;
+	return n;
+}
+
+/* Does [gpa, gpa + len) fit in RAM, outside the hole and every segment? */
+static bool area_free(const struct ctl_mb_boot *b, uint64_t gpa, uint64_t len,
+		      uint64_t limit)
+{
+	unsigned int i;
+
+	if (gpa > limit || len > limit - gpa ||
+	    overlaps(gpa, len, MB_LOW_END, MB_KERNEL_MIN - MB_LOW_END))
+		return false;
+	for (i = 0; i < b->nseg; i++)
+		if (overlaps(gpa, len, b->seg[i].gpa, b->seg[i].memsz))
+			return false;
+	return true;
+}
+
+/*
+ * Keep the boot structures where they always were unless a kernel segment
+ * is there; then move them, as one block, below 640 KiB to the highest page
+ * boundary that ends a kernel segment there and leaves room for the block
+ * (QEMU too puts its multiboot_info after the kernel).
+ */
+static int place_info(const char *what, struct ctl_mb_boot *b, uint64_t need,
+		      uint64_t limit)
+{
+	uint64_t len = MB_MOVED_INFO + need, at = 0, end;
+	unsigned int i;
+
+	b->info_gpa = MB_INFO_GPA;
+	b->moved = 0;
+	if (area_free(b, MB_LEGACY_START, MB_INFO_GPA + need - MB_LEGACY_START,
+		      limit))
+		return 0;
+	for (i = 0; i < b->nseg; i++) {
+		end = (b->seg[i].gpa + b->seg[i].memsz + 0xfff) & ~0xfffULL;
+		if (end > at && end < MB_LOW_END && area_free(b, end, len, limit))
+			at = end;
+	}
+	if (!at) {
+		ctl_err("%s: no room below 640 KiB for the %" PRIu64 " KiB of boot structures (GDT, stack, multiboot_info) after the kernel's segments there",
+			what, (len + 1023) >> 10);
+		return -1;
+	}
+	b->moved = at;
+	b->info_gpa = at + MB_MOVED_INFO;
 	return 0;
 }
 
@@ -615,7 +705,7 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 		return NULL;
 	}
 	if (mem <= MB_KERNEL_MIN) {
-		ctl_err("%s: a Multiboot kernel needs more than 1 MiB of guest RAM (it is loaded at 1 MiB or above)",
+		ctl_err("%s: a Multiboot kernel needs more than 1 MiB of guest RAM (the memory map gives it RAM from 1 MiB on)",
 			what);
 		return NULL;
 	}
@@ -668,6 +758,8 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 			goto fail;
 		s.fd = b->mod_fd[i];
 		s.gpa = (end + 0xfff) & ~0xfffULL;
+		if (s.gpa < MB_KERNEL_MIN)
+			s.gpa = MB_KERNEL_MIN;	/* above a low kernel */
 		s.filesz = s.memsz = msize;
 		if (s.gpa > limit || msize > limit - s.gpa) {
 			ctl_err("%s: module '%s' (%" PRIu64 " bytes at 0x%" PRIx64 ", after the kernel and the modules before it) does not fit in the guest's RAM, which ends at 0x%" PRIx64,
@@ -688,7 +780,9 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 		b->seg[b->nseg++] = s;
 		end = s.gpa + msize;
 	}
-	if (build_info(what, b, path, append, modules, limit))
+	if (place_info(what, b, info_size(path, append, modules, nmods),
+		       limit) ||
+	    build_info(what, b, path, append, modules, limit))
 		goto fail;
 	return b;
 fail:
@@ -730,7 +824,9 @@ static int write_seg(const char *what, int vmfd, const struct mb_seg *s)
 int ctl_mb_load(const char *what, int vmfd, struct ctl_mb_boot *b)
 {
 	struct ctl_entry entry = {
-		.rip = b->entry, .rax = MB_BOOT_MAGIC, .rbx = MB_INFO_GPA,
+		.rip = b->entry, .rax = MB_BOOT_MAGIC, .rbx = b->info_gpa,
+		.gdt_gpa = b->moved,
+		.rsp = b->moved ? b->moved + MB_MOVED_INFO : 0,
 	};
 	unsigned int i;
 
@@ -739,5 +835,5 @@ int ctl_mb_load(const char *what, int vmfd, struct ctl_mb_boot *b)
 	for (i = 0; i < b->nseg; i++)
 		if (write_seg(what, vmfd, &b->seg[i]))
 			return CTL_EXIT_FAIL;
-	return ctl_guest_write(what, vmfd, b->info, b->info_len, MB_INFO_GPA);
+	return ctl_guest_write(what, vmfd, b->info, b->info_len, b->info_gpa);
 }

@@ -66,13 +66,15 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
  * emulated) and INVPCID (#UD under VMX without its secondary control).
  * AVX2 only with the YMM state.  ECX: PKU and OSPKE (PKRU is not switched,
- * so CR4.PKE is refused) and RDPID (#UD under VMX without RDTSCP enabled).
+ * so CR4.PKE is refused), RDPID (#UD under VMX without RDTSCP enabled)
+ * and PKS (IA32_PKRS is neither emulated nor switched; QEMU's TCG shows
+ * PKS even on its AMD CPU models).
  */
 #define LEAF7_EBX_HIDE	(BIT(1) | BIT(10) | BIT(16) | BIT(17) | \
 			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
 			 BIT(31))
 #define LEAF7_EBX_AVX2	BIT(5)
-#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22))
+#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22) | BIT(31))
 /* Leaf 0xD sub-leaf 1 EAX: XSAVEOPT only (XSAVEC/XSAVES/XGETBV1 not offered). */
 #define LEAFD1_EAX_XSAVEOPT	BIT(0)
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt; the
@@ -348,6 +350,90 @@ static void mv_inject_gp(struct mv_vcpu *vcpu)
 	mv_host.ops->inject_exception(vcpu, GP_VECTOR, true, 0);
 }
 
+/* ---- performance counters: there, never counting ------------------------ */
+
+/*
+ * minivmm gives a guest no PMU, but a guest programs the counters its CPUID
+ * implies (Linux's perf, kvm-unit-tests' common setup), and AMD has no
+ * architectural "no PMU" state: the four legacy K7 counters exist on every
+ * AMD CPU.  So, as KVM does without a virtual PMU, each counter MSR the
+ * guest's CPUID implies reads as 0 and ignores writes; the rest stay #GP.
+ * Decided on the CPUID view the guest gets, so hiding a feature there
+ * hides its MSRs too.
+ */
+#define MV_AMD_CTRS_LEGACY	4	/* K7 EVNTSEL0-3, PERFCTR0-3 */
+#define MV_AMD_CTRS_CORE	6	/* F15h PERF_CTL/CTR pairs */
+#define EXT1_ECX_PERFCTR_CORE	BIT(23)
+#define EXT22_EAX_PERFMON_V2	BIT(0)
+#define LEAF1_ECX_PDCM		BIT(15)
+
+struct mv_cpuid_regs {
+	u32 a, b, c, d;
+};
+
+static struct mv_cpuid_regs mv_guest_cpuid(struct mv_vcpu *vcpu, u32 leaf)
+{
+	struct mv_cpuid_regs r;
+
+	mv_cpuid_leaf(vcpu, leaf, 0, &r.a, &r.b, &r.c, &r.d);
+	return r;
+}
+
+static bool mv_msr_in(u32 msr, u32 base, u32 count)
+{
+	return msr >= base && msr - base < count;
+}
+
+static bool mv_amd_pmu_msr(struct mv_vcpu *vcpu, u32 msr)
+{
+	struct mv_cpuid_regs v2;
+	u32 ctrs = MV_AMD_CTRS_CORE;
+
+	if (mv_msr_in(msr, MSR_K7_EVNTSEL0, 2 * MV_AMD_CTRS_LEGACY))
+		return true;
+	if (!(mv_guest_cpuid(vcpu, 0x80000001).c & EXT1_ECX_PERFCTR_CORE))
+		return false;
+	v2 = mv_guest_cpuid(vcpu, 0x80000022);
+	if (v2.a & EXT22_EAX_PERFMON_V2) {
+		ctrs = max_t(u32, ctrs, v2.b & 0xf);
+		/* GLOBAL_STATUS, _CTL, _STATUS_CLR (and _SET) */
+		if (mv_msr_in(msr, MSR_AMD64_PERF_CNTR_GLOBAL_STATUS, 4))
+			return true;
+	}
+	return mv_msr_in(msr, MSR_F15H_PERF_CTL, 2 * ctrs);
+}
+
+static bool mv_intel_pmu_msr(struct mv_vcpu *vcpu, u32 msr)
+{
+	struct mv_cpuid_regs pm = mv_guest_cpuid(vcpu, 0xa);
+	u32 version = pm.a & 0xff, gp = (pm.a >> 8) & 0xff;
+
+	if (msr == MSR_IA32_PERF_CAPABILITIES)
+		return mv_guest_cpuid(vcpu, 1).c & LEAF1_ECX_PDCM;
+	if (!version)
+		return false;
+	if (mv_msr_in(msr, MSR_IA32_PERFCTR0, gp) ||
+	    mv_msr_in(msr, MSR_P6_EVNTSEL0, gp))
+		return true;
+	if (version < 2)
+		return false;
+	/* FIXED_CTR_CTRL, GLOBAL_STATUS, GLOBAL_CTRL, GLOBAL_OVF_CTRL */
+	return mv_msr_in(msr, MSR_CORE_PERF_FIXED_CTR0, pm.d & 0x1f) ||
+	       mv_msr_in(msr, MSR_CORE_PERF_FIXED_CTR_CTRL, 4);
+}
+
+static bool mv_pmu_msr(struct mv_vcpu *vcpu, u32 msr)
+{
+	switch (boot_cpu_data.x86_vendor) {
+	case X86_VENDOR_AMD:
+	case X86_VENDOR_HYGON:
+		return mv_amd_pmu_msr(vcpu, msr);
+	case X86_VENDOR_INTEL:
+		return mv_intel_pmu_msr(vcpu, msr);
+	}
+	return false;
+}
+
 /* The MSRs the core answers itself (the backend keeps EFER and PAT). */
 static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 {
@@ -368,6 +454,10 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 		*val = vcpu->tsc_aux;
 		return 0;
 	}
+	if (mv_pmu_msr(vcpu, msr)) {
+		*val = 0;
+		return 0;
+	}
 	/* IA32_APIC_BASE, x2APIC registers; refused when not the APIC's. */
 	return mv_lapic_rdmsr(&vcpu->apic, msr, ktime_get_ns(), val) ? -EINVAL
 								     : 0;
@@ -384,6 +474,8 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 		vcpu->tsc_aux = val;
 		return 0;
 	}
+	if (mv_pmu_msr(vcpu, msr))
+		return 0;	/* no counter counts: the value is dropped */
 	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
 								     : 0;
 }

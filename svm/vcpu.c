@@ -450,9 +450,13 @@ static int svm_set_efer(struct vmcb_save *save, u64 val)
 
 int svm_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 {
-	const struct vmcb_save *save = &to_svm(vcpu)->vmcb->save;
+	const struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	const struct vmcb_save *save = &vmcb->save;
 
 	switch (msr) {
+	case MSR_IA32_TSC:	/* what the guest's RDTSC reads */
+		*val = rdtsc() + vmcb->control.tsc_offset;
+		return 0;
 	case MSR_EFER:
 		*val = save->efer & ~EFER_SVME;
 		return 0;
@@ -466,9 +470,14 @@ int svm_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 
 int svm_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 {
-	struct vmcb_save *save = &to_svm(vcpu)->vmcb->save;
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_save *save = &vmcb->save;
 
 	switch (msr) {
+	case MSR_IA32_TSC:
+		/* RDTSC is not intercepted: move the guest's clock instead. */
+		vmcb->control.tsc_offset = val - rdtsc();
+		return 0;
 	case MSR_EFER:
 		return svm_set_efer(save, val);
 	case MSR_IA32_CR_PAT:

@@ -309,6 +309,7 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_VM_ENTRY_CONTROLS, vmx_config.entry);
 	if (vpid)
 		vmcs_write(VMCS_VIRTUAL_PROCESSOR_ID, vpid);
+	vmcs_write(VMCS_TSC_OFFSET, 0);
 	/*
 	 * #AC: a guest can make its delivery raise #AC again, a loop inside
 	 * the CPU that no host interrupt breaks (CVE-2015-5307); intercepted,
@@ -691,6 +692,33 @@ static enum vmcs_field vmx_msr_field(u32 msr)
 	}
 }
 
+/*
+ * IA32_TSC: RDTSC is not intercepted, so the guest's TSC is the host's
+ * plus TSC_OFFSET (when the CPU offers offsetting; else writes #GP).
+ */
+static int vmx_get_tsc(struct vmx_vcpu *vmx, u64 *val)
+{
+	u64 offset = 0;
+
+	if (vmx_config.cpu & CPU_USE_TSC_OFFSETTING) {
+		if (vmx_get(vmx))
+			return -EINVAL;
+		offset = vmcs_read(VMCS_TSC_OFFSET);
+		vmx_put();
+	}
+	*val = rdtsc() + offset;
+	return 0;
+}
+
+static int vmx_set_tsc(struct vmx_vcpu *vmx, u64 val)
+{
+	if (!(vmx_config.cpu & CPU_USE_TSC_OFFSETTING) || vmx_get(vmx))
+		return -EINVAL;
+	vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	vmx_put();
+	return 0;
+}
+
 int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -708,6 +736,8 @@ int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_CR_PAT:
 		*val = vmx->pat;
 		return 0;
+	case MSR_IA32_TSC:
+		return vmx_get_tsc(vmx, val);
 	}
 	if (!field)
 		return -ENOENT;
@@ -747,9 +777,15 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	u64 *soft = vmx_soft_msr(vmx, msr);
 
 	if (soft) {
-		/* Addresses must be canonical, as WRMSR itself checks. */
+		/*
+		 * Refuse what WRMSR itself refuses: these are loaded into the
+		 * CPU around each entry.  Addresses must be canonical, and
+		 * SFMASK's upper half is reserved.
+		 */
 		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK &&
 		    !__is_canonical_address(val, 48))
+			return -EINVAL;
+		if (msr == MSR_SYSCALL_MASK && val >> 32)
 			return -EINVAL;
 		*soft = val;
 		return 0;
@@ -757,6 +793,8 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	switch (msr) {
 	case MSR_EFER:
 		return vmx_set_efer(vmx, val);
+	case MSR_IA32_TSC:
+		return vmx_set_tsc(vmx, val);
 	case MSR_IA32_CR_PAT:
 		if (!mv_pat_valid(val))
 			return -EINVAL;

@@ -283,6 +283,7 @@ static inline unsigned int vmcs_field_bytes(u32 enc)
 
 /* Primary processor-based VM-execution controls (25.6.2). */
 #define CPU_INTR_WINDOW_EXITING		BIT(2)
+#define CPU_USE_TSC_OFFSETTING		BIT(3)
 #define CPU_HLT_EXITING			BIT(7)
 #define CPU_INVLPG_EXITING		BIT(9)
 #define CPU_MWAIT_EXITING		BIT(10)

@@ -136,8 +136,8 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 	need = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
 	       CPU_SECONDARY_CONTROLS | CPU_CR8_LOAD_EXITING |
 	       CPU_CR8_STORE_EXITING | CPU_RDPMC_EXITING;
-	if (!vmx_adjust(cpu_msr, need | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING,
-			need, &c->cpu))
+	if (!vmx_adjust(cpu_msr, need | CPU_MWAIT_EXITING | CPU_MONITOR_EXITING |
+			CPU_USE_TSC_OFFSETTING, need, &c->cpu))
 		return "the CPU lacks HLT exiting, unconditional I/O exiting, CR8 exiting, RDPMC exiting, MSR bitmaps or secondary controls";
 	/* We never use I/O bitmaps: unconditional exiting covers every port. */
 	c->cpu &= ~CPU_USE_IO_BITMAPS;

@@ -9,8 +9,9 @@
 #define PLAN_BUDGET	(8ULL << 20)
 
 #define MB_INFO		0x10000ULL	/* multiboot.c's layout */
-#define MB_STR_START	0x10800ULL
-#define MB_INFO_END	0x9f000ULL
+#define MB_STR_OFF	0x800ULL	/* strings, from the info block */
+#define MB_MOVED_INFO	0x4000ULL	/* GDT to info when moved */
+#define MB_LOW_END	0xa0000ULL	/* 640 KiB */
 #define BZ_ZP		0x20000ULL	/* bzimage.c's layout */
 #define BZ_CMDLINE	0x21000ULL
 #define BZ_LOW_END	0x9c000ULL
@@ -36,9 +37,14 @@ static const uint64_t sizes[16] = {
 	0x7ffff000,
 };
 
-/* The loaders' fixed structures below 1 MiB (loader.c, multiboot.c, bzimage.c). */
+/*
+ * The loaders' structures below 1 MiB (loader.c, multiboot.c, bzimage.c).
+ * A Multiboot kernel may itself be loaded below 640 KiB, with the boot
+ * structures moved beside it: fv_check_writes() still finds any two writes
+ * that overlap, and check_mb_state() where the structures went.
+ */
 static const struct fv_range mb_windows[] = {
-	{ 0x800, 0x838 }, { 0x900, 0x968 }, { MB_INFO, MB_INFO_END },
+	{ 0, MB_LOW_END },
 };
 static const struct fv_range bz_windows[] = {
 	{ 0x800, 0x838 }, { 0x900, 0x968 }, { 0x1000, 0x7000 },
@@ -114,15 +120,15 @@ static size_t guest_strlen(uint64_t gpa, uint64_t end)
 }
 
 static void check_mb_modules(const struct plan_params *p,
-			     char *const *modules)
+			     char *const *modules, uint64_t info)
 {
 	uint64_t limit = limit_of(p->mem), lowest = 0x100000;
 	unsigned int i;
 
-	FV_ASSERT(fv_get32(MB_INFO + 20) == p->nmods, "mods_count %u",
-		  fv_get32(MB_INFO + 20));
+	FV_ASSERT(fv_get32(info + 20) == p->nmods, "mods_count %u",
+		  fv_get32(info + 20));
 	for (i = 0; i < p->nmods; i++) {
-		uint64_t e = MB_INFO + 0x100 + 16 * i;
+		uint64_t e = info + 0x100 + 16 * i;
 		uint64_t start = fv_get32(e), end = fv_get32(e + 4);
 		uint64_t str = fv_get32(e + 8);
 
@@ -134,27 +140,34 @@ static void check_mb_modules(const struct plan_params *p,
 			  i, p->mod_size[i], start, end);
 		FV_ASSERT(fv_written(start, end - start),
 			  "module %u not written at 0x%" PRIx64, i, start);
-		FV_ASSERT(str >= MB_STR_START &&
-			  guest_strlen(str, MB_INFO_END) == strlen(modules[i]) &&
+		FV_ASSERT(str >= info + MB_STR_OFF &&
+			  guest_strlen(str, MB_LOW_END) == strlen(modules[i]) &&
 			  !memcmp(fv.low + str, modules[i], strlen(modules[i])),
 			  "module %u string", i);
 		lowest = end;
 	}
 }
 
-/*
- * Whether @rip lies in what the Multiboot loader wrote at or above 1 MiB
- * (file bytes and zeroed bss), before the @nmods modules' writes.
- */
-static bool entry_in_kernel(uint64_t rip, unsigned int nmods)
+/* Was @w the GDT, the TSS or the multiboot_info block? */
+static bool boot_structure(const struct fv_range *w, uint64_t info)
 {
-	uint64_t mods_from = fv_get32(MB_INFO + 0x100);
+	return w->start == fv.sregs.gdt.base || w->start == fv.sregs.tr.base ||
+	       w->start == info;
+}
+
+/*
+ * Whether @rip lies in what the Multiboot loader wrote for the kernel (file
+ * bytes and zeroed bss), before the @nmods modules' writes.
+ */
+static bool entry_in_kernel(uint64_t rip, unsigned int nmods, uint64_t info)
+{
+	uint64_t mods_from = fv_get32(info + 0x100);
 	size_t i;
 
 	for (i = 0; i < fv.nw; i++) {
 		const struct fv_range *w = &fv.w[i];
 
-		if (w->start < FV_LOW)
+		if (boot_structure(w, info))
 			continue;
 		if (nmods && w->start >= mods_from)
 			break;		/* the modules come after the kernel */
@@ -169,24 +182,32 @@ static void check_mb_state(const char *path, const struct plan_params *p,
 			   char *const *modules)
 {
 	uint64_t limit = limit_of(p->mem), cmd;
+	uint64_t info = fv.regs.gprs[MINIVMM_RBX];
 	const char *base = strrchr(path, '/') + 1;
 	size_t want = strlen(base) + (p->append ? 1 + strlen(p->append) : 0);
 
 	FV_ASSERT(fv.has_regs && fv.has_sregs, "registers not set");
-	FV_ASSERT(fv.regs.gprs[MINIVMM_RAX] == 0x2BADB002 &&
-		  fv.regs.gprs[MINIVMM_RBX] == MB_INFO, "EAX/EBX");
-	FV_ASSERT(entry_in_kernel(fv.regs.rip, p->nmods),
+	FV_ASSERT(fv.regs.gprs[MINIVMM_RAX] == 0x2BADB002, "EAX");
+	/* at 0x10000, or moved below 640 KiB with the GDT and stack */
+	FV_ASSERT(info == MB_INFO ||
+		  (info < MB_LOW_END && !(info & 0xfff) &&
+		   fv.sregs.gdt.base == info - MB_MOVED_INFO &&
+		   fv.regs.gprs[MINIVMM_RSP] == info),
+		  "EBX 0x%" PRIx64 ", GDT 0x%" PRIx64, info,
+		  (uint64_t)fv.sregs.gdt.base);
+	FV_ASSERT(entry_in_kernel(fv.regs.rip, p->nmods, info),
 		  "entry 0x%" PRIx64 " outside the kernel's loaded bytes",
 		  (uint64_t)fv.regs.rip);
-	FV_ASSERT(fv_get32(MB_INFO + 8) == (limit - 0x100000) >> 10,
-		  "mem_upper %u", fv_get32(MB_INFO + 8));
-	cmd = fv_get32(MB_INFO + 16);
-	FV_ASSERT(cmd >= MB_STR_START && guest_strlen(cmd, MB_INFO_END) == want &&
+	FV_ASSERT(fv_get32(info + 8) == (limit - 0x100000) >> 10,
+		  "mem_upper %u", fv_get32(info + 8));
+	cmd = fv_get32(info + 16);
+	FV_ASSERT(cmd >= info + MB_STR_OFF &&
+		  guest_strlen(cmd, MB_LOW_END) == want &&
 		  !memcmp(fv.low + cmd, base, strlen(base)),
 		  "command line at 0x%" PRIx64, cmd);
-	FV_ASSERT(fv_get64(MB_INFO + 0x80 + 24 + 12) == p->mem - 0x100000,
+	FV_ASSERT(fv_get64(info + 0x80 + 24 + 12) == p->mem - 0x100000,
 		  "memory map");
-	check_mb_modules(p, modules);
+	check_mb_modules(p, modules, info);
 }
 
 bool plan_mb(const char *path, const struct plan_params *p, bool load)

@@ -298,12 +298,51 @@ static void test_mb_seg_beyond_ram(void)
 			NULL, 0), "does not fit in the guest's RAM");
 }
 
+/*
+ * A kernel at 0x8000 (as kvm-unit-tests' realmode.flat): loaded there, and
+ * the GDT, stack and multiboot_info move to the page after it.
+ */
 static void test_mb_seg_low(void)
 {
-	struct seg s = { 0, 0x8000, 0, 0x1000, 0x1000 };
+	struct seg s = { 0, 0x8000, 0, 0x1000, 0x2a30 };
+	char *mods[1] = { (char *)blob(100) };
+	struct ctl_mb_boot *b;
+	const uint64_t moved = 0xb000, info = moved + 0x4000;
 
-	refused(mb_plan(image(mb_elf(0x3, &s, 1, 0x8200)), 16 * MiB, NULL,
-			NULL, 0), "below 1 MiB");
+	b = mb_plan(image(mb_elf(0x3, &s, 1, 0x8200)), 16 * MiB, "x", mods, 1);
+	FV_ASSERT(b, "refused: %s", fv_last_err);
+	FV_ASSERT(!ctl_mb_load("test", fv.fd, b), "load: %s", fv_last_err);
+	ctl_mb_free(b);
+	FV_ASSERT(fv.regs.rip == 0x8200 && fv_written(0x8000, 0x2a30), "kernel");
+	FV_ASSERT(fv.regs.gprs[MINIVMM_RBX] == info &&
+		  fv.regs.gprs[MINIVMM_RSP] == info, "EBX/ESP");
+	FV_ASSERT(fv.sregs.gdt.base == moved && fv.sregs.tr.base == moved + 0x100,
+		  "GDT/TSS");
+	FV_ASSERT(fv_written(moved, 0x38) && fv_written(moved + 0x100, 0x68),
+		  "GDT/TSS bytes");
+	/* the module still goes to 1 MiB, not after the low kernel */
+	FV_ASSERT(fv_get32(info + 20) == 1 && fv_get32(info + 0x100) == MiB,
+		  "module at 0x%x", fv_get32(info + 0x100));
+	FV_ASSERT(fv_get32(info + 16) >= info + 0x800 &&
+		  fv_get32(info + 48) == info + 0x80, "cmdline/mmap in the block");
+}
+
+/* 640 KiB-1 MiB is not RAM in the memory map: nothing is loaded there. */
+static void test_mb_seg_hole(void)
+{
+	struct seg s = { 0, 0x9f000, 0, 0x1000, 0x2000 };
+
+	refused(mb_plan(image(mb_elf(0x3, &s, 1, 0x9f200)), 16 * MiB, NULL,
+			NULL, 0), "overlaps 0xa0000-0xfffff");
+}
+
+/* A low kernel that leaves no room for the boot structures below 640 KiB. */
+static void test_mb_seg_low_full(void)
+{
+	struct seg s = { 0, 0x1000, 0, 0x1000, 0x9e000 };
+
+	refused(mb_plan(image(mb_elf(0x3, &s, 1, 0x1200)), 16 * MiB, NULL,
+			NULL, 0), "no room below 640 KiB");
 }
 
 static void test_mb_seg_overlap(void)
@@ -591,7 +630,8 @@ static const struct test tests[] = {
 	T(mb_elf), T(mb_elf_vaddr), T(mb_kludge), T(mb_truncated_elf),
 	T(mb_truncated_kludge), T(mb_header_cut), T(mb_no_header),
 	T(mb_checksum), T(mb_graphics), T(mb_unknown_flag), T(mb_elf64),
-	T(mb_not_elf), T(mb_seg_beyond_ram), T(mb_seg_low), T(mb_seg_overlap),
+	T(mb_not_elf), T(mb_seg_beyond_ram), T(mb_seg_low), T(mb_seg_hole),
+	T(mb_seg_low_full), T(mb_seg_overlap),
 	T(mb_entry_outside), T(mb_module_too_big), T(mb_module_at_4g),
 	T(mb_small_ram),
 	T(bz_ok), T(bz_relocated), T(bz_not_relocatable), T(bz_proto_2_11),

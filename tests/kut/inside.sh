@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the testbed (busybox sh, in /add): loads minivmm and runs each
+# line of /add/kut.plan ("NAME|FILE|MEM|TIMEOUT|APPEND") as
+# one VM, each between markers the host-side runner (tests/kut/run) reads:
+#   @@KUT-BEGIN NAME@@ ... @@KUT-END NAME rc=STATUS secs=SECONDS@@
+# STATUS is minivmmctl's exit status with --exit-status=qemu: 1 means every
+# check passed.  A test still running after TIMEOUT seconds gets SIGTERM,
+# on which minivmmctl destroys its VM.
+
+run_one() {
+	name=$1 file=$2 mem=$3 secs=$4 args=$5
+	echo "@@KUT-BEGIN $name@@"
+	start=$(date +%s)
+	if [ -n "$args" ]; then
+		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
+			--append "$args" "x86/$file" </dev/null
+	else
+		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
+			"x86/$file" </dev/null
+	fi
+	rc=$?
+	echo "@@KUT-END $name rc=$rc secs=$(($(date +%s) - start))@@"
+}
+
+insmod /minivmm.ko || { echo "@@KUT-NOMODULE@@"; exit 1; }
+while IFS='|' read -r name file mem secs args; do
+	run_one "$name" "$file" "$mem" "$secs" "$args"
+done </add/kut.plan
+rmmod minivmm
