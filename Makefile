@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 .PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
-.PHONY: fuzz fuzz-ci kut
+.PHONY: fuzz fuzz-ci kut kut-vmx
 
 all: module ctl
 
@@ -55,6 +55,9 @@ e2e-svm-debug:
 # Bochs subset).
 kut:
 	tests/kut/run --arch svm
+
+kut-vmx:
+	tests/kut/run --arch vmx
 
 # Every suite, the two emulators side by side (tests/check).
 check:
