@@ -13,7 +13,7 @@
  * boot_flag 0xAA55, XLF_KERNEL_64, a setup header long enough for init_size,
  * setup_sects (0 means 4), syssize (the kernel's bytes are in the file),
  * kernel_alignment (a power of two), init_size (covers the kernel's bytes),
- * pref_address and relocatable_kernel (where the kernel may go),
+ * pref_address (where the kernel goes),
  * cmdline_size (the --append string fits), initrd_addr_max (the initrd lies
  * below it).
  *
@@ -27,9 +27,8 @@
  *   0x21000-         the command line (the --append string, NUL-terminated)
  *   pref_address     the protected-mode kernel (file offset
  *                    (setup_sects + 1) * 512, syssize * 16 bytes), with
- *                    init_size bytes of room; a relocatable kernel whose
- *                    room does not fit there goes to the first
- *                    kernel_alignment boundary at or above 1 MiB instead
+ *                    init_size bytes of room (relocatable or not: the
+ *                    64-bit decompressor never runs a kernel below it)
  *   top of RAM       the initrd, page-aligned, as high as RAM, 4 GiB and
  *                    initrd_addr_max allow, above the kernel's init_size
  *
@@ -82,7 +81,6 @@
 #define HDR_CMD_LINE_PTR	0x228	/* u32 */
 #define HDR_INITRD_ADDR_MAX	0x22c	/* u32, highest byte the initrd may use */
 #define HDR_KERNEL_ALIGNMENT	0x230	/* u32 */
-#define HDR_RELOCATABLE		0x234	/* u8 */
 #define HDR_XLOADFLAGS		0x236	/* u16, protocol 2.12 */
 #define HDR_CMDLINE_SIZE	0x238	/* u32, without the NUL */
 #define HDR_PREF_ADDRESS	0x258	/* u64 */
@@ -216,7 +214,6 @@ static int place_kernel(const char *what, struct ctl_bz_boot *b,
 	uint64_t align = get32(h + HDR_KERNEL_ALIGNMENT);
 	uint64_t pref = get64(h + HDR_PREF_ADDRESS);
 	uint64_t init_size = get32(h + HDR_INIT_SIZE);
-	bool reloc = h[HDR_RELOCATABLE] != 0;
 
 	if (align == 0 || (align & (align - 1)) || align > 1ULL << 30) {
 		ctl_err("%s: '%s': kernel_alignment 0x%" PRIx64 " is not a power of two up to 1 GiB",
@@ -228,20 +225,23 @@ static int place_kernel(const char *what, struct ctl_bz_boot *b,
 			what, b->path, init_size, b->kernel_len);
 		return -1;
 	}
-	if (pref >= BZ_1M && pref < limit && init_size <= limit - pref) {
-		b->load = pref;
-	} else if (!reloc) {
-		ctl_err("%s: '%s' is not relocatable and needs 0x%" PRIx64 " bytes (init_size) at its pref_address 0x%" PRIx64 ", which do not fit in the guest's RAM below 0x%" PRIx64,
+	/*
+	 * A 64-bit kernel's decompressor never runs it below pref_address
+	 * (LOAD_PHYSICAL_ADDR): a relocatable kernel loaded lower still
+	 * decompresses into [pref_address, pref_address + init_size), so
+	 * that room must be RAM whatever relocatable_kernel says.
+	 */
+	if (pref < BZ_1M) {
+		ctl_err("%s: '%s': pref_address 0x%" PRIx64 " is below 1 MiB",
+			what, b->path, pref);
+		return -1;
+	}
+	if (pref >= limit || init_size > limit - pref) {
+		ctl_err("%s: '%s' needs 0x%" PRIx64 " bytes (init_size) from its pref_address 0x%" PRIx64 ", which a 64-bit kernel never runs below, relocatable or not; they do not fit in the guest's RAM below 0x%" PRIx64,
 			what, b->path, init_size, pref, limit);
 		return -1;
-	} else {
-		b->load = (BZ_1M + align - 1) & ~(align - 1);
 	}
-	if (b->load >= limit || init_size > limit - b->load) {
-		ctl_err("%s: '%s' needs 0x%" PRIx64 " bytes (init_size) at 0x%" PRIx64 " (1 MiB aligned to kernel_alignment 0x%" PRIx64 "), which do not fit in the guest's RAM below 0x%" PRIx64,
-			what, b->path, init_size, b->load, align, limit);
-		return -1;
-	}
+	b->load = pref;
 	*kernel_end = b->load + init_size;
 	return 0;
 }

@@ -269,7 +269,7 @@ static void check_bz_state(const struct plan_params *p)
 	uint64_t load = fv.regs.rip - 0x200, limit = limit_of(p->mem);
 	uint64_t init_size = fv_get32(zp + 0x260);
 	uint64_t kernel_len = (uint64_t)fv_get32(zp + 0x1f4) * 16;
-	uint64_t pref = fv_get64(zp + 0x258), align = fv_get32(zp + 0x230);
+	uint64_t pref = fv_get64(zp + 0x258);
 	size_t alen = p->append ? strlen(p->append) : 0;
 
 	FV_ASSERT(fv.has_regs && fv.has_sregs, "registers not set");
@@ -280,11 +280,9 @@ static void check_bz_state(const struct plan_params *p)
 		  "kernel at 0x%" PRIx64 ", init_size 0x%" PRIx64, load, init_size);
 	FV_ASSERT(fv_written(load, kernel_len), "kernel not written at 0x%" PRIx64,
 		  load);
-	/* at pref_address, or relocated to the first aligned address >= 1 MiB */
-	FV_ASSERT(load == pref || (fv.low[zp + 0x234] &&
-				   load == ((0x100000 + align - 1) & ~(align - 1))),
-		  "kernel at 0x%" PRIx64 ", pref_address 0x%" PRIx64 ", kernel_alignment 0x%" PRIx64,
-		  load, pref, align);
+	/* always at pref_address: the decompressor never runs below it */
+	FV_ASSERT(load == pref, "kernel at 0x%" PRIx64 ", pref_address 0x%" PRIx64,
+		  load, pref);
 	FV_ASSERT(fv_get32(zp + 0x228) == BZ_CMDLINE && !fv_get32(zp + 0xc8),
 		  "cmd_line_ptr");
 	FV_ASSERT(guest_strlen(BZ_CMDLINE, BZ_LOW_END) == alen &&

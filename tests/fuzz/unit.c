@@ -467,10 +467,14 @@ static void test_bz_ok(void)
 		  fv_get64(ZP + 0x2d0 + 68) == 63 * MiB, "e820");
 }
 
-/* pref_address + init_size beyond RAM: the first aligned address >= 1 MiB. */
-static void test_bz_relocated(void)
+/*
+ * pref_address + init_size beyond RAM: refused, relocatable or not (a
+ * 64-bit kernel's decompressor never runs below pref_address).
+ */
+static void test_bz_relocatable_no_room(void)
 {
-	bz_load(bz_plan(bz_image(), 12 * MiB, NULL, NULL), 2 * MiB);
+	refused(bz_plan(bz_image(), 12 * MiB, NULL, NULL),
+		"never runs below, relocatable or not");
 }
 
 static void test_bz_not_relocatable(void)
@@ -478,7 +482,10 @@ static void test_bz_not_relocatable(void)
 	bz_image();
 	img[0x234] = 0;
 	refused(bz_plan(0x400 + BZ_KERNEL, 12 * MiB, NULL, NULL),
-		"is not relocatable");
+		"needs 0x800000 bytes (init_size) from its pref_address 0x1000000");
+	bz_image();
+	img[0x234] = 0;
+	bz_load(bz_plan(0x400 + BZ_KERNEL, 24 * MiB, NULL, NULL), 16 * MiB);
 }
 
 static void test_bz_proto_2_11(void)
@@ -634,7 +641,7 @@ static const struct test tests[] = {
 	T(mb_seg_low_full), T(mb_seg_overlap),
 	T(mb_entry_outside), T(mb_module_too_big), T(mb_module_at_4g),
 	T(mb_small_ram),
-	T(bz_ok), T(bz_relocated), T(bz_not_relocatable), T(bz_proto_2_11),
+	T(bz_ok), T(bz_relocatable_no_room), T(bz_not_relocatable), T(bz_proto_2_11),
 	T(bz_no_64bit), T(bz_cmdline_max), T(bz_cmdline_over),
 	T(bz_initrd_too_big), T(bz_initrd_addr_max), T(bz_truncated_header),
 	T(bz_truncated_kernel), T(bz_boot_flag), T(bz_short_header),

@@ -8,7 +8,7 @@
 # running when its console goes quiet is stopped with "stop --force" and
 # fails the case.  Before the boot, the refusal
 # sentences: truncated image, old protocol, bad boot_flag, a 32-bit kernel,
-# a non-relocatable kernel without room, an initrd larger than RAM, a long
+# a kernel without room, an initrd larger than RAM, a long
 # command line, and the options that need another format.
 . "$MV_LIB"
 
@@ -57,9 +57,10 @@ patched 566 2 '\000\000' /tmp/k32_74	# xloadflags = 0
 refused "32-bit kernel" minivmmctl run --mem 256M /tmp/k32_74
 assert_match "$ERR" "has no 64-bit entry point \\(xloadflags 0x0 lacks XLF_KERNEL_64\\)" "XLF_KERNEL_64"
 
-# The test kernel is not relocatable: 16 MiB + init_size (about 24 MiB).
+# The kernel needs 16 MiB + init_size (over 24 MiB), relocatable (KASLR)
+# or not: its decompressor never runs it below pref_address.
 refused "RAM too small" minivmmctl run --mem 32M "$BZ"
-assert_match "$ERR" "is not relocatable and needs 0x[0-9a-f]+ bytes \\(init_size\\) at its pref_address 0x1000000, which do not fit in the guest's RAM below 0x2000000" "RAM too small"
+assert_match "$ERR" "needs 0x[0-9a-f]+ bytes \\(init_size\\) from its pref_address 0x1000000, which a 64-bit kernel never runs below, relocatable or not; they do not fit in the guest's RAM below 0x2000000" "RAM too small"
 
 dd if=/dev/zero of=/tmp/big74 bs=1M seek=300 count=0 2>/dev/null	# sparse
 refused "initrd larger than RAM" minivmmctl run --mem 256M --initrd /tmp/big74 "$BZ"
