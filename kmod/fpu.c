@@ -12,7 +12,7 @@
  * never the host's.  The guest's XCR0 is in force only around the entry
  * itself, interrupts off (mv_guest_xcr0_load/_save).
  *
- * Without XSAVE (Bochs' L1 host boots without it) the area is a plain
+ * Without XSAVE (a host booted with noxsave) the area is a plain
  * FXSAVE image and XCR0 does not exist for the guest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

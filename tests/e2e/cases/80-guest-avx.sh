@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's own AVX state and XCR0 (issue 13), where the L1 host runs
-# with AVX (QEMU; not Bochs, whose L1 kernel boots without XSAVE): fpu.bin,
+# with AVX (QEMU, and Bochs since the testbed boots it with
+# clearcpuid=xsavec,xsaves: see tests/testbed/run): fpu.bin,
 # twice, while fpu-hammer processes keep the host's YMM registers busy.  A
 # fresh guest's XMM and YMM registers are zero; CPUID.OSXSAVE follows its
 # CR4; XCR0 reads 1 after reset; an invalid XSETBV raises #GP; its YMM
