@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0
+# save, restore, clone.  snapcount.bin counts 40 steps paced by PIT
+# interrupts, each filling a RAM page and printing the checksum of all of
+# them read back from RAM.  Saved mid-run (--stop), destroyed and restored,
+# it finishes: its console, replayed from the saved ring, shows every step
+# exactly once, in order, with the same checksums as a clone's copies, and
+# the guest's own final check of its RAM passes.  Two clones finish alike
+# with RAM of their own (a word written into one is not in the other).
+# Corrupted files (truncated, a byte flipped, a newer version, extended) are
+# each refused with one sentence and status 1, and no VM is left.
+. "$MV_LIB"
+
+trap cleanup_vms EXIT
+
+mv_loaded || mv_load
+
+assert_exists "$G/snapcount.bin"
+S=/tmp/snap100
+rm -rf "$S"
+mkdir -p "$S"
+LINE=26		# bytes of one "snap step NN sum XXXXXXXX" line
+
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# start_guest NAME: create, load in long mode, start.
+start_guest() {
+	assert_ok minivmmctl create "$1" --mem 16M
+	assert_ok minivmmctl load "$1" "$G/snapcount.bin" --mode long
+	assert_ok minivmmctl start "$1"
+}
+
+# wait_steps NAME N: until the guest printed N step lines (60 s at most).
+wait_steps() {
+	_n=600
+	until [ "$(console_bytes "$1")" -ge $(($2 * LINE)) ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 steps in 60 s"
+		sleep 0.1
+	done
+}
+
+# finish NAME FILE: the console of NAME into FILE until the VM stops.
+finish() {
+	minivmmctl console "$1" </dev/null >"$2" 2>"$2.err" &
+	_pid=$!
+	_n=900
+	while kill -0 "$_pid" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || { kill "$_pid"; fail "$1 did not finish in 90 s"; }
+		sleep 0.1
+	done
+	wait "$_pid" || fail "console $1: $(cat "$2.err")"
+	sed 's/^/  | /' "$2"
+}
+
+# check_run FILE MARKER: steps 01..28 once each in order, the marker, done.
+check_run() {
+	_want=$(i=1; while [ $i -le 40 ]; do printf 'snap step %02x\n' $i;
+		i=$((i + 1)); done)
+	_got=$(grep '^snap step' "$1" | cut -c1-12)
+	[ "$_got" = "$_want" ] ||
+		fail "$1: the steps are not 01..28 once each in order"
+	[ "$(grep -c . "$1")" -eq 42 ] || fail "$1: $(grep -c . "$1") lines, expected 42"
+	grep -q "^snap marker $2\$" "$1" || fail "$1: no 'snap marker $2'"
+	grep -q '^snap done steps 28 failures 00$' "$1" ||
+		fail "$1: the guest's RAM check failed or it did not finish"
+}
+
+# ---- save mid-run, destroy, restore ----
+t0=$(uptime_ms)
+start_guest snap100
+wait_steps snap100 4
+assert_ok minivmmctl save snap100 "$S/a.snap" --stop
+assert_match "$OUT" "^saved VM 'snap100' to $S/a.snap: [0-9]+ of 4096 RAM pages" "save"
+pages=$(echo "$OUT" | sed -n 's/.*: \([0-9]*\) of.*/\1/p')
+[ "$pages" -lt 200 ] || fail "the save wrote $pages pages: not sparse"
+assert_state snap100 STOPPED
+saved=$(console_bytes snap100)
+note "saved after $saved console bytes ($((saved / LINE)) steps)"
+[ "$saved" -lt $((39 * LINE)) ] || fail "saved too late to show anything ($saved bytes)"
+ls -l "$S/a.snap"
+[ "$(ls "$S")" = "a.snap" ] || fail "files other than a.snap were left: $(ls "$S")"
+assert_ok minivmmctl destroy snap100
+no_vms_left
+assert_ok minivmmctl restore "$S/a.snap"
+assert_state snap100 RUNNING
+finish snap100 "$S/a.out"
+check_run "$S/a.out" 00000000
+assert_ok minivmmctl destroy snap100
+t1=$(uptime_ms)
+echo "  save, restore and finish took $((t1 - t0)) ms"
+
+# ---- clone: two copies finish, each with its own RAM ----
+start_guest c1
+wait_steps c1 4
+assert_ok minivmmctl clone c1 c2
+assert_state c1 RUNNING
+assert_state c2 RUNNING
+printf 'ABCD' >"$S/marker"
+assert_ok minivmmctl load c2 "$S/marker" --addr 0x1ff000
+finish c1 "$S/c1.out"
+finish c2 "$S/c2.out"
+check_run "$S/c1.out" 00000000
+check_run "$S/c2.out" 41424344
+# the same steps with the same checksums, in all three runs
+for f in c1 c2; do
+	[ "$(grep '^snap step' "$S/$f.out")" = "$(grep '^snap step' "$S/a.out")" ] ||
+		fail "$f's checksums differ from the restored run's"
+done
+assert_ok minivmmctl destroy c1
+assert_ok minivmmctl destroy c2
+t2=$(uptime_ms)
+echo "  clone took $((t2 - t1)) ms"
+
+# ---- corrupted files: one sentence, status 1, nothing created ----
+size=$(wc -c <"$S/a.snap")
+# corrupt NAME: restore of $S/NAME is refused and leaves no VM.
+corrupt() {
+	refused "$1" minivmmctl restore --name bad100 "$S/$1"
+	[ "$(echo "$ERR" | grep -c .)" -eq 1 ] || fail "$1: more than one line on stderr"
+	echo "$ERR" | grep -q "$2" || fail "$1: the sentence does not say '$2'"
+	no_vms_left
+}
+head -c $((size - 100)) "$S/a.snap" >"$S/trunc"
+corrupt trunc "truncated"
+head -c 40 "$S/a.snap" >"$S/trunc-header"
+corrupt trunc-header "truncated"
+cp "$S/a.snap" "$S/flip"
+off=$((size / 2))
+b=$(dd if="$S/a.snap" bs=1 skip=$off count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+# shellcheck disable=SC2059 # an octal escape made at run time
+printf "\\$(printf %03o $((b ^ 0x20)))" |
+	dd of="$S/flip" bs=1 seek=$off conv=notrunc 2>/dev/null
+cmp -s "$S/a.snap" "$S/flip" && fail "the byte flip changed nothing"
+corrupt flip "bad checksum"
+cp "$S/a.snap" "$S/version"
+printf '\002' | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
+corrupt version "newer"
+cp "$S/a.snap" "$S/extended"
+printf 'garbage!' >>"$S/extended"
+corrupt extended "after its end"
+printf 'hello, world\n' >"$S/text"
+corrupt text "not a minivmm snapshot"
+# the intact file still restores (the refusals had nothing to do with it)
+assert_ok minivmmctl restore --name again100 --paused "$S/a.snap"
+assert_state again100 CREATED
+assert_ok minivmmctl destroy again100
+no_vms_left
+t3=$(uptime_ms)
+echo "  corrupted files took $((t3 - t2)) ms"
+rm -rf "$S"
