@@ -21,6 +21,9 @@
 
 uint32_t snap_crc(uint32_t crc, const void *buf, size_t n)
 {
+	/* zlib's crc32() of a NULL buffer is its initial value, not @crc. */
+	if (!n)
+		return crc;
 	return (uint32_t)crc32(crc, buf, (uInt)n);
 }
 
