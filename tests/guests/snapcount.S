@@ -11,7 +11,7 @@
 
 	.equ VEC_IRQ0, 0x20
 	.equ STEPS, 40
-	.equ TICKS, 5
+	.equ TICKS, 10
 	.equ AREA, 0x200000
 	.equ MARKER, 0x1ff000
 	.equ PATTERN, 0x45d9f3b

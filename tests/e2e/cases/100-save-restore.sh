@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # save, restore, clone.  snapcount.bin counts 40 steps paced by PIT
-# interrupts, each filling a RAM page and printing the checksum of all of
-# them read back from RAM.  Saved mid-run (--stop), destroyed and restored,
+# interrupts (10 ticks of ~10 ms each), each filling a RAM page and
+# printing the checksum of all of them read back from RAM.  Saved mid-run (--stop), destroyed and restored,
 # it finishes: its console, replayed from the saved ring, shows every step
 # exactly once, in order, with the same checksums as a clone's copies, and
-# the guest's own final check of its RAM passes.  Two clones finish alike
-# with RAM of their own (a word written into one is not in the other).
+# the guest's own final check of its RAM passes.  A running VM and its
+# clone finish alike with RAM of their own (a word written into one while
+# it is paused is not in the other).
+# A save onto a full disk fails, leaving no file and the VM as it was.
 # Corrupted files (truncated, a byte flipped, a newer version, extended) are
 # each refused with one sentence and status 1, and no VM is left.
 . "$MV_LIB"
 
-trap cleanup_vms EXIT
+trap 'umount /tmp/snap100/full 2>/dev/null; cleanup_vms' EXIT
 
 mv_loaded || mv_load
 
@@ -96,12 +98,24 @@ wait_steps c1 4
 assert_ok minivmmctl clone c1 c2
 assert_state c1 RUNNING
 assert_state c2 RUNNING
+# a save that fails (the disk is full) leaves no file and c1 as it was
+assert_ok minivmmctl pause c1
+mkdir -p "$S/full"
+mount -t tmpfs -o size=32k full100 "$S/full" || fail "cannot mount a small tmpfs"
+refused "full disk" minivmmctl save c1 "$S/full/c1.snap"
+echo "$ERR" | grep -q "No space left" || fail "the sentence does not name the full disk"
+[ -z "$(ls "$S/full")" ] || fail "a failed save left $(ls "$S/full")"
+umount "$S/full"
+rmdir "$S/full"
+assert_state c1 PAUSED
+# c1's RAM gets a word c2's does not
 printf 'ABCD' >"$S/marker"
-assert_ok minivmmctl load c2 "$S/marker" --addr 0x1ff000
+assert_ok minivmmctl load c1 "$S/marker" --addr 0x1ff000
+assert_ok minivmmctl resume c1
 finish c1 "$S/c1.out"
 finish c2 "$S/c2.out"
-check_run "$S/c1.out" 00000000
-check_run "$S/c2.out" 44434241	# "ABCD", little-endian
+check_run "$S/c1.out" 44434241	# "ABCD", little-endian
+check_run "$S/c2.out" 00000000
 # the same steps with the same checksums, in all three runs
 for f in c1 c2; do
 	[ "$(grep '^snap step' "$S/$f.out")" = "$(grep '^snap step' "$S/a.out")" ] ||
