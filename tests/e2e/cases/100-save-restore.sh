@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # save, restore, clone.  snapcount.bin counts 40 steps paced by PIT
 # interrupts (10 ticks of ~10 ms each), each filling a RAM page and
-# printing the checksum of all of them read back from RAM.  Saved mid-run (--stop), destroyed and restored,
-# it finishes: its console, replayed from the saved ring, shows every step
-# exactly once, in order, with the same checksums as a clone's copies, and
-# the guest's own final check of its RAM passes.  A running VM and its
-# clone finish alike with RAM of their own (a word written into one while
-# it is paused is not in the other).
-# A save onto a full disk fails, leaving no file and the VM as it was.
-# Corrupted files (truncated, a byte flipped, a newer version, extended) are
-# each refused with one sentence and status 1, and no VM is left.
+# printing the checksum of all of them read back from RAM.  Saved mid-run
+# (--stop), destroyed and restored, it finishes: its console, replayed
+# from the saved ring, shows every step exactly once, in order, with the
+# same checksums as a clone's copies, and the guest's own final check of
+# its RAM passes.  A running VM and its clone finish alike with RAM of
+# their own (a word written into one while it is paused is not in the
+# other).  A save onto a full disk fails, leaving no file and the VM as it
+# was.  Corrupted files (truncated, a byte flipped, a newer version,
+# extended, not a snapshot) are each refused with one sentence and status
+# 1, and no VM is left.
 . "$MV_LIB"
 
 trap 'umount /tmp/snap100/full 2>/dev/null; cleanup_vms' EXIT
