@@ -3,15 +3,20 @@
 # (~10 ms, through the 8259 and LINT0) it takes STEPS steps of TICKS timer
 # ticks each; step n fills the RAM page AREA + (n-1) * 4 KiB with a pattern
 # and prints "snap step NN sum XXXXXXXX", the checksum of every page filled
-# so far read back from RAM.  At the end it prints the dword at MARKER (a
-# test may write there from outside), recomputes the checksum without RAM
-# and exits 0x40 if RAM held what it wrote (0x41 if not).
+# so far read back from RAM.  After step HOLD it prints "snap waiting" and
+# waits, the timer still ticking, until the dword at FLAG is not zero (a
+# test writes it from outside when it has saved or cloned the VM, so that
+# it need not race the guest).  At the end it prints the dword at MARKER
+# (a test may write there from outside too), recomputes the checksum
+# without RAM and exits 0x40 if RAM held what it wrote (0x41 if not).
 	.code64
 	.include "lib64.inc"
 
 	.equ VEC_IRQ0, 0x20
-	.equ STEPS, 40
-	.equ TICKS, 10
+	.equ STEPS, 12
+	.equ TICKS, 2
+	.equ HOLD, 4
+	.equ FLAG, 0x1fe000
 	.equ AREA, 0x200000
 	.equ MARKER, 0x1ff000
 	.equ PATTERN, 0x45d9f3b
@@ -68,7 +73,16 @@ step:
 	call puthex32
 	mov $'\n', %al
 	call putc
-	cmp $STEPS, %ebx
+	cmp $HOLD, %ebx
+	jne 4f
+	PUTS msg_waiting
+	mov $FLAG, %eax
+3:	sti
+	hlt
+	cli
+	cmpl $0, (%rax)
+	je 3b
+4:	cmp $STEPS, %ebx
 	jb step
 
 	PUTS msg_marker
@@ -81,9 +95,9 @@ step:
 	mov %eax, %r12d
 	call calc_sum
 	cmp %eax, %r12d
-	je 3f
+	je 5f
 	or $1, %r15d
-3:	lea msg_done(%rip), %rsi
+5:	lea msg_done(%rip), %rsi
 	mov %bl, %al
 	jmp report_exit
 
@@ -140,6 +154,7 @@ irq0_isr:
 msg_step:	.asciz "snap step "
 msg_sum:	.asciz " sum "
 msg_marker:	.asciz "snap marker "
+msg_waiting:	.asciz "snap waiting\n"
 msg_done:	.asciz "snap done steps "
 	.p2align 3
 ticks:		.long 0
