@@ -226,5 +226,9 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+/* cmd_snapshot.c */
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
 
 #endif /* MINIVMMCTL_H */

@@ -53,6 +53,17 @@ static const struct ctl_cmd commands[] = {
 	  "change the resource limits (root)", NULL },
 	{ "console", "NAME|ID",
 	  "attach to the VM's serial console: its output to stdout, stdin to the guest, until the VM stops (Ctrl-] leaves)", cmd_console },
+	{ "save", "[--stop] NAME|ID FILE",
+	  "save the VM to FILE (RAM, vCPUs, devices): a running VM is paused\n"
+	  "      for the copy and resumed, or stopped with --stop",
+	  cmd_save },
+	{ "restore", "[--name NAME] [--paused] FILE",
+	  "create a VM from a saved FILE and start it where it was saved\n"
+	  "      (--paused: leave it created, for start); prints its id",
+	  cmd_restore },
+	{ "clone", "NAME|ID NEWNAME",
+	  "a running copy of a VM, with RAM of its own; prints its id",
+	  cmd_clone },
 	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
 	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu] IMAGE",

@@ -464,6 +464,8 @@ void mv_pages_check_empty(void);
 
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);
+/* kmod/snapshot.c: MINIVMM_VM_{GET,SET}_DEVSTATE/_LAPIC, _GET_MEM_MAP. */
+long mv_snap_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp);
 
 /* Set once at module init, read-only afterwards. */
 struct mv_host {

@@ -370,7 +370,7 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 	case MINIVMM_VM_CONSOLE:
 		return mv_vm_console_fd(vm);
 	default:
-		return -ENOTTY;
+		return mv_snap_ioctl(vm, cmd, argp);
 	}
 }
 

@@ -292,4 +292,125 @@ _Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
  */
 #define MINIVMM_VM_CONSOLE	_IO(MINIVMM_IOC_MAGIC, 0x14)
 
+/*
+ * ---- snapshots: device-model state and the RAM map (save/restore) ------
+ *
+ * All three need the VM in CREATED, PAUSED or STOPPED state (-EBUSY while
+ * RUNNING), through a VM fd (owner or administrator).  SET checks every
+ * field and refuses the whole struct with -EINVAL (nothing changes) when
+ * one is out of range.  Times are relative, so a state moves between
+ * hosts and boots: *_elapsed_ns is how long before GET the count was
+ * loaded, and SET makes it so long before now; *_pending counts timer
+ * expiries that happened but were not yet delivered to the guest.
+ */
+#define MINIVMM_DEVSTATE_VERSION	1
+#define MINIVMM_CONSOLE_RING		65536	/* console output kept */
+#define MINIVMM_CONSOLE_INPUT		256	/* console input queued */
+
+/* One 8259 (see kmod/platform.h). */
+struct minivmm_pic_state {
+	__u8 icw1, vector_base, cascade, icw4;
+	__u8 init_step;		/* 0 (ready), 2, 3 or 4: next ICW */
+	__u8 imr, read_isr, irr;
+	__u8 isr, lines, elcr;
+	__u8 padding[5];
+};
+_Static_assert(sizeof(struct minivmm_pic_state) == 16, "minivmm_pic_state ABI size");
+
+/* One 8254 channel (see kmod/pit.h). */
+struct minivmm_pit_channel_state {
+	__u8 mode;		/* 0-5 */
+	__u8 rw;		/* 0 (never programmed), 1 LSB, 2 MSB, 3 both */
+	__u8 write_msb, read_msb, loaded, latched;	/* 0 or 1 */
+	__u16 latch;
+	__u16 pending_lsb;	/* 0-255 */
+	__u16 padding0;
+	__u32 reload;		/* 1-65536 when loaded, else 0-65536 */
+	__u64 elapsed_ns;	/* since the count was loaded */
+};
+_Static_assert(sizeof(struct minivmm_pit_channel_state) == 24,
+	       "minivmm_pit_channel_state ABI size");
+
+struct minivmm_devstate {
+	__u32 size;		/* sizeof(struct minivmm_devstate) */
+	__u32 version;		/* MINIVMM_DEVSTATE_VERSION */
+	/* 16550 subset at COM1 */
+	__u8 uart_ier;		/* 0-0x0f */
+	__u8 uart_lcr;
+	__u8 uart_mcr;		/* 0-0x1f */
+	__u8 uart_scr, uart_dll, uart_dlm;
+	__u8 uart_thre_pending;	/* 0 or 1 */
+	__u8 padding0;
+	/*
+	 * Console: the output stream's length, the furthest any reader got
+	 * (a console fd opened later starts there), bytes lost unread, and
+	 * a user pointer to MINIVMM_CONSOLE_RING bytes in which stream byte
+	 * p is at p % MINIVMM_CONSOLE_RING (the last min(total, RING) bytes
+	 * are meaningful).  Input the guest has not read yet: in_len bytes
+	 * of console_in, oldest first.
+	 */
+	__u64 console_total;
+	__u64 console_read_max;	/* <= total */
+	__u64 console_dropped;	/* <= total */
+	__u64 console_ring;	/* user address */
+	__u32 console_in_len;	/* 0-MINIVMM_CONSOLE_INPUT */
+	__u32 padding1;
+	__u8 console_in[MINIVMM_CONSOLE_INPUT];
+	/* platform: fw_cfg, PCI address latch, 8259 pair, "Shutdown" port */
+	__u64 ram_size;		/* must equal the VM's */
+	__u32 nr_cpus;		/* must equal the VM's */
+	__u16 fw_cfg_key;
+	__u8 shutdown_pos;	/* 0-7 */
+	__u8 padding2;
+	__u32 fw_cfg_offset;
+	__u32 pci_addr;
+	struct minivmm_pic_state pic[2];	/* master, slave */
+	/* 8254 and port 0x61 */
+	struct minivmm_pit_channel_state pit[3];
+	__u8 pit_gate2, pit_speaker, pit_refresh;	/* 0 or 1 */
+	__u8 padding3;
+	__u32 pit_irq0_pending;	/* <= MINIVMM_TIMER_PENDING_MAX */
+	__u64 reserved[8];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_devstate) == 512, "minivmm_devstate ABI size");
+
+#define MINIVMM_TIMER_PENDING_MAX	1000000
+#define MINIVMM_LAPIC_STATE_VERSION	1
+
+/* One vCPU's local APIC (see kmod/lapic.h). */
+struct minivmm_lapic_state {
+	__u32 vcpu;		/* vCPU index */
+	__u32 version;		/* MINIVMM_LAPIC_STATE_VERSION */
+	__u64 base_msr;		/* IA32_APIC_BASE: 0xfee00000 | BSP | EXTD | EN */
+	__u32 id;		/* the vCPU index */
+	__u32 tpr, dfr, ldr, svr, esr, icr_lo, icr_hi;
+	__u32 lvt[6];		/* timer, thermal, perf, LINT0, LINT1, error */
+	__u32 timer_initial, timer_divide;
+	__u64 timer_elapsed_ns;	/* since timer_initial was written */
+	__u32 isr[8], irr[8], tmr[8];
+	__u64 ipis;
+	__u32 timer_pending;	/* <= MINIVMM_TIMER_PENDING_MAX */
+	__u32 padding0;
+	__u64 reserved[8];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_lapic_state) == 264, "minivmm_lapic_state ABI size");
+
+/*
+ * Which 4 KiB pages of guest RAM may hold data: bit n (byte n / 8, bit
+ * n % 8) for the page at n * 4096.  Pages whose bit is clear read as
+ * zero.  bitmap_size must cover every page of the VM (-EINVAL if not).
+ */
+struct minivmm_mem_map {
+	__u64 bitmap;		/* user address */
+	__u64 bitmap_size;	/* bytes */
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_mem_map) == 32, "minivmm_mem_map ABI size");
+
+#define MINIVMM_VM_GET_DEVSTATE	_IOWR(MINIVMM_IOC_MAGIC, 0x40, struct minivmm_devstate)
+#define MINIVMM_VM_SET_DEVSTATE	_IOW(MINIVMM_IOC_MAGIC, 0x41, struct minivmm_devstate)
+#define MINIVMM_VM_GET_LAPIC	_IOWR(MINIVMM_IOC_MAGIC, 0x42, struct minivmm_lapic_state)
+#define MINIVMM_VM_SET_LAPIC	_IOW(MINIVMM_IOC_MAGIC, 0x43, struct minivmm_lapic_state)
+#define MINIVMM_VM_GET_MEM_MAP	_IOW(MINIVMM_IOC_MAGIC, 0x44, struct minivmm_mem_map)
+
 #endif /* _UAPI_MINIVMM_H */

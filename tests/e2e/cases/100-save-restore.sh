@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+# save, restore, clone.  snapcount.bin counts 12 steps paced by PIT
+# interrupts, each filling a RAM page and printing the checksum of all of
+# them read back from RAM; after step 4 it waits, the timer ticking, for a
+# word the test writes into its RAM (so nothing here races the guest).
+# Saved there (--stop), destroyed and restored, it finishes: its console,
+# replayed from the saved ring, shows every step exactly once, in order,
+# with the same checksums as a clone's copies, and the guest's own final
+# check of its RAM passes.  A running VM and its clone finish alike with
+# RAM of their own (a word written into one while it is paused is not in
+# the other).  A save onto a full disk fails, leaving no file and the VM as
+# it was.  Corrupted files (truncated, a byte flipped, a newer version,
+# extended, not a snapshot) are each refused with one sentence and status
+# 1, and no VM is left.
+. "$MV_LIB"
+
+trap 'umount /tmp/snap100/full 2>/dev/null; cleanup_vms' EXIT
+
+mv_loaded || mv_load
+
+assert_exists "$G/snapcount.bin"
+S=/tmp/snap100
+rm -rf "$S"
+mkdir -p "$S"
+FLAG=0x1fe000	# snapcount.S: non-zero lets it go on after step 4
+MARKER=0x1ff000	# printed at the end
+printf 'go!!' >"$S/go"
+printf 'ABCD' >"$S/marker"
+
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# start_guest NAME: create, load in long mode, start, wait until it waits.
+start_guest() {
+	assert_ok minivmmctl create "$1" --mem 16M
+	assert_ok minivmmctl load "$1" "$G/snapcount.bin" --mode long
+	assert_ok minivmmctl start "$1"
+	# 4 lines of 26 bytes and "snap waiting\n"
+	_n=600
+	until [ "$(console_bytes "$1")" -ge 117 ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 did not reach its wait in 60 s"
+		sleep 0.1
+	done
+}
+
+# finish NAME FILE: let NAME go on; its console into FILE until it stops.
+finish() {
+	assert_ok minivmmctl load "$1" "$S/go" --addr $FLAG
+	minivmmctl console "$1" </dev/null >"$2" 2>"$2.err" &
+	_pid=$!
+	_n=900
+	while kill -0 "$_pid" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || { kill "$_pid"; fail "$1 did not finish in 90 s"; }
+		sleep 0.1
+	done
+	wait "$_pid" || fail "console $1: $(cat "$2.err")"
+	sed 's/^/  | /' "$2"
+}
+
+# check_run FILE MARKER: steps 01..0c once each in order, the wait after
+# step 04, the marker, done.
+check_run() {
+	_want=$(i=1; while [ $i -le 12 ]; do printf 'snap step %02x\n' $i;
+		[ $i -eq 4 ] && printf 'snap waiting\n'; i=$((i + 1)); done)
+	_got=$(grep -E '^snap (step|waiting)' "$1" | cut -c1-12)
+	[ "$_got" = "$_want" ] ||
+		fail "$1: the steps are not 01..0c once each in order"
+	[ "$(grep -c . "$1")" -eq 15 ] || fail "$1: $(grep -c . "$1") lines, expected 15"
+	grep -q "^snap marker $2\$" "$1" || fail "$1: no 'snap marker $2'"
+	grep -q '^snap done steps 0c failures 00$' "$1" ||
+		fail "$1: the guest's RAM check failed or it did not finish"
+}
+
+# ---- save while waiting, destroy, restore ----
+t0=$(uptime_ms)
+start_guest snap100
+assert_ok minivmmctl save snap100 "$S/a.snap" --stop
+assert_match "$OUT" "^saved VM 'snap100' to $S/a.snap: [0-9]+ of 4096 RAM pages" "save"
+pages=$(echo "$OUT" | sed -n 's/.*: \([0-9]*\) of.*/\1/p')
+[ "$pages" -lt 200 ] || fail "the save wrote $pages pages: not sparse"
+assert_state snap100 STOPPED
+ls -l "$S/a.snap"
+[ "$(ls "$S")" = "$(printf 'a.snap\ngo\nmarker')" ] ||
+	fail "files other than a.snap were left: $(ls "$S")"
+assert_ok minivmmctl destroy snap100
+no_vms_left
+assert_ok minivmmctl restore "$S/a.snap"
+assert_state snap100 RUNNING
+finish snap100 "$S/a.out"
+check_run "$S/a.out" 00000000
+assert_ok minivmmctl destroy snap100
+t1=$(uptime_ms)
+echo "  save, restore and finish took $((t1 - t0)) ms"
+
+# ---- clone: two copies finish, each with its own RAM ----
+start_guest c1
+assert_ok minivmmctl clone c1 c2
+assert_state c1 RUNNING
+assert_state c2 RUNNING
+# a save that fails (the disk is full) leaves no file and c1 as it was
+assert_ok minivmmctl pause c1
+mkdir -p "$S/full"
+mount -t tmpfs -o size=32k full100 "$S/full" || fail "cannot mount a small tmpfs"
+refused "full disk" minivmmctl save c1 "$S/full/c1.snap"
+echo "$ERR" | grep -q "No space left" || fail "the sentence does not name the full disk"
+[ -z "$(ls "$S/full")" ] || fail "a failed save left $(ls "$S/full")"
+umount "$S/full"
+rmdir "$S/full"
+assert_state c1 PAUSED
+# c1's RAM gets a word c2's does not
+assert_ok minivmmctl load c1 "$S/marker" --addr $MARKER
+assert_ok minivmmctl resume c1
+finish c1 "$S/c1.out"
+finish c2 "$S/c2.out"
+check_run "$S/c1.out" 44434241	# "ABCD", little-endian
+check_run "$S/c2.out" 00000000
+# the same steps with the same checksums, in all three runs
+for f in c1 c2; do
+	[ "$(grep '^snap step' "$S/$f.out")" = "$(grep '^snap step' "$S/a.out")" ] ||
+		fail "$f's checksums differ from the restored run's"
+done
+assert_ok minivmmctl destroy c1
+assert_ok minivmmctl destroy c2
+t2=$(uptime_ms)
+echo "  clone took $((t2 - t1)) ms"
+
+# ---- corrupted files: one sentence, status 1, nothing created ----
+size=$(wc -c <"$S/a.snap")
+# corrupt NAME: restore of $S/NAME is refused and leaves no VM.
+corrupt() {
+	refused "$1" minivmmctl restore --name bad100 "$S/$1"
+	[ "$(echo "$ERR" | grep -c .)" -eq 1 ] || fail "$1: more than one line on stderr"
+	echo "$ERR" | grep -q "$2" || fail "$1: the sentence does not say '$2'"
+	no_vms_left
+}
+head -c $((size - 100)) "$S/a.snap" >"$S/trunc"
+corrupt trunc "truncated"
+head -c 40 "$S/a.snap" >"$S/trunc-header"
+corrupt trunc-header "truncated"
+cp "$S/a.snap" "$S/flip"
+off=$((size / 2))
+b=$(dd if="$S/a.snap" bs=1 skip=$off count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+# shellcheck disable=SC2059 # an octal escape made at run time
+printf "\\$(printf %03o $((b ^ 0x20)))" |
+	dd of="$S/flip" bs=1 seek=$off conv=notrunc 2>/dev/null
+cmp -s "$S/a.snap" "$S/flip" && fail "the byte flip changed nothing"
+corrupt flip "bad checksum"
+cp "$S/a.snap" "$S/version"
+printf '\002' | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
+corrupt version "newer"
+cp "$S/a.snap" "$S/extended"
+printf 'garbage!' >>"$S/extended"
+corrupt extended "after its end"
+printf 'hello, world\n' >"$S/text"
+corrupt text "not a minivmm snapshot"
+# the intact file still restores (the refusals had nothing to do with it)
+assert_ok minivmmctl restore --name again100 --paused "$S/a.snap"
+assert_state again100 CREATED
+assert_ok minivmmctl destroy again100
+no_vms_left
+t3=$(uptime_ms)
+echo "  corrupted files took $((t3 - t2)) ms"
+rm -rf "$S"
