@@ -434,7 +434,7 @@ u64 mv_hc_balloon(struct mv_vcpu *vcpu, u64 nr, u64 gpa, u64 npages)
 		WRITE_ONCE(vm->mem_returned,
 			   vm->mem_returned - min(bytes, vm->mem_returned));
 		return 0;
-	default:
-		return (u64)-ENOSYS;
+	default:	/* not a balloon call: the caller never passes one */
+		return (u64)-EINVAL;
 	}
 }
