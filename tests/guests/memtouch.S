@@ -5,11 +5,16 @@
 # second pass checks them all.  Prints "memtouch: touching" first and
 # "memtouch: ok" at the end.  Exit 0x70 on success, 0x71 when a page was
 # not zero at first touch, 0x72 on a mismatch, 0x73 if RAM (RBX) ends
-# below 12 MiB.
+# below the end of the range.  Built a second time as memtouch1m.bin,
+# touching 1 MiB (256 pages) from 8 MiB.
 	.code64
 	.include "lib64.inc"
 	.equ START, 0x800000
+	.ifdef TOUCH_1M			# memtouch1m.bin: 1 MiB (e2e 93)
+	.equ END, 0x900000
+	.else
 	.equ END, 0xc00000
+	.endif
 	.globl _start
 _start:
 	cmp $END, %rbx
@@ -50,4 +55,4 @@ m_touch: .asciz "memtouch: touching\n"
 m_ok:	.asciz "memtouch: ok\n"
 m_nz:	.asciz "memtouch: a fresh page was not zero\n"
 m_bad:	.asciz "memtouch: mismatch\n"
-m_small: .asciz "memtouch: less than 12 MiB of RAM\n"
+m_small: .asciz "memtouch: RAM ends below the range\n"
