@@ -227,6 +227,13 @@ int ctl_cgroup_prepare(const char *what, const char *name, const char *asked,
 	return 0;
 }
 
+bool ctl_cgroup_v2_mounted(void)
+{
+	char mnt[256];
+
+	return cg_mount(mnt, sizeof(mnt)) == 0;
+}
+
 void ctl_cgroup_remove(const char *cgroup)
 {
 	char mnt[256], path[PATH_MAX];

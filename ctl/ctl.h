@@ -271,6 +271,8 @@ int ctl_cgroup_prepare(const char *what, const char *name, const char *asked,
 		       char *path, size_t len);
 /* Start VM @id with its vCPU threads in @cgroup ("" : the caller's). */
 int ctl_vm_start_in_cgroup(const char *what, uint32_t id, const char *cgroup);
+/* Is cgroup v2 mounted (no cgroup work to do otherwise)? */
+bool ctl_cgroup_v2_mounted(void);
 /* Remove an empty per-VM cgroup that minivmmctl created (best effort). */
 void ctl_cgroup_remove(const char *cgroup);
 /* JSON fields and text lines of the resource part of a VM's stats. */

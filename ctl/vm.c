@@ -696,7 +696,7 @@ int cmd_destroy(int argc, char **argv)
 	int ret;
 
 	/* The default per-VM cgroup goes with the VM (when empty). */
-	have = target[0] && target[0] != '-' &&
+	have = target[0] && target[0] != '-' && ctl_cgroup_v2_mounted() &&
 	       ctl_vm_get_quiet(target, &vm) == 0;
 	ret = simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv,
 			    VMCMD_FORCE);
