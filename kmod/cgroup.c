@@ -17,12 +17,26 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "minivmm.h"
 
 int mv_cgroup_attach(struct task_struct *thread)
 {
 #ifdef CONFIG_CGROUPS
+	bool same;
+
+	/*
+	 * Already there (both in the same cgroup of every hierarchy, e.g. no
+	 * cgroup chosen and the starter in the root): skip the attach, which
+	 * takes cgroup_threadgroup_rwsem for writing and so waits for an RCU
+	 * grace period.
+	 */
+	rcu_read_lock();
+	same = task_css_set(current) == task_css_set(thread);
+	rcu_read_unlock();
+	if (same)
+		return 0;
 	return cgroup_attach_task_all(current, thread);
 #else
 	return 0;
