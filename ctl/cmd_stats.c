@@ -40,6 +40,7 @@ static void print_stats_json(const struct ctl_stats *st)
 		       ctl_stop_name(st->vm.stop_reason));
 	if (st->vm.has_owner)
 		printf(", \"owner_uid\": %u", st->vm.owner_uid);
+	ctl_print_resources_json(&st->vm);
 	printf(", \"exits\": {");
 	for (r = 0; r < MINIVMM_EXIT_COUNT; r++)
 		printf("%s\"%s\": %" PRIu64, r ? ", " : "", ctl_exit_name(r),
@@ -57,9 +58,10 @@ static void print_stats_text(const struct ctl_stats *st)
 	if (st->vm.state == MINIVMM_VM_STOPPED && st->vm.has_stop_reason)
 		printf(" (%s)", ctl_stop_name(st->vm.stop_reason));
 	printf("\n  %-14s %u\n", "vcpus:", st->vm.vcpus);
-	printf("  %-14s %s granted, %s touched\n", "memory:",
-	       ctl_fmt_size(st->vm.mem, a, sizeof(a)),
+	ctl_print_resources_text(&st->vm);
+	printf("  %-14s %s touched (mapped for the guest)\n", "",
 	       ctl_fmt_size(st->mem_touched, b, sizeof(b)));
+	(void)a;
 	printf("  %-14s %.3f s\n", "run time:", st->run_time_ns / 1e9);
 	printf("  %-14s %" PRIu64 " bytes\n", "console:", st->console_bytes);
 	printf("  %-14s %" PRIu64 "\n", "unclaimed io:", st->unclaimed_io);
@@ -302,15 +304,37 @@ static int policy_set(int argc, char **argv)
 		{ "max-vms", required_argument, NULL, 'v' },
 		{ "max-mem", required_argument, NULL, 'm' },
 		{ "max-vcpus", required_argument, NULL, 'c' },
+		{ "max-granted", required_argument, NULL, 'g' },
+		{ "overcommit", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl_nl_req req = {
 		.cmd = MINIVMM_CMD_POLICY_SET, .what = "policy set",
 	};
+	unsigned long pct;
+	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "v:m:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v:m:c:g:o:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'g':
+			if (ctl_parse_size(optarg, &req.max_granted) < 0 ||
+			    req.max_granted == 0)
+				return ctl_usage_error("policy set: --max-granted '%s' is not a size (use e.g. 64M, 1G)",
+						       optarg);
+			req.has_max_granted = true;
+			break;
+		case 'o':
+			errno = 0;
+			pct = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || (*end && strcmp(end, "%")) ||
+			    !isdigit((unsigned char)*optarg) || pct < 100 ||
+			    pct > MINIVMM_OVERCOMMIT_MAX)
+				return ctl_usage_error("policy set: --overcommit '%s' is not a percentage from 100%% to %u%%",
+						       optarg, MINIVMM_OVERCOMMIT_MAX);
+			req.overcommit = (uint32_t)pct;
+			req.has_overcommit = true;
+			break;
 		case 'v':
 			ret = parse_u32("policy set", "--max-vms", optarg,
 					&req.max_vms);
@@ -338,8 +362,9 @@ static int policy_set(int argc, char **argv)
 	if (optind != argc)
 		return ctl_usage_error("policy set: unexpected argument '%s'",
 				       argv[optind]);
-	if (!req.has_max_vms && !req.has_max_mem && !req.has_max_vcpus)
-		return ctl_usage_error("policy set needs --max-vms, --max-mem or --max-vcpus");
+	if (!req.has_max_vms && !req.has_max_mem && !req.has_max_vcpus &&
+	    !req.has_max_granted && !req.has_overcommit)
+		return ctl_usage_error("policy set needs --max-vms, --max-mem, --max-vcpus, --max-granted or --overcommit");
 	return ctl_nl_call(&req, NULL, NULL);
 }
 
@@ -374,8 +399,14 @@ int cmd_policy(int argc, char **argv)
 	if (json) {
 		printf("{\"max_vms\": %u, \"max_mem\": %" PRIu64
 		       ", \"max_vcpus\": %u, \"nr_vms\": %u, \"mem_reserved\": %"
-		       PRIu64 "}\n", p.max_vms, p.max_mem, p.max_vcpus,
+		       PRIu64, p.max_vms, p.max_mem, p.max_vcpus,
 		       p.nr_vms, p.mem_reserved);
+		if (p.has_max_granted)
+			printf(", \"max_granted\": %" PRIu64 ", \"mem_granted\": %"
+			       PRIu64, p.max_granted, p.mem_granted);
+		if (p.has_overcommit)
+			printf(", \"overcommit\": %u", p.overcommit);
+		printf("}\n");
 		return 0;
 	}
 	printf("%-12s %10s %10s\n", "", "LIMIT", "IN USE");
@@ -384,6 +415,12 @@ int cmd_policy(int argc, char **argv)
 	       ctl_fmt_size(p.max_mem, a, sizeof(a)),
 	       ctl_fmt_size(p.mem_reserved, b, sizeof(b)));
 	printf("%-12s %10u %10s\n", "vcpus/vm", p.max_vcpus, "-");
+	if (p.has_max_granted)
+		printf("%-12s %10s %10s\n", "granted",
+		       ctl_fmt_size(p.max_granted, a, sizeof(a)),
+		       ctl_fmt_size(p.mem_granted, b, sizeof(b)));
+	if (p.has_overcommit)
+		printf("%-12s %9u%% %10s\n", "overcommit", p.overcommit, "-");
 	return 0;
 }
 
@@ -402,6 +439,7 @@ static const char *event_name(uint32_t ev)
 	case MINIVMM_EVENT_STOPPED:	return "stopped";
 	case MINIVMM_EVENT_DESTROYED:	return "destroyed";
 	case MINIVMM_EVENT_POWEROFF:	return "poweroff";
+	case MINIVMM_EVENT_MEM_REFUSED:	return "mem-refused";
 	default:			return NULL;
 	}
 }
@@ -459,6 +497,12 @@ static int print_event(struct nlattr **a, void *arg)
 				printf(", \"raw\": %" PRIu64,
 				       (uint64_t)nla_get_u64(a[MINIVMM_ATTR_ERROR_RAW]));
 		}
+		if (a[MINIVMM_ATTR_PAUSE_REASON] && e == MINIVMM_EVENT_MEM_REFUSED)
+			printf(", \"reason\": \"%s\"",
+			       ctl_pause_name(nla_get_u32(a[MINIVMM_ATTR_PAUSE_REASON])));
+		if (a[MINIVMM_ATTR_MEM_GRANTED] && e == MINIVMM_EVENT_MEM_REFUSED)
+			printf(", \"granted\": %" PRIu64,
+			       (uint64_t)nla_get_u64(a[MINIVMM_ATTR_MEM_GRANTED]));
 		printf("}\n");
 	} else {
 		printf("%s", ev);
@@ -480,6 +524,12 @@ static int print_event(struct nlattr **a, void *arg)
 				printf(" raw=0x%" PRIx64,
 				       (uint64_t)nla_get_u64(a[MINIVMM_ATTR_ERROR_RAW]));
 		}
+		if (a[MINIVMM_ATTR_PAUSE_REASON] && e == MINIVMM_EVENT_MEM_REFUSED)
+			printf(" reason=%s",
+			       ctl_pause_name(nla_get_u32(a[MINIVMM_ATTR_PAUSE_REASON])));
+		if (a[MINIVMM_ATTR_MEM_GRANTED] && e == MINIVMM_EVENT_MEM_REFUSED)
+			printf(" granted=%" PRIu64,
+			       (uint64_t)nla_get_u64(a[MINIVMM_ATTR_MEM_GRANTED]));
 		printf("\n");
 	}
 	/* A reader on a pipe sees each event as it happens. */

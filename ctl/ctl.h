@@ -57,6 +57,16 @@ struct ctl_nl_req {
 	uint64_t max_mem;	/* MINIVMM_ATTR_POLICY_MAX_MEM */
 	bool has_max_vcpus;
 	uint32_t max_vcpus;	/* MINIVMM_ATTR_POLICY_MAX_VCPUS */
+	bool prealloc;		/* MINIVMM_ATTR_PREALLOC */
+	bool has_mem_limit;
+	uint64_t mem_limit;	/* MINIVMM_ATTR_MEM_LIMIT */
+	bool has_mem_target;
+	uint64_t mem_target;	/* MINIVMM_ATTR_MEM_TARGET */
+	bool has_max_granted;
+	uint64_t max_granted;	/* MINIVMM_ATTR_POLICY_MAX_GRANTED */
+	bool has_overcommit;
+	uint32_t overcommit;	/* MINIVMM_ATTR_POLICY_OVERCOMMIT */
+	const char *cgroup;	/* MINIVMM_ATTR_CGROUP, if non-NULL */
 	bool quiet;		/* do not print the kernel's refusal */
 	int err;		/* out: errno of a refusal, 0 otherwise */
 	char errmsg[256];	/* out: the kernel's extack sentence, if any */
@@ -84,6 +94,11 @@ struct ctl_vm {
 	uint64_t error_raw;
 	uint32_t owner_uid;
 	bool has_state, has_mem, has_stop_reason, has_exit_code, has_owner;
+	/* Resources on demand (cmd_resources.c). */
+	uint64_t mem_granted, mem_limit, mem_target, mem_returned;
+	uint32_t pause_reason;
+	bool prealloc, has_granted;
+	char cgroup[MINIVMM_CGROUP_MAX];
 };
 
 /* Statistics of one VM (VM_STATS). */
@@ -102,12 +117,17 @@ struct ctl_policy {
 	uint32_t max_vms, max_vcpus, nr_vms;
 	uint64_t max_mem, mem_reserved;
 	bool has_max_vms, has_max_vcpus, has_nr_vms, has_max_mem, has_mem_reserved;
+	uint64_t max_granted, mem_granted;
+	uint32_t overcommit;
+	bool has_max_granted, has_overcommit;
 };
 
 void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **attrs);
 /* Look up a VM by NAME or decimal ID (VM_GET). */
 int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm);
 int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm);
+/* ctl_vm_get() printing nothing on failure. */
+int ctl_vm_get_quiet(const char *name_or_id, struct ctl_vm *vm);
 /* Fill req->has_id/id or req->name from a NAME|ID argument. */
 void ctl_req_vm(struct ctl_nl_req *req, const char *name_or_id);
 const char *ctl_state_name(uint32_t state);
@@ -134,6 +154,14 @@ int ctl_console_pump(const char *what, int con, int wake_fd);
 
 int ctl_vm_create(const char *what, const char *name, uint64_t mem,
 		  uint32_t vcpus, uint32_t *id);
+struct ctl_create_opts {
+	bool prealloc;
+	uint64_t mem_limit;	/* 0: none */
+	const char *cgroup;	/* NULL or "": none */
+};
+int ctl_vm_create_opts(const char *what, const char *name, uint64_t mem,
+		       uint32_t vcpus, const struct ctl_create_opts *o,
+		       uint32_t *id);
 /* Parse and check --mem; returns 0 or CTL_EXIT_USAGE after a message. */
 int ctl_check_mem(const char *what, const char *arg, uint64_t *mem);
 
@@ -230,5 +258,30 @@ int cmd_policy(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
+
+int cmd_set(int argc, char **argv);
+
+/* cmd_resources.c: memory and cgroup helpers shared by the commands. */
+/* Fill the resource fields of @vm from a VM_GET/VM_STATS reply. */
+void ctl_vm_resources_from_attrs(struct ctl_vm *vm, struct nlattr **attrs);
+const char *ctl_pause_name(uint32_t reason);
+/*
+ * The cgroup a new VM's vCPU threads go to: @asked (a path below the
+ * cgroup v2 mount, "none" for no placement), or the default minivmm/NAME
+ * when cgroup v2 and its cpu controller are there.  Creates it (and
+ * enables the controllers on the way); *@path is "" when there is none,
+ * after a one-line note saying why.  0 or CTL_EXIT_FAIL.
+ */
+int ctl_cgroup_prepare(const char *what, const char *name, const char *asked,
+		       char *path, size_t len);
+/* Start VM @id with its vCPU threads in @cgroup ("" : the caller's). */
+int ctl_vm_start_in_cgroup(const char *what, uint32_t id, const char *cgroup);
+/* Is cgroup v2 mounted (no cgroup work to do otherwise)? */
+bool ctl_cgroup_v2_mounted(void);
+/* Remove an empty per-VM cgroup that minivmmctl created (best effort). */
+void ctl_cgroup_remove(const char *cgroup);
+/* JSON fields and text lines of the resource part of a VM's stats. */
+void ctl_print_resources_json(const struct ctl_vm *vm);
+void ctl_print_resources_text(const struct ctl_vm *vm);
 
 #endif /* MINIVMMCTL_H */

@@ -14,8 +14,12 @@
 static const struct ctl_cmd commands[] = {
 	{ "info", "[--json]", "show the hypervisor: API version, vendor, CPUs, features",
 	  cmd_info },
-	{ "create", "NAME --mem SIZE [--vcpus N]",
-	  "create a VM with SIZE bytes of RAM (64K, 16M, 1G); prints its id",
+	{ "create", "NAME --mem SIZE [--vcpus N] [--prealloc] [--mem-limit SIZE]\n"
+	  "      [--cgroup PATH|none]",
+	  "create a VM with SIZE bytes of RAM (64K, 16M, 1G), granted as the\n"
+	  "      guest touches it (--prealloc: all at once), at most --mem-limit;\n"
+	  "      its vCPU threads run in cgroup v2 PATH (default minivmm/NAME);\n"
+	  "      prints its id",
 	  cmd_create },
 	{ "load", "NAME|ID FILE [--addr GPA] [--mode real|prot32|long]",
 	  "write FILE into guest RAM at GPA (default 0x10000); --mode also\n"
@@ -49,8 +53,15 @@ static const struct ctl_cmd commands[] = {
 	{ "policy", "[--json]",
 	  "show the resource limits (VMs, memory, vCPUs per VM) and their use",
 	  cmd_policy },
-	{ "policy set", "[--max-vms N] [--max-mem SIZE] [--max-vcpus N]",
-	  "change the resource limits (root)", NULL },
+	{ "policy set", "[--max-vms N] [--max-mem SIZE] [--max-vcpus N]\n"
+	  "      [--max-granted SIZE] [--overcommit PCT%]",
+	  "change the resource limits (root): RAM granted to all VMs, declared\n"
+	  "      RAM allowed as a percentage of --max-mem", NULL },
+	{ "set", "NAME|ID [--mem-limit SIZE|none] [--mem-target SIZE|none]\n"
+	  "      [--cpu-max PCT%|max] [--cpu-weight N] [--cpus LIST]",
+	  "change a VM's resources while it runs: memory limit, balloon target,\n"
+	  "      cpu.max, cpu.weight, cpuset.cpus of its cgroup",
+	  cmd_set },
 	{ "console", "NAME|ID",
 	  "attach to the VM's serial console: its output to stdout, stdin to the guest, until the VM stops (Ctrl-] leaves)", cmd_console },
 	{ "save", "[--stop] NAME|ID FILE",

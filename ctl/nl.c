@@ -193,6 +193,22 @@ static int put_attrs(struct nl_msg *msg, const struct ctl_nl_req *req)
 	if (req->has_max_vcpus &&
 	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_MAX_VCPUS, req->max_vcpus) < 0)
 		return -1;
+	if (req->prealloc && nla_put_flag(msg, MINIVMM_ATTR_PREALLOC) < 0)
+		return -1;
+	if (req->has_mem_limit &&
+	    nla_put_u64(msg, MINIVMM_ATTR_MEM_LIMIT, req->mem_limit) < 0)
+		return -1;
+	if (req->has_mem_target &&
+	    nla_put_u64(msg, MINIVMM_ATTR_MEM_TARGET, req->mem_target) < 0)
+		return -1;
+	if (req->has_max_granted &&
+	    nla_put_u64(msg, MINIVMM_ATTR_POLICY_MAX_GRANTED, req->max_granted) < 0)
+		return -1;
+	if (req->has_overcommit &&
+	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_OVERCOMMIT, req->overcommit) < 0)
+		return -1;
+	if (req->cgroup && nla_put_string(msg, MINIVMM_ATTR_CGROUP, req->cgroup) < 0)
+		return -1;
 	return 0;
 }
 

@@ -165,6 +165,7 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 		vm->owner_uid = nla_get_u32(a[MINIVMM_ATTR_OWNER_UID]);
 		vm->has_owner = true;
 	}
+	ctl_vm_resources_from_attrs(vm, a);
 }
 
 void ctl_stats_from_attrs(struct ctl_stats *st, struct nlattr **a)
@@ -218,6 +219,16 @@ static int store_policy(struct nlattr **a, void *arg)
 		p->mem_reserved = nla_get_u64(a[MINIVMM_ATTR_MEM_RESERVED]);
 		p->has_mem_reserved = true;
 	}
+	if (a[MINIVMM_ATTR_POLICY_MAX_GRANTED]) {
+		p->max_granted = nla_get_u64(a[MINIVMM_ATTR_POLICY_MAX_GRANTED]);
+		p->has_max_granted = true;
+	}
+	if (a[MINIVMM_ATTR_POLICY_OVERCOMMIT]) {
+		p->overcommit = nla_get_u32(a[MINIVMM_ATTR_POLICY_OVERCOMMIT]);
+		p->has_overcommit = true;
+	}
+	if (a[MINIVMM_ATTR_MEM_GRANTED])
+		p->mem_granted = nla_get_u64(a[MINIVMM_ATTR_MEM_GRANTED]);
 	return 0;
 }
 
@@ -282,6 +293,15 @@ int ctl_vm_get_id(const char *what, uint32_t id, struct ctl_vm *vm)
 int ctl_vm_get(const char *what, const char *name_or_id, struct ctl_vm *vm)
 {
 	struct ctl_nl_req req = { .cmd = MINIVMM_CMD_VM_GET, .what = what };
+
+	ctl_req_vm(&req, name_or_id);
+	return ctl_nl_call(&req, store_vm, vm);
+}
+
+int ctl_vm_get_quiet(const char *name_or_id, struct ctl_vm *vm)
+{
+	struct ctl_nl_req req = { .cmd = MINIVMM_CMD_VM_GET, .what = "get",
+				  .quiet = true };
 
 	ctl_req_vm(&req, name_or_id);
 	return ctl_nl_call(&req, store_vm, vm);
@@ -411,10 +431,22 @@ static int id_only_reply(struct nlattr **attrs, void *arg)
 int ctl_vm_create(const char *what, const char *name, uint64_t mem,
 		  uint32_t vcpus, uint32_t *id)
 {
+	struct ctl_create_opts none = { 0 };
+
+	return ctl_vm_create_opts(what, name, mem, vcpus, &none, id);
+}
+
+int ctl_vm_create_opts(const char *what, const char *name, uint64_t mem,
+		       uint32_t vcpus, const struct ctl_create_opts *o,
+		       uint32_t *id)
+{
 	struct ctl_nl_req req = {
 		.cmd = MINIVMM_CMD_VM_CREATE, .what = what, .name = name,
 		.has_mem = true, .mem = mem,
 		.has_vcpus = vcpus != 0, .vcpus = vcpus,
+		.prealloc = o->prealloc,
+		.has_mem_limit = o->mem_limit != 0, .mem_limit = o->mem_limit,
+		.cgroup = o->cgroup && o->cgroup[0] ? o->cgroup : NULL,
 	};
 
 	struct ctl_policy pol;
@@ -477,17 +509,34 @@ int cmd_create(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'c' },
+		{ "prealloc", no_argument, NULL, 'P' },
+		{ "mem-limit", required_argument, NULL, 'l' },
+		{ "cgroup", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *mem_arg = NULL;
+	struct ctl_create_opts opts = { 0 };
+	const char *mem_arg = NULL, *cg_arg = NULL;
+	char cgroup[MINIVMM_CGROUP_MAX];
 	uint64_t mem;
 	uint32_t vcpus = 0, id;
 	unsigned long v;
 	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "m:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:c:Pl:g:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'P':
+			opts.prealloc = true;
+			break;
+		case 'l':
+			if (ctl_parse_size(optarg, &opts.mem_limit) < 0 ||
+			    opts.mem_limit == 0 || opts.mem_limit % 4096)
+				return ctl_usage_error("create: --mem-limit '%s' is not a size in 4 KiB multiples (e.g. 16M)",
+						       optarg);
+			break;
+		case 'g':
+			cg_arg = optarg;
+			break;
 		case 'm':
 			mem_arg = optarg;
 			break;
@@ -511,9 +560,16 @@ int cmd_create(int argc, char **argv)
 	ret = ctl_check_mem("create", mem_arg, &mem);
 	if (ret)
 		return ret;
-	ret = ctl_vm_create("create", argv[optind], mem, vcpus, &id);
+	ret = ctl_cgroup_prepare("create", argv[optind], cg_arg, cgroup,
+				 sizeof(cgroup));
 	if (ret)
 		return ret;
+	opts.cgroup = cgroup;
+	ret = ctl_vm_create_opts("create", argv[optind], mem, vcpus, &opts, &id);
+	if (ret) {
+		ctl_cgroup_remove(cgroup);
+		return ret;
+	}
 	printf("%u\n", id);
 	return 0;
 }
@@ -613,6 +669,16 @@ static int simple_vm_cmd(const char *what, int cmd, int argc, char **argv,
 
 int cmd_start(int argc, char **argv)
 {
+	struct ctl_vm vm;
+	int ret;
+
+	if (argc == 2 && argv[1][0] != '-') {
+		/* Enter the VM's cgroup around VM_START (cmd_resources.c). */
+		ret = ctl_vm_get("start", argv[1], &vm);
+		if (ret)
+			return ret;
+		return ctl_vm_start_in_cgroup("start", vm.id, vm.cgroup);
+	}
 	return simple_vm_cmd("start", MINIVMM_CMD_VM_START, argc, argv, 0);
 }
 
@@ -624,8 +690,19 @@ int cmd_stop(int argc, char **argv)
 
 int cmd_destroy(int argc, char **argv)
 {
-	return simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv,
-			     VMCMD_FORCE);
+	const char *target = argc >= 2 ? argv[argc - 1] : "";
+	struct ctl_vm vm;
+	bool have;
+	int ret;
+
+	/* The default per-VM cgroup goes with the VM (when empty). */
+	have = target[0] && target[0] != '-' && ctl_cgroup_v2_mounted() &&
+	       ctl_vm_get_quiet(target, &vm) == 0;
+	ret = simple_vm_cmd("destroy", MINIVMM_CMD_VM_DESTROY, argc, argv,
+			    VMCMD_FORCE);
+	if (!ret && have)
+		ctl_cgroup_remove(vm.cgroup);
+	return ret;
 }
 
 int cmd_pause(int argc, char **argv)
@@ -680,6 +757,8 @@ static int list_one(struct nlattr **attrs, void *arg)
 		if (vm.has_stop_reason &&
 		    vm.stop_reason == MINIVMM_STOP_INTERNAL_ERROR)
 			printf(", \"error_raw\": %" PRIu64, vm.error_raw);
+		if (vm.has_granted)
+			ctl_print_resources_json(&vm);
 		printf("}");
 	} else {
 		if (!ctx->count)

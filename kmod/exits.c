@@ -275,6 +275,12 @@ enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
 	case MINIVMM_HC_VM_ID:
 		r[MINIVMM_RAX] = vcpu->vm->id;
 		break;
+	case MINIVMM_HC_MEM_TARGET:
+	case MINIVMM_HC_MEM_RETURN:
+	case MINIVMM_HC_MEM_RECLAIM:
+		r[MINIVMM_RAX] = mv_hc_balloon(vcpu, r[MINIVMM_RAX],
+					       r[MINIVMM_RBX], r[MINIVMM_RCX]);
+		break;
 	default:
 		r[MINIVMM_RAX] = (u64)-ENOSYS;
 		break;

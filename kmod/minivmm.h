@@ -245,13 +245,28 @@ struct mv_vm {
 	bool stop_aware;		/* guest has polled stop_requested */
 	kuid_t owner;			/* creator's euid; const */
 
-	/* Guest RAM: const after create. */
+	/*
+	 * Guest RAM (kmod/mem.c): the array is const after create, the page
+	 * pointers in it change under npt_lock (allocated on first touch,
+	 * freed when the guest returns them).
+	 */
 	struct mv_mem_chunk *chunks;
 	unsigned long nr_chunks;
+	bool mem_prealloc;		/* const */
 
-	struct mutex npt_lock;		/* nested page tables */
+	struct mutex npt_lock;		/* nested page tables, guest pages */
 	struct mv_npt npt;
 	u64 mem_touched;		/* bytes mapped; npt_lock */
+	u64 mem_granted;		/* bytes allocated; npt_lock */
+	u64 mem_limit;			/* bytes, 0: none; WRITE_ONCE */
+	u64 mem_target;			/* balloon target, 0: none; WRITE_ONCE */
+	u64 mem_returned;		/* bytes the guest returned; vCPU thread */
+	/* Bumped when mappings go away; backends flush before the next entry. */
+	atomic64_t tlb_flush_gen;
+	/* Why the VM is PAUSED (stop_lock; read with READ_ONCE()). */
+	enum minivmm_pause_reason pause_reason;
+	/* cgroup v2 path of the vCPU threads, as the creator named it. */
+	char cgroup[MINIVMM_CGROUP_MAX];	/* const */
 
 	struct mv_console console;
 	struct mv_uart uart;		/* vCPU thread only */
@@ -342,8 +357,17 @@ void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 		u64 detail);
 
 /* kmod/vm.c */
+struct mv_vm_opts {		/* optional create arguments */
+	bool prealloc;		/* allocate all RAM at create */
+	u64 mem_limit;		/* bytes the VM may be granted, 0: none */
+	const char *cgroup;	/* or NULL */
+};
 int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
+		 const struct mv_vm_opts *opts,
 		 struct netlink_ext_ack *extack, u32 *id);
+/* VM_SET: a VM's memory limit and balloon target (NULL: unchanged, 0: none). */
+int mv_vm_set(struct mv_vm *vm, const u64 *mem_limit, const u64 *mem_target,
+	      struct netlink_ext_ack *extack);
 struct mv_vm *mv_vm_get(u32 id);		/* takes a reference */
 struct mv_vm *mv_vm_get_by_name(const char *name);
 void mv_vm_put(struct mv_vm *vm);
@@ -366,8 +390,39 @@ void mv_vm_destroy_all(void);
 /* Call @fn on every VM, in id order, under mv_vms_lock, from @start_id. */
 int mv_vm_for_each(u32 start_id, int (*fn)(struct mv_vm *vm, void *arg),
 		   void *arg);
-struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa);	/* gpa < mem_size */
 void mv_vm_reap_threads(struct mv_vm *vm);	/* vm->lock held */
+
+/*
+ * kmod/mem.c: guest RAM, allocated on first touch under the policy.
+ * mv_gpa_to_page() is THE way to reach the page behind a guest-physical
+ * address: it returns it with a reference (drop it with
+ * mv_guest_page_put()), NULL when nothing backs @gpa and !@alloc (the
+ * guest would read zeros there), ERR_PTR(-EFAULT) outside RAM,
+ * ERR_PTR(-ENOSPC) when the policy refuses the grant, ERR_PTR(-ENOMEM)
+ * when the host has no page.  May sleep.
+ */
+struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa, bool alloc);
+void mv_guest_page_put(struct page *page);
+int mv_mem_init(struct mv_vm *vm, bool prealloc, struct netlink_ext_ack *extack);
+void mv_mem_free(struct mv_vm *vm);
+/* Nested page fault inside RAM: grant, map, or pause the VM (reason set). */
+enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa);
+/* Balloon: the guest returns @npages pages at @gpa; count or -errno. */
+long mv_mem_return(struct mv_vcpu *vcpu, u64 gpa, u64 npages);
+/* MINIVMM_HC_MEM_TARGET/RETURN/RECLAIM: the value for RAX. */
+u64 mv_hc_balloon(struct mv_vcpu *vcpu, u64 nr, u64 gpa, u64 npages);
+void mv_mem_set_host_limit(u64 limit);
+u64 mv_mem_granted_total(void);
+/* Flush generation the backend compares before each entry. */
+static inline u64 mv_tlb_flush_gen(struct mv_vm *vm)
+{
+	return atomic64_read(&vm->tlb_flush_gen);
+}
+/*
+ * kmod/cgroup.c: put a new vCPU thread in the cgroups of the task that
+ * starts the VM (minivmmctl enters the VM's cgroup around VM_START).
+ */
+int mv_cgroup_attach(struct task_struct *thread);
 
 /* kmod/vcpu.c */
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index);

@@ -36,8 +36,16 @@ static int mv_read_guest_ram(struct mv_vm *vm, u64 gpa, void *buf,
 		unsigned int n = min_t(unsigned int, PAGE_SIZE - off,
 				       len - done);
 
-		memcpy((u8 *)buf + done,
-		       page_address(mv_gpa_to_page(vm, at)) + off, n);
+		struct page *page = mv_gpa_to_page(vm, at, false);
+
+		if (IS_ERR(page))
+			return -EFAULT;
+		if (page) {
+			memcpy((u8 *)buf + done, page_address(page) + off, n);
+			mv_guest_page_put(page);
+		} else {	/* never touched: zeros */
+			memset((u8 *)buf + done, 0, n);
+		}
 		done += n;
 	}
 	return 0;

@@ -92,6 +92,27 @@ static u64 mv_vm_run_time(struct mv_vm *vm)
 	return t;
 }
 
+/* Memory on demand, balloon, pause reason, cgroup (README). */
+static int mv_nl_put_resources(struct sk_buff *skb, struct mv_vm *vm)
+{
+	if (nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_GRANTED,
+			      READ_ONCE(vm->mem_granted), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_LIMIT,
+			      READ_ONCE(vm->mem_limit), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_TARGET,
+			      READ_ONCE(vm->mem_target), MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_RETURNED,
+			      READ_ONCE(vm->mem_returned), MINIVMM_ATTR_PAD) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_PAUSE_REASON,
+			READ_ONCE(vm->state) == MINIVMM_VM_PAUSED ?
+			READ_ONCE(vm->pause_reason) : MINIVMM_PAUSE_NONE) ||
+	    (vm->mem_prealloc && nla_put_flag(skb, MINIVMM_ATTR_PREALLOC)) ||
+	    (vm->cgroup[0] &&
+	     nla_put_string(skb, MINIVMM_ATTR_CGROUP, vm->cgroup)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 {
 	unsigned long flags;
@@ -126,7 +147,8 @@ static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_UNCLAIMED_IO,
 			      READ_ONCE(vm->unclaimed_io), MINIVMM_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_RUN_TIME_NS,
-			      mv_vm_run_time(vm), MINIVMM_ATTR_PAD))
+			      mv_vm_run_time(vm), MINIVMM_ATTR_PAD) ||
+	    mv_nl_put_resources(skb, vm))
 		return -EMSGSIZE;
 	return mv_nl_put_exits(skb, vm);
 }
@@ -205,6 +227,7 @@ static void mv_nl_undo_create(u32 id)
 static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	struct mv_vm_opts opts = {};
 	u32 nr_vcpus = 1, id;
 	struct sk_buff *msg;
 	void *hdr;
@@ -215,13 +238,18 @@ static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	if (attrs[MINIVMM_ATTR_NR_VCPUS])
 		nr_vcpus = nla_get_u32(attrs[MINIVMM_ATTR_NR_VCPUS]);
+	opts.prealloc = nla_get_flag(attrs[MINIVMM_ATTR_PREALLOC]);
+	if (attrs[MINIVMM_ATTR_MEM_LIMIT])
+		opts.mem_limit = nla_get_u64(attrs[MINIVMM_ATTR_MEM_LIMIT]);
+	if (attrs[MINIVMM_ATTR_CGROUP])
+		opts.cgroup = nla_data(attrs[MINIVMM_ATTR_CGROUP]);
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	ret = mv_vm_create(nla_data(attrs[MINIVMM_ATTR_VM_NAME]),
 			   nla_get_u64(attrs[MINIVMM_ATTR_MEM_SIZE]),
-			   nr_vcpus, info->extack, &id);
+			   nr_vcpus, &opts, info->extack, &id);
 	if (ret)
 		goto err_free;
 	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
@@ -298,6 +326,27 @@ static int mv_nl_resume(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int mv_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u64 limit, target;
+	struct mv_vm *vm;
+	int ret;
+
+	vm = mv_nl_lookup_managed(info, &ret);
+	if (!vm)
+		return ret;
+	if (attrs[MINIVMM_ATTR_MEM_LIMIT])
+		limit = nla_get_u64(attrs[MINIVMM_ATTR_MEM_LIMIT]);
+	if (attrs[MINIVMM_ATTR_MEM_TARGET])
+		target = nla_get_u64(attrs[MINIVMM_ATTR_MEM_TARGET]);
+	ret = mv_vm_set(vm, attrs[MINIVMM_ATTR_MEM_LIMIT] ? &limit : NULL,
+			attrs[MINIVMM_ATTR_MEM_TARGET] ? &target : NULL,
+			info->extack);
+	mv_vm_put(vm);
+	return ret;
+}
+
 /* ---- policy ------------------------------------------------------------ */
 
 static int mv_nl_put_policy(struct sk_buff *skb)
@@ -312,6 +361,11 @@ static int mv_nl_put_policy(struct sk_buff *skb)
 	    nla_put_u32(skb, MINIVMM_ATTR_POLICY_MAX_VCPUS, p.max_vcpus) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_NR_VMS, u.nr_vms) ||
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_RESERVED, u.mem_reserved,
+			      MINIVMM_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_POLICY_MAX_GRANTED,
+			      p.max_granted, MINIVMM_ATTR_PAD) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_POLICY_OVERCOMMIT, p.overcommit) ||
+	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_GRANTED, u.mem_granted,
 			      MINIVMM_ATTR_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -335,6 +389,10 @@ static int mv_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 		p.max_mem = nla_get_u64(attrs[MINIVMM_ATTR_POLICY_MAX_MEM]);
 	if (attrs[MINIVMM_ATTR_POLICY_MAX_VCPUS])
 		p.max_vcpus = nla_get_u32(attrs[MINIVMM_ATTR_POLICY_MAX_VCPUS]);
+	if (attrs[MINIVMM_ATTR_POLICY_MAX_GRANTED])
+		p.max_granted = nla_get_u64(attrs[MINIVMM_ATTR_POLICY_MAX_GRANTED]);
+	if (attrs[MINIVMM_ATTR_POLICY_OVERCOMMIT])
+		p.overcommit = nla_get_u32(attrs[MINIVMM_ATTR_POLICY_OVERCOMMIT]);
 	return mv_policy_set(&p, info->extack);
 }
 
@@ -356,6 +414,14 @@ static int mv_nl_put_event(struct sk_buff *skb, struct mv_vm *vm,
 				      vm->error_gpa, MINIVMM_ATTR_PAD) ||
 		    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_RAW,
 				      vm->error_raw, MINIVMM_ATTR_PAD))
+			return -EMSGSIZE;
+		return 0;
+	case MINIVMM_EVENT_MEM_REFUSED:
+		if (nla_put_u32(skb, MINIVMM_ATTR_PAUSE_REASON,
+				READ_ONCE(vm->pause_reason)) ||
+		    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_GRANTED,
+				      READ_ONCE(vm->mem_granted),
+				      MINIVMM_ATTR_PAD))
 			return -EMSGSIZE;
 		return 0;
 	default:
@@ -526,6 +592,11 @@ static const struct genl_small_ops mv_genl_ops[] = {
 	{
 		.cmd	= MINIVMM_CMD_POLICY_SET,
 		.doit	= mv_nl_policy_set,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MINIVMM_CMD_VM_SET,
+		.doit	= mv_nl_set,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

@@ -16,6 +16,11 @@ static struct netlink_range_validation mv_nl_timeout_range = {
 	.max = 60000,
 };
 
+static struct netlink_range_validation mv_nl_overcommit_range = {
+	.min = 100,
+	.max = MINIVMM_OVERCOMMIT_MAX,
+};
+
 /*
  * Requests may carry only the input attributes; everything the kernel
  * reports (info, state, statistics) is refused on the way in.
@@ -55,6 +60,17 @@ static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_MEM_RESERVED]	= { .type = NLA_REJECT },
 	[MINIVMM_ATTR_EVENT]		= { .type = NLA_REJECT },
 	[MINIVMM_ATTR_OWNER_UID]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_PREALLOC]		= { .type = NLA_FLAG },
+	[MINIVMM_ATTR_MEM_LIMIT]	= { .type = NLA_U64 },
+	[MINIVMM_ATTR_MEM_TARGET]	= { .type = NLA_U64 },
+	[MINIVMM_ATTR_MEM_GRANTED]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_MEM_RETURNED]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_PAUSE_REASON]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_POLICY_MAX_GRANTED] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MINIVMM_ATTR_POLICY_OVERCOMMIT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&mv_nl_overcommit_range),
+	[MINIVMM_ATTR_CGROUP]		= { .type = NLA_NUL_STRING,
+					    .len = MINIVMM_CGROUP_MAX - 1 },
 };
 
 #endif /* MINIVMM_NL_POLICY_H */

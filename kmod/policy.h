@@ -8,17 +8,27 @@
 
 #include <linux/types.h>
 
-#define MV_POLICY_MAX_VMS_CAP	1024	/* hard ceiling for max_vms */
+/*
+ * Hard ceiling for max_vms.  A VM costs about 100 KiB of host memory
+ * besides its RAM (64 KiB console ring, VMCB/VMCS, root nested table,
+ * FPU area), so 4096 VMs hold about 400 MiB; VPIDs (65535) and AMD ASIDs
+ * (shared when exhausted) are not the limit.  Memory limits bound it
+ * first on small hosts.
+ */
+#define MV_POLICY_MAX_VMS_CAP	4096
 
 struct mv_policy {
 	u32 max_vms;
 	u64 max_mem;		/* bytes of guest RAM, all VMs together */
 	u32 max_vcpus;		/* per VM */
+	u64 max_granted;	/* bytes of RAM allocated for all VMs */
+	u32 overcommit;		/* percent: declared RAM <= max_mem * this / 100 */
 };
 
 struct mv_usage {
 	u32 nr_vms;
-	u64 mem_reserved;
+	u64 mem_reserved;	/* declared RAM of all VMs */
+	u64 mem_granted;	/* RAM allocated for them (read-only copy) */
 };
 
 /* Why an admission was refused. */
@@ -28,6 +38,23 @@ enum mv_refusal {
 	MV_ADMIT_NO_MEMORY,
 	MV_ADMIT_TOO_MANY_VCPUS,
 };
+
+/* Why a grant of guest RAM (first touch) was refused. */
+enum mv_grant_refusal {
+	MV_GRANT_OK,
+	MV_GRANT_HOST_LIMIT,	/* policy max_granted */
+	MV_GRANT_VM_LIMIT,	/* the VM's mem_limit */
+};
+
+/*
+ * May @bytes more be granted to a VM holding @vm_granted (limit @vm_limit,
+ * 0: none) while all VMs hold @host_granted (limit @host_limit)?  Never
+ * overflows; a limit lowered below what is held refuses every new grant.
+ */
+enum mv_grant_refusal mv_policy_grant(u64 host_limit, u64 host_granted,
+				      u64 vm_limit, u64 vm_granted, u64 bytes);
+/* Declared RAM admission allows: max_mem * overcommit / 100, saturated. */
+u64 mv_policy_declared_limit(const struct mv_policy *p);
 
 enum mv_refusal mv_policy_admit(const struct mv_policy *p,
 				const struct mv_usage *u, u64 mem, u32 vcpus);

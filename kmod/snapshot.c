@@ -227,9 +227,12 @@ static long mv_snap_get_mem_map(struct mv_vm *vm, void __user *argp)
 		u64 n = min_t(u64, pages - page, MV_SNAP_CHUNK_PAGES), i;
 
 		memset(bits, 0, sizeof(bits));
+		/* The balloon frees pages under npt_lock (kmod/mem.c). */
+		mutex_lock(&vm->npt_lock);
 		for (i = 0; i < n; i++)
 			if (mv_snap_gpa_backed(vm, (page + i) << PAGE_SHIFT))
 				bits[i / 8] |= BIT(i % 8);
+		mutex_unlock(&vm->npt_lock);
 		if (copy_to_user(dst + page / 8, bits, DIV_ROUND_UP(n, 8))) {
 			ret = -EFAULT;
 			break;

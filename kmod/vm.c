@@ -20,9 +20,6 @@
 #include "minivmm.h"
 #include "policy.h"
 
-#define MV_CHUNK_SHIFT		21		/* 2 MiB */
-#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
-#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
 #define MV_MEM_MIN		SZ_64K
 #define MV_MAX_VMS		64
 
@@ -50,6 +47,9 @@ void mv_policy_init(void)
 	mv_policy.max_vms = MV_MAX_VMS;
 	mv_policy.max_mem = mv_host_mem_limit();
 	mv_policy.max_vcpus = MINIVMM_MAX_VCPUS;
+	mv_policy.max_granted = mv_policy.max_mem;
+	mv_policy.overcommit = 100;
+	mv_mem_set_host_limit(mv_policy.max_granted);
 }
 
 void mv_policy_get(struct mv_policy *policy, struct mv_usage *usage)
@@ -58,6 +58,7 @@ void mv_policy_get(struct mv_policy *policy, struct mv_usage *usage)
 	*policy = mv_policy;
 	*usage = mv_usage;
 	mutex_unlock(&mv_vms_lock);
+	usage->mem_granted = mv_mem_granted_total();
 }
 
 int mv_policy_set(const struct mv_policy *policy,
@@ -73,6 +74,8 @@ int mv_policy_set(const struct mv_policy *policy,
 	}
 	mutex_lock(&mv_vms_lock);
 	mv_policy = *policy;
+	/* Lowering it refuses new grants only: nothing is taken back. */
+	mv_mem_set_host_limit(policy->max_granted);
 	mutex_unlock(&mv_vms_lock);
 	return 0;
 }
@@ -90,99 +93,15 @@ static bool mv_name_valid(const char *name)
 	return true;
 }
 
-/* ---- guest RAM ---------------------------------------------------------- */
-
-static void mv_mem_free(struct mv_vm *vm)
-{
-	unsigned long i, j;
-
-	if (!vm->chunks)
-		return;
-	for (i = 0; i < vm->nr_chunks; i++) {
-		struct mv_mem_chunk *c = &vm->chunks[i];
-
-		mv_pages_free(&mv_vm_pages, c->huge, MV_CHUNK_ORDER);
-		if (c->pages) {
-			for (j = 0; j < PTRS_PER_PTE; j++)
-				mv_pages_free(&mv_vm_pages, c->pages[j], 0);
-			kfree(c->pages);
-		}
-	}
-	kvfree(vm->chunks);
-	vm->chunks = NULL;
-}
-
-static int mv_chunk_alloc_pages(struct mv_mem_chunk *c, u64 bytes)
-{
-	unsigned long j;
-
-	c->pages = kcalloc(PTRS_PER_PTE, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
-	if (!c->pages)
-		return -ENOMEM;
-	for (j = 0; j < bytes >> PAGE_SHIFT; j++) {
-		c->pages[j] = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
-					     GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
-		if (!c->pages[j])
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 /*
- * Zeroed RAM charged to the creator's memory cgroup, in 2 MiB blocks where
- * the allocator has them (so nested tables can use 2 MiB leaves), single
- * pages otherwise.
- */
-static int mv_mem_alloc(struct mv_vm *vm)
-{
-	unsigned long i;
-	int ret;
-
-	vm->nr_chunks = DIV_ROUND_UP(vm->mem_size, MV_CHUNK_SIZE);
-	vm->chunks = kvcalloc(vm->nr_chunks, sizeof(*vm->chunks),
-			      GFP_KERNEL_ACCOUNT);
-	if (!vm->chunks)
-		return -ENOMEM;
-	for (i = 0; i < vm->nr_chunks; i++) {
-		struct mv_mem_chunk *c = &vm->chunks[i];
-		u64 bytes = min_t(u64, MV_CHUNK_SIZE,
-				  vm->mem_size - (i << MV_CHUNK_SHIFT));
-
-		if (bytes == MV_CHUNK_SIZE)
-			c->huge = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
-						 GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-						 __GFP_NOWARN | __GFP_NORETRY,
-						 MV_CHUNK_ORDER);
-		if (!c->huge) {
-			ret = mv_chunk_alloc_pages(c, bytes);
-			if (ret)
-				return ret;	/* caller frees */
-		}
-		cond_resched();
-	}
-	return 0;
-}
-
-struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa)
-{
-	struct mv_mem_chunk *c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
-	unsigned long idx = (gpa >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
-
-	return c->huge ? c->huge + idx : c->pages[idx];
-}
-
-/*
- * A nested page fault inside RAM maps the 2 MiB block (or the 4 KiB page)
- * around it; a data access to a device page is emulated; anything else
- * stops the VM naming the address.
+ * A nested page fault inside RAM maps the page around it (kmod/mem.c,
+ * allocating it on first touch); a data access to a device page is
+ * emulated; anything else stops the VM naming the address.
  */
 enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
 				unsigned int flags)
 {
 	struct mv_vm *vm = vcpu->vm;
-	struct mv_mem_chunk *c;
-	u64 base, size, hpa;
-	int ret;
 
 	vcpu->exits[MINIVMM_EXIT_NPF]++;
 	if (gpa >= vm->mem_size && mv_mmio_claims(vcpu, gpa, flags))
@@ -191,37 +110,7 @@ enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
 		mv_vm_stop(vm, MINIVMM_STOP_BAD_GPA, gpa);
 		return MV_EXIT_STOP;
 	}
-	c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
-	if (c->huge) {
-		base = gpa & ~(MV_CHUNK_SIZE - 1);
-		size = MV_CHUNK_SIZE;
-		hpa = page_to_phys(c->huge);
-	} else {
-		base = gpa & PAGE_MASK;
-		size = PAGE_SIZE;
-		hpa = page_to_phys(mv_gpa_to_page(vm, gpa));
-	}
-
-	mutex_lock(&vm->npt_lock);
-	ret = mv_npt_map(&vm->npt, base, hpa, size, MV_NPT_RWX);
-	if (!ret)
-		vm->mem_touched += size;
-	mutex_unlock(&vm->npt_lock);
-
-	if (ret == -EEXIST) {
-		/* Mapped already, yet it faulted: the tables are not what the
-		 * hardware expects.  Resuming would loop forever.
-		 */
-		pr_warn_ratelimited("VM %u: nested fault on mapped GPA %#llx\n",
-				    vm->id, gpa);
-		mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, gpa);
-		return MV_EXIT_STOP;
-	}
-	if (ret) {
-		mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, gpa);
-		return MV_EXIT_STOP;
-	}
-	return MV_EXIT_RESUME;
+	return mv_mem_fault(vcpu, gpa);	/* kmod/mem.c */
 }
 
 /* ---- lookup and references ---------------------------------------------- */
@@ -361,7 +250,7 @@ static int mv_admit(const char *name, u64 mem_size, u32 nr_vcpus,
 }
 
 static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
-				 u32 nr_vcpus)
+				 u32 nr_vcpus, const struct mv_vm_opts *opts)
 {
 	struct mv_vm *vm = kzalloc(mv_host.ops->vm_size, GFP_KERNEL_ACCOUNT);
 
@@ -382,20 +271,25 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	init_waitqueue_head(&vm->run_wait);
 	INIT_LIST_HEAD(&vm->node);
 	vm->owner = current_euid();
+	vm->mem_limit = opts->mem_limit;
+	if (opts->cgroup)
+		strscpy(vm->cgroup, opts->cgroup, sizeof(vm->cgroup));
 	return vm;
 }
 
 /* Everything that can fail without touching the global list. */
-static int mv_vm_build(struct mv_vm *vm)
+static int mv_vm_build(struct mv_vm *vm, const struct mv_vm_opts *opts,
+		       struct netlink_ext_ack *extack)
 {
 	enum mv_npt_kind kind = mv_host.ops->vendor == MINIVMM_VENDOR_VMX ?
 				MV_NPT_EPT : MV_NPT_AMD;
 	unsigned int i;
 	int ret;
 
-	ret = mv_mem_alloc(vm);
+	ret = mv_mem_init(vm, opts->prealloc, extack);
 	if (ret)
 		return ret;
+	NL_SET_ERR_MSG(extack, "not enough host memory for this VM");
 	ret = mv_console_init(&vm->console);
 	if (ret)
 		return ret;
@@ -426,6 +320,7 @@ static void mv_vm_link(struct mv_vm *vm)
 }
 
 int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
+		 const struct mv_vm_opts *opts,
 		 struct netlink_ext_ack *extack, u32 *id)
 {
 	struct mv_vm *vm;
@@ -452,6 +347,10 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 		NL_SET_ERR_MSG(extack, "this version runs VMs with exactly 1 vCPU");
 		return -EINVAL;
 	}
+	if (opts->prealloc && opts->mem_limit && opts->mem_limit < mem_size) {
+		NL_SET_ERR_MSG(extack, "a preallocated VM's memory limit cannot be below its RAM size");
+		return -EINVAL;
+	}
 
 	mutex_lock(&mv_vms_lock);
 	ret = mv_admit(name, mem_size, nr_vcpus, extack);
@@ -459,7 +358,7 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 	if (ret)
 		return ret;
 
-	vm = mv_vm_alloc(name, mem_size, nr_vcpus);
+	vm = mv_vm_alloc(name, mem_size, nr_vcpus, opts);
 	if (!vm) {
 		mutex_lock(&mv_vms_lock);
 		mv_usage_release(&mv_usage, mem_size);
@@ -467,9 +366,8 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 		return -ENOMEM;
 	}
 	/* From here the VM's final put releases what mv_admit() charged. */
-	ret = mv_vm_build(vm);
+	ret = mv_vm_build(vm, opts, extack);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "not enough host memory for this VM");
 		mv_vm_put(vm);
 		return ret;
 	}
@@ -485,6 +383,31 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 	*id = vm->id;
 	mutex_unlock(&mv_vms_lock);
 	mv_nl_event(vm, MINIVMM_EVENT_CREATED);
+	return 0;
+}
+
+/* VM_SET: limits and targets apply at once, to a VM in any state. */
+int mv_vm_set(struct mv_vm *vm, const u64 *mem_limit, const u64 *mem_target,
+	      struct netlink_ext_ack *extack)
+{
+	if (mem_target && *mem_target > vm->mem_size) {
+		NL_SET_ERR_MSG(extack, "the memory target cannot exceed the VM's RAM size");
+		return -EINVAL;
+	}
+	if (mem_target && *mem_target && (*mem_target & ~PAGE_MASK)) {
+		NL_SET_ERR_MSG(extack, "the memory target must be a multiple of 4 KiB");
+		return -EINVAL;
+	}
+	if (mem_limit && vm->mem_prealloc && *mem_limit &&
+	    *mem_limit < vm->mem_size) {
+		NL_SET_ERR_MSG(extack, "a preallocated VM's memory limit cannot be below its RAM size");
+		return -EINVAL;
+	}
+	/* A lower limit refuses new grants only; nothing is taken back. */
+	if (mem_limit)
+		WRITE_ONCE(vm->mem_limit, *mem_limit);
+	if (mem_target)
+		WRITE_ONCE(vm->mem_target, *mem_target);
 	return 0;
 }
 
@@ -584,8 +507,14 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	}
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		ret = mv_vcpu_start_thread(vm->vcpus[i]);
+		if (!ret) {
+			ret = mv_cgroup_attach(vm->vcpus[i]->thread);
+			if (ret)
+				NL_SET_ERR_MSG(extack, "cannot move the vCPU thread into the caller's cgroups");
+		}
 		if (ret) {
-			NL_SET_ERR_MSG(extack, "cannot create the vCPU thread");
+			if (!vm->vcpus[i]->thread)
+				NL_SET_ERR_MSG(extack, "cannot create the vCPU thread");
 			mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, 0);
 			mv_vm_reap_threads(vm);
 			goto out;
@@ -634,6 +563,7 @@ int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 		ret = -EINVAL;
 		goto out;
 	}
+	WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_USER);
 	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
 	wake_up_all(&vm->run_wait);	/* a halted vCPU parks too */
 	mv_vm_kick_all(vm);
@@ -670,6 +600,7 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	 * input) may run, and its guest exit, as soon as the state says so.
 	 */
 	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
+	WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_NONE);
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
 	wake_up_all(&vm->run_wait);
 out:

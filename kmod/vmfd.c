@@ -39,11 +39,25 @@ static ssize_t mv_mem_copy(struct mv_vm *vm, char __user *ubuf, loff_t *ppos,
 		u64 gpa = *ppos + done;
 		size_t off = offset_in_page(gpa);
 		size_t n = min_t(size_t, PAGE_SIZE - off, len - done);
-		void *va = page_address(mv_gpa_to_page(vm, gpa)) + off;
+		/* Reading an untouched page gives zeros and grants nothing. */
+		struct page *page = mv_gpa_to_page(vm, gpa, write);
 		unsigned long left;
 
-		left = write ? copy_from_user(va, ubuf + done, n) :
-			       copy_to_user(ubuf + done, va, n);
+		if (IS_ERR(page)) {
+			if (!done)
+				return PTR_ERR(page) == -ENOSPC ? -EDQUOT :
+				       PTR_ERR(page);
+			break;
+		}
+		if (!page) {
+			left = clear_user(ubuf + done, n);
+		} else {
+			void *va = page_address(page) + off;
+
+			left = write ? copy_from_user(va, ubuf + done, n) :
+				       copy_to_user(ubuf + done, va, n);
+			mv_guest_page_put(page);
+		}
 		done += n - left;
 		if (left)
 			break;

@@ -25,6 +25,7 @@ struct svm_vcpu {
 	u64 vmcb_pa;		/* const */
 	int last_cpu;		/* CPU of the last VMRUN, -1 before the first */
 	const void *npt_retired_seen;	/* vm->npt.retired.next then */
+	u64 flush_gen_seen;		/* mv_tlb_flush_gen() then */
 	struct irq_work exit_soon;	/* see svm_exit_after_injection() */
 };
 

@@ -571,14 +571,16 @@ static void svm_tlb_control(struct svm_vcpu *svm)
 	const void *retired = READ_ONCE(vm->npt.retired.next);
 	int cpu = smp_processor_id();
 	u64 tag = vm->serial + 1;
+	u64 gen = mv_tlb_flush_gen(vm);
 	bool flush;
 
 	flush = svm->last_cpu != cpu || this_cpu_read(svm_last_vm) != tag ||
-		svm->npt_retired_seen != retired;
+		svm->npt_retired_seen != retired || svm->flush_gen_seen != gen;
 	if (flush)
 		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	svm->last_cpu = cpu;
 	svm->npt_retired_seen = retired;
+	svm->flush_gen_seen = gen;
 	this_cpu_write(svm_last_vm, tag);
 }
 

@@ -39,6 +39,7 @@ enum minivmm_cmd {
 	MINIVMM_CMD_POLICY_GET,		/* -> POLICY_* and what is in use */
 	MINIVMM_CMD_POLICY_SET,		/* any of POLICY_MAX_* */
 	MINIVMM_CMD_EVENT,		/* multicast only: EVENT VM_ID VM_NAME [...] */
+	MINIVMM_CMD_VM_SET,		/* VM_ID | VM_NAME, [MEM_LIMIT] [MEM_TARGET] */
 
 	__MINIVMM_CMD_MAX,
 };
@@ -78,6 +79,19 @@ enum minivmm_attr {
 	MINIVMM_ATTR_MEM_RESERVED,	/* u64: guest RAM granted (POLICY_GET) */
 	MINIVMM_ATTR_EVENT,		/* u32, enum minivmm_event */
 	MINIVMM_ATTR_OWNER_UID,		/* u32: creator's uid */
+	/* Resources on demand (README "Resources on demand"). */
+	MINIVMM_ATTR_PREALLOC,		/* flag (VM_CREATE): all RAM at create */
+	MINIVMM_ATTR_MEM_LIMIT,		/* u64 bytes a VM may be granted, 0: none */
+	MINIVMM_ATTR_MEM_TARGET,	/* u64 balloon target, 0: none (VM_SET) */
+	MINIVMM_ATTR_MEM_GRANTED,	/* u64 bytes of RAM allocated (VM; POLICY_GET: all VMs) */
+	MINIVMM_ATTR_MEM_RETURNED,	/* u64 bytes the guest's balloon holds */
+	MINIVMM_ATTR_PAUSE_REASON,	/* u32, enum minivmm_pause_reason */
+	MINIVMM_ATTR_POLICY_MAX_GRANTED,/* u64 bytes granted to all VMs together */
+	MINIVMM_ATTR_POLICY_OVERCOMMIT,	/* u32 percent: declared RAM may reach
+					 * POLICY_MAX_MEM * this / 100
+					 * (100..MINIVMM_OVERCOMMIT_MAX)
+					 */
+	MINIVMM_ATTR_CGROUP,		/* string: cgroup v2 path of the vCPU threads */
 
 	__MINIVMM_ATTR_MAX,
 };
@@ -138,6 +152,21 @@ enum minivmm_stop_reason {
 	MINIVMM_STOP_POWEROFF,		/* guest wrote "Shutdown" to port 0x8900 */
 };
 
+/*
+ * Why a VM is PAUSED: by its user, or by the VMM when the guest touched
+ * memory the policy would not grant (raise the limit, then resume).
+ */
+enum minivmm_pause_reason {
+	MINIVMM_PAUSE_NONE,
+	MINIVMM_PAUSE_USER,		/* VM_PAUSE */
+	MINIVMM_PAUSE_HOST_MEM_LIMIT,	/* policy --max-granted reached */
+	MINIVMM_PAUSE_VM_MEM_LIMIT,	/* the VM's --mem-limit reached */
+	MINIVMM_PAUSE_HOST_NO_MEMORY,	/* the host had no free page */
+};
+
+#define MINIVMM_OVERCOMMIT_MAX	10000	/* percent: declared RAM up to 100x */
+#define MINIVMM_CGROUP_MAX	256	/* including the NUL */
+
 /* Lifecycle events on the "events" multicast group. */
 enum minivmm_event {
 	MINIVMM_EVENT_CREATED,
@@ -150,6 +179,9 @@ enum minivmm_event {
 	MINIVMM_EVENT_STOPPED,		/* by VM_STOP */
 	MINIVMM_EVENT_DESTROYED,
 	MINIVMM_EVENT_POWEROFF,		/* the guest powered itself off */
+	MINIVMM_EVENT_MEM_REFUSED,	/* a grant was refused: + PAUSE_REASON,
+					 * MEM_GRANTED; a PAUSED event follows
+					 */
 };
 
 /* Vendor-neutral exit reasons, for the per-reason counters. */
@@ -180,6 +212,20 @@ enum minivmm_exit_reason {
 #define MINIVMM_HC_NOP		2	/* -> 0 (round-trip benchmarks) */
 #define MINIVMM_HC_STOP_REQUESTED 3	/* -> 1 once VM_STOP asks the guest to end */
 #define MINIVMM_HC_VM_ID	4	/* -> this VM's id (as minivmmctl list shows it) */
+/*
+ * Balloon.  The host sets a target (minivmmctl set NAME --mem-target); a
+ * guest that cooperates polls MEM_TARGET and, while it holds more than the
+ * target, gives pages back with MEM_RETURN; when the target grows, it may
+ * use returned pages again (MEM_RECLAIM, then touch them: they read as
+ * zero and are granted again under the policy).
+ */
+#define MINIVMM_HC_MEM_TARGET	5	/* -> bytes the guest should hold (RAM size when no target) */
+#define MINIVMM_HC_MEM_RETURN	6	/* RBX = GPA (4 KiB aligned), RCX = pages
+					 * -> pages given back, or -EINVAL
+					 */
+#define MINIVMM_HC_MEM_RECLAIM	7	/* RBX = GPA, RCX = pages: taken back
+					 * into use -> 0, or -EINVAL
+					 */
 
 /* Guest-physical port numbers of the in-kernel devices. */
 #define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */

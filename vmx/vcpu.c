@@ -906,8 +906,10 @@ static void vmx_flush_tlb(struct vmx_vcpu *vmx)
 	const void *retired = READ_ONCE(vm->npt.retired.next);
 	u16 vpid = to_vmx_vm(vm)->vpid;
 	u64 cap = vmx_config.ept_vpid_cap;
+	u64 gen = mv_tlb_flush_gen(vm);
 
-	if (!vmx->flush && vmx->npt_retired_seen == retired)
+	if (!vmx->flush && vmx->npt_retired_seen == retired &&
+	    vmx->flush_gen_seen == gen)
 		return;
 	if (cap & VMX_EPT_CAP_INVEPT_SINGLE)
 		vmx_invept(VMX_INV_SINGLE, mv_npt_eptp(&vm->npt));
@@ -921,6 +923,7 @@ static void vmx_flush_tlb(struct vmx_vcpu *vmx)
 	}
 	vmx->flush = false;
 	vmx->npt_retired_seen = retired;
+	vmx->flush_gen_seen = gen;
 }
 
 static void vmx_regs_to_vmcs(struct vmx_vcpu *vmx)

@@ -10,6 +10,7 @@
 
 static const struct mv_policy test_policy = {
 	.max_vms = 2, .max_mem = SZ_64M, .max_vcpus = 1,
+	.max_granted = SZ_64M, .overcommit = 100,
 };
 
 static void policy_admits_within_limits(struct kunit *test)
@@ -171,3 +172,152 @@ static struct kunit_suite minivmm_policy_suite = {
 };
 
 kunit_test_suite(minivmm_policy_suite);
+
+/* ---- memory on demand: grants, overcommit (kmod/policy.c) --------------- */
+
+static void grant_within_limits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, 0, 0, 0, 4096),
+			MV_GRANT_OK);
+	/* Exactly up to both limits. */
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_64M - 4096, SZ_8M,
+					      SZ_8M - 4096, 4096), MV_GRANT_OK);
+	/* No per-VM limit (0): only the host's counts. */
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_32M, 0, SZ_32M, SZ_32M),
+			MV_GRANT_OK);
+}
+
+static void grant_refusals(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_64M, 0, 0, 4096),
+			MV_GRANT_HOST_LIMIT);
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, 0, SZ_8M, SZ_8M, 4096),
+			MV_GRANT_VM_LIMIT);
+	/* Both reached: the VM's own limit is named (the user can raise it). */
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_64M, SZ_8M, SZ_8M,
+					      4096), MV_GRANT_VM_LIMIT);
+	/* Limits lowered below what is held refuse new grants only. */
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_1M, SZ_64M, 0, SZ_64M, 4096),
+			MV_GRANT_HOST_LIMIT);
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_8M, SZ_1M, SZ_8M,
+					      4096), MV_GRANT_VM_LIMIT);
+}
+
+static void grant_no_overflow(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(U64_MAX, U64_MAX - 4096, 0, 0,
+					      4096), MV_GRANT_OK);
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(U64_MAX, U64_MAX - 4095, 0, 0,
+					      4096), MV_GRANT_HOST_LIMIT);
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(SZ_64M, SZ_32M, 0, 0, U64_MAX),
+			MV_GRANT_HOST_LIMIT);
+	KUNIT_EXPECT_EQ(test, mv_policy_grant(U64_MAX, 0, SZ_8M, 4096,
+					      U64_MAX - 100), MV_GRANT_VM_LIMIT);
+}
+
+static void overcommit_admission(struct kunit *test)
+{
+	struct mv_policy p = test_policy;
+	struct mv_usage u = { 0 };
+
+	KUNIT_EXPECT_EQ(test, mv_policy_declared_limit(&p), (u64)SZ_64M);
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, SZ_128M, 1),
+			MV_ADMIT_NO_MEMORY);
+	p.overcommit = 400;
+	KUNIT_EXPECT_EQ(test, mv_policy_declared_limit(&p), (u64)SZ_256M);
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, SZ_128M, 1), MV_ADMIT_OK);
+	u.mem_reserved = SZ_128M;
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, SZ_128M, 1), MV_ADMIT_OK);
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, SZ_128M + 4096, 1),
+			MV_ADMIT_NO_MEMORY);
+	/* 150%: not a multiple of 100 */
+	p.overcommit = 150;
+	KUNIT_EXPECT_EQ(test, mv_policy_declared_limit(&p), (u64)SZ_64M * 3 / 2);
+	/* The product saturates instead of wrapping. */
+	p.max_mem = U64_MAX / 2;
+	p.overcommit = MINIVMM_OVERCOMMIT_MAX;
+	KUNIT_EXPECT_EQ(test, mv_policy_declared_limit(&p), U64_MAX);
+	u.mem_reserved = U64_MAX - 4096;
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, 4096, 1), MV_ADMIT_OK);
+	KUNIT_EXPECT_EQ(test, mv_policy_admit(&p, &u, 8192, 1),
+			MV_ADMIT_NO_MEMORY);
+}
+
+static void grant_policy_check(struct kunit *test)
+{
+	struct mv_policy p = test_policy;
+
+	p.max_vms = MV_POLICY_MAX_VMS_CAP;	/* 4096: e2e 64 makes 1000 */
+	KUNIT_EXPECT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p.max_vms = 1500;
+	KUNIT_EXPECT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p = test_policy;
+	p.max_granted = 0;
+	KUNIT_EXPECT_NOT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p.max_granted = SZ_2G;
+	KUNIT_EXPECT_NOT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p = test_policy;
+	p.overcommit = 99;
+	KUNIT_EXPECT_NOT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p.overcommit = MINIVMM_OVERCOMMIT_MAX + 1;
+	KUNIT_EXPECT_NOT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+	p.overcommit = MINIVMM_OVERCOMMIT_MAX;
+	KUNIT_EXPECT_NULL(test, mv_policy_check(&p, SZ_1G, 1));
+}
+
+static void fill_overcommit_low(struct sk_buff *skb)
+{
+	nla_put_u32(skb, MINIVMM_ATTR_POLICY_OVERCOMMIT, 99);
+}
+
+static void fill_granted_zero(struct sk_buff *skb)
+{
+	nla_put_u64_64bit(skb, MINIVMM_ATTR_POLICY_MAX_GRANTED, 0,
+			  MINIVMM_ATTR_PAD);
+}
+
+static void fill_granted_out(struct sk_buff *skb)
+{
+	nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_GRANTED, 1, MINIVMM_ATTR_PAD);
+}
+
+static void fill_good_set(struct sk_buff *skb)
+{
+	nla_put_u32(skb, MINIVMM_ATTR_VM_ID, 1);
+	nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_LIMIT, SZ_8M, MINIVMM_ATTR_PAD);
+	nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_TARGET, SZ_4M, MINIVMM_ATTR_PAD);
+	nla_put_u32(skb, MINIVMM_ATTR_POLICY_OVERCOMMIT, 400);
+	nla_put_flag(skb, MINIVMM_ATTR_PREALLOC);
+	nla_put_string(skb, MINIVMM_ATTR_CGROUP, "minivmm/x");
+}
+
+static void fill_max_vms_1500(struct sk_buff *skb)
+{
+	nla_put_u32(skb, MINIVMM_ATTR_POLICY_MAX_VMS, 1500);
+}
+
+static void grant_nl_policy(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, parse_attrs(test, fill_good_set), 0);
+	KUNIT_EXPECT_EQ(test, parse_attrs(test, fill_max_vms_1500), 0);
+	KUNIT_EXPECT_LT(test, parse_attrs(test, fill_overcommit_low), 0);
+	KUNIT_EXPECT_LT(test, parse_attrs(test, fill_granted_zero), 0);
+	KUNIT_EXPECT_LT(test, parse_attrs(test, fill_granted_out), 0);
+}
+
+static struct kunit_case minivmm_grant_cases[] = {
+	KUNIT_CASE(grant_within_limits),
+	KUNIT_CASE(grant_refusals),
+	KUNIT_CASE(grant_no_overflow),
+	KUNIT_CASE(overcommit_admission),
+	KUNIT_CASE(grant_policy_check),
+	KUNIT_CASE(grant_nl_policy),
+	{}
+};
+
+static struct kunit_suite minivmm_grant_suite = {
+	.name = "minivmm_grant",
+	.test_cases = minivmm_grant_cases,
+};
+
+kunit_test_suite(minivmm_grant_suite);

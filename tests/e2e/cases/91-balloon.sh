@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# Balloon (MINIVMM_HC_MEM_*): balloon.bin fills 8 MiB of its 32 MiB; the
+# target is set to 28M and the guest gives back 4 MiB: granted drops by
+# 4 MiB, the module's page count and the host's MemFree show the pages
+# freed, the guest keeps running and finds what it kept intact; the target
+# goes back up, the guest reclaims the pages, finds them zero, fills and
+# checks them, and exits 0x74.
+. "$MV_LIB"
+
+trap cleanup_vms EXIT
+mv_loaded || mv_load
+assert_exists "$G/balloon.bin"
+
+MIB=$((1024 * 1024))
+vm_pages() { cat /sys/module/minivmm/parameters/vm_pages; }
+stat_of() { minivmmctl stats --json "$1" 2>/dev/null; }
+memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+wait_state() {
+	_n=$(($3 * 10))
+	until [ "$(state_of "$1")" = "$2" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 did not reach $2 within $3 s (it is $(state_of "$1"))"
+		sleep 0.1
+	done
+}
+
+assert_ok minivmmctl create b91 --mem 32M
+assert_ok minivmmctl load --mode long b91 "$G/balloon.bin"
+minivmmctl console b91 >/tmp/b91.out 2>/tmp/b91.err &
+cpid=$!
+console_attached "$cpid" 30 || fail "console did not attach"
+assert_ok minivmmctl start b91
+wait_text /tmp/b91.out "balloon: filled" 60 ||
+	fail "no 'filled' from the guest: $(cat /tmp/b91.out)"
+g1=$(json_num "$(stat_of b91)" mem_granted)
+p1=$(vm_pages)
+f1=$(memfree_kb)
+note "granted after filling 8 MiB: $g1"
+[ "$g1" -ge $((8 * MIB)) ] || fail "granted $g1 < 8 MiB after the fill"
+
+assert_status 2 minivmmctl set b91 --mem-target lots
+refused "target above RAM" minivmmctl set b91 --mem-target 64M
+assert_ok minivmmctl set b91 --mem-target 28M
+wait_text /tmp/b91.out "balloon: kept ok" 60 ||
+	fail "the guest did not return pages and go on: $(cat /tmp/b91.out)"
+S=$(stat_of b91)
+g2=$(json_num "$S" mem_granted)
+p2=$(vm_pages)
+f2=$(memfree_kb)
+note "granted $g1 -> $g2; vm_pages $p1 -> $p2; MemFree $f1 -> $f2 KiB"
+assert_eq "$((g1 - g2))" $((4 * MIB)) "granted drop after returning 4 MiB"
+assert_eq "$((p1 - p2))" 1024 "vm_pages drop (4 MiB of 4 KiB pages)"
+assert_eq "$(json_num "$S" mem_returned)" $((4 * MIB)) "mem_returned"
+[ $((f2 - f1)) -ge 2048 ] || fail "MemFree grew by $((f2 - f1)) KiB only, expected about 4096"
+assert_eq "$(state_of b91)" RUNNING "state while ballooned"
+
+assert_ok minivmmctl set b91 --mem-target none
+wait_state b91 STOPPED 60
+kill "$cpid" 2>/dev/null
+cat /tmp/b91.out
+assert_match "$(cat /tmp/b91.out)" "balloon: ok" "guest after reclaim"
+ec=$(minivmmctl list --json | grep '"name": "b91"' | sed -n 's/.*"exit_code": \([0-9]*\).*/\1/p')
+assert_eq "$ec" 116 "balloon exit code (0x74)"
+S=$(stat_of b91)
+[ "$(json_num "$S" mem_granted)" -ge "$g1" ] || fail "granted did not come back: $S"
+assert_eq "$(json_num "$S" mem_returned)" 0 "mem_returned after reclaim"
+assert_ok minivmmctl destroy b91
+no_vms_left
