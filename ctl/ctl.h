@@ -226,5 +226,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 
 #endif /* MINIVMMCTL_H */

@@ -98,7 +98,7 @@ static u32 mv_cpuid_leaf1_ecx(struct mv_vcpu *vcpu, u32 c)
 	}
 	if (!(xcr0_max & XFEATURE_MASK_YMM))
 		c &= ~LEAF1_ECX_AVX;
-	mv_host.ops->get_sregs(vcpu, &sregs);
+	mv_vcpu_sregs(vcpu, &sregs);
 	if (sregs.cr4 & X86_CR4_OSXSAVE)
 		c |= LEAF1_ECX_OSXSAVE;
 	return c;

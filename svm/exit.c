@@ -174,7 +174,7 @@ static enum mv_exit_action svm_exit_cr4_write(struct svm_vcpu *svm)
 	u64 val;
 
 	svm_count(svm, MINIVMM_EXIT_OTHER);
-	svm_get_sregs(vcpu, &sr);
+	mv_vcpu_sregs(vcpu, &sr);
 	got = mv_fetch_guest_insn(vcpu, &sr, insn, &bits);
 	if (mv_decode_mov_to_cr(insn, got, bits, &op) || op.cr != 4) {
 		pr_warn_ratelimited("VM %s: CR4 write at RIP %#llx not decoded: %*ph\n",
