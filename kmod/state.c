@@ -317,7 +317,8 @@ static enum minivmm_state_field mv_check_msrs(const struct minivmm_vcpu_state *s
 	return MINIVMM_FIELD_NONE;
 }
 
-static enum minivmm_state_field mv_check_events(const struct minivmm_vcpu_state *st)
+static enum minivmm_state_field mv_check_events(const struct minivmm_vcpu_state *st,
+					       const struct mv_state_limits *lim)
 {
 	const struct minivmm_state_events *e = &st->events;
 	bool pe = st->cr0 & X86_CR0_PE;
@@ -351,7 +352,11 @@ static enum minivmm_state_field mv_check_events(const struct minivmm_vcpu_state 
 			return MINIVMM_FIELD_EVENT;
 		break;
 	case MINIVMM_EVENT_SOFT_INT:
-		if (e->has_error || !e->insn_len || e->insn_len > 15)
+		/* AMD-V needs no length; VT-x one of 1..15 (0 only with
+		 * IA32_VMX_MISC[30], which we do not rely on).
+		 */
+		if (e->has_error || e->insn_len > 15 ||
+		    (lim->soft_int_len && !e->insn_len))
 			return MINIVMM_FIELD_EVENT;
 		break;
 	default:
@@ -440,7 +445,7 @@ enum minivmm_state_field mv_state_check(const struct minivmm_vcpu_state *st,
 	if (!f && (mask & MINIVMM_STATE_MSRS))
 		f = mv_check_msrs(st, index, lim);
 	if (!f && (mask & MINIVMM_STATE_EVENTS))
-		f = mv_check_events(st);
+		f = mv_check_events(st, lim);
 	if (!f && (mask & MINIVMM_STATE_LAPIC))
 		f = mv_check_lapic(st, index);
 	if (!f && (mask & MINIVMM_STATE_FPU))

@@ -442,6 +442,7 @@ void vmx_state_limits(struct mv_state_limits *lim)
 {
 	lim->cr4_valid &= vmx_cr4_valid();
 	lim->efer_valid &= vmx_efer_valid();
+	lim->soft_int_len = true;
 }
 
 static u8 vmx_event_type(u32 info)
