@@ -45,8 +45,8 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define MV_SIG_EDX	0x4d56696e	/* "niVM" */
 
 /* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
- * emulated), PDCM (no PMU), TSC-deadline (the APIC timer raises nothing
- * yet), OSXSAVE (the guest's CR4 decides), and our hypervisor bit goes
+ * emulated), PDCM (no PMU), TSC-deadline (kmod/lapic.c's timer has
+ * one-shot and periodic modes only), OSXSAVE (the guest's CR4 decides), and our hypervisor bit goes
  * on.  XSAVE, and AVX with FMA and F16C, only as far as kmod/fpu.c gives a
  * guest XCR0 and the YMM state.  x2APIC stays: kmod/lapic.c implements it.
  */

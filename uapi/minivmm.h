@@ -3,7 +3,7 @@
  * minivmm user-space ABI: the only header shared by the kernel module and
  * minivmmctl.
  *
- * Rules (see DESIGN.md): fixed-width types only, explicit padding, reserved
+ * Rules: fixed-width types only, explicit padding, reserved
  * tails that must be zero, a size assertion for every struct.  Enumerations
  * are append-only; MINIVMM_API_VERSION changes only on an incompatible break.
  *
@@ -188,7 +188,7 @@ enum minivmm_exit_reason {
 #define MINIVMM_PORT_FW_CFG	0x510	/* QEMU fw_cfg: selector, data at +1 */
 #define MINIVMM_PORT_PCI_ADDR	0xcf8	/* PCI configuration: no devices */
 #define MINIVMM_PORT_PCI_DATA	0xcfc
-#define MINIVMM_PORT_PIC1	0x20	/* 8259 pair: init and masks only */
+#define MINIVMM_PORT_PIC1	0x20	/* 8259 pair (kmod/platform.c), IRQs to vCPU 0 */
 #define MINIVMM_PORT_PIC2	0xa0
 /* Guest-physical address of the local APIC (xAPIC MMIO; not relocatable). */
 #define MINIVMM_APIC_BASE	0xfee00000ULL
