@@ -212,7 +212,12 @@ struct mv_uart {
 #define MV_CONSOLE_SIZE 65536
 #define MV_CONSOLE_IN_SIZE 256
 struct mv_console {
-	spinlock_t lock;		/* protects everything below */
+	/*
+	 * Protects everything below.  @total and @in_len are also read
+	 * without it (READ_ONCE, paired with WRITE_ONCE under it) where a
+	 * stale value only delays a wake-up or a UART status bit.
+	 */
+	spinlock_t lock;
 	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
 	u64 total;			/* bytes ever written: the stream's end */
 	u64 read_max;			/* furthest position any reader reached */
@@ -230,8 +235,11 @@ struct mv_mem_chunk {
 };
 
 /*
- * A VM.  Lock order: mv_vms_lock -> vm->lock -> vm->npt_lock ->
- * vm->console.lock / vm->stop_lock.
+ * A VM.  Lock order: vm->lock -> mv_vms_lock (mv_vm_destroy() unlinks
+ * under vm->lock; nothing takes vm->lock under mv_vms_lock: the
+ * mv_vm_for_each() callbacks take stop_lock only); vm->lock ->
+ * vm->npt_lock; vm->console.lock and vm->stop_lock are innermost (spin
+ * locks, process context only, never nested in each other).
  */
 struct mv_vm {
 	struct list_head node;		/* mv_vms, under mv_vms_lock */
@@ -251,7 +259,7 @@ struct mv_vm {
 	enum minivmm_vm_state state;
 	wait_queue_head_t run_wait;	/* vCPU threads waiting to run */
 
-	/* First stop reason wins; set under stop_lock from any context. */
+	/* First stop reason wins; set under stop_lock (process context). */
 	spinlock_t stop_lock;
 	enum minivmm_stop_reason stop_reason;
 	u32 exit_code;
