@@ -12,7 +12,6 @@
 	DEFINE(name, offsetof(struct minivmm_regs, gprs[reg]) - \
 		     offsetof(struct minivmm_regs, gprs[0]))
 
-int main(void);
 int main(void)
 {
 	GPR(GPR_RAX, MINIVMM_RAX);

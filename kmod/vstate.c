@@ -120,18 +120,37 @@ static void mv_state_overlay(struct minivmm_vcpu_state *cur,
 {
 	u32 mask = st->mask;
 
-#define MV_COPY_RANGE(first, last)					\
-	memcpy(&cur->first, &st->first,					\
-	       offsetofend(struct minivmm_vcpu_state, last) -		\
-	       offsetof(struct minivmm_vcpu_state, first))
-	if (mask & MINIVMM_STATE_GPRS)
-		MV_COPY_RANGE(gprs, rflags);
-	if (mask & MINIVMM_STATE_SEGS)
-		MV_COPY_RANGE(cs, idt);
-	if (mask & MINIVMM_STATE_CRS)
-		MV_COPY_RANGE(cr0, xcr0);
-	if (mask & MINIVMM_STATE_DRS)
-		MV_COPY_RANGE(dr, dr7);
+	if (mask & MINIVMM_STATE_GPRS) {
+		memcpy(cur->gprs, st->gprs, sizeof(cur->gprs));
+		cur->rip = st->rip;
+		cur->rflags = st->rflags;
+	}
+	if (mask & MINIVMM_STATE_SEGS) {
+		cur->cs = st->cs;
+		cur->ds = st->ds;
+		cur->es = st->es;
+		cur->fs = st->fs;
+		cur->gs = st->gs;
+		cur->ss = st->ss;
+		cur->tr = st->tr;
+		cur->ldt = st->ldt;
+		cur->gdt = st->gdt;
+		cur->idt = st->idt;
+	}
+	if (mask & MINIVMM_STATE_CRS) {
+		cur->cr0 = st->cr0;
+		cur->cr2 = st->cr2;
+		cur->cr3 = st->cr3;
+		cur->cr4 = st->cr4;
+		cur->cr8 = st->cr8;
+		cur->efer = st->efer;
+		cur->xcr0 = st->xcr0;
+	}
+	if (mask & MINIVMM_STATE_DRS) {
+		memcpy(cur->dr, st->dr, sizeof(cur->dr));
+		cur->dr6 = st->dr6;
+		cur->dr7 = st->dr7;
+	}
 	if (mask & MINIVMM_STATE_MSRS)
 		cur->msrs = st->msrs;
 	if (mask & MINIVMM_STATE_EVENTS)
@@ -140,7 +159,6 @@ static void mv_state_overlay(struct minivmm_vcpu_state *cur,
 		cur->lapic = st->lapic;
 	if (mask & MINIVMM_STATE_FPU)
 		cur->fpu = st->fpu;
-#undef MV_COPY_RANGE
 	/* The header is the caller's: reserved fields are checked. */
 	cur->version = st->version;
 	cur->size = st->size;
