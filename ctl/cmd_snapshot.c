@@ -441,10 +441,16 @@ static int load_state(const char *what, int vmfd, struct snap_image *img)
 
 	for (i = 0; i < img->hdr.nr_vcpus; i++) {
 		const struct snap_vcpu_blob *b = &img->vcpu[i];
+		uint32_t field;
 
-		if (snap_vcpu_put(vmfd, i, b->data, b->version, b->size) < 0) {
-			ctl_err("%s: the kernel refused vCPU %u's saved registers: %s",
-				what, i, strerror(errno));
+		if (snap_vcpu_put(vmfd, i, b->data, b->version, b->size,
+				  &field) < 0) {
+			if (errno == EINVAL && field)
+				ctl_err("%s: this host cannot run vCPU %u's saved state: %s is invalid here",
+					what, i, ctl_state_field_name(field));
+			else
+				ctl_err("%s: the kernel refused vCPU %u's saved state: %s",
+					what, i, strerror(errno));
 			return CTL_EXIT_FAIL;
 		}
 		if (ioctl(vmfd, MINIVMM_VM_SET_LAPIC, &img->lapic[i]) < 0) {

@@ -284,4 +284,8 @@ void ctl_cgroup_remove(const char *cgroup);
 void ctl_print_resources_json(const struct ctl_vm *vm);
 void ctl_print_resources_text(const struct ctl_vm *vm);
 
+int cmd_state(int argc, char **argv);
+/* The name of a MINIVMM_FIELD_* that SET_STATE refused (cmd_state.c). */
+const char *ctl_state_field_name(uint32_t field);
+
 #endif /* MINIVMMCTL_H */

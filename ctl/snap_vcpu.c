@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A vCPU's state in a snapshot: the only place that knows what the VCPU
- * section's blob holds.  Version 1 is what the register ioctls give:
- * struct minivmm_regs followed by struct minivmm_sregs (536 bytes).
- *
- * Not in version 1 (so not carried across a save): FPU/SSE/AVX registers
- * and XCR0, debug registers, the TSC, the syscall and other MSRs, a pending
- * event or interrupt shadow.  The vendor-neutral vCPU state ioctls replace
- * this file's two functions with a version 2 blob holding all of it.
+ * section's blob holds.  Version 2 is the vendor-neutral vCPU state
+ * (struct minivmm_vcpu_state, uapi/minivmm.h) with every section but the
+ * local APIC, which the snapshot's LAPIC section carries with its timer's
+ * age and undelivered expiries.  Being vendor-neutral, a blob saved on
+ * AMD-V is put into a VT-x vCPU unchanged; the kernel checks it there
+ * against what that host can run (SET_STATE) and names a field it refuses.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,60 +14,64 @@
 #include "ctl.h"
 #include "snap_vcpu.h"
 
-struct snap_vcpu_v1 {
-	struct minivmm_regs regs;
-	struct minivmm_sregs sregs;
-};
+#define SNAP_STATE_MASK	(MINIVMM_STATE_ALL & ~MINIVMM_STATE_LAPIC)
 
 int snap_vcpu_get(int vmfd, uint32_t index, void *buf, size_t cap,
 		  uint32_t *version, uint32_t *size)
 {
-	struct snap_vcpu_v1 v;
+	struct minivmm_vcpu_state st;
 
-	if (cap < sizeof(v)) {
+	if (cap < sizeof(st)) {
 		errno = ENOSPC;
 		return -1;
 	}
-	memset(&v, 0, sizeof(v));
-	v.regs.vcpu = index;
-	v.sregs.vcpu = index;
-	if (ioctl(vmfd, MINIVMM_VM_GET_REGS, &v.regs) < 0 ||
-	    ioctl(vmfd, MINIVMM_VM_GET_SREGS, &v.sregs) < 0)
+	memset(&st, 0, sizeof(st));
+	st.version = MINIVMM_STATE_VERSION;
+	st.size = sizeof(st);
+	st.vcpu = index;
+	st.mask = SNAP_STATE_MASK;
+	if (ioctl(vmfd, MINIVMM_VM_GET_STATE, &st) < 0)
 		return -1;
-	memcpy(buf, &v, sizeof(v));
+	memcpy(buf, &st, sizeof(st));
 	*version = SNAP_VCPU_VERSION;
-	*size = sizeof(v);
+	*size = sizeof(st);
 	return 0;
 }
 
 const char *snap_vcpu_check(uint32_t index, const void *buf, uint32_t version,
 			    uint32_t size)
 {
-	struct snap_vcpu_v1 v;
+	struct minivmm_vcpu_state st;
 
 	if (version > SNAP_VCPU_VERSION)
 		return "a vCPU's state has a newer version than this minivmmctl reads";
-	if (version != SNAP_VCPU_VERSION || size != sizeof(v))
+	if (version != SNAP_VCPU_VERSION || size != sizeof(st))
 		return "a vCPU's state has an unknown version or size";
-	memcpy(&v, buf, sizeof(v));
-	if (v.regs.vcpu != index || v.sregs.vcpu != index)
+	memcpy(&st, buf, sizeof(st));
+	if (st.version != MINIVMM_STATE_VERSION || st.size != sizeof(st))
+		return "a vCPU's state has a layout version this minivmm does not know";
+	if (st.vcpu != index)
 		return "a vCPU's state names another vCPU";
+	if (st.mask != SNAP_STATE_MASK)
+		return "a vCPU's state lacks sections or has unknown ones";
 	return NULL;
 }
 
 int snap_vcpu_put(int vmfd, uint32_t index, const void *buf, uint32_t version,
-		  uint32_t size)
+		  uint32_t size, uint32_t *field)
 {
-	struct snap_vcpu_v1 v;
+	struct minivmm_vcpu_state st;
 
+	*field = 0;
 	if (snap_vcpu_check(index, buf, version, size)) {
 		errno = EINVAL;
 		return -1;
 	}
-	memcpy(&v, buf, sizeof(v));
-	/* Segments and control registers first: RFLAGS is checked alone. */
-	if (ioctl(vmfd, MINIVMM_VM_SET_SREGS, &v.sregs) < 0 ||
-	    ioctl(vmfd, MINIVMM_VM_SET_REGS, &v.regs) < 0)
+	memcpy(&st, buf, sizeof(st));
+	st.invalid_field = 0;
+	if (ioctl(vmfd, MINIVMM_VM_SET_STATE, &st) < 0) {
+		*field = st.invalid_field;
 		return -1;
+	}
 	return 0;
 }

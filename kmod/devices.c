@@ -39,7 +39,7 @@ void mv_console_put(struct mv_console *con, u8 byte)
 	    con->total - MV_CONSOLE_SIZE >= con->read_max)
 		con->dropped++;
 	con->buf[con->total % MV_CONSOLE_SIZE] = byte;
-	con->total++;
+	WRITE_ONCE(con->total, con->total + 1);
 	spin_unlock(&con->lock);
 	wake_up_interruptible(&con->wait);
 }
@@ -83,7 +83,7 @@ size_t mv_console_input(struct mv_console *con, const u8 *bytes, size_t n)
 	for (i = 0; i < n && con->in_len < MV_CONSOLE_IN_SIZE; i++) {
 		con->in[(con->in_head + con->in_len) % MV_CONSOLE_IN_SIZE] =
 			bytes[i];
-		con->in_len++;
+		WRITE_ONCE(con->in_len, con->in_len + 1);
 	}
 	spin_unlock(&con->lock);
 	return i;
@@ -98,7 +98,7 @@ static int mv_console_getc(struct mv_console *con)
 	if (con->in_len) {
 		c = con->in[con->in_head];
 		con->in_head = (con->in_head + 1) % MV_CONSOLE_IN_SIZE;
-		con->in_len--;
+		WRITE_ONCE(con->in_len, con->in_len - 1);
 	}
 	spin_unlock(&con->lock);
 	return c;

@@ -45,8 +45,8 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
 #define MV_SIG_EDX	0x4d56696e	/* "niVM" */
 
 /* Leaf 1 ECX bits the guest must not see: VMX, SMX, MONITOR (not
- * emulated), PDCM (no PMU), TSC-deadline (the APIC timer raises nothing
- * yet), OSXSAVE (the guest's CR4 decides), and our hypervisor bit goes
+ * emulated), PDCM (no PMU), TSC-deadline (kmod/lapic.c's timer has
+ * one-shot and periodic modes only), OSXSAVE (the guest's CR4 decides), and our hypervisor bit goes
  * on.  XSAVE, and AVX with FMA and F16C, only as far as kmod/fpu.c gives a
  * guest XCR0 and the YMM state.  x2APIC stays: kmod/lapic.c implements it.
  */
@@ -98,7 +98,7 @@ static u32 mv_cpuid_leaf1_ecx(struct mv_vcpu *vcpu, u32 c)
 	}
 	if (!(xcr0_max & XFEATURE_MASK_YMM))
 		c &= ~LEAF1_ECX_AVX;
-	mv_host.ops->get_sregs(vcpu, &sregs);
+	mv_vcpu_sregs(vcpu, &sregs);
 	if (sregs.cr4 & X86_CR4_OSXSAVE)
 		c |= LEAF1_ECX_OSXSAVE;
 	return c;

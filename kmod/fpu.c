@@ -61,6 +61,11 @@ u64 mv_guest_xcr0_max(void)
 	return mv_xcr0_max;
 }
 
+unsigned int mv_guest_fpu_size(void)
+{
+	return mv_fpu_size;
+}
+
 unsigned int mv_guest_xsave_size(u64 xcr0)
 {
 	u32 eax, ebx, ecx, edx;

@@ -522,3 +522,17 @@ bool mv_lapic_accepts_extint(const struct mv_lapic *apic)
 	return !(lint0 & APIC_LVT_MASKED) &&
 	       (lint0 & LVT_DM_MASK) == LVT_DM_EXTINT;
 }
+
+u32 mv_lapic_timer_current(const struct mv_lapic *apic, u64 now_ns)
+{
+	return mv_lapic_current_count(apic, now_ns);
+}
+
+void mv_lapic_timer_resume_at(struct mv_lapic *apic, u32 count, u64 now_ns)
+{
+	u64 ticks = apic->timer_initial - count;
+
+	apic->timer_start_ns = now_ns - ticks * MV_APIC_BUS_NS *
+			       mv_lapic_divisor(apic->timer_divide);
+	apic->timer_changed = true;
+}

@@ -74,5 +74,12 @@ int mv_lapic_pending_vector(const struct mv_lapic *apic);
 void mv_lapic_accept(struct mv_lapic *apic, u8 vector);
 /* Does the 8259's INTR reach the CPU (APIC off, or LINT0 unmasked ExtINT)? */
 bool mv_lapic_accepts_extint(const struct mv_lapic *apic);
+/*
+ * Saving and loading the timer (kmod/vstate.c): the count left now, and a
+ * restart that leaves @count counts at @now_ns (timer_initial and
+ * timer_divide already loaded; count <= timer_initial).
+ */
+u32 mv_lapic_timer_current(const struct mv_lapic *apic, u64 now_ns);
+void mv_lapic_timer_resume_at(struct mv_lapic *apic, u32 count, u64 now_ns);
 
 #endif /* MINIVMM_LAPIC_H */

@@ -21,11 +21,13 @@
 #include "lapic.h"
 #include "pit.h"
 #include "platform.h"
+#include "state.h"
 
 struct netlink_ext_ack;
 
 struct mv_vm;
 struct mv_vcpu;
+struct mv_state_limits;
 
 /*
  * A guest timer (the APIC timer, PIT channel 0) run on a host hrtimer by
@@ -91,9 +93,21 @@ struct mv_vendor_ops {
 	 * vcpu->gprs/rip/rflags in and out.
 	 */
 	enum mv_exit_action (*vcpu_run)(struct mv_vcpu *vcpu);
-	/* Segment and control state in the neutral format; vCPU not running. */
-	void (*get_sregs)(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
-	int (*set_sregs)(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
+	/*
+	 * The vCPU state the backend keeps (VMCB/VMCS and its own copies),
+	 * vCPU outside guest mode, for the sections of @mask: segments,
+	 * GDTR/IDTR; CR0/2/3/4, EFER; DR6/DR7; the MSRs of struct
+	 * minivmm_state_msrs but TSC_AUX, APIC_BASE, MISC_ENABLE; events.
+	 * The core keeps the rest (kmod/vstate.c).  set_state gets a state
+	 * the core checked (kmod/state.c), every section filled, and writes
+	 * the sections of @mask; it fails only for want of the hardware.
+	 */
+	void (*get_state)(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
+			  u32 mask);
+	int (*set_state)(struct mv_vcpu *vcpu,
+			 const struct minivmm_vcpu_state *st, u32 mask);
+	/* Narrow the core's limits to what guest mode allows (CR4, EFER). */
+	void (*state_limits)(struct mv_state_limits *lim);
 	/*
 	 * MSRs the backend keeps in its VMCB/VMCS (EFER, PAT, ...): return 0
 	 * when handled, -ENOENT when not the backend's (the core decides),
@@ -175,6 +189,9 @@ struct mv_vcpu {
 	u64 irq_return_rip;
 	bool irq_return_valid;
 
+	/* For the vCPU thread's own state reads (mv_vcpu_sregs()). */
+	struct minivmm_vcpu_state *scratch;
+
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
 	u64 run_time_ns;
@@ -195,7 +212,12 @@ struct mv_uart {
 #define MV_CONSOLE_SIZE 65536
 #define MV_CONSOLE_IN_SIZE 256
 struct mv_console {
-	spinlock_t lock;		/* protects everything below */
+	/*
+	 * Protects everything below.  @total and @in_len are also read
+	 * without it (READ_ONCE, paired with WRITE_ONCE under it) where a
+	 * stale value only delays a wake-up or a UART status bit.
+	 */
+	spinlock_t lock;
 	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
 	u64 total;			/* bytes ever written: the stream's end */
 	u64 read_max;			/* furthest position any reader reached */
@@ -213,8 +235,11 @@ struct mv_mem_chunk {
 };
 
 /*
- * A VM.  Lock order: mv_vms_lock -> vm->lock -> vm->npt_lock ->
- * vm->console.lock / vm->stop_lock.
+ * A VM.  Lock order: vm->lock -> mv_vms_lock (mv_vm_destroy() unlinks
+ * under vm->lock; nothing takes vm->lock under mv_vms_lock: the
+ * mv_vm_for_each() callbacks take stop_lock only); vm->lock ->
+ * vm->npt_lock; vm->console.lock and vm->stop_lock are innermost (spin
+ * locks, process context only, never nested in each other).
  */
 struct mv_vm {
 	struct list_head node;		/* mv_vms, under mv_vms_lock */
@@ -234,7 +259,7 @@ struct mv_vm {
 	enum minivmm_vm_state state;
 	wait_queue_head_t run_wait;	/* vCPU threads waiting to run */
 
-	/* First stop reason wins; set under stop_lock from any context. */
+	/* First stop reason wins; set under stop_lock (process context). */
 	spinlock_t stop_lock;
 	enum minivmm_stop_reason stop_reason;
 	u32 exit_code;
@@ -341,6 +366,8 @@ void mv_guest_xcr0_save(struct mv_vcpu *vcpu, u64 host_xcr0);
 /* XCR0 bits a guest may set (0: no XSAVE for guests); XSAVE area size. */
 u64 mv_guest_xcr0_max(void);
 unsigned int mv_guest_xsave_size(u64 xcr0);
+/* Bytes of a vCPU's FPU area (what struct minivmm_state_fpu carries). */
+unsigned int mv_guest_fpu_size(void);
 /* XSETBV; @osxsave: the guest's CR4.OSXSAVE. */
 enum mv_exit_action mv_exit_xsetbv(struct mv_vcpu *vcpu, bool osxsave);
 
@@ -436,8 +463,6 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
 u64 mv_host_cr4_bits(void);
 /* Does this host have TSC_AUX (RDTSCP or RDPID)? */
 bool mv_has_tsc_aux(void);
-/* Is @pat a valid IA32_PAT value (every entry a defined memory type)? */
-bool mv_pat_valid(u64 pat);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
 /*

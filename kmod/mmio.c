@@ -168,7 +168,7 @@ enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa)
 	unsigned int bits, got, offset = offset_in_page(gpa);
 	int ret;
 
-	mv_host.ops->get_sregs(vcpu, &sr);
+	mv_vcpu_sregs(vcpu, &sr);
 	bits = mv_code_bits(&sr, vcpu->rflags);
 	got = mv_fetch_insn(vcpu, &sr, bits, insn);
 	if (!got)

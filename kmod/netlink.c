@@ -115,16 +115,15 @@ static int mv_nl_put_resources(struct sk_buff *skb, struct mv_vm *vm)
 
 static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 {
-	unsigned long flags;
 	u32 reason, code;
 	u64 gpa, raw;
 
-	spin_lock_irqsave(&vm->stop_lock, flags);
+	spin_lock(&vm->stop_lock);
 	reason = vm->stop_reason;
 	code = vm->exit_code;
 	gpa = vm->error_gpa;
 	raw = vm->error_raw;
-	spin_unlock_irqrestore(&vm->stop_lock, flags);
+	spin_unlock(&vm->stop_lock);
 
 	if (nla_put_u32(skb, MINIVMM_ATTR_VM_ID, vm->id) ||
 	    nla_put_string(skb, MINIVMM_ATTR_VM_NAME, vm->name) ||

@@ -102,20 +102,6 @@ u64 mv_host_cr4_bits(void)
 	return valid;
 }
 
-bool mv_pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		/* UC, WC, WT, WP, WB, UC-; 2, 3 and 8..255 are reserved. */
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 {
 	struct mv_vcpu *vcpu;
@@ -128,28 +114,41 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->index = index;
 	mv_lapic_reset(&vcpu->apic, index, index == 0);
 	mv_irq_init(vcpu);
-	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
-	vcpu->dr6 = DR6_RESERVED;
 	ret = mv_fpu_alloc(vcpu);
 	if (ret) {
 		kfree(vcpu);
 		return ret;
 	}
+	vcpu->scratch = kvmalloc(sizeof(*vcpu->scratch), GFP_KERNEL_ACCOUNT);
+	if (!vcpu->scratch) {
+		ret = -ENOMEM;
+		goto out_fpu;
+	}
 	ret = mv_host.ops->vcpu_init(vcpu);
+	if (ret)
+		goto out_scratch;
+	ret = mv_vcpu_reset_state(vcpu);
 	if (ret) {
-		mv_fpu_free(vcpu);
-		kfree(vcpu);
-		return ret;
+		mv_host.ops->vcpu_destroy(vcpu);
+		goto out_scratch;
 	}
 	vm->vcpus[index] = vcpu;
 	return 0;
+
+out_scratch:
+	kvfree(vcpu->scratch);
+out_fpu:
+	mv_fpu_free(vcpu);
+	kfree(vcpu);
+	return ret;
 }
 
 void mv_vcpu_free(struct mv_vcpu *vcpu)
 {
 	mv_irq_stop(vcpu);
 	mv_host.ops->vcpu_destroy(vcpu);
+	kvfree(vcpu->scratch);
 	mv_fpu_free(vcpu);
 	kfree(vcpu);
 }

@@ -10,6 +10,9 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
@@ -118,28 +121,41 @@ static bool mv_reserved_zero(const u64 *r, size_t n)
 	return true;
 }
 
+/*
+ * The register ioctls of API version 1, kept on top of the whole-state
+ * interface: a state with only the sections they carry.
+ */
 static long mv_vm_get_regs(struct mv_vm *vm, void __user *argp)
 {
+	struct minivmm_vcpu_state *st;
 	struct minivmm_regs regs;
 	struct mv_vcpu *vcpu;
 	int ret;
 
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
 	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
 	if (ret)
-		return ret;
+		goto out;
+	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_GPRS);
+	mutex_unlock(&vm->lock);
 	memset(&regs, 0, sizeof(regs));
 	regs.vcpu = vcpu->index;
-	memcpy(regs.gprs, vcpu->gprs, sizeof(regs.gprs));
-	regs.rip = vcpu->rip;
-	regs.rflags = vcpu->rflags;
-	mutex_unlock(&vm->lock);
-	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+	memcpy(regs.gprs, st->gprs, sizeof(regs.gprs));
+	regs.rip = st->rip;
+	regs.rflags = st->rflags;
+	ret = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+out:
+	kvfree(st);
+	return ret;
 }
 
 static long mv_vm_set_regs(struct mv_vm *vm, void __user *argp)
 {
+	struct minivmm_vcpu_state *st;
 	struct minivmm_regs regs;
 	struct mv_vcpu *vcpu;
 	int ret;
@@ -149,47 +165,70 @@ static long mv_vm_set_regs(struct mv_vm *vm, void __user *argp)
 	if (regs.reserved0 || !mv_reserved_zero(regs.reserved,
 						ARRAY_SIZE(regs.reserved)))
 		return -EINVAL;
-	/* RFLAGS: bit 1 must be set; bits 3, 5, 15 and 22-63 are reserved. */
-	if (!(regs.rflags & BIT(1)) ||
-	    (regs.rflags & (BIT(3) | BIT(5) | BIT(15) | GENMASK_ULL(63, 22))))
-		return -EINVAL;
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
 	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
 	if (ret)
-		return ret;
-	memcpy(vcpu->gprs, regs.gprs, sizeof(vcpu->gprs));
-	vcpu->rip = regs.rip;
-	vcpu->rflags = regs.rflags;
+		goto out;
+	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_GPRS);
+	memcpy(st->gprs, regs.gprs, sizeof(st->gprs));
+	st->rip = regs.rip;
+	st->rflags = regs.rflags;
+	ret = mv_vcpu_set_state(vcpu, st);
 	mutex_unlock(&vm->lock);
-	return 0;
+out:
+	kvfree(st);
+	return ret;
 }
 
 static long mv_vm_get_sregs(struct mv_vm *vm, void __user *argp)
 {
+	struct minivmm_vcpu_state *st;
 	struct minivmm_sregs *sregs;
 	struct mv_vcpu *vcpu;
 	int ret;
 
 	sregs = kzalloc(sizeof(*sregs), GFP_KERNEL);
-	if (!sregs)
-		return -ENOMEM;
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!sregs || !st)
+		goto out;
 	ret = -EFAULT;
 	if (copy_from_user(&sregs->vcpu, argp, sizeof(sregs->vcpu)))
 		goto out;
 	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
 	if (ret)
 		goto out;
-	memset(sregs, 0, sizeof(*sregs));
-	mv_host.ops->get_sregs(vcpu, sregs);
-	sregs->vcpu = vcpu->index;
+	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS);
 	mutex_unlock(&vm->lock);
+	memset(sregs, 0, sizeof(*sregs));
+	sregs->vcpu = vcpu->index;
+	sregs->cs = st->cs;
+	sregs->ds = st->ds;
+	sregs->es = st->es;
+	sregs->fs = st->fs;
+	sregs->gs = st->gs;
+	sregs->ss = st->ss;
+	sregs->tr = st->tr;
+	sregs->ldt = st->ldt;
+	sregs->gdt = st->gdt;
+	sregs->idt = st->idt;
+	sregs->cr0 = st->cr0;
+	sregs->cr2 = st->cr2;
+	sregs->cr3 = st->cr3;
+	sregs->cr4 = st->cr4;
+	sregs->efer = st->efer;
 	ret = copy_to_user(argp, sregs, sizeof(*sregs)) ? -EFAULT : 0;
 out:
+	kvfree(st);
 	kfree(sregs);
 	return ret;
 }
 
 static long mv_vm_set_sregs(struct mv_vm *vm, void __user *argp)
 {
+	struct minivmm_vcpu_state *st = NULL;
 	struct minivmm_sregs *sregs;
 	struct mv_vcpu *vcpu;
 	int ret;
@@ -201,13 +240,83 @@ static long mv_vm_set_sregs(struct mv_vm *vm, void __user *argp)
 	if (sregs->reserved0 ||
 	    !mv_reserved_zero(sregs->reserved, ARRAY_SIZE(sregs->reserved)))
 		goto out;
+	ret = -ENOMEM;
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		goto out;
 	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
 	if (ret)
 		goto out;
-	ret = mv_host.ops->set_sregs(vcpu, sregs);
+	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS);
+	st->cs = sregs->cs;
+	st->ds = sregs->ds;
+	st->es = sregs->es;
+	st->fs = sregs->fs;
+	st->gs = sregs->gs;
+	st->ss = sregs->ss;
+	st->tr = sregs->tr;
+	st->ldt = sregs->ldt;
+	st->gdt = sregs->gdt;
+	st->idt = sregs->idt;
+	st->cr0 = sregs->cr0;
+	st->cr2 = sregs->cr2;
+	st->cr3 = sregs->cr3;
+	st->cr4 = sregs->cr4;
+	st->efer = sregs->efer;
+	ret = mv_vcpu_set_state(vcpu, st);
 	mutex_unlock(&vm->lock);
 out:
+	kvfree(st);
 	kfree(sregs);
+	return ret;
+}
+
+/* The whole state; a refusal names the field in invalid_field. */
+static long mv_vm_get_state(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_vcpu_state *st;
+	struct mv_vcpu *vcpu;
+	u32 mask;
+	int ret;
+
+	st = vmemdup_user(argp, sizeof(*st));
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	ret = -EINVAL;
+	if (st->version != MINIVMM_STATE_VERSION || st->size != sizeof(*st) ||
+	    (st->mask & ~MINIVMM_STATE_ALL))
+		goto out;
+	mask = st->mask;
+	ret = mv_vm_lock_quiet(vm, st->vcpu, &vcpu);
+	if (ret)
+		goto out;
+	mv_vcpu_get_state(vcpu, st, mask);
+	mutex_unlock(&vm->lock);
+	ret = copy_to_user(argp, st, sizeof(*st)) ? -EFAULT : 0;
+out:
+	kvfree(st);
+	return ret;
+}
+
+static long mv_vm_set_state(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_vcpu_state __user *ust = argp;
+	struct minivmm_vcpu_state *st;
+	struct mv_vcpu *vcpu;
+	int ret;
+
+	st = vmemdup_user(argp, sizeof(*st));
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	ret = mv_vm_lock_quiet(vm, st->vcpu, &vcpu);
+	if (ret)
+		goto out;
+	ret = mv_vcpu_set_state(vcpu, st);
+	mutex_unlock(&vm->lock);
+	if (ret == -EINVAL && put_user(st->invalid_field, &ust->invalid_field))
+		ret = -EFAULT;
+out:
+	kvfree(st);
 	return ret;
 }
 
@@ -383,6 +492,10 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 		return mv_vm_set_sregs(vm, argp);
 	case MINIVMM_VM_CONSOLE:
 		return mv_vm_console_fd(vm);
+	case MINIVMM_VM_GET_STATE:
+		return mv_vm_get_state(vm, argp);
+	case MINIVMM_VM_SET_STATE:
+		return mv_vm_set_state(vm, argp);
 	default:
 		return mv_snap_ioctl(vm, cmd, argp);
 	}

@@ -17,22 +17,9 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+#include "kmod/asm-offsets.h"
 
-/* Byte offsets in gprs[], enum minivmm_gpr (x86 register numbering). */
-#define GPR_RCX		(1 * 8)
-#define GPR_RDX		(2 * 8)
-#define GPR_RBX		(3 * 8)
-#define GPR_RBP		(5 * 8)
-#define GPR_RSI		(6 * 8)
-#define GPR_RDI		(7 * 8)
-#define GPR_R8		(8 * 8)
-#define GPR_R9		(9 * 8)
-#define GPR_R10		(10 * 8)
-#define GPR_R11		(11 * 8)
-#define GPR_R12		(12 * 8)
-#define GPR_R13		(13 * 8)
-#define GPR_R14		(14 * 8)
-#define GPR_R15		(15 * 8)
+/* GPR_*: byte offsets in gprs[] (enum minivmm_gpr), from kmod/asm-offsets.h. */
 
 /* Our three arguments, kept on the stack across VMRUN. */
 #define ARG_VMCB_PA	0

@@ -173,8 +173,7 @@ static enum mv_exit_action svm_exit_cr4_write(struct svm_vcpu *svm)
 	struct mv_cr_op op;
 	u64 val;
 
-	svm_count(svm, MINIVMM_EXIT_OTHER);
-	svm_get_sregs(vcpu, &sr);
+	mv_vcpu_sregs(vcpu, &sr);
 	got = mv_fetch_guest_insn(vcpu, &sr, insn, &bits);
 	if (mv_decode_mov_to_cr(insn, got, bits, &op) || op.cr != 4) {
 		pr_warn_ratelimited("VM %s: CR4 write at RIP %#llx not decoded: %*ph\n",
@@ -182,6 +181,7 @@ static enum mv_exit_action svm_exit_cr4_write(struct svm_vcpu *svm)
 				    (int)min(got, 8U), insn);
 		return svm_exit_unknown(svm);
 	}
+	svm_count(svm, MINIVMM_EXIT_OTHER);
 	val = vcpu->gprs[op.gpr];
 	if (bits != 64)
 		val = (u32)val;

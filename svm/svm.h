@@ -51,8 +51,11 @@ void svm_vm_destroy(struct mv_vm *vm);
 int svm_vcpu_init(struct mv_vcpu *vcpu);
 void svm_vcpu_destroy(struct mv_vcpu *vcpu);
 enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu);
-void svm_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
-int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
+void svm_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
+		   u32 mask);
+int svm_set_state(struct mv_vcpu *vcpu, const struct minivmm_vcpu_state *st,
+		  u32 mask);
+void svm_state_limits(struct mv_state_limits *lim);
 int svm_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val);
 int svm_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val);
 void svm_clear_irq_window(struct svm_vcpu *svm);

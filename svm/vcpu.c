@@ -18,24 +18,6 @@
 #include <asm/traps.h>
 #include "svm/svm.h"
 
-/* Reset values (APM Vol. 2, "Processor Initialization State"). */
-#define SVM_RESET_CR0		X86_CR0_ET
-#define SVM_RESET_RFLAGS	X86_EFLAGS_FIXED
-#define SVM_RESET_DR6		0xffff0ff0ULL
-#define SVM_RESET_DR7		0x400ULL
-#define SVM_RESET_PAT		0x0007040600070406ULL
-
-/* Attributes of the reset segments: present, S=1 code / data, LDT, TSS. */
-#define SVM_ATTR_CODE16		(SVM_ATTR_P | SVM_ATTR_S | 0xb)
-#define SVM_ATTR_DATA16		(SVM_ATTR_P | SVM_ATTR_S | 0x3)
-#define SVM_ATTR_LDT		(SVM_ATTR_P | 0x2)
-#define SVM_ATTR_TSS16_BUSY	(SVM_ATTR_P | 0x3)
-
-/* CR0 bits an x86-64 CPU defines; everything else is reserved. */
-#define SVM_CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
-			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
-			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
-
 /* ASIDs 1..nr_asids-1; ASID 0 is the host's. */
 static DEFINE_IDA(svm_asid_ida);
 
@@ -79,45 +61,6 @@ void svm_vm_destroy(struct mv_vm *vm)
 	if (svm_vm->asid_owned)
 		ida_free(&svm_asid_ida, svm_vm->asid);
 	svm_vm->asid_owned = false;
-}
-
-static void svm_seg_init(struct vmcb_seg *seg, u16 attrib)
-{
-	seg->selector = 0;
-	seg->attrib = attrib;
-	seg->limit = 0xffff;
-	seg->base = 0;
-}
-
-/* 16-bit real mode at 0000:0000, paging and caches as after RESET. */
-static void svm_reset_state(struct svm_vcpu *svm)
-{
-	struct vmcb_save *save = &svm->vmcb->save;
-
-	svm_seg_init(&save->cs, SVM_ATTR_CODE16);
-	svm_seg_init(&save->ds, SVM_ATTR_DATA16);
-	svm_seg_init(&save->es, SVM_ATTR_DATA16);
-	svm_seg_init(&save->fs, SVM_ATTR_DATA16);
-	svm_seg_init(&save->gs, SVM_ATTR_DATA16);
-	svm_seg_init(&save->ss, SVM_ATTR_DATA16);
-	svm_seg_init(&save->ldtr, SVM_ATTR_LDT);
-	svm_seg_init(&save->tr, SVM_ATTR_TSS16_BUSY);
-	svm_seg_init(&save->gdtr, 0);
-	svm_seg_init(&save->idtr, 0);
-	save->cpl = 0;
-	save->cr0 = SVM_RESET_CR0;
-	save->cr2 = 0;
-	save->cr3 = 0;
-	save->cr4 = 0;
-	/* VMRUN refuses a guest EFER without SVME; the guest never sees it. */
-	save->efer = EFER_SVME;
-	save->rflags = SVM_RESET_RFLAGS;
-	save->dr6 = SVM_RESET_DR6;
-	save->dr7 = SVM_RESET_DR7;
-	save->g_pat = SVM_RESET_PAT;
-
-	svm->base.rip = 0;
-	svm->base.rflags = SVM_RESET_RFLAGS;
 }
 
 static u32 svm_rdpru_intercept(void)
@@ -184,7 +127,7 @@ int svm_vcpu_init(struct mv_vcpu *vcpu)
 	svm->last_cpu = -1;
 	init_irq_work(&svm->exit_soon, svm_exit_soon_fn);
 	svm_init_control(svm);
-	svm_reset_state(svm);
+	/* The core loads the reset state next (mv_vcpu_reset_state()). */
 	return 0;
 }
 
@@ -248,21 +191,6 @@ static void svm_seg_from_user(struct vmcb_seg *d,
 	d->base = s->base;
 }
 
-static bool svm_seg_valid(const struct minivmm_segment *s, unsigned int vabits)
-{
-	if (s->type > 15 || s->dpl > 3 || s->s > 1 || s->present > 1 ||
-	    s->avl > 1 || s->l > 1 || s->db > 1 || s->g > 1 ||
-	    s->unusable > 1 || s->padding0)
-		return false;
-	return __is_canonical_address(s->base, vabits);
-}
-
-static bool svm_dt_valid(const struct minivmm_dtable *dt, unsigned int vabits)
-{
-	return !dt->padding[0] && !dt->padding[1] && !dt->padding[2] &&
-	       __is_canonical_address(dt->base, vabits);
-}
-
 /* EFER bits a guest may hold, SVME aside (always forced on). */
 static u64 svm_efer_valid(void)
 {
@@ -279,127 +207,154 @@ static u64 svm_cr4_valid(void)
 	return mv_host_cr4_bits();
 }
 
-/*
- * The control-register combinations VMRUN's consistency checks reject
- * (APM Vol. 2, "Canonicalization and Consistency Checks"), plus those a
- * real CPU can never reach (PG without PE, LMA not equal to LME && PG).
- */
-static bool svm_cregs_valid(const struct minivmm_sregs *sr)
+void svm_state_limits(struct mv_state_limits *lim)
 {
-	u64 cr0 = sr->cr0, cr4 = sr->cr4, efer = sr->efer & ~EFER_SVME;
-	bool pg = cr0 & X86_CR0_PG, lme = efer & EFER_LME;
-	bool lma = efer & EFER_LMA;
-
-	if (cr0 & ~SVM_CR0_VALID)
-		return false;
-	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
-		return false;
-	if (pg && !(cr0 & X86_CR0_PE))
-		return false;
-	if (cr4 & ~svm_cr4_valid())
-		return false;
-	if (efer & ~svm_efer_valid())
-		return false;
-	if (sr->cr3 & GENMASK_ULL(63, 52))
-		return false;
-	if (lme && pg && !(cr4 & X86_CR4_PAE))
-		return false;
-	if (lma != (lme && pg))
-		return false;
-	if (lma && sr->cs.l && sr->cs.db)
-		return false;
-	if ((cr4 & X86_CR4_PCIDE) && !lma)
-		return false;
-	return true;
+	lim->cr4_valid &= svm_cr4_valid();
+	lim->efer_valid = svm_efer_valid();
 }
 
 /* Real mode: 0.  Otherwise CS.DPL, or SS.DPL for a conforming CS. */
-static u8 svm_cpl(const struct minivmm_sregs *sr)
+static u8 svm_cpl(const struct minivmm_vcpu_state *st)
 {
-	bool conforming = sr->cs.s && (sr->cs.type & 0xc) == 0xc;
+	bool conforming = st->cs.s && (st->cs.type & 0xc) == 0xc;
 
-	if (!(sr->cr0 & X86_CR0_PE))
+	if (!(st->cr0 & X86_CR0_PE))
 		return 0;
-	return conforming ? sr->ss.dpl : sr->cs.dpl;
+	return conforming ? st->ss.dpl : st->cs.dpl;
 }
 
-static bool svm_sregs_valid(const struct minivmm_sregs *sr)
+void svm_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
+		   u32 mask)
 {
-	unsigned int vabits = (sr->cr4 & X86_CR4_LA57) ? 57 : 48;
-	const struct minivmm_segment *segs[] = {
-		&sr->cs, &sr->ds, &sr->es, &sr->fs, &sr->gs, &sr->ss,
-		&sr->tr, &sr->ldt,
-	};
-	unsigned int i;
+	const struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	const struct vmcb_save *save = &vmcb->save;
+	const struct vmcb_control *c = &vmcb->control;
 
-	for (i = 0; i < ARRAY_SIZE(segs); i++)
-		if (!svm_seg_valid(segs[i], vabits))
-			return false;
-	if (!svm_dt_valid(&sr->gdt, vabits) || !svm_dt_valid(&sr->idt, vabits))
-		return false;
-	if (!svm_cregs_valid(sr))
-		return false;
-	/* A usable stack segment has DPL == CPL in protected mode. */
-	if ((sr->cr0 & X86_CR0_PE) && sr->ss.present && !sr->ss.unusable &&
-	    sr->ss.dpl != svm_cpl(sr))
-		return false;
-	return true;
+	if (mask & MINIVMM_STATE_SEGS) {
+		svm_seg_to_user(&st->cs, &save->cs);
+		svm_seg_to_user(&st->ds, &save->ds);
+		svm_seg_to_user(&st->es, &save->es);
+		svm_seg_to_user(&st->fs, &save->fs);
+		svm_seg_to_user(&st->gs, &save->gs);
+		svm_seg_to_user(&st->ss, &save->ss);
+		svm_seg_to_user(&st->tr, &save->tr);
+		svm_seg_to_user(&st->ldt, &save->ldtr);
+		memset(&st->gdt, 0, sizeof(st->gdt));
+		st->gdt.base = save->gdtr.base;
+		st->gdt.limit = save->gdtr.limit;
+		memset(&st->idt, 0, sizeof(st->idt));
+		st->idt.base = save->idtr.base;
+		st->idt.limit = save->idtr.limit;
+	}
+	if (mask & MINIVMM_STATE_CRS) {
+		st->cr0 = save->cr0;
+		st->cr2 = save->cr2;
+		st->cr3 = save->cr3;
+		st->cr4 = save->cr4;
+		st->efer = save->efer & ~EFER_SVME;
+	}
+	if (mask & MINIVMM_STATE_DRS) {
+		st->dr6 = save->dr6;
+		st->dr7 = save->dr7;
+	}
+	if (mask & MINIVMM_STATE_MSRS) {
+		st->msrs.sysenter_cs = save->sysenter_cs;
+		st->msrs.sysenter_esp = save->sysenter_esp;
+		st->msrs.sysenter_eip = save->sysenter_eip;
+		st->msrs.star = save->star;
+		st->msrs.lstar = save->lstar;
+		st->msrs.cstar = save->cstar;
+		st->msrs.sfmask = save->sfmask;
+		st->msrs.kernel_gs_base = save->kernel_gs_base;
+		st->msrs.pat = save->g_pat;
+		st->msrs.tsc_offset = c->tsc_offset;
+	}
+	if (mask & MINIVMM_STATE_EVENTS) {
+		u64 ev = c->event_inj;
+
+		memset(&st->events, 0, sizeof(st->events));
+		st->events.int_shadow = !!(c->int_state & SVM_INT_STATE_SHADOW);
+		if (ev & SVM_EVT_VALID) {
+			st->events.pending = 1;
+			st->events.type = (ev & SVM_EVT_TYPE_MASK) >>
+					  SVM_EVT_TYPE_SHIFT;
+			st->events.vector = ev & SVM_EVT_VECTOR_MASK;
+			st->events.has_error = !!(ev & SVM_EVT_EV);
+			if (ev & SVM_EVT_EV)
+				st->events.error_code =
+					ev >> SVM_EVT_ERROR_SHIFT;
+		}
+	}
 }
 
-void svm_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sr)
-{
-	const struct vmcb_save *save = &to_svm(vcpu)->vmcb->save;
-
-	svm_seg_to_user(&sr->cs, &save->cs);
-	svm_seg_to_user(&sr->ds, &save->ds);
-	svm_seg_to_user(&sr->es, &save->es);
-	svm_seg_to_user(&sr->fs, &save->fs);
-	svm_seg_to_user(&sr->gs, &save->gs);
-	svm_seg_to_user(&sr->ss, &save->ss);
-	svm_seg_to_user(&sr->tr, &save->tr);
-	svm_seg_to_user(&sr->ldt, &save->ldtr);
-	memset(&sr->gdt, 0, sizeof(sr->gdt));
-	sr->gdt.base = save->gdtr.base;
-	sr->gdt.limit = save->gdtr.limit;
-	memset(&sr->idt, 0, sizeof(sr->idt));
-	sr->idt.base = save->idtr.base;
-	sr->idt.limit = save->idtr.limit;
-	sr->cr0 = save->cr0;
-	sr->cr2 = save->cr2;
-	sr->cr3 = save->cr3;
-	sr->cr4 = save->cr4;
-	sr->efer = save->efer & ~EFER_SVME;
-}
-
-int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
+int svm_set_state(struct mv_vcpu *vcpu, const struct minivmm_vcpu_state *st,
+		  u32 mask)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_save *save = &svm->vmcb->save;
+	struct vmcb_control *c = &svm->vmcb->control;
 
-	if (!svm_sregs_valid(sr))
-		return -EINVAL;
+	if (mask & MINIVMM_STATE_SEGS) {
+		svm_seg_from_user(&save->cs, &st->cs);
+		svm_seg_from_user(&save->ds, &st->ds);
+		svm_seg_from_user(&save->es, &st->es);
+		svm_seg_from_user(&save->fs, &st->fs);
+		svm_seg_from_user(&save->gs, &st->gs);
+		svm_seg_from_user(&save->ss, &st->ss);
+		svm_seg_from_user(&save->tr, &st->tr);
+		svm_seg_from_user(&save->ldtr, &st->ldt);
+		save->gdtr.base = st->gdt.base;
+		save->gdtr.limit = st->gdt.limit;
+		save->idtr.base = st->idt.base;
+		save->idtr.limit = st->idt.limit;
+	}
+	if (mask & (MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS))
+		save->cpl = svm_cpl(st);
+	if (mask & MINIVMM_STATE_CRS) {
+		save->cr0 = st->cr0;
+		save->cr2 = st->cr2;
+		save->cr3 = st->cr3;
+		save->cr4 = st->cr4;
+		save->efer = st->efer | EFER_SVME;
+	}
+	if (mask & MINIVMM_STATE_DRS) {
+		save->dr6 = st->dr6;
+		save->dr7 = st->dr7;
+	}
+	if (mask & MINIVMM_STATE_MSRS) {
+		save->sysenter_cs = st->msrs.sysenter_cs;
+		save->sysenter_esp = st->msrs.sysenter_esp;
+		save->sysenter_eip = st->msrs.sysenter_eip;
+		save->star = st->msrs.star;
+		save->lstar = st->msrs.lstar;
+		save->cstar = st->msrs.cstar;
+		save->sfmask = st->msrs.sfmask;
+		save->kernel_gs_base = st->msrs.kernel_gs_base;
+		save->g_pat = st->msrs.pat;
+		c->tsc_offset = st->msrs.tsc_offset;
+	}
+	if (mask & MINIVMM_STATE_EVENTS) {
+		const struct minivmm_state_events *e = &st->events;
 
-	svm_seg_from_user(&save->cs, &sr->cs);
-	svm_seg_from_user(&save->ds, &sr->ds);
-	svm_seg_from_user(&save->es, &sr->es);
-	svm_seg_from_user(&save->fs, &sr->fs);
-	svm_seg_from_user(&save->gs, &sr->gs);
-	svm_seg_from_user(&save->ss, &sr->ss);
-	svm_seg_from_user(&save->tr, &sr->tr);
-	svm_seg_from_user(&save->ldtr, &sr->ldt);
-	save->gdtr.base = sr->gdt.base;
-	save->gdtr.limit = sr->gdt.limit;
-	save->idtr.base = sr->idt.base;
-	save->idtr.limit = sr->idt.limit;
-	save->cpl = svm_cpl(sr);
-	save->cr0 = sr->cr0;
-	save->cr2 = sr->cr2;
-	save->cr3 = sr->cr3;
-	save->cr4 = sr->cr4;
-	save->efer = sr->efer | EFER_SVME;
+		if (e->int_shadow)
+			c->int_state |= SVM_INT_STATE_SHADOW;
+		else
+			c->int_state &= ~SVM_INT_STATE_SHADOW;
+		c->event_inj = 0;
+		if (e->pending) {
+			c->event_inj = e->vector | SVM_EVT_VALID |
+				       ((u64)e->type << SVM_EVT_TYPE_SHIFT);
+			if (e->has_error)
+				c->event_inj |= SVM_EVT_EV |
+					((u64)e->error_code <<
+					 SVM_EVT_ERROR_SHIFT);
+		}
+	}
 	/* New paging state: start from clean TLBs. */
-	svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
-	svm->last_cpu = -1;
+	if (mask & (MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS)) {
+		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+		svm->last_cpu = -1;
+	}
 	return 0;
 }
 

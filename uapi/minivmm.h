@@ -3,7 +3,7 @@
  * minivmm user-space ABI: the only header shared by the kernel module and
  * minivmmctl.
  *
- * Rules (see DESIGN.md): fixed-width types only, explicit padding, reserved
+ * Rules: fixed-width types only, explicit padding, reserved
  * tails that must be zero, a size assertion for every struct.  Enumerations
  * are append-only; MINIVMM_API_VERSION changes only on an incompatible break.
  *
@@ -234,7 +234,7 @@ enum minivmm_exit_reason {
 #define MINIVMM_PORT_FW_CFG	0x510	/* QEMU fw_cfg: selector, data at +1 */
 #define MINIVMM_PORT_PCI_ADDR	0xcf8	/* PCI configuration: no devices */
 #define MINIVMM_PORT_PCI_DATA	0xcfc
-#define MINIVMM_PORT_PIC1	0x20	/* 8259 pair: init and masks only */
+#define MINIVMM_PORT_PIC1	0x20	/* 8259 pair (kmod/platform.c), IRQs to vCPU 0 */
 #define MINIVMM_PORT_PIC2	0xa0
 /* Guest-physical address of the local APIC (xAPIC MMIO; not relocatable). */
 #define MINIVMM_APIC_BASE	0xfee00000ULL
@@ -458,5 +458,163 @@ _Static_assert(sizeof(struct minivmm_mem_map) == 32, "minivmm_mem_map ABI size")
 #define MINIVMM_VM_GET_LAPIC	_IOWR(MINIVMM_IOC_MAGIC, 0x42, struct minivmm_lapic_state)
 #define MINIVMM_VM_SET_LAPIC	_IOW(MINIVMM_IOC_MAGIC, 0x43, struct minivmm_lapic_state)
 #define MINIVMM_VM_GET_MEM_MAP	_IOW(MINIVMM_IOC_MAGIC, 0x44, struct minivmm_mem_map)
+
+/* ---- the whole vCPU state (MINIVMM_VM_GET_STATE / MINIVMM_VM_SET_STATE) -- */
+
+/*
+ * One vendor-neutral layout for everything a vCPU holds, the same on VT-x
+ * and AMD-V (NetBSD NVMM's nvmm_x64_state is the model).  @mask selects the
+ * sections read or written; a section not in @mask is left alone on SET
+ * (and reads as zero on GET).  SET checks the state that results (the
+ * sections given over the vCPU's current others) as a CPU would at VM
+ * entry, and refuses a state it would not accept with -EINVAL and the
+ * offending field's MINIVMM_FIELD_* in @invalid_field.
+ */
+#define MINIVMM_STATE_VERSION	1
+
+#define MINIVMM_STATE_GPRS	(1U << 0)	/* gprs, rip, rflags */
+#define MINIVMM_STATE_SEGS	(1U << 1)	/* segments, gdt, idt */
+#define MINIVMM_STATE_CRS	(1U << 2)	/* cr0 cr2 cr3 cr4 cr8 efer xcr0 */
+#define MINIVMM_STATE_DRS	(1U << 3)	/* dr0-3 dr6 dr7 */
+#define MINIVMM_STATE_MSRS	(1U << 4)	/* struct minivmm_state_msrs */
+#define MINIVMM_STATE_EVENTS	(1U << 5)	/* interrupt shadow, pending event */
+#define MINIVMM_STATE_LAPIC	(1U << 6)	/* local APIC registers */
+#define MINIVMM_STATE_FPU	(1U << 7)	/* x87/SSE/AVX: the XSAVE area */
+#define MINIVMM_STATE_ALL	0xffU
+
+/* What @invalid_field names (append only). */
+enum minivmm_state_field {
+	MINIVMM_FIELD_NONE,
+	MINIVMM_FIELD_HEADER,		/* version, size, mask or a reserved field */
+	MINIVMM_FIELD_RIP,
+	MINIVMM_FIELD_RFLAGS,
+	MINIVMM_FIELD_CS,
+	MINIVMM_FIELD_DS,
+	MINIVMM_FIELD_ES,
+	MINIVMM_FIELD_FS,
+	MINIVMM_FIELD_GS,
+	MINIVMM_FIELD_SS,
+	MINIVMM_FIELD_TR,
+	MINIVMM_FIELD_LDT,
+	MINIVMM_FIELD_GDT,
+	MINIVMM_FIELD_IDT,
+	MINIVMM_FIELD_CR0,
+	MINIVMM_FIELD_CR3,
+	MINIVMM_FIELD_CR4,
+	MINIVMM_FIELD_CR8,
+	MINIVMM_FIELD_EFER,
+	MINIVMM_FIELD_XCR0,
+	MINIVMM_FIELD_DR0_3,
+	MINIVMM_FIELD_DR6,
+	MINIVMM_FIELD_DR7,
+	MINIVMM_FIELD_SYSENTER,		/* SYSENTER_ESP or SYSENTER_EIP */
+	MINIVMM_FIELD_STAR,
+	MINIVMM_FIELD_LSTAR,
+	MINIVMM_FIELD_CSTAR,
+	MINIVMM_FIELD_SFMASK,
+	MINIVMM_FIELD_KERNEL_GS_BASE,
+	MINIVMM_FIELD_PAT,
+	MINIVMM_FIELD_TSC_AUX,
+	MINIVMM_FIELD_APIC_BASE,
+	MINIVMM_FIELD_MISC_ENABLE,
+	MINIVMM_FIELD_INT_SHADOW,
+	MINIVMM_FIELD_EVENT,		/* the pending event's type/vector/code */
+	MINIVMM_FIELD_LAPIC,
+	MINIVMM_FIELD_FPU,
+
+	MINIVMM_FIELD_COUNT,
+};
+
+/* MSRs a guest holds (those of struct minivmm_sregs aside). */
+struct minivmm_state_msrs {
+	__u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	__u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	__u64 pat;
+	__u64 tsc_offset;	/* guest TSC = host TSC + tsc_offset */
+	__u64 tsc_aux;
+	__u64 apic_base;	/* IA32_APIC_BASE */
+	__u64 misc_enable;	/* IA32_MISC_ENABLE (read-only for now) */
+	__u64 reserved[7];
+};
+_Static_assert(sizeof(struct minivmm_state_msrs) == 160, "state_msrs ABI size");
+
+/* Event types, as both AMD-V's EVENTINJ and VT-x's interruption info. */
+#define MINIVMM_EVENT_INTR	0	/* external interrupt */
+#define MINIVMM_EVENT_NMI	2
+#define MINIVMM_EVENT_EXCEPTION	3
+#define MINIVMM_EVENT_SOFT_INT	4	/* INT n */
+
+struct minivmm_state_events {
+	__u8  int_shadow;	/* STI or MOV SS blocking for one instruction */
+	__u8  nmi_blocked;	/* an NMI handler runs (until IRET) */
+	__u8  pending;		/* an event is injected at the next entry */
+	__u8  type;		/* MINIVMM_EVENT_* */
+	__u8  vector;
+	__u8  has_error;	/* @error_code is pushed */
+	__u8  insn_len;		/* SOFT_INT: length of the INT instruction */
+	__u8  padding0;
+	__u32 error_code;
+	__u32 padding1;
+	__u64 reserved[4];
+};
+_Static_assert(sizeof(struct minivmm_state_events) == 48, "state_events ABI size");
+
+#define MINIVMM_LAPIC_LVTS	6	/* timer, thermal, perf, LINT0, LINT1, error */
+struct minivmm_state_lapic {
+	__u32 id, tpr, dfr, ldr, svr, esr, icr_lo, icr_hi;
+	__u32 lvt[MINIVMM_LAPIC_LVTS];
+	__u32 timer_initial, timer_divide;
+	__u32 timer_current;	/* counts left (0: not counting) */
+	__u32 padding0;
+	__u32 isr[8], irr[8], tmr[8];
+	__u64 reserved[11];
+};
+_Static_assert(sizeof(struct minivmm_state_lapic) == 256, "state_lapic ABI size");
+
+#define MINIVMM_FPU_FXSAVE	0	/* a 512-byte FXSAVE image */
+#define MINIVMM_FPU_XSAVE	1	/* an XSAVE area, standard format */
+#define MINIVMM_FPU_AREA_MAX	4096
+struct minivmm_state_fpu {
+	__u32 format;		/* MINIVMM_FPU_*: what this host keeps */
+	__u32 size;		/* bytes of @area in use */
+	__u64 components;	/* XSAVE components @area holds (XCR0 bits) */
+	__u64 reserved[6];
+	__u8  area[MINIVMM_FPU_AREA_MAX];	/* 64-byte aligned in the struct */
+};
+_Static_assert(sizeof(struct minivmm_state_fpu) == 4160, "state_fpu ABI size");
+
+struct minivmm_vcpu_state {
+	__u32 version;		/* MINIVMM_STATE_VERSION */
+	__u32 size;		/* sizeof(struct minivmm_vcpu_state) */
+	__u32 vcpu;		/* vCPU index */
+	__u32 mask;		/* MINIVMM_STATE_* sections */
+	__u32 invalid_field;	/* out, on -EINVAL: MINIVMM_FIELD_* */
+	__u32 reserved0;
+	__u64 reserved1[5];
+
+	/* GPRS */
+	__u64 gprs[MINIVMM_NR_GPRS];
+	__u64 rip, rflags;
+	/* SEGS */
+	struct minivmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct minivmm_dtable gdt, idt;
+	/* CRS */
+	__u64 cr0, cr2, cr3, cr4, cr8, efer, xcr0;
+	/* DRS */
+	__u64 dr[4], dr6, dr7;
+	__u64 reserved2[3];
+	struct minivmm_state_msrs msrs;
+	struct minivmm_state_events events;
+	struct minivmm_state_lapic lapic;
+	struct minivmm_state_fpu fpu;
+};
+_Static_assert(sizeof(struct minivmm_vcpu_state) == 5184, "vcpu_state ABI size");
+
+/*
+ * On a VM fd, the VM CREATED, PAUSED or STOPPED (-EBUSY while RUNNING):
+ * GET fills the sections of @mask for vCPU @vcpu; SET writes them.
+ */
+#define MINIVMM_VM_GET_STATE	_IOWR(MINIVMM_IOC_MAGIC, 0x20, struct minivmm_vcpu_state)
+#define MINIVMM_VM_SET_STATE	_IOWR(MINIVMM_IOC_MAGIC, 0x21, struct minivmm_vcpu_state)
 
 #endif /* _UAPI_MINIVMM_H */

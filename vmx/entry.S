@@ -19,25 +19,11 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+#include "kmod/asm-offsets.h"
 #include <linux/objtool.h>
 #include <asm/unwind_hints.h>
 
-/* Byte offsets in gprs[], enum minivmm_gpr (x86 register numbering). */
-#define GPR_RAX		(0 * 8)
-#define GPR_RCX		(1 * 8)
-#define GPR_RDX		(2 * 8)
-#define GPR_RBX		(3 * 8)
-#define GPR_RBP		(5 * 8)
-#define GPR_RSI		(6 * 8)
-#define GPR_RDI		(7 * 8)
-#define GPR_R8		(8 * 8)
-#define GPR_R9		(9 * 8)
-#define GPR_R10		(10 * 8)
-#define GPR_R11		(11 * 8)
-#define GPR_R12		(12 * 8)
-#define GPR_R13		(13 * 8)
-#define GPR_R14		(14 * 8)
-#define GPR_R15		(15 * 8)
+/* GPR_*: byte offsets in gprs[] (enum minivmm_gpr), from kmod/asm-offsets.h. */
 
 /* VMCS encoding of HOST_RSP (vmx/vmcs.h, SDM Vol. 3D B.4.4). */
 #define VMCS_HOST_RSP_ENC	0x6c14

@@ -2,7 +2,9 @@
 /*
  * VT-x exit dispatch: one handler per basic exit reason, from a
  * bounds-checked table, calling the core's mv_exit_*().  Those count their
- * own exits (vcpu->exits[]); we count only the exits the core never sees.
+ * own exits (vcpu->exits[]); we count only the exits the core never sees,
+ * and never one that ends in mv_exit_unhandled() (which counts it as
+ * OTHER): each exit is counted once.
  * The exit information was read right after the exit (vmx_read_exit());
  * handlers that touch the VMCS make it current with vmx_with_vmcs().
  */
@@ -64,7 +66,7 @@ static enum mv_exit_action vmx_exit_exception_nmi(struct vmx_vcpu *vmx)
 			return MV_EXIT_RESUME;
 		}
 	}
-	vmx_count(vmx, MINIVMM_EXIT_EXCEPTION);
+	/* Counted once, as OTHER, by mv_exit_unhandled(). */
 	return mv_exit_unhandled(&vmx->base, vmx->exit_reason |
 				 ((u64)vmx->exit_intr_info << 32));
 }
@@ -86,9 +88,9 @@ static enum mv_exit_action vmx_exit_preempt(struct vmx_vcpu *vmx)
 /* The guest opened its interrupt window: stop asking; the entry injects. */
 static enum mv_exit_action vmx_exit_window(struct vmx_vcpu *vmx)
 {
-	vmx_count(vmx, MINIVMM_EXIT_OTHER);
 	if (vmx_with_vmcs(vmx))
 		return vmx_unhandled(vmx);
+	vmx_count(vmx, MINIVMM_EXIT_OTHER);
 	vmcs_write(VMCS_CPU_BASED_VM_EXEC_CONTROL,
 		   vmcs_read32(VMCS_CPU_BASED_VM_EXEC_CONTROL) &
 		   ~CPU_INTR_WINDOW_EXITING);
@@ -225,9 +227,9 @@ static enum mv_exit_action vmx_exit_cr(struct vmx_vcpu *vmx)
 
 	if (!vmx_set_insn_len(vmx))
 		return vmx_unhandled(vmx);
-	vmx_count(vmx, MINIVMM_EXIT_OTHER);
 	if (vmx_with_vmcs(vmx))
 		return vmx_unhandled(vmx);
+	vmx_count(vmx, MINIVMM_EXIT_OTHER);
 
 	switch (type) {
 	case CR_TYPE_MOV_TO_CR:

@@ -26,25 +26,6 @@
 #include <asm/traps.h>
 #include "vmx/vmx.h"
 
-/* Reset values (SDM Vol. 3A 10.1, "Initialization Overview"). */
-#define VMX_RESET_CR0		X86_CR0_ET
-#define VMX_RESET_RFLAGS	X86_EFLAGS_FIXED
-#define VMX_RESET_DR7		0x400ULL
-#define VMX_RESET_PAT		0x0007040600070406ULL
-
-/* Access rights of the reset segments: present code/data, TSS (busy). */
-#define VMX_AR_CODE16		(VMX_AR_P | VMX_AR_S | 0xb)
-#define VMX_AR_DATA16		(VMX_AR_P | VMX_AR_S | 0x3)
-#define VMX_AR_TSS16_BUSY	(VMX_AR_P | 0x3)
-
-/* RFLAGS bits a guest may hold; the others are reserved (bit 1 is 1). */
-#define VMX_RFLAGS_VALID	0x3f7fd5ULL
-
-/* CR0 bits an x86-64 CPU defines; everything else is reserved. */
-#define VMX_CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
-			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
-			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
-
 /* INVEPT / INVVPID types (SDM Vol. 3C 30.3). */
 #define VMX_INV_SINGLE		1
 #define VMX_INV_ALL		2
@@ -256,7 +237,7 @@ int vmx_write_cr0(struct vmx_vcpu *vmx, u64 cr0)
 {
 	u64 old = vmx_guest_cr0(), efer = vmx->efer;
 
-	if (cr0 & ~VMX_CR0_VALID)
+	if (cr0 & ~MV_CR0_VALID)
 		return -EINVAL;
 	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
 		return -EINVAL;
@@ -336,61 +317,20 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ULL);
 }
 
-static void vmx_seg_write(enum vmcs_field sel, u16 selector, u32 ar)
-{
-	/* The four fields of a segment are at fixed distances from the
-	 * selector: limit +0x4000, access rights +0x4014, base +0x6006.
-	 */
-	vmcs_write(sel, selector);
-	vmcs_write(sel + (VMCS_GUEST_ES_LIMIT - VMCS_GUEST_ES_SELECTOR), 0xffff);
-	vmcs_write(sel + (VMCS_GUEST_ES_AR_BYTES - VMCS_GUEST_ES_SELECTOR), ar);
-	vmcs_write(sel + (VMCS_GUEST_ES_BASE - VMCS_GUEST_ES_SELECTOR), 0);
-}
 
-/* 16-bit real mode at 0000:0000, paging and caches as after RESET. */
+/*
+ * What a reset leaves in the VMCS beyond the architectural state, which
+ * the core loads next (mv_vcpu_reset_state()).
+ */
 static void vmx_reset_state(struct vmx_vcpu *vmx)
 {
-	vmx_seg_write(VMCS_GUEST_CS_SELECTOR, 0, VMX_AR_CODE16);
-	vmx_seg_write(VMCS_GUEST_DS_SELECTOR, 0, VMX_AR_DATA16);
-	vmx_seg_write(VMCS_GUEST_ES_SELECTOR, 0, VMX_AR_DATA16);
-	vmx_seg_write(VMCS_GUEST_FS_SELECTOR, 0, VMX_AR_DATA16);
-	vmx_seg_write(VMCS_GUEST_GS_SELECTOR, 0, VMX_AR_DATA16);
-	vmx_seg_write(VMCS_GUEST_SS_SELECTOR, 0, VMX_AR_DATA16);
-	vmx_seg_write(VMCS_GUEST_LDTR_SELECTOR, 0, VMX_AR_UNUSABLE);
-	vmx_seg_write(VMCS_GUEST_TR_SELECTOR, 0, VMX_AR_TSS16_BUSY);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
-	vmx->efer = 0;
-	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
-	vmcs_write(VMCS_CR0_READ_SHADOW, VMX_RESET_CR0);
-	vmcs_write(VMCS_GUEST_CR0, VMX_RESET_CR0 | vmx_cr0_forced());
-	vmcs_write(VMCS_CR4_READ_SHADOW, 0);
-	vmcs_write(VMCS_GUEST_CR4, vmx_cr4_forced());
-	vmcs_write(VMCS_GUEST_CR3, 0);
-	vmcs_write(VMCS_GUEST_DR7, VMX_RESET_DR7);
 	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
-	if (vmx_config.load_pat)
-		vmcs_write(VMCS_GUEST_IA32_PAT, VMX_RESET_PAT);
-	vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
-	vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
-	vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
-	vmcs_write(VMCS_GUEST_FS_BASE, 0);
-	vmcs_write(VMCS_GUEST_GS_BASE, 0);
 	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(VMCS_GUEST_RSP, 0);
 	vmcs_write(VMCS_GUEST_RIP, 0);
-	vmcs_write(VMCS_GUEST_RFLAGS, VMX_RESET_RFLAGS);
-
-	vmx->guest_cr0 = VMX_RESET_CR0;
-	vmx->cr2 = 0;
-	memset(&vmx->msrs, 0, sizeof(vmx->msrs));
-	vmx->pat = VMX_RESET_PAT;
-	vmx->base.rip = 0;
-	vmx->base.rflags = VMX_RESET_RFLAGS;
+	vmcs_write(VMCS_GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmx->pending_event = 0;
 }
 
@@ -498,158 +438,186 @@ static void vmx_seg_set(enum vmcs_field sel, const struct minivmm_segment *s)
 		   s->base);
 }
 
-static bool vmx_seg_valid(const struct minivmm_segment *s,
-			  unsigned int vabits)
+void vmx_state_limits(struct mv_state_limits *lim)
 {
-	if (s->type > 15 || s->dpl > 3 || s->s > 1 || s->present > 1 ||
-	    s->avl > 1 || s->l > 1 || s->db > 1 || s->g > 1 ||
-	    s->unusable > 1 || s->padding0)
-		return false;
-	if (s->unusable || !s->present)
-		return true;
-	/* Granularity must agree with the limit (SDM 26.3.1.2). */
-	if ((s->limit & 0xfff) != 0xfff && s->g)
-		return false;
-	if ((s->limit & 0xfff00000) && !s->g)
-		return false;
-	return __is_canonical_address(s->base, vabits);
+	lim->cr4_valid &= vmx_cr4_valid();
+	lim->efer_valid &= vmx_efer_valid();
+	lim->soft_int_len = true;
 }
 
-static bool vmx_dt_valid(const struct minivmm_dtable *dt, unsigned int vabits)
+static u8 vmx_event_type(u32 info)
 {
-	return !dt->padding[0] && !dt->padding[1] && !dt->padding[2] &&
-	       __is_canonical_address(dt->base, vabits);
+	switch (vmx_intr_type(info)) {
+	case INTR_TYPE_EXT_INTR:
+		return MINIVMM_EVENT_INTR;
+	case INTR_TYPE_NMI:
+		return MINIVMM_EVENT_NMI;
+	case INTR_TYPE_HARD_EXCEPTION:
+		return MINIVMM_EVENT_EXCEPTION;
+	default:	/* INT n, INT3, INTO, INT1: by an instruction */
+		return MINIVMM_EVENT_SOFT_INT;
+	}
 }
 
-/* Real mode: 0.  Otherwise CS.DPL, or SS.DPL for a conforming CS. */
-static u8 vmx_cpl(const struct minivmm_sregs *sr)
+static void vmx_get_events(struct vmx_vcpu *vmx,
+			   struct minivmm_state_events *e)
 {
-	bool conforming = sr->cs.s && (sr->cs.type & 0xc) == 0xc;
+	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	u32 ev = vmx->pending_event;
 
-	if (!(sr->cr0 & X86_CR0_PE))
-		return 0;
-	return conforming ? sr->ss.dpl : sr->cs.dpl;
+	memset(e, 0, sizeof(*e));
+	e->int_shadow = !!(intr & (GUEST_INTR_STI_BLOCKING |
+				   GUEST_INTR_MOVSS_BLOCKING));
+	e->nmi_blocked = !!(intr & GUEST_INTR_NMI_BLOCKING);
+	if (!(ev & INTR_INFO_VALID))
+		return;
+	e->pending = 1;
+	e->type = vmx_event_type(ev);
+	e->vector = ev & INTR_INFO_VECTOR_MASK;
+	e->has_error = !!(ev & INTR_INFO_DELIVER_CODE);
+	if (e->has_error)
+		e->error_code = vmx->pending_error;
+	if (e->type == MINIVMM_EVENT_SOFT_INT)
+		e->insn_len = vmx->pending_len;
 }
 
-/*
- * What VM entry would refuse (SDM Vol. 3C 26.3.1), as far as it can be
- * told from the neutral state, plus what a real CPU never reaches.
- */
-static bool vmx_sregs_valid(const struct minivmm_sregs *sr)
+static void vmx_set_events(struct vmx_vcpu *vmx,
+			   const struct minivmm_vcpu_state *st)
 {
-	unsigned int vabits = (sr->cr4 & X86_CR4_LA57) ? 57 : 48;
-	const struct minivmm_segment *segs[] = {
-		&sr->cs, &sr->ds, &sr->es, &sr->fs, &sr->gs, &sr->ss,
-		&sr->tr, &sr->ldt,
-	};
-	u64 cr0 = sr->cr0, efer = sr->efer;
-	bool pg = cr0 & X86_CR0_PG, lma = efer & EFER_LMA;
-	unsigned int i;
+	const struct minivmm_state_events *e = &st->events;
+	u32 intr = 0;
 
-	for (i = 0; i < ARRAY_SIZE(segs); i++)
-		if (!vmx_seg_valid(segs[i], vabits))
-			return false;
-	if (!vmx_dt_valid(&sr->gdt, vabits) || !vmx_dt_valid(&sr->idt, vabits))
-		return false;
-	if (cr0 & ~VMX_CR0_VALID)
-		return false;
-	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
-		return false;
-	if (pg && !(cr0 & X86_CR0_PE))
-		return false;
-	if (sr->cr4 & ~vmx_cr4_valid())
-		return false;
-	if (efer & ~vmx_efer_valid())
-		return false;
-	if (sr->cr3 & GENMASK_ULL(63, 52))
-		return false;
-	if (lma != (pg && (efer & EFER_LME)))
-		return false;
-	if (lma && !(sr->cr4 & X86_CR4_PAE))
-		return false;
-	if ((sr->cr4 & X86_CR4_PCIDE) && !lma)
-		return false;
-	/* CS and TR must be usable; TR a busy TSS of the right kind. */
-	if (sr->cs.unusable || !sr->cs.present || !sr->cs.s)
-		return false;
-	if (lma && sr->cs.l && sr->cs.db)
-		return false;
-	if (sr->tr.unusable || !sr->tr.present || sr->tr.s ||
-	    (sr->tr.type != 11 && (lma || sr->tr.type != 3)))
-		return false;
-	/* A usable LDTR is an LDT descriptor. */
-	if (!sr->ldt.unusable && sr->ldt.present &&
-	    (sr->ldt.s || sr->ldt.type != 2))
-		return false;
-	/* A usable stack segment has DPL == CPL in protected mode. */
-	if ((cr0 & X86_CR0_PE) && sr->ss.present && !sr->ss.unusable &&
-	    sr->ss.dpl != vmx_cpl(sr))
-		return false;
-	return true;
+	/* One instruction's shadow: STI's when IF is set, else MOV SS's. */
+	if (e->int_shadow)
+		intr |= (st->rflags & X86_EFLAGS_IF) ? GUEST_INTR_STI_BLOCKING :
+						       GUEST_INTR_MOVSS_BLOCKING;
+	if (e->nmi_blocked)
+		intr |= GUEST_INTR_NMI_BLOCKING;
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr);
+	/* The shadow holds for the instruction at this RIP. */
+	vmx->exit_rip = st->rip;
+	vmx->pending_event = 0;
+	if (!e->pending)
+		return;
+	vmx->pending_event = e->vector | INTR_INFO_VALID |
+			     ((u32)e->type << INTR_INFO_TYPE_SHIFT);
+	if (e->type == MINIVMM_EVENT_SOFT_INT)
+		vmx->pending_event = e->vector | INTR_INFO_VALID |
+			(INTR_TYPE_SOFT_INTR << INTR_INFO_TYPE_SHIFT);
+	vmx->pending_error = e->error_code;
+	vmx->pending_len = e->insn_len;
+	if (e->has_error)
+		vmx->pending_event |= INTR_INFO_DELIVER_CODE;
 }
 
-void vmx_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sr)
+void vmx_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
+		   u32 mask)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
 	if (vmx_get(vmx))
 		return;
-	vmx_seg_get(&sr->cs, VMCS_GUEST_CS_SELECTOR);
-	vmx_seg_get(&sr->ds, VMCS_GUEST_DS_SELECTOR);
-	vmx_seg_get(&sr->es, VMCS_GUEST_ES_SELECTOR);
-	vmx_seg_get(&sr->fs, VMCS_GUEST_FS_SELECTOR);
-	vmx_seg_get(&sr->gs, VMCS_GUEST_GS_SELECTOR);
-	vmx_seg_get(&sr->ss, VMCS_GUEST_SS_SELECTOR);
-	vmx_seg_get(&sr->tr, VMCS_GUEST_TR_SELECTOR);
-	vmx_seg_get(&sr->ldt, VMCS_GUEST_LDTR_SELECTOR);
-	memset(&sr->gdt, 0, sizeof(sr->gdt));
-	sr->gdt.base = vmcs_read(VMCS_GUEST_GDTR_BASE);
-	sr->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
-	memset(&sr->idt, 0, sizeof(sr->idt));
-	sr->idt.base = vmcs_read(VMCS_GUEST_IDTR_BASE);
-	sr->idt.limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
-	sr->cr0 = vmx_guest_cr0();
-	sr->cr2 = vmx->cr2;
-	sr->cr3 = vmcs_read(VMCS_GUEST_CR3);
-	sr->cr4 = vmx_guest_cr4();
-	sr->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	if (mask & MINIVMM_STATE_SEGS) {
+		vmx_seg_get(&st->cs, VMCS_GUEST_CS_SELECTOR);
+		vmx_seg_get(&st->ds, VMCS_GUEST_DS_SELECTOR);
+		vmx_seg_get(&st->es, VMCS_GUEST_ES_SELECTOR);
+		vmx_seg_get(&st->fs, VMCS_GUEST_FS_SELECTOR);
+		vmx_seg_get(&st->gs, VMCS_GUEST_GS_SELECTOR);
+		vmx_seg_get(&st->ss, VMCS_GUEST_SS_SELECTOR);
+		vmx_seg_get(&st->tr, VMCS_GUEST_TR_SELECTOR);
+		vmx_seg_get(&st->ldt, VMCS_GUEST_LDTR_SELECTOR);
+		memset(&st->gdt, 0, sizeof(st->gdt));
+		st->gdt.base = vmcs_read(VMCS_GUEST_GDTR_BASE);
+		st->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
+		memset(&st->idt, 0, sizeof(st->idt));
+		st->idt.base = vmcs_read(VMCS_GUEST_IDTR_BASE);
+		st->idt.limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
+	}
+	if (mask & MINIVMM_STATE_CRS) {
+		st->cr0 = vmx_guest_cr0();
+		st->cr2 = vmx->cr2;
+		st->cr3 = vmcs_read(VMCS_GUEST_CR3);
+		st->cr4 = vmx_guest_cr4();
+		st->efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	}
+	if (mask & MINIVMM_STATE_DRS) {
+		st->dr6 = vcpu->dr6;
+		st->dr7 = vmcs_read(VMCS_GUEST_DR7);
+	}
+	if (mask & MINIVMM_STATE_MSRS) {
+		st->msrs.sysenter_cs = vmcs_read32(VMCS_GUEST_SYSENTER_CS);
+		st->msrs.sysenter_esp = vmcs_read(VMCS_GUEST_SYSENTER_ESP);
+		st->msrs.sysenter_eip = vmcs_read(VMCS_GUEST_SYSENTER_EIP);
+		st->msrs.star = vmx->msrs.star;
+		st->msrs.lstar = vmx->msrs.lstar;
+		st->msrs.cstar = vmx->msrs.cstar;
+		st->msrs.sfmask = vmx->msrs.sfmask;
+		st->msrs.kernel_gs_base = vmx->msrs.kernel_gs_base;
+		st->msrs.pat = vmx->pat;
+		if (vmx_config.cpu & CPU_USE_TSC_OFFSETTING)
+			st->msrs.tsc_offset = vmcs_read(VMCS_TSC_OFFSET);
+	}
+	if (mask & MINIVMM_STATE_EVENTS)
+		vmx_get_events(vmx, &st->events);
 	vmx_put();
 }
 
-int vmx_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sr)
+int vmx_set_state(struct mv_vcpu *vcpu, const struct minivmm_vcpu_state *st,
+		  u32 mask)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	int ret;
 
-	if (!vmx_sregs_valid(sr))
-		return -EINVAL;
 	ret = vmx_get(vmx);
 	if (ret)
 		return ret;
-	vmx_seg_set(VMCS_GUEST_CS_SELECTOR, &sr->cs);
-	vmx_seg_set(VMCS_GUEST_DS_SELECTOR, &sr->ds);
-	vmx_seg_set(VMCS_GUEST_ES_SELECTOR, &sr->es);
-	vmx_seg_set(VMCS_GUEST_FS_SELECTOR, &sr->fs);
-	vmx_seg_set(VMCS_GUEST_GS_SELECTOR, &sr->gs);
-	vmx_seg_set(VMCS_GUEST_SS_SELECTOR, &sr->ss);
-	vmx_seg_set(VMCS_GUEST_TR_SELECTOR, &sr->tr);
-	vmx_seg_set(VMCS_GUEST_LDTR_SELECTOR, &sr->ldt);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, sr->gdt.base);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, sr->gdt.limit);
-	vmcs_write(VMCS_GUEST_IDTR_BASE, sr->idt.base);
-	vmcs_write(VMCS_GUEST_IDTR_LIMIT, sr->idt.limit);
-	vmx->cr2 = sr->cr2;
-	vmcs_write(VMCS_GUEST_CR3, sr->cr3);
-	vmx_write_efer(vmx, sr->efer);
-	vmcs_write(VMCS_CR4_READ_SHADOW, sr->cr4);
-	vmcs_write(VMCS_GUEST_CR4, sr->cr4 | vmx_cr4_forced());
-	vmcs_write(VMCS_CR0_READ_SHADOW, sr->cr0);
-	vmcs_write(VMCS_GUEST_CR0, sr->cr0 | vmx_cr0_forced());
-	vmx->guest_cr0 = sr->cr0;
-	/* A fresh CPU state: no interrupt shadow, no pending event. */
-	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmx->pending_event = 0;
-	vmx->flush = true;
+	if (mask & MINIVMM_STATE_SEGS) {
+		vmx_seg_set(VMCS_GUEST_CS_SELECTOR, &st->cs);
+		vmx_seg_set(VMCS_GUEST_DS_SELECTOR, &st->ds);
+		vmx_seg_set(VMCS_GUEST_ES_SELECTOR, &st->es);
+		vmx_seg_set(VMCS_GUEST_FS_SELECTOR, &st->fs);
+		vmx_seg_set(VMCS_GUEST_GS_SELECTOR, &st->gs);
+		vmx_seg_set(VMCS_GUEST_SS_SELECTOR, &st->ss);
+		vmx_seg_set(VMCS_GUEST_TR_SELECTOR, &st->tr);
+		vmx_seg_set(VMCS_GUEST_LDTR_SELECTOR, &st->ldt);
+		vmcs_write(VMCS_GUEST_GDTR_BASE, st->gdt.base);
+		vmcs_write(VMCS_GUEST_GDTR_LIMIT, st->gdt.limit);
+		vmcs_write(VMCS_GUEST_IDTR_BASE, st->idt.base);
+		vmcs_write(VMCS_GUEST_IDTR_LIMIT, st->idt.limit);
+		vmx->flush = true;
+	}
+	if (mask & MINIVMM_STATE_CRS) {
+		vmx->cr2 = st->cr2;
+		vmcs_write(VMCS_GUEST_CR3, st->cr3);
+		vmx_write_efer(vmx, st->efer);
+		vmcs_write(VMCS_CR4_READ_SHADOW, st->cr4);
+		vmcs_write(VMCS_GUEST_CR4, st->cr4 | vmx_cr4_forced());
+		vmcs_write(VMCS_CR0_READ_SHADOW, st->cr0);
+		vmcs_write(VMCS_GUEST_CR0, st->cr0 | vmx_cr0_forced());
+		vmx->guest_cr0 = st->cr0;
+		vmx->flush = true;
+	}
+	if (mask & MINIVMM_STATE_DRS) {
+		vcpu->dr6 = st->dr6;
+		vmcs_write(VMCS_GUEST_DR7, st->dr7);
+	}
+	if (mask & MINIVMM_STATE_MSRS) {
+		vmcs_write(VMCS_GUEST_SYSENTER_CS, st->msrs.sysenter_cs);
+		vmcs_write(VMCS_GUEST_SYSENTER_ESP, st->msrs.sysenter_esp);
+		vmcs_write(VMCS_GUEST_SYSENTER_EIP, st->msrs.sysenter_eip);
+		vmx->msrs.star = st->msrs.star;
+		vmx->msrs.lstar = st->msrs.lstar;
+		vmx->msrs.cstar = st->msrs.cstar;
+		vmx->msrs.sfmask = st->msrs.sfmask;
+		vmx->msrs.kernel_gs_base = st->msrs.kernel_gs_base;
+		vmx->pat = st->msrs.pat;
+		if (vmx_config.load_pat)
+			vmcs_write(VMCS_GUEST_IA32_PAT, st->msrs.pat);
+		if (vmx_config.cpu & CPU_USE_TSC_OFFSETTING)
+			vmcs_write(VMCS_TSC_OFFSET, st->msrs.tsc_offset);
+	}
+	if (mask & MINIVMM_STATE_EVENTS)
+		vmx_set_events(vmx, st);
 	vmx_put();
 	return 0;
 }
@@ -825,23 +793,6 @@ int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 
 /* ---- events ------------------------------------------------------------- */
 
-/* Exceptions that push an error code in protected mode. */
-static bool vmx_exception_has_error(u8 vector)
-{
-	switch (vector) {
-	case X86_TRAP_DF:
-	case X86_TRAP_TS:
-	case X86_TRAP_NP:
-	case X86_TRAP_SS:
-	case X86_TRAP_GP:
-	case X86_TRAP_PF:
-	case X86_TRAP_AC:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Queue for the next entry; needs no VMCS (software state only). */
 void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			 u32 error_code)
@@ -860,7 +811,7 @@ void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 	 * Only the architectural error-code exceptions, and not in real mode:
 	 * VM entry checks both (SDM 26.2.1.3).
 	 */
-	if (has_error && vmx_exception_has_error(vector) &&
+	if (has_error && mv_exception_has_error(vector) &&
 	    (vmx->guest_cr0 & X86_CR0_PE)) {
 		vmx->pending_event |= INTR_INFO_DELIVER_CODE;
 		vmx->pending_error = error_code;
@@ -942,7 +893,7 @@ static void vmx_regs_to_vmcs(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_GUEST_RSP, vcpu->gprs[MINIVMM_RSP]);
 	vmcs_write(VMCS_GUEST_RIP, vcpu->rip);
 	vmcs_write(VMCS_GUEST_RFLAGS,
-		   (vcpu->rflags & VMX_RFLAGS_VALID) | X86_EFLAGS_FIXED);
+		   (vcpu->rflags & MV_RFLAGS_VALID) | X86_EFLAGS_FIXED);
 	if (vmx->pending_event) {
 		vmcs_write(VMCS_VM_ENTRY_INTR_INFO, vmx->pending_event);
 		vmcs_write(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,

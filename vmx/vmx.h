@@ -173,8 +173,11 @@ void vmx_vm_destroy(struct mv_vm *vm);
 int vmx_vcpu_init(struct mv_vcpu *vcpu);
 void vmx_vcpu_destroy(struct mv_vcpu *vcpu);
 enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu);
-void vmx_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
-int vmx_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
+void vmx_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
+		   u32 mask);
+int vmx_set_state(struct mv_vcpu *vcpu, const struct minivmm_vcpu_state *st,
+		  u32 mask);
+void vmx_state_limits(struct mv_state_limits *lim);
 int vmx_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val);
 int vmx_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val);
 void vmx_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,

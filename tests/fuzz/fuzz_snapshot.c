@@ -54,7 +54,8 @@ static size_t build(uint8_t *f)
 				 .nr_vcpus = 1, .state = MINIVMM_VM_RUNNING };
 	struct minivmm_lapic_state l = { .version = MINIVMM_LAPIC_STATE_VERSION };
 	struct { struct minivmm_devstate d; char con[5]; } dev = { 0 };
-	uint8_t vcpu[8 + 536] = { 0 }, ram[8 + 8192];
+	uint8_t vcpu[8 + sizeof(struct minivmm_vcpu_state)] = { 0 };
+	uint8_t ram[8 + 8192];
 	uint64_t gpa;
 	size_t at;
 
@@ -62,7 +63,7 @@ static size_t build(uint8_t *f)
 	h.crc = snap_crc(0, &h, offsetof(struct snap_header, crc));
 	memcpy(f, &h, sizeof(h));
 	at = add_section(f, sizeof(h), SNAP_SEC_CONFIG, &c, sizeof(c));
-	vcpu[4] = 1;		/* blob version 1 */
+	vcpu[4] = 2;		/* blob version 2: struct minivmm_vcpu_state */
 	at = add_section(f, at, SNAP_SEC_VCPU, vcpu, sizeof(vcpu));
 	at = add_section(f, at, SNAP_SEC_LAPIC, &l, sizeof(l));
 	dev.d.size = sizeof(dev.d);
