@@ -95,6 +95,12 @@ struct ctl_stats {
 	uint64_t unclaimed_io;
 	uint64_t exits[MINIVMM_EXIT_COUNT];
 	bool has_exits;
+	/* Per vCPU (MINIVMM_ATTR_VCPU_STATS), nr_vcpu_stats of them. */
+	struct ctl_vcpu_stats {
+		uint64_t exits, run_time_ns, irqs, ipis;
+		uint32_t mp_state;
+	} vcpu[MINIVMM_MAX_VCPUS];
+	unsigned int nr_vcpu_stats;
 };
 
 /* Resource policy and use (POLICY_GET). */

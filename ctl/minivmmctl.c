@@ -53,7 +53,7 @@ static const struct ctl_cmd commands[] = {
 	  "change the resource limits (root)", NULL },
 	{ "console", "NAME|ID",
 	  "attach to the VM's serial console: its output to stdout, stdin to the guest, until the VM stops (Ctrl-] leaves)", cmd_console },
-	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME]\n"
+	{ "run", "[--mem SIZE] [--vcpus N] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
 	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu] IMAGE",
 	  "create, load IMAGE (a flat binary at 0x10000, a Multiboot v1 kernel\n"

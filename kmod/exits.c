@@ -208,9 +208,11 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 /* ---- HLT, hypercalls, shutdown, the unknown ----------------------------- */
 
 /*
- * A HLT with interrupts off is the guest saying it is done (nothing but an
- * NMI could wake it, and we send none); with them on, the vCPU sleeps until
- * its APIC has an interrupt to deliver or the VM leaves RUNNING.
+ * A HLT with interrupts off parks the vCPU until an INIT (nothing but an
+ * NMI could wake it otherwise, and we send none); once every vCPU is parked
+ * so or waits for a SIPI, the guest is done (kmod/smp.c).  With them on,
+ * the vCPU sleeps until its APIC has an interrupt to deliver, an INIT
+ * arrives, or the VM leaves RUNNING.
  */
 static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
 {
@@ -228,10 +230,8 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 
 	vcpu->exits[MINIVMM_EXIT_HLT]++;
 	mv_skip_insn(vcpu);
-	if (!(vcpu->rflags & MV_RFLAGS_IF)) {
-		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
-		return MV_EXIT_STOP;
-	}
+	if (!(vcpu->rflags & MV_RFLAGS_IF))	/* parked until INIT */
+		return mv_smp_halt(vcpu) ? MV_EXIT_STOP : MV_EXIT_RESUME;
 	/*
 	 * An interrupt we delivered right at this HLT was meant to wake it:
 	 * "sti; hlt" relies on the STI shadow to keep the interrupt for the
@@ -247,6 +247,9 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 	wait_event_interruptible(vm->run_wait,
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
 				 kthread_should_stop() ||
+				 READ_ONCE(vcpu->init_pending) ||
+				 (!vcpu->index &&
+				  READ_ONCE(vm->pit.irq0_changed)) ||
 				 mv_irq_pending(vcpu) >= 0);
 	return MV_EXIT_RESUME;
 }
@@ -476,8 +479,11 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	}
 	if (mv_pmu_msr(vcpu, msr))
 		return 0;	/* no counter counts: the value is dropped */
-	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
-								     : 0;
+	if (mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()))
+		return -EINVAL;
+	if (vcpu->apic.ipi_pending)
+		mv_smp_send_ipi(vcpu);
+	return 0;
 }
 
 enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write)

@@ -128,6 +128,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->index = index;
 	mv_lapic_reset(&vcpu->apic, index, index == 0);
 	mv_irq_init(vcpu);
+	mv_smp_vcpu_init(vcpu);
 	vcpu->rflags = 2;	/* bit 1 is reserved, always set */
 	vcpu->cpu = -1;
 	vcpu->dr6 = DR6_RESERVED;
@@ -274,6 +275,11 @@ static int mv_vcpu_thread(void *data)
 			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
 				break;
 			mv_vcpu_park(vcpu);
+			continue;
+		}
+		if (!mv_smp_runnable(vcpu)) {
+			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
+				break;
 			continue;
 		}
 		mv_irq_update_timer(vcpu);

@@ -208,9 +208,17 @@ enum mv_exit_action mv_exit_npf(struct mv_vcpu *vcpu, u64 gpa,
 		vm->mem_touched += size;
 	mutex_unlock(&vm->npt_lock);
 
+	if (ret == -EEXIST && vcpu->npf_retry_gpa != (gpa | 1)) {
+		/* Another vCPU mapped it since this one faulted: try again,
+		 * once for this address.
+		 */
+		vcpu->npf_retry_gpa = gpa | 1;
+		return MV_EXIT_RESUME;
+	}
+	vcpu->npf_retry_gpa = 0;
 	if (ret == -EEXIST) {
-		/* Mapped already, yet it faulted: the tables are not what the
-		 * hardware expects.  Resuming would loop forever.
+		/* Mapped already, yet it faulted twice: the tables are not
+		 * what the hardware expects.  Resuming would loop forever.
 		 */
 		pr_warn_ratelimited("VM %u: nested fault on mapped GPA %#llx\n",
 				    vm->id, gpa);
@@ -374,6 +382,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->platform.ram_size = mem_size;
 	vm->platform.nr_cpus = nr_vcpus;
 	mv_irq_vm_init(vm);
+	mv_smp_vm_init(vm);
 	vm->state = MINIVMM_VM_CREATED;
 	mutex_init(&vm->lock);
 	mutex_init(&vm->npt_lock);
@@ -449,7 +458,7 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 		return -EINVAL;
 	}
 	if (nr_vcpus < 1 || nr_vcpus > MINIVMM_MAX_VCPUS) {
-		NL_SET_ERR_MSG(extack, "this version runs VMs with exactly 1 vCPU");
+		NL_SET_ERR_MSG(extack, "a VM has 1 to 64 vCPUs");
 		return -EINVAL;
 	}
 

@@ -248,4 +248,5 @@ const struct mv_vendor_ops mv_svm_ops = {
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr,
 	.inject_exception	= svm_inject_exception,
+	.vcpu_sipi		= svm_vcpu_sipi,
 };

@@ -49,6 +49,7 @@ int svm_vm_init(struct mv_vm *vm);
 void svm_vm_destroy(struct mv_vm *vm);
 int svm_vcpu_init(struct mv_vcpu *vcpu);
 void svm_vcpu_destroy(struct mv_vcpu *vcpu);
+void svm_vcpu_sipi(struct mv_vcpu *vcpu, u8 vector);
 enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu);
 void svm_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
 int svm_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);

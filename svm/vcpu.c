@@ -188,6 +188,20 @@ int svm_vcpu_init(struct mv_vcpu *vcpu)
 	return 0;
 }
 
+void svm_vcpu_sipi(struct mv_vcpu *vcpu, u8 vector)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	svm_reset_state(svm);
+	svm->vmcb->save.cs.selector = (u16)vector << 8;
+	svm->vmcb->save.cs.base = (u64)vector << 12;
+	c->event_inj = 0;
+	c->int_state = 0;
+	svm_clear_irq_window(svm);
+	c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+}
+
 void svm_vcpu_destroy(struct mv_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
@@ -570,7 +584,8 @@ static void svm_tlb_control(struct svm_vcpu *svm)
 	struct mv_vm *vm = svm->base.vm;
 	const void *retired = READ_ONCE(vm->npt.retired.next);
 	int cpu = smp_processor_id();
-	u64 tag = vm->serial + 1;
+	/* Per vCPU: two vCPUs of a VM share its ASID but not their CR3s. */
+	u64 tag = (vm->serial << 8) + svm->base.index + 1;
 	bool flush;
 
 	flush = svm->last_cpu != cpu || this_cpu_read(svm_last_vm) != tag ||

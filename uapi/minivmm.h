@@ -78,10 +78,34 @@ enum minivmm_attr {
 	MINIVMM_ATTR_MEM_RESERVED,	/* u64: guest RAM granted (POLICY_GET) */
 	MINIVMM_ATTR_EVENT,		/* u32, enum minivmm_event */
 	MINIVMM_ATTR_OWNER_UID,		/* u32: creator's uid */
+	MINIVMM_ATTR_VCPU_STATS,	/* nest: vCPU index + 1 -> nest of
+					 * enum minivmm_vcpu_attr (VM_STATS)
+					 */
 
 	__MINIVMM_ATTR_MAX,
 };
 #define MINIVMM_ATTR_MAX (__MINIVMM_ATTR_MAX - 1)
+
+/* Per-vCPU statistics inside MINIVMM_ATTR_VCPU_STATS (append only). */
+enum minivmm_vcpu_attr {
+	MINIVMM_VCPU_ATTR_UNSPEC,
+	MINIVMM_VCPU_ATTR_PAD,
+	MINIVMM_VCPU_ATTR_EXITS,	/* u64: exits of this vCPU, all reasons */
+	MINIVMM_VCPU_ATTR_RUN_TIME_NS,	/* u64 */
+	MINIVMM_VCPU_ATTR_IRQS,		/* u64: interrupts injected */
+	MINIVMM_VCPU_ATTR_IPIS,		/* u64: IPIs this vCPU sent */
+	MINIVMM_VCPU_ATTR_MP_STATE,	/* u32: enum minivmm_mp_state */
+
+	__MINIVMM_VCPU_ATTR_MAX,
+};
+#define MINIVMM_VCPU_ATTR_MAX (__MINIVMM_VCPU_ATTR_MAX - 1)
+
+/* What a vCPU is doing, multiprocessor-wise. */
+enum minivmm_mp_state {
+	MINIVMM_MP_RUNNABLE,		/* running or halted with interrupts on */
+	MINIVMM_MP_WAIT_SIPI,		/* after INIT (APs start here) */
+	MINIVMM_MP_HALTED,		/* HLT with interrupts off */
+};
 
 /* ---- facts about the host ----------------------------------------------- */
 
@@ -110,7 +134,12 @@ enum minivmm_feature_bit {
 #define MINIVMM_FEAT(bit)	(1ULL << MINIVMM_FEAT_BIT_##bit)
 
 #define MINIVMM_NAME_MAX	32	/* including the NUL */
-#define MINIVMM_MAX_VCPUS	1	/* grows with SMP support */
+/*
+ * vCPUs per VM (each a kernel thread; vCPU i has APIC ID i, vCPU 0 is the
+ * bootstrap processor, the others wait for INIT/SIPI).  The policy's
+ * max-vcpus may lower it.
+ */
+#define MINIVMM_MAX_VCPUS	64
 
 /*
  * VM states.  Transitions:

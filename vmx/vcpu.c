@@ -147,6 +147,10 @@ static int vmx_vcpu_load(struct vmx_vcpu *vmx)
 			ret = vmx_vmptrld(vmx->vmcs_pa);
 			if (!ret)
 				vmx_set_current(vmx);
+			/* The VPID is the VM's: another vCPU's linear
+			 * mappings may be cached under it here.
+			 */
+			vmx->flush = true;
 		}
 		return ret;
 	}
@@ -425,6 +429,19 @@ int vmx_vcpu_init(struct mv_vcpu *vcpu)
 	vmx_reset_state(vmx);
 	vmx_put();
 	return 0;
+}
+
+void vmx_vcpu_sipi(struct mv_vcpu *vcpu, u8 vector)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (vmx_get(vmx))
+		return;		/* VMPTRLD failed: the next entry reports it */
+	vmx_reset_state(vmx);
+	vmcs_write(VMCS_GUEST_CS_SELECTOR, (u16)vector << 8);
+	vmcs_write(VMCS_GUEST_CS_BASE, (u64)vector << 12);
+	vmx->flush = true;
+	vmx_put();
 }
 
 void vmx_vcpu_destroy(struct mv_vcpu *vcpu)

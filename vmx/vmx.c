@@ -435,4 +435,5 @@ const struct mv_vendor_ops mv_vmx_ops = {
 	.get_msr		= vmx_get_msr,
 	.set_msr		= vmx_set_msr,
 	.inject_exception	= vmx_inject_exception,
+	.vcpu_sipi		= vmx_vcpu_sipi,
 };

@@ -171,6 +171,7 @@ int vmx_vm_init(struct mv_vm *vm);
 void vmx_vm_destroy(struct mv_vm *vm);
 int vmx_vcpu_init(struct mv_vcpu *vcpu);
 void vmx_vcpu_destroy(struct mv_vcpu *vcpu);
+void vmx_vcpu_sipi(struct mv_vcpu *vcpu, u8 vector);
 enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu);
 void vmx_get_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sregs);
 int vmx_set_sregs(struct mv_vcpu *vcpu, const struct minivmm_sregs *sregs);
