@@ -223,6 +223,30 @@ static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
 	return follows;
 }
 
+/*
+ * In a VM with several vCPUs, the interrupt a HLT waits for is often an
+ * IPI a few microseconds away: look for it a little while (KVM's halt
+ * polling) before sleeping, which costs a wakeup on each side.  Not while
+ * another task wants this CPU.
+ */
+#define MV_HLT_POLL_NS	100000
+static bool mv_hlt_poll(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+	u64 end;
+
+	if (vm->nr_vcpus < 2)
+		return false;
+	end = ktime_get_ns() + MV_HLT_POLL_NS;
+	do {
+		if (mv_irq_pending(vcpu) >= 0 || READ_ONCE(vcpu->init_pending) ||
+		    READ_ONCE(vm->state) != MINIVMM_VM_RUNNING)
+			return true;
+		cpu_relax();
+	} while (!need_resched() && ktime_get_ns() < end);
+	return false;
+}
+
 enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
@@ -244,6 +268,8 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 		return MV_EXIT_RESUME;
 	/* Interrupts on: sleep until one is pending for us. */
 	mv_irq_update_timer(vcpu);
+	if (mv_hlt_poll(vcpu))
+		return MV_EXIT_RESUME;
 	wait_event_interruptible(vm->run_wait,
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
 				 kthread_should_stop() ||
