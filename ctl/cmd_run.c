@@ -218,7 +218,8 @@ static enum run_end run_image(const char *image, const char *name,
 		if (ctl_mb_load("run", vmfd, boot))
 			goto out;
 	} else if (bz) {
-		if (ctl_bz_load("run", vmfd, bz))
+		if (ctl_bz_load("run", vmfd, bz) ||
+		    (vcpus > 1 && ctl_mptable_write("run", vmfd, vcpus)))
 			goto out;
 	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||
 		   ctl_load_file("run", vmfd, image, CTL_IMAGE_GPA, mem)) {
