@@ -100,8 +100,8 @@ ctl stats --json smpwait
 assert_match "$OUT" '"vcpu": 3, [^}]*"mp_state": "wait-for-sipi"' "AP 3 waits for SIPI"
 assert_ok minivmmctl resume smpwait
 assert_ok minivmmctl destroy --force smpwait
-[ -z "$(ps | grep '\[minivmm/' | grep -v grep)" ] ||
-	fail "vCPU threads left: $(ps | grep '\[minivmm/' | grep -v grep)"
+left=$(cat /proc/[0-9]*/comm 2>/dev/null | grep '^minivmm/')
+[ -z "$left" ] || fail "vCPU threads left: $left"
 
 # Limits.
 refused "65 vCPUs" minivmmctl create big95 --mem 1M --vcpus 65
