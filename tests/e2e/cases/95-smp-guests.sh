@@ -4,7 +4,7 @@
 # trampoline to long mode), every vCPU adds INCS=20000 to a spinlock-protected
 # counter, and ROUNDS fixed IPIs go round the ring of all vCPUs.  The guest
 # checks each count and exits 0x40; the host checks the printed counts too:
-# - 2 and 4 vCPUs (svm: 20000 round trips with 2, 2000 with 4; vmx, where
+# - 2 and 4 vCPUs (svm: 10000 round trips with 2, 2000 with 4; vmx, where
 #   Bochs is slower and the vCPUs share one host CPU: 2000 and 500);
 # - a 4-vCPU VM paused mid-ring, stats shown per vCPU, resumed, still exact;
 # - a 4-vCPU VM stopped and destroyed mid-ring, and APs still waiting for
@@ -19,7 +19,7 @@ mv_loaded || mv_load
 if [ "$MV_ARCH" = vmx ]; then
 	big=2000 small=500
 else
-	big=20000 small=2000
+	big=10000 small=2000
 fi
 for r in $big $small; do
 	assert_exists "$G/smp-$r.bin"
