@@ -28,13 +28,41 @@ INIT
 chmod 0755 /tmp/ird96/init
 (cd /tmp/ird96 && find . | cpio -o -H newc 2>/dev/null | gzip -c) >/tmp/initrd96
 
+# The guest kernel's console, shown on ours (as 74-bzimage does): doubled
+# spaces, " :" and "O-ops" keep its messages from looking like the host
+# kernel's trouble to tests/e2e/parse.py.
+show_guest() {
+	tr -d '\r' | sed -e 's/ /  /g' -e 's/:/ :/g' -e 's/Oops/O-ops/g' \
+		-e 's/^/  guest| /'
+}
+
 t0=$(date +%s)
-run timeout 250 minivmmctl run --vcpus 2 --mem 256M \
+minivmmctl run --name smp96 --vcpus 2 --mem 256M \
 	--append "console=ttyS0 earlyprintk=serial,ttyS0,115200" \
-	--initrd /tmp/initrd96 "$BZ"
-echo "  boot to halt: $(($(date +%s) - t0)) s, status $RC"
-echo "$OUT" | tr -d '\r' | grep -E "smpboot|MPTABLE|mv96|CPU|APIC" |
-	sed -e 's/:/ :/g' -e 's/^/  guest| /' | head -n 40
-assert_match "$OUT" "mv96 cpuinfo 2 nproc 2" "the guest's /proc/cpuinfo and nproc"
-assert_eq "$RC" 0 "run's status (the guest halted)"
+	--initrd /tmp/initrd96 "$BZ" >/tmp/smp96.out 2>/tmp/smp96.err &
+runpid=$!
+n=0 shown=0
+while kill -0 "$runpid" 2>/dev/null && [ "$n" -lt 100 ]; do
+	sleep 1
+	n=$((n + 1))
+	lines=$(wc -l </tmp/smp96.out)
+	if [ "$lines" -gt "$shown" ]; then
+		sed -n "$((shown + 1)),${lines}p" /tmp/smp96.out | show_guest
+		shown=$lines
+	fi
+done
+sed -n "$((shown + 1)),\$p" /tmp/smp96.out | show_guest
+if kill -0 "$runpid" 2>/dev/null; then
+	ctl stats smp96
+	echo "$OUT" | tail -n 4
+	minivmmctl stop --force smp96
+	wait "$runpid"
+	fail "the 2-vCPU Linux guest did not halt within 100 s"
+fi
+wait "$runpid"
+rc=$?
+echo "  boot to halt: $(($(date +%s) - t0)) s, status $rc"
+assert_match "$(tr -d '\r' </tmp/smp96.out)" "mv96 cpuinfo 2 nproc 2" \
+	"the guest's /proc/cpuinfo and nproc"
+assert_eq "$rc" 0 "run's status (the guest halted)"
 no_vms_left
