@@ -5,7 +5,8 @@
  * 0xf0000 (the BIOS area, reserved in the bzImage loader's e820 map, which
  * mpparse scans), followed by the configuration table: one processor entry per vCPU (APIC ID = vCPU index, vCPU 0 the
  * bootstrap processor) and one ISA bus.  No I/O APIC is listed: interrupts
- * stay with the 8259, through the BSP's LINT0 (ExtINT).
+ * stay with the 8259, through the BSP's LINT0 (ExtINT), and the pointer
+ * says so (PIC mode).
  */
 #include <stdint.h>
 #include <string.h>
@@ -86,7 +87,13 @@ int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus)
 	put32(fps + 4, (uint32_t)(MP_GPA + MP_FPS_SIZE));
 	fps[8] = 1;				/* length in 16-byte units */
 	fps[9] = MP_SPEC_REV;
-	/* feature bytes 0: the configuration table is present, no IMCR */
+	/*
+	 * Feature byte 1 = 0: the configuration table is present.  Byte 2
+	 * bit 7 (IMCRP): "PIC mode", interrupts reach the BSP through the
+	 * 8259 and its LINT0 (ExtINT), which is this platform: without it a
+	 * kernel masks LINT0 and waits for an I/O APIC there is not.
+	 */
+	fps[12] = 0x80;
 	fps[10] = mp_checksum(fps, MP_FPS_SIZE);
 
 	return ctl_guest_write(what, vmfd, buf, MP_FPS_SIZE + len, MP_GPA);
