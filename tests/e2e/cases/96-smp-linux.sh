@@ -10,6 +10,10 @@ trap cleanup_vms EXIT
 
 mv_loaded || mv_load
 
+# Under Bochs a Linux boot as a guest costs minutes of the vmx lane's budget
+# and has not been measured with two vCPUs yet.
+[ "$MV_ARCH" != vmx ] || skip "a 2-vCPU Linux boot under Bochs is not measured yet (CI time)"
+
 BZ=$MV_ADD/bzImage
 [ -f "$BZ" ] || skip "no $BZ (tests/e2e/run ships the test kernel's bzImage)"
 
