@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -176,6 +177,7 @@ static int check_flat(const char *image, enum ctl_mode mode, uint64_t mem)
 
 /* Everything run does after the options; returns how it ended. */
 static enum run_end run_image(const char *image, const char *name,
+			      uint32_t vcpus,
 			      enum ctl_format fmt, enum ctl_mode mode,
 			      uint64_t mem, const char *append,
 			      char *const *modules, unsigned int nmods,
@@ -203,7 +205,7 @@ static enum run_end run_image(const char *image, const char *name,
 	}
 
 	if (install_signals() < 0 ||
-	    ctl_vm_create("run: create", name, mem, 0, &id)) {
+	    ctl_vm_create("run: create", name, mem, vcpus, &id)) {
 		ctl_mb_free(boot);
 		ctl_bz_free(bz);
 		return END_FAILED;
@@ -216,7 +218,8 @@ static enum run_end run_image(const char *image, const char *name,
 		if (ctl_mb_load("run", vmfd, boot))
 			goto out;
 	} else if (bz) {
-		if (ctl_bz_load("run", vmfd, bz))
+		if (ctl_bz_load("run", vmfd, bz) ||
+		    (vcpus > 1 && ctl_mptable_write("run", vmfd, vcpus)))
 			goto out;
 	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||
 		   ctl_load_file("run", vmfd, image, CTL_IMAGE_GPA, mem)) {
@@ -258,6 +261,7 @@ int cmd_run(int argc, char **argv)
 		{ "module", required_argument, NULL, 'd' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "exit-status", required_argument, NULL, 'x' },
+		{ "vcpus", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum ctl_mode mode = CTL_MODE_LONG;
@@ -270,7 +274,7 @@ int cmd_run(int argc, char **argv)
 	char defname[MINIVMM_NAME_MAX];
 	unsigned int nmods = 0;
 	bool mode_set = false;
-	uint32_t code = 0;
+	uint32_t code = 0, vcpus = 0;
 	uint64_t mem;
 	int c, ret;
 
@@ -307,6 +311,19 @@ int cmd_run(int argc, char **argv)
 				return ctl_usage_error("run: more than one --initrd option");
 			initrd = optarg;
 			break;
+		case 'c': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !v ||
+			    v > MINIVMM_MAX_VCPUS || optarg[0] == '-')
+				return ctl_usage_error("run: --vcpus must be 1 to %u, not '%s'",
+						       MINIVMM_MAX_VCPUS, optarg);
+			vcpus = (uint32_t)v;
+			break;
+		}
 		case 'x':
 			if (!strcmp(optarg, "code"))
 				conv = STATUS_CODE;
@@ -361,7 +378,7 @@ int cmd_run(int argc, char **argv)
 				       image, fmt == CTL_FMT_FLAT ? "flat image" :
 				       "Multiboot kernel (--module passes files to it)");
 
-	end = run_image(image, name, fmt, mode, mem, append, modules, nmods,
+	end = run_image(image, name, vcpus, fmt, mode, mem, append, modules, nmods,
 			initrd, conv, &code);
 	return exit_status(conv, end, code);
 }

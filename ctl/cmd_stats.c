@@ -23,6 +23,19 @@ struct stats_ctx {
 	int count;
 };
 
+static const char *mp_state_name(uint32_t s)
+{
+	switch (s) {
+	case MINIVMM_MP_RUNNABLE:
+		return "runnable";
+	case MINIVMM_MP_WAIT_SIPI:
+		return "wait-for-sipi";
+	case MINIVMM_MP_HALTED:
+		return "halted";
+	}
+	return "unknown";
+}
+
 static void print_stats_json(const struct ctl_stats *st)
 {
 	unsigned int r;
@@ -45,7 +58,15 @@ static void print_stats_json(const struct ctl_stats *st)
 	for (r = 0; r < MINIVMM_EXIT_COUNT; r++)
 		printf("%s\"%s\": %" PRIu64, r ? ", " : "", ctl_exit_name(r),
 		       st->exits[r]);
-	printf("}}");
+	printf("}, \"vcpu_stats\": [");
+	for (r = 0; r < st->nr_vcpu_stats; r++)
+		printf("%s{\"vcpu\": %u, \"exits\": %" PRIu64
+		       ", \"run_time_ns\": %" PRIu64 ", \"irqs\": %" PRIu64
+		       ", \"ipis\": %" PRIu64 ", \"mp_state\": \"%s\"}",
+		       r ? ", " : "", r, st->vcpu[r].exits,
+		       st->vcpu[r].run_time_ns, st->vcpu[r].irqs,
+		       st->vcpu[r].ipis, mp_state_name(st->vcpu[r].mp_state));
+	printf("]}");
 }
 
 static void print_stats_text(const struct ctl_stats *st)
@@ -69,6 +90,15 @@ static void print_stats_text(const struct ctl_stats *st)
 	for (r = 0; r < MINIVMM_EXIT_COUNT; r++)
 		printf("    %-10s %12" PRIu64 "\n", ctl_exit_name(r),
 		       st->exits[r]);
+	if (!st->nr_vcpu_stats)
+		return;
+	printf("  per vCPU:\n    %-5s %12s %10s %10s %10s  %s\n", "vcpu",
+	       "exits", "irqs", "ipis", "run time", "state");
+	for (r = 0; r < st->nr_vcpu_stats; r++)
+		printf("    %-5u %12" PRIu64 " %10" PRIu64 " %10" PRIu64
+		       " %9.3fs  %s\n", r, st->vcpu[r].exits, st->vcpu[r].irqs,
+		       st->vcpu[r].ipis, st->vcpu[r].run_time_ns / 1e9,
+		       mp_state_name(st->vcpu[r].mp_state));
 }
 
 static int stats_one(struct nlattr **attrs, void *arg)

@@ -110,6 +110,12 @@ struct ctl_stats {
 	uint64_t unclaimed_io;
 	uint64_t exits[MINIVMM_EXIT_COUNT];
 	bool has_exits;
+	/* Per vCPU (MINIVMM_ATTR_VCPU_STATS), nr_vcpu_stats of them. */
+	struct ctl_vcpu_stats {
+		uint64_t exits, run_time_ns, irqs, ipis;
+		uint32_t mp_state;
+	} vcpu[MINIVMM_MAX_VCPUS];
+	unsigned int nr_vcpu_stats;
 };
 
 /* Resource policy and use (POLICY_GET). */
@@ -237,6 +243,8 @@ struct ctl_bz_boot *ctl_bz_prepare(const char *what, const char *path,
 				   uint64_t mem, const char *append,
 				   const char *initrd);
 int ctl_bz_load(const char *what, int vmfd, struct ctl_bz_boot *boot);
+/* mptable.c: an MP table for @ncpus vCPUs in the EBDA (bzImage guests). */
+int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus);
 void ctl_bz_free(struct ctl_bz_boot *boot);
 
 int cmd_info(int argc, char **argv);

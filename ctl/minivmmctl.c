@@ -82,7 +82,7 @@ static const struct ctl_cmd commands[] = {
 	  "      is not running; --save/--load: to/from FILE (binary); --set:\n"
 	  "      change fields (rip, rax, cr0, efer, cs.l, ...) and write it back",
 	  cmd_state },
-	{ "run", "[--mem SIZE] [--mode real|prot32|long] [--name NAME]\n"
+	{ "run", "[--mem SIZE] [--vcpus N] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
 	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu] IMAGE",
 	  "create, load IMAGE (a flat binary at 0x10000, a Multiboot v1 kernel\n"

@@ -168,6 +168,38 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 	ctl_vm_resources_from_attrs(vm, a);
 }
 
+static uint64_t nla_u64_or_0(struct nlattr *a)
+{
+	return a && nla_len(a) >= (int)sizeof(uint64_t) ? nla_get_u64(a) : 0;
+}
+
+/* One nest per vCPU, typed index + 1, in index order. */
+static void vcpu_stats_from_attr(struct ctl_stats *st, struct nlattr *nest)
+{
+	struct nlattr *one;
+	int rem;
+
+	nla_for_each_nested(one, nest, rem) {
+		struct nlattr *tb[MINIVMM_VCPU_ATTR_MAX + 1];
+		struct ctl_vcpu_stats *v;
+		int idx = nla_type(one) - 1;
+
+		if (idx < 0 || idx >= MINIVMM_MAX_VCPUS ||
+		    nla_parse_nested(tb, MINIVMM_VCPU_ATTR_MAX, one, NULL) < 0)
+			continue;
+		v = &st->vcpu[idx];
+		v->exits = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_EXITS]);
+		v->run_time_ns = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_RUN_TIME_NS]);
+		v->irqs = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_IRQS]);
+		v->ipis = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_IPIS]);
+		if (tb[MINIVMM_VCPU_ATTR_MP_STATE] &&
+		    nla_len(tb[MINIVMM_VCPU_ATTR_MP_STATE]) >= 4)
+			v->mp_state = nla_get_u32(tb[MINIVMM_VCPU_ATTR_MP_STATE]);
+		if ((unsigned int)idx + 1 > st->nr_vcpu_stats)
+			st->nr_vcpu_stats = idx + 1;
+	}
+}
+
 void ctl_stats_from_attrs(struct ctl_stats *st, struct nlattr **a)
 {
 	memset(st, 0, sizeof(*st));
@@ -192,6 +224,8 @@ void ctl_stats_from_attrs(struct ctl_stats *st, struct nlattr **a)
 			if (tb[r + 1] && nla_len(tb[r + 1]) >= (int)sizeof(uint64_t))
 				st->exits[r] = nla_get_u64(tb[r + 1]);
 	}
+	if (a[MINIVMM_ATTR_VCPU_STATS])
+		vcpu_stats_from_attr(st, a[MINIVMM_ATTR_VCPU_STATS]);
 }
 
 static int store_policy(struct nlattr **a, void *arg)

@@ -229,8 +229,10 @@ static void mv_uart_write(struct mv_vm *vm, unsigned int reg, u8 val)
  * @val holds the value written (OUT) or receives the value read (IN; it
  * arrives all ones).  Multi-byte UART accesses act on the first register.
  */
-enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
-				   bool in, u32 *val)
+static enum mv_exit_action mv_io_dispatch_locked(struct mv_vcpu *vcpu,
+						 u16 port, u8 size, bool in,
+						 u32 *val,
+						 enum minivmm_stop_reason *why)
 {
 	struct mv_vm *vm = vcpu->vm;
 	u8 byte = *val;
@@ -244,7 +246,7 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 	case MV_IO_DONE:
 		return MV_EXIT_RESUME;
 	case MV_IO_POWEROFF:
-		mv_vm_stop(vm, MINIVMM_STOP_POWEROFF, 0);
+		*why = MINIVMM_STOP_POWEROFF;
 		return MV_EXIT_STOP;
 	case MV_IO_UNCLAIMED:
 		break;
@@ -260,9 +262,33 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 		return MV_EXIT_RESUME;
 	}
 	if (port == MINIVMM_PORT_DEBUG_EXIT && !in) {
-		mv_vm_stop(vm, MINIVMM_STOP_EXITED, *val);
+		*why = MINIVMM_STOP_EXITED;
 		return MV_EXIT_STOP;
 	}
 	vm->unclaimed_io++;
+	return MV_EXIT_RESUME;
+}
+
+/*
+ * Every vCPU reaches the same devices: dev_lock around the models; the VM
+ * is stopped (which may sleep) after it is released.  The 8259 and the
+ * PIT's timer are vCPU 0's: an access by another vCPU makes it look again.
+ */
+enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
+				   bool in, u32 *val)
+{
+	struct mv_vm *vm = vcpu->vm;
+	enum minivmm_stop_reason why = MINIVMM_STOP_NONE;
+	enum mv_exit_action action;
+
+	spin_lock(&vm->dev_lock);
+	action = mv_io_dispatch_locked(vcpu, port, size, in, val, &why);
+	spin_unlock(&vm->dev_lock);
+	if (action == MV_EXIT_STOP) {
+		mv_vm_stop(vm, why, why == MINIVMM_STOP_EXITED ? *val : 0);
+		return MV_EXIT_STOP;
+	}
+	if (vcpu->index)
+		mv_vm_input_arrived(vm);
 	return MV_EXIT_RESUME;
 }

@@ -208,9 +208,11 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 /* ---- HLT, hypercalls, shutdown, the unknown ----------------------------- */
 
 /*
- * A HLT with interrupts off is the guest saying it is done (nothing but an
- * NMI could wake it, and we send none); with them on, the vCPU sleeps until
- * its APIC has an interrupt to deliver or the VM leaves RUNNING.
+ * A HLT with interrupts off parks the vCPU until an INIT (nothing but an
+ * NMI could wake it otherwise, and we send none); once every vCPU is parked
+ * so or waits for a SIPI, the guest is done (kmod/smp.c).  With them on,
+ * the vCPU sleeps until its APIC has an interrupt to deliver, an INIT
+ * arrives, or the VM leaves RUNNING.
  */
 static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
 {
@@ -221,6 +223,30 @@ static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
 	return follows;
 }
 
+/*
+ * In a VM with several vCPUs, the interrupt a HLT waits for is often an
+ * IPI a few microseconds away: look for it a little while (KVM's halt
+ * polling) before sleeping, which costs a wakeup on each side.  Not while
+ * another task wants this CPU.
+ */
+#define MV_HLT_POLL_NS	100000
+static bool mv_hlt_poll(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+	u64 end;
+
+	if (vm->nr_vcpus < 2)
+		return false;
+	end = ktime_get_ns() + MV_HLT_POLL_NS;
+	do {
+		if (mv_irq_pending(vcpu) >= 0 || READ_ONCE(vcpu->init_pending) ||
+		    READ_ONCE(vm->state) != MINIVMM_VM_RUNNING)
+			return true;
+		cpu_relax();
+	} while (!need_resched() && ktime_get_ns() < end);
+	return false;
+}
+
 enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
@@ -228,10 +254,8 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 
 	vcpu->exits[MINIVMM_EXIT_HLT]++;
 	mv_skip_insn(vcpu);
-	if (!(vcpu->rflags & MV_RFLAGS_IF)) {
-		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
-		return MV_EXIT_STOP;
-	}
+	if (!(vcpu->rflags & MV_RFLAGS_IF))	/* parked until INIT */
+		return mv_smp_halt(vcpu) ? MV_EXIT_STOP : MV_EXIT_RESUME;
 	/*
 	 * An interrupt we delivered right at this HLT was meant to wake it:
 	 * "sti; hlt" relies on the STI shadow to keep the interrupt for the
@@ -244,9 +268,14 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 		return MV_EXIT_RESUME;
 	/* Interrupts on: sleep until one is pending for us. */
 	mv_irq_update_timer(vcpu);
+	if (mv_hlt_poll(vcpu))
+		return MV_EXIT_RESUME;
 	wait_event_interruptible(vm->run_wait,
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
 				 kthread_should_stop() ||
+				 READ_ONCE(vcpu->init_pending) ||
+				 (!vcpu->index &&
+				  READ_ONCE(vm->pit.irq0_changed)) ||
 				 mv_irq_pending(vcpu) >= 0);
 	return MV_EXIT_RESUME;
 }
@@ -482,8 +511,11 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	}
 	if (mv_pmu_msr(vcpu, msr))
 		return 0;	/* no counter counts: the value is dropped */
-	return mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()) ? -EINVAL
-								     : 0;
+	if (mv_lapic_wrmsr(&vcpu->apic, msr, val, ktime_get_ns()))
+		return -EINVAL;
+	if (vcpu->apic.ipi_pending)
+		mv_smp_send_ipi(vcpu);
+	return 0;
 }
 
 enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write)

@@ -113,8 +113,11 @@ void mv_irq_pause(struct mv_vcpu *vcpu)
 {
 	mv_irq_stop(vcpu);
 	vcpu->apic.timer_changed = true;
-	if (!vcpu->index)
+	if (!vcpu->index) {
+		spin_lock(&vcpu->vm->dev_lock);
 		vcpu->vm->pit.irq0_changed = true;
+		spin_unlock(&vcpu->vm->dev_lock);
+	}
 }
 
 /*
@@ -128,13 +131,16 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu)
 	bool periodic;
 	u64 ns;
 
-	if (!vcpu->index && pit->irq0_changed) {
+	/* Any vCPU may program the PIT (dev_lock); vCPU 0 runs its timer. */
+	if (!vcpu->index && READ_ONCE(pit->irq0_changed)) {
+		spin_lock(&vcpu->vm->dev_lock);
 		pit->irq0_changed = false;
 		ns = mv_pit_irq0_period_ns(pit, &periodic);
 		mv_guest_timer_rearm(&vcpu->vm->pit_timer, vcpu,
 				     pit->ch[0].load_ns, ns, periodic,
 				     pit->irq0_restart);
 		pit->irq0_restart &= !ns;	/* kept until a count runs */
+		spin_unlock(&vcpu->vm->dev_lock);
 	}
 	if (apic->timer_changed) {
 		apic->timer_changed = false;
@@ -158,30 +164,33 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 
 	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
-	if (!vcpu->index) {
-		/* The 8259's inputs: PIT expiries as edges on IRQ 0, COM1. */
-		if (atomic_xchg(&vm->pit_timer.fired, 0)) {
-			mv_pic_set_irq(&vm->platform, 0, true);
-			mv_pic_set_irq(&vm->platform, 0, false);
-		}
-		mv_uart_update_irq(vm);
-	}
+	mv_smp_fold_posted(vcpu);
 	vector = mv_lapic_pending_vector(&vcpu->apic);
 	vcpu->irq_from_pic = false;
-	if (vector >= 0 || vcpu->index)
+	if (vcpu->index)
 		return vector;
-	if (!mv_lapic_accepts_extint(&vcpu->apic))
-		return -1;
-	vector = mv_pic_pending(&vm->platform);
-	vcpu->irq_from_pic = vector >= 0;
+	/* The 8259's inputs: PIT expiries as edges on IRQ 0, COM1. */
+	spin_lock(&vm->dev_lock);
+	if (atomic_xchg(&vm->pit_timer.fired, 0)) {
+		mv_pic_set_irq(&vm->platform, 0, true);
+		mv_pic_set_irq(&vm->platform, 0, false);
+	}
+	mv_uart_update_irq(vm);
+	if (vector < 0 && mv_lapic_accepts_extint(&vcpu->apic)) {
+		vector = mv_pic_pending(&vm->platform);
+		vcpu->irq_from_pic = vector >= 0;
+	}
+	spin_unlock(&vm->dev_lock);
 	return vector;
 }
 
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector)
 {
-	if (vcpu->irq_from_pic)
+	if (vcpu->irq_from_pic) {
+		spin_lock(&vcpu->vm->dev_lock);
 		mv_pic_ack(&vcpu->vm->platform);
-	else
+		spin_unlock(&vcpu->vm->dev_lock);
+	} else
 		mv_lapic_accept(&vcpu->apic, vector);
 	vcpu->irqs_injected++;
 	vcpu->irq_return_rip = vcpu->rip;

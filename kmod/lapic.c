@@ -3,7 +3,7 @@
  * Local APIC register model, enough for one vCPU to enable its APIC in
  * xAPIC or x2APIC mode, read its ID and version, program the spurious
  * vector, the LVT entries and the timer registers, and send IPIs (INIT,
- * SIPI, fixed) that reach no one.
+ * SIPI, fixed, NMI, lowest priority) to any APIC of the VM.
  *
  * Interrupts: the timer (one-shot and periodic, counting at a 1 GHz bus
  * clock; the owner runs a host timer from mv_lapic_timer_period_ns()) and
@@ -12,8 +12,11 @@
  * mv_lapic_accept(); EOI retires the highest vector in service.  Edge
  * triggered only (TMR stays zero).
  *
- * Not modelled: IPIs to other APICs (one vCPU: INIT, SIPI and fixed IPIs
- * elsewhere reach no one), TSC-deadline mode (hidden in CPUID), relocating
+ * Fixed IPIs to this APIC itself land in IRR here; every other IPI is
+ * latched (ipi_pending) for kmod/smp.c, which finds the destinations with
+ * mv_lapic_ipi_accepts() and delivers to the other vCPUs.
+ *
+ * Not modelled: TSC-deadline mode (hidden in CPUID), relocating
  * the APIC base, CMCI, error reporting (ESR stays zero).
  *
  * Pure: nothing here calls into the rest of the module.
@@ -36,13 +39,6 @@
 
 #define SVR_WRITABLE		0x3ffu	/* vector, enable, focus check */
 #define ICR_LO_WRITABLE		0x000ccfffu	/* delivery status reads 0 */
-#define ICR_DM_MASK		0x700u
-#define ICR_DM_FIXED		0x000u
-#define ICR_DEST_LOGICAL	BIT(11)
-#define ICR_SH_MASK		(3u << 18)
-#define ICR_SH_NONE		(0u << 18)
-#define ICR_SH_SELF		(1u << 18)
-#define ICR_SH_ALL		(2u << 18)	/* including self */
 #define TDCR_WRITABLE		0xbu
 
 /* Writable bits of each LVT entry, in register order from APIC_LVTT. */
@@ -244,36 +240,74 @@ void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector)
 		apic->irr[vector / 32] |= BIT(vector % 32);
 }
 
-/* Is this APIC among the physical or logical destinations of the ICR? */
-static bool mv_lapic_icr_hits_self(const struct mv_lapic *apic)
+bool mv_lapic_x2apic_mode(const struct mv_lapic *apic)
 {
-	bool x2 = mv_lapic_x2apic(apic);
-	u32 dest = x2 ? apic->icr_hi : apic->icr_hi >> 24;
+	return mv_lapic_x2apic(apic);
+}
 
-	if (!(apic->icr_lo & ICR_DEST_LOGICAL))
-		return dest == apic->id || dest == (x2 ? U32_MAX : 0xff);
+/* The destination field without the shorthands. */
+static bool mv_lapic_dest_matches(u32 dest, bool logical, bool x2, u32 id,
+				  u32 ldr, u32 dfr)
+{
+	u32 mda, lid;
+
+	if (!logical)
+		return dest == id || dest == (x2 ? U32_MAX : 0xff);
 	if (x2)		/* cluster in 31:16, member bits in 15:0 */
-		return (dest >> 16) == (apic->ldr >> 16) &&
-		       (dest & apic->ldr & 0xffff);
-	return (dest & (apic->ldr >> 24)) != 0;	/* flat model */
+		return dest == U32_MAX ||
+		       ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff));
+	mda = dest & 0xff;
+	lid = ldr >> 24;
+	if (mda == 0xff)
+		return true;		/* logical broadcast */
+	if ((dfr >> 28) == 0xf)		/* flat: one bit per APIC */
+		return (mda & lid) != 0;
+	/* cluster: cluster number in 7:4, member bits in 3:0 */
+	return (mda >> 4) == (lid >> 4) && (mda & lid & 0xf);
+}
+
+bool mv_lapic_ipi_accepts(u32 lo, u32 hi, bool x2, bool is_self, u32 id,
+			  u32 ldr, u32 dfr, bool enabled)
+{
+	if (!enabled)
+		return false;
+	switch (lo & MV_ICR_SH_MASK) {
+	case MV_ICR_SH_SELF:
+		return is_self;
+	case MV_ICR_SH_ALL:
+		return true;
+	case MV_ICR_SH_OTHERS:
+		return !is_self;
+	}
+	return mv_lapic_dest_matches(x2 ? hi : hi >> 24, lo & MV_ICR_LOGICAL,
+				     x2, id, ldr, dfr);
 }
 
 /*
- * An IPI.  Only fixed IPIs that include this APIC arrive (in IRR); this VM
- * has one vCPU, so INIT, SIPI and everything aimed elsewhere reach no one.
+ * An IPI.  A fixed IPI that includes this APIC arrives here (in IRR);
+ * everything that may reach another APIC, or is not a fixed interrupt, is
+ * latched for the owner (kmod/smp.c).
  */
 static void mv_lapic_send_ipi(struct mv_lapic *apic)
 {
-	u32 sh = apic->icr_lo & ICR_SH_MASK;
-	bool self;
+	u32 lo = apic->icr_lo, hi = apic->icr_hi;
 
 	apic->ipis++;
-	if ((apic->icr_lo & ICR_DM_MASK) != ICR_DM_FIXED)
+	if ((lo & MV_ICR_DM_MASK) == MV_ICR_DM_FIXED &&
+	    mv_lapic_ipi_accepts(lo, hi, mv_lapic_x2apic(apic), true, apic->id,
+				 apic->ldr, apic->dfr, true))
+		mv_lapic_set_irr(apic, lo & 0xff);
+	if ((lo & MV_ICR_DM_MASK) == MV_ICR_DM_FIXED &&
+	    (lo & MV_ICR_SH_MASK) == MV_ICR_SH_SELF)
 		return;
-	self = sh == ICR_SH_SELF || sh == ICR_SH_ALL ||
-	       (sh == ICR_SH_NONE && mv_lapic_icr_hits_self(apic));
-	if (self)
-		mv_lapic_set_irr(apic, apic->icr_lo & 0xff);
+	apic->ipi_pending = true;
+	apic->ipi_lo = lo;
+	apic->ipi_hi = hi;
+}
+
+void mv_lapic_init_ipi(struct mv_lapic *apic)
+{
+	mv_lapic_reset_regs(apic);
 }
 
 /* Registers whose writes are common to both modes; -ENOENT for the rest. */

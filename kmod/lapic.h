@@ -8,6 +8,7 @@
 #ifndef MINIVMM_LAPIC_H
 #define MINIVMM_LAPIC_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #define MV_LAPIC_LVT_COUNT	6	/* timer, thermal, perf, LINT0, LINT1, error */
@@ -28,7 +29,14 @@ struct mv_lapic {
 	u64 timer_start_ns;	/* when timer_initial was written */
 	u32 isr[MV_LAPIC_VEC_WORDS], irr[MV_LAPIC_VEC_WORDS];
 	u32 tmr[MV_LAPIC_VEC_WORDS];
-	u64 ipis;		/* IPIs sent; with one vCPU they reach no one */
+	u64 ipis;		/* IPIs sent */
+	/*
+	 * An ICR write that may reach other APICs (or needs the platform:
+	 * INIT, SIPI, NMI, lowest priority): latched for the owner, which
+	 * delivers it (kmod/smp.c) and clears ipi_pending.
+	 */
+	bool ipi_pending;
+	u32 ipi_lo, ipi_hi;
 	/* Set when the timer's programming changed; the owner re-arms its
 	 * host timer (mv_lapic_timer_period_ns) and clears it.
 	 */
@@ -72,6 +80,36 @@ void mv_lapic_timer_expired(struct mv_lapic *apic);
 void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector);
 int mv_lapic_pending_vector(const struct mv_lapic *apic);
 void mv_lapic_accept(struct mv_lapic *apic, u8 vector);
+/*
+ * ICR fields (both modes) and the IPI destination rule, pure so that KUnit
+ * can test it: does an APIC with @id, @ldr and @dfr, enabled or not
+ * (@enabled: IA32_APIC_BASE.EN), accept the IPI (@lo, @hi) sent by an APIC
+ * in x2APIC mode @x2 (the destination's format is the sender's)?  @is_self:
+ * it is the sender itself (shorthands).  Physical and logical (flat and
+ * cluster in xAPIC, cluster in x2APIC) destinations, broadcasts, and the
+ * self, all and all-but-self shorthands.
+ */
+#define MV_ICR_DM_MASK		0x700u
+#define MV_ICR_DM_FIXED		0x000u
+#define MV_ICR_DM_LOWEST	0x100u
+#define MV_ICR_DM_SMI		0x200u
+#define MV_ICR_DM_NMI		0x400u
+#define MV_ICR_DM_INIT		0x500u
+#define MV_ICR_DM_SIPI		0x600u
+#define MV_ICR_LOGICAL		BIT(11)
+#define MV_ICR_LEVEL_ASSERT	BIT(14)
+#define MV_ICR_TRIGGER_LEVEL	BIT(15)
+#define MV_ICR_SH_MASK		(3u << 18)
+#define MV_ICR_SH_NONE		(0u << 18)
+#define MV_ICR_SH_SELF		(1u << 18)
+#define MV_ICR_SH_ALL		(2u << 18)
+#define MV_ICR_SH_OTHERS	(3u << 18)
+bool mv_lapic_ipi_accepts(u32 lo, u32 hi, bool x2, bool is_self, u32 id,
+			  u32 ldr, u32 dfr, bool enabled);
+bool mv_lapic_x2apic_mode(const struct mv_lapic *apic);
+/* INIT: every register back to its power-up value but the ID and the base. */
+void mv_lapic_init_ipi(struct mv_lapic *apic);
+
 /* Does the 8259's INTR reach the CPU (APIC off, or LINT0 unmasked ExtINT)? */
 bool mv_lapic_accepts_extint(const struct mv_lapic *apic);
 /*

@@ -332,9 +332,17 @@ enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa)
 		WRITE_ONCE(vm->mem_touched, vm->mem_touched + size);
 	mutex_unlock(&vm->npt_lock);
 
+	if (ret == -EEXIST && vcpu->npf_retry_gpa != (gpa | 1)) {
+		/* Another vCPU mapped it since this one faulted: try again,
+		 * once for this address.
+		 */
+		vcpu->npf_retry_gpa = gpa | 1;
+		return MV_EXIT_RESUME;
+	}
+	vcpu->npf_retry_gpa = 0;
 	if (ret == -EEXIST) {
-		/* Mapped already, yet it faulted: the tables are not what the
-		 * hardware expects.  Resuming would loop forever.
+		/* Mapped already, yet it faulted twice: the tables are not
+		 * what the hardware expects.  Resuming would loop forever.
 		 */
 		pr_warn_ratelimited("VM %u: nested fault on mapped GPA %#llx\n",
 				    vm->id, gpa);
@@ -418,6 +426,13 @@ u64 mv_hc_balloon(struct mv_vcpu *vcpu, u64 nr, u64 gpa, u64 npages)
 		target = READ_ONCE(vm->mem_target);
 		return target ? target : vm->mem_size;
 	case MINIVMM_HC_MEM_RETURN:
+		/*
+		 * Freeing a page is safe only once no CPU can still reach it
+		 * through a stale TLB entry: the caller flushes before its next
+		 * entry, but nothing waits for the other vCPUs' flushes yet.
+		 */
+		if (vm->nr_vcpus > 1)
+			return (u64)-EOPNOTSUPP;
 		done = mv_mem_return(vcpu, gpa, npages);
 		if (done < 0)
 			return (u64)done;

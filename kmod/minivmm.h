@@ -195,6 +195,20 @@ struct mv_vcpu {
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
 	u64 run_time_ns;
+
+	/*
+	 * Multiprocessor state (kmod/smp.c).  mp_state, init_pending,
+	 * sipi_pending and sipi_vector: vm->mp_lock (read locklessly by the
+	 * thread's fast path).  pir: fixed interrupts posted by other vCPUs,
+	 * set atomically by them and folded into the APIC's IRR by the
+	 * thread.  npf_retry_gpa: vCPU thread.
+	 */
+	enum minivmm_mp_state mp_state;
+	bool init_pending;
+	bool sipi_pending;
+	u8 sipi_vector;
+	unsigned long pir[256 / BITS_PER_LONG];
+	u64 npf_retry_gpa;
 };
 
 /* Per-VM state of the in-kernel 16550 subset at COM1. */
@@ -299,6 +313,15 @@ struct mv_vm {
 	struct mv_pit pit;		/* vCPU thread only */
 	struct mv_guest_timer pit_timer;	/* channel 0: IRQ 0, vCPU 0 */
 	u64 unclaimed_io;		/* vCPU thread only */
+
+	/*
+	 * Shared devices (UART, 8259, PIT, platform ports, unclaimed_io) are
+	 * reached by every vCPU thread: dev_lock serialises them.
+	 */
+	spinlock_t dev_lock;
+	/* vCPUs in WAIT_SIPI or HALTED: all of them = the VM halted. */
+	spinlock_t mp_lock;
+	unsigned int nr_stopped_vcpus;	/* mp_lock */
 
 	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
 };
@@ -530,6 +553,22 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
 void mv_vm_input_arrived(struct mv_vm *vm);
+
+/*
+ * kmod/smp.c: the multiprocessor side of the local APIC.  IPIs between
+ * vCPUs, INIT and SIPI, and the wait-for-SIPI and halted states.
+ * mv_smp_runnable() is called by the run loop before each entry: false
+ * when the vCPU must not enter (it waited, or the VM stopped).
+ */
+void mv_smp_vm_init(struct mv_vm *vm);
+void mv_smp_vcpu_init(struct mv_vcpu *vcpu);
+bool mv_smp_runnable(struct mv_vcpu *vcpu);
+/* HLT with interrupts off: true when it stopped the VM (all halted). */
+bool mv_smp_halt(struct mv_vcpu *vcpu);
+/* Deliver what an ICR write latched (vcpu->apic.ipi_pending). */
+void mv_smp_send_ipi(struct mv_vcpu *vcpu);
+/* Fold interrupts other vCPUs posted into the APIC's IRR (vCPU thread). */
+void mv_smp_fold_posted(struct mv_vcpu *vcpu);
 
 /*
  * kmod/pages.c: pages outside the slab allocator, counted for leak checks:

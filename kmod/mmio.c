@@ -123,6 +123,8 @@ static void mv_mmio_lapic(struct mv_vcpu *vcpu, const struct mv_mmio_op *op,
 	if (op->write) {
 		mv_lapic_mmio_write(&vcpu->apic, offset, op->size,
 				    mv_mmio_store_value(op, vcpu->gprs), now);
+		if (vcpu->apic.ipi_pending)
+			mv_smp_send_ipi(vcpu);
 		return;
 	}
 	data = mv_lapic_mmio_read(&vcpu->apic, offset, op->size, now);

@@ -82,6 +82,51 @@ static int mv_nl_put_exits(struct sk_buff *skb, struct mv_vm *vm)
 	return 0;
 }
 
+/*
+ * One nest per vCPU: its exits, time in the guest, interrupts and IPIs.
+ * Left out, whole, where it does not fit (a dump of many large VMs); a
+ * request for one VM sizes its message for it.
+ */
+#define MV_NL_VCPU_SIZE	96
+static int mv_nl_put_vcpus(struct sk_buff *skb, struct mv_vm *vm)
+{
+	struct nlattr *nest = nla_nest_start(skb, MINIVMM_ATTR_VCPU_STATS);
+	unsigned int i, r;
+
+	if (!nest)
+		return 0;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct mv_vcpu *vcpu = vm->vcpus[i];
+		struct nlattr *one = nla_nest_start(skb, i + 1);
+		u64 exits = 0;
+
+		if (!one)
+			goto full;
+		for (r = 0; r < MINIVMM_EXIT_COUNT; r++)
+			exits += READ_ONCE(vcpu->exits[r]);
+		if (nla_put_u64_64bit(skb, MINIVMM_VCPU_ATTR_EXITS, exits,
+				      MINIVMM_VCPU_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, MINIVMM_VCPU_ATTR_RUN_TIME_NS,
+				      READ_ONCE(vcpu->run_time_ns),
+				      MINIVMM_VCPU_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, MINIVMM_VCPU_ATTR_IRQS,
+				      READ_ONCE(vcpu->irqs_injected),
+				      MINIVMM_VCPU_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, MINIVMM_VCPU_ATTR_IPIS,
+				      READ_ONCE(vcpu->apic.ipis),
+				      MINIVMM_VCPU_ATTR_PAD) ||
+		    nla_put_u32(skb, MINIVMM_VCPU_ATTR_MP_STATE,
+				READ_ONCE(vcpu->mp_state)))
+			goto full;
+		nla_nest_end(skb, one);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+full:
+	nla_nest_cancel(skb, nest);
+	return 0;
+}
+
 static u64 mv_vm_run_time(struct mv_vm *vm)
 {
 	u64 t = 0;
@@ -149,7 +194,9 @@ static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 			      mv_vm_run_time(vm), MINIVMM_ATTR_PAD) ||
 	    mv_nl_put_resources(skb, vm))
 		return -EMSGSIZE;
-	return mv_nl_put_exits(skb, vm);
+	if (mv_nl_put_exits(skb, vm))
+		return -EMSGSIZE;
+	return mv_nl_put_vcpus(skb, vm);
 }
 
 /* The VM a request names, by id or by name, with a reference; or NULL
@@ -478,7 +525,8 @@ static int mv_nl_get(struct sk_buff *skb, struct genl_info *info)
 	if (!vm)
 		return -ENOENT;
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + vm->nr_vcpus * MV_NL_VCPU_SIZE,
+			  GFP_KERNEL);
 	if (!msg)
 		goto out;
 	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,

@@ -71,6 +71,7 @@ static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
 							&mv_nl_overcommit_range),
 	[MINIVMM_ATTR_CGROUP]		= { .type = NLA_NUL_STRING,
 					    .len = MINIVMM_CGROUP_MAX - 1 },
+	[MINIVMM_ATTR_VCPU_STATS]	= { .type = NLA_REJECT },
 };
 
 #endif /* MINIVMM_NL_POLICY_H */

@@ -62,6 +62,8 @@ void mv_vcpu_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 int mv_vcpu_set_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st);
 /* Put a new vCPU in its reset state (after the backend's vcpu_init). */
 int mv_vcpu_reset_state(struct mv_vcpu *vcpu);
+/* A Startup IPI with @vector for a vCPU in wait-for-SIPI (vCPU thread). */
+int mv_vcpu_sipi_state(struct mv_vcpu *vcpu, u8 vector);
 /* Segments and control registers for the vCPU thread's own exits. */
 void mv_vcpu_sregs(struct mv_vcpu *vcpu, struct minivmm_sregs *sr);
 

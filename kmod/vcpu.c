@@ -114,6 +114,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 	vcpu->index = index;
 	mv_lapic_reset(&vcpu->apic, index, index == 0);
 	mv_irq_init(vcpu);
+	mv_smp_vcpu_init(vcpu);
 	vcpu->cpu = -1;
 	ret = mv_fpu_alloc(vcpu);
 	if (ret) {
@@ -273,6 +274,11 @@ static int mv_vcpu_thread(void *data)
 			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
 				break;
 			mv_vcpu_park(vcpu);
+			continue;
+		}
+		if (!mv_smp_runnable(vcpu)) {
+			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
+				break;
 			continue;
 		}
 		mv_irq_update_timer(vcpu);

@@ -263,6 +263,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->platform.ram_size = mem_size;
 	vm->platform.nr_cpus = nr_vcpus;
 	mv_irq_vm_init(vm);
+	mv_smp_vm_init(vm);
 	vm->state = MINIVMM_VM_CREATED;
 	mutex_init(&vm->lock);
 	mutex_init(&vm->npt_lock);
@@ -344,7 +345,7 @@ int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 		return -EINVAL;
 	}
 	if (nr_vcpus < 1 || nr_vcpus > MINIVMM_MAX_VCPUS) {
-		NL_SET_ERR_MSG(extack, "this version runs VMs with exactly 1 vCPU");
+		NL_SET_ERR_MSG(extack, "a VM has 1 to 64 vCPUs");
 		return -EINVAL;
 	}
 	if (opts->prealloc && opts->mem_limit && opts->mem_limit < mem_size) {

@@ -227,22 +227,51 @@ int mv_vcpu_set_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st)
 	return ret;
 }
 
-int mv_vcpu_reset_state(struct mv_vcpu *vcpu)
+/*
+ * The reset state, or with @sipi the state a Startup IPI gives a vCPU in
+ * wait-for-SIPI: real mode at CS = vector << 8, base vector << 12, IP 0,
+ * keeping the guest's TSC (one clock for all vCPUs of a VM).
+ */
+static int mv_vcpu_reset_to(struct mv_vcpu *vcpu, bool sipi, u8 vector)
 {
 	struct minivmm_vcpu_state *st;
 	struct mv_state_limits lim;
+	u64 tsc_offset = 0;
 	int ret;
 
 	st = kvmalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
+	if (sipi) {
+		mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_MSRS);
+		tsc_offset = st->msrs.tsc_offset;
+	}
 	mv_state_limits_get(&lim);
 	mv_state_reset(st, vcpu->index, &lim);
 	/* The APIC and its base are mv_lapic_reset()'s. */
 	st->msrs.apic_base = vcpu->apic.base_msr;
 	st->lapic.tpr = vcpu->apic.tpr;
+	if (sipi) {
+		st->msrs.tsc_offset = tsc_offset;
+		st->cs.selector = (u16)vector << 8;
+		st->cs.base = (u64)vector << 12;
+	}
 	ret = mv_vcpu_apply_state(vcpu, st, st->mask);
 	kvfree(st);
+	return ret;
+}
+
+int mv_vcpu_reset_state(struct mv_vcpu *vcpu)
+{
+	return mv_vcpu_reset_to(vcpu, false, 0);
+}
+
+int mv_vcpu_sipi_state(struct mv_vcpu *vcpu, u8 vector)
+{
+	int ret = mv_vcpu_reset_to(vcpu, true, vector);
+
+	/* Nothing it cached before INIT may survive: flush at next entry. */
+	atomic64_inc(&vcpu->vm->tlb_flush_gen);
 	return ret;
 }
 

@@ -525,7 +525,8 @@ static void svm_tlb_control(struct svm_vcpu *svm)
 	struct mv_vm *vm = svm->base.vm;
 	const void *retired = READ_ONCE(vm->npt.retired.next);
 	int cpu = smp_processor_id();
-	u64 tag = vm->serial + 1;
+	/* Per vCPU: two vCPUs of a VM share its ASID but not their CR3s. */
+	u64 tag = (vm->serial << 8) + svm->base.index + 1;
 	u64 gen = mv_tlb_flush_gen(vm);
 	bool flush;
 

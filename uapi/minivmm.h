@@ -92,10 +92,34 @@ enum minivmm_attr {
 					 * (100..MINIVMM_OVERCOMMIT_MAX)
 					 */
 	MINIVMM_ATTR_CGROUP,		/* string: cgroup v2 path of the vCPU threads */
+	MINIVMM_ATTR_VCPU_STATS,	/* nest: vCPU index + 1 -> nest of
+					 * enum minivmm_vcpu_attr (VM_STATS)
+					 */
 
 	__MINIVMM_ATTR_MAX,
 };
 #define MINIVMM_ATTR_MAX (__MINIVMM_ATTR_MAX - 1)
+
+/* Per-vCPU statistics inside MINIVMM_ATTR_VCPU_STATS (append only). */
+enum minivmm_vcpu_attr {
+	MINIVMM_VCPU_ATTR_UNSPEC,
+	MINIVMM_VCPU_ATTR_PAD,
+	MINIVMM_VCPU_ATTR_EXITS,	/* u64: exits of this vCPU, all reasons */
+	MINIVMM_VCPU_ATTR_RUN_TIME_NS,	/* u64 */
+	MINIVMM_VCPU_ATTR_IRQS,		/* u64: interrupts injected */
+	MINIVMM_VCPU_ATTR_IPIS,		/* u64: IPIs this vCPU sent */
+	MINIVMM_VCPU_ATTR_MP_STATE,	/* u32: enum minivmm_mp_state */
+
+	__MINIVMM_VCPU_ATTR_MAX,
+};
+#define MINIVMM_VCPU_ATTR_MAX (__MINIVMM_VCPU_ATTR_MAX - 1)
+
+/* What a vCPU is doing, multiprocessor-wise. */
+enum minivmm_mp_state {
+	MINIVMM_MP_RUNNABLE,		/* running or halted with interrupts on */
+	MINIVMM_MP_WAIT_SIPI,		/* after INIT (APs start here) */
+	MINIVMM_MP_HALTED,		/* HLT with interrupts off */
+};
 
 /* ---- facts about the host ----------------------------------------------- */
 
@@ -124,7 +148,12 @@ enum minivmm_feature_bit {
 #define MINIVMM_FEAT(bit)	(1ULL << MINIVMM_FEAT_BIT_##bit)
 
 #define MINIVMM_NAME_MAX	32	/* including the NUL */
-#define MINIVMM_MAX_VCPUS	1	/* grows with SMP support */
+/*
+ * vCPUs per VM (each a kernel thread; vCPU i has APIC ID i, vCPU 0 is the
+ * bootstrap processor, the others wait for INIT/SIPI).  The policy's
+ * max-vcpus may lower it.
+ */
+#define MINIVMM_MAX_VCPUS	64
 
 /*
  * VM states.  Transitions:
@@ -221,7 +250,8 @@ enum minivmm_exit_reason {
  */
 #define MINIVMM_HC_MEM_TARGET	5	/* -> bytes the guest should hold (RAM size when no target) */
 #define MINIVMM_HC_MEM_RETURN	6	/* RBX = GPA (4 KiB aligned), RCX = pages
-					 * -> pages given back, or -EINVAL
+					 * -> pages given back, or -EINVAL;
+					 * -EOPNOTSUPP in a VM of 2+ vCPUs
 					 */
 #define MINIVMM_HC_MEM_RECLAIM	7	/* RBX = GPA, RCX = pages: taken back
 					 * into use -> 0, or -EINVAL

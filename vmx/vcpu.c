@@ -128,6 +128,10 @@ static int vmx_vcpu_load(struct vmx_vcpu *vmx)
 			ret = vmx_vmptrld(vmx->vmcs_pa);
 			if (!ret)
 				vmx_set_current(vmx);
+			/* The VPID is the VM's: another vCPU's linear
+			 * mappings may be cached under it here.
+			 */
+			vmx->flush = true;
 		}
 		return ret;
 	}

@@ -282,6 +282,111 @@ static void lapic_ipis_to_self(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.ipis, 5ULL);
 }
 
+/* Which IPIs the model latches for kmod/smp.c, and what it keeps. */
+static void lapic_ipi_latch(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 0, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mmio_wr(&a, APIC_ICR, 0x40040);		/* fixed to self: kept */
+	KUNIT_EXPECT_FALSE(test, a.ipi_pending);
+	mmio_wr(&a, APIC_ICR2, 3u << 24);
+	mmio_wr(&a, APIC_ICR, 0x4500);		/* INIT to APIC 3 */
+	KUNIT_EXPECT_TRUE(test, a.ipi_pending);
+	KUNIT_EXPECT_EQ(test, a.ipi_lo, 0x4500u);
+	KUNIT_EXPECT_EQ(test, a.ipi_hi, 3u << 24);
+	a.ipi_pending = false;
+	mmio_wr(&a, APIC_ICR, 0x80041);		/* fixed to all: self and latch */
+	KUNIT_EXPECT_TRUE(test, a.ipi_pending);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x41);
+}
+
+/* The destination rule of mv_lapic_ipi_accepts(). */
+static void lapic_ipi_destinations(struct kunit *test)
+{
+	const u32 flat = 0xffffffff, cluster = 0x0fffffff;
+
+	/* xAPIC physical: the 8-bit ID, 0xff broadcasts. */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4030, 3u << 24, false,
+						     false, 3, 0, flat, true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4030, 2u << 24, false,
+						      false, 3, 0, flat, true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4030, 0xffu << 24,
+						     false, false, 9, 0, flat,
+						     true));
+	/* A hardware-disabled APIC accepts nothing. */
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4030, 3u << 24, false,
+						      false, 3, 0, flat,
+						      false));
+	/* Logical flat: any common bit of MDA and LDR. */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4830, 0x06u << 24,
+						     false, false, 1,
+						     0x02u << 24, flat, true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4830, 0x05u << 24,
+						      false, false, 1,
+						      0x02u << 24, flat,
+						      true));
+	/* Logical cluster: cluster 2, member bit 1 in LDR 0x22. */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4830, 0x23u << 24,
+						     false, false, 1,
+						     0x22u << 24, cluster,
+						     true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4830, 0x13u << 24,
+						      false, false, 1,
+						      0x22u << 24, cluster,
+						      true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4830, 0xffu << 24,
+						     false, false, 1, 0, cluster,
+						     true));
+	/* x2APIC physical: 32-bit IDs; logical: cluster 31:16, bits 15:0. */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4030, 300, true, false,
+						     300, 0, 0, true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4030, 300 & 0xff,
+						      true, false, 300, 0, 0,
+						      true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4830, 0x10004, true,
+						     false, 18, 0x10004, 0,
+						     true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x4830, 0x20004, true,
+						      false, 18, 0x10004, 0,
+						      true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x4030, U32_MAX, true,
+						     false, 5, 0, 0, true));
+	/* Shorthands ignore the destination field. */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x44030, 0, false, true,
+						     0, 0, flat, true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0x44030, 0, false, false,
+						      1, 0, flat, true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x84030, 0, false, true,
+						     0, 0, flat, true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0x84030, 0, false, false,
+						     1, 0, flat, true));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_ipi_accepts(0xc4030, 0, false, true,
+						      0, 0, flat, true));
+	KUNIT_EXPECT_TRUE(test, mv_lapic_ipi_accepts(0xc4030, 0, false, false,
+						     1, 0, flat, true));
+}
+
+/* INIT: registers back to power-up, ID and base kept. */
+static void lapic_init_ipi(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 5, false);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mmio_wr(&a, APIC_TASKPRI, 0x20);
+	mmio_wr(&a, APIC_LDR, 0x10u << 24);
+	mv_lapic_set_irr(&a, 0x40);
+	mv_lapic_init_ipi(&a);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_ID), 5u << 24);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_SPIV), 0xffu);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_TASKPRI), 0u);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_LDR), 0u);
+	KUNIT_EXPECT_EQ(test, a.irr[2], 0u);
+	KUNIT_EXPECT_TRUE(test, mv_lapic_mmio_enabled(&a));
+}
+
 static void lapic_timer_period(struct kunit *test)
 {
 	struct mv_lapic a;
@@ -319,6 +424,9 @@ static void lapic_timer_period(struct kunit *test)
 static struct kunit_case minivmm_lapic_cases[] = {
 	KUNIT_CASE(lapic_delivery_priority),
 	KUNIT_CASE(lapic_ipis_to_self),
+	KUNIT_CASE(lapic_ipi_latch),
+	KUNIT_CASE(lapic_ipi_destinations),
+	KUNIT_CASE(lapic_init_ipi),
 	KUNIT_CASE(lapic_timer_period),
 	KUNIT_CASE(lapic_reset_state),
 	KUNIT_CASE(lapic_mmio_access_sizes),

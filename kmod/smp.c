@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Multiprocessor guests: the local APIC as a device between vCPUs.
+ *
+ * An ICR write (xAPIC MMIO or x2APIC MSR) is modelled in kmod/lapic.c,
+ * which keeps a fixed IPI to its own APIC and latches everything else;
+ * here the latched IPI reaches its destinations (mv_lapic_ipi_accepts()):
+ *
+ * - fixed and lowest-priority interrupts are posted in the target's pir
+ *   bitmap (atomically: the target's APIC belongs to its thread) and the
+ *   target is woken if it sleeps in HLT, or kicked out of guest mode if it
+ *   runs; its thread folds pir into IRR before its next entry.  Lowest
+ *   priority goes to the first vCPU the destination names.
+ * - INIT puts the target in wait-for-SIPI (its APIC reset but for ID and
+ *   base); a SIPI to a vCPU in wait-for-SIPI starts it in real mode at
+ *   vector << 12 (mv_vcpu_sipi_state(): the core's reset state).  INIT
+ *   level de-assert is ignored, as on every CPU since the Pentium 4.
+ * - NMI and SMI are counted as sent and reach no one: neither backend
+ *   injects NMIs yet.
+ *
+ * vCPU 0 starts running; the others start in wait-for-SIPI.  A HLT with
+ * interrupts off parks a vCPU until INIT; when every vCPU is parked that
+ * way or waits for a SIPI, no event inside the VM can ever wake one, and
+ * the VM stops as halted (for one vCPU: what HLT with IF=0 always did).
+ *
+ * Locking: vm->mp_lock (a spinlock, innermost) protects each vCPU's
+ * mp_state, init_pending, sipi_pending, sipi_vector and the VM's count of
+ * stopped vCPUs.  Senders change the target's state under it and then
+ * wake/kick; the target's thread acts on it before its next entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+#include "minivmm.h"
+#include "state.h"
+
+void mv_smp_vm_init(struct mv_vm *vm)
+{
+	spin_lock_init(&vm->mp_lock);
+	spin_lock_init(&vm->dev_lock);
+	/* Every AP starts in wait-for-SIPI. */
+	vm->nr_stopped_vcpus = vm->nr_vcpus - 1;
+}
+
+void mv_smp_vcpu_init(struct mv_vcpu *vcpu)
+{
+	vcpu->mp_state = vcpu->index ? MINIVMM_MP_WAIT_SIPI :
+				       MINIVMM_MP_RUNNABLE;
+}
+
+/* A target whose state changed: wake it if it sleeps, kick it if it runs. */
+static void mv_smp_notify(struct mv_vcpu *t)
+{
+	wake_up_interruptible(&t->vm->run_wait);
+	mv_vcpu_kick(t);
+}
+
+static void mv_smp_post_fixed(struct mv_vcpu *t, u8 vector)
+{
+	if (vector < 16)	/* illegal vectors are dropped */
+		return;
+	set_bit(vector, t->pir);
+	mv_smp_notify(t);
+}
+
+void mv_smp_fold_posted(struct mv_vcpu *vcpu)
+{
+	unsigned int i, v;
+
+	for (i = 0; i < ARRAY_SIZE(vcpu->pir); i++) {
+		unsigned long bits;
+
+		if (!READ_ONCE(vcpu->pir[i]))
+			continue;
+		bits = xchg(&vcpu->pir[i], 0);
+		for_each_set_bit(v, &bits, BITS_PER_LONG)
+			mv_lapic_set_irr(&vcpu->apic, i * BITS_PER_LONG + v);
+	}
+}
+
+static void mv_smp_init(struct mv_vcpu *t)
+{
+	struct mv_vm *vm = t->vm;
+
+	spin_lock(&vm->mp_lock);
+	if (t->mp_state == MINIVMM_MP_HALTED) {
+		t->mp_state = MINIVMM_MP_RUNNABLE;
+		vm->nr_stopped_vcpus--;
+	}
+	t->init_pending = true;
+	t->sipi_pending = false;
+	spin_unlock(&vm->mp_lock);
+	mv_smp_notify(t);
+}
+
+/*
+ * A SIPI counts only for a vCPU in wait-for-SIPI, or on its way there (an
+ * INIT it has not acted on yet: senders do not wait for that).
+ */
+static void mv_smp_sipi(struct mv_vcpu *t, u8 vector)
+{
+	struct mv_vm *vm = t->vm;
+	bool taken = false;
+
+	spin_lock(&vm->mp_lock);
+	if (!t->sipi_pending && (t->mp_state == MINIVMM_MP_WAIT_SIPI ||
+				 t->init_pending)) {
+		t->sipi_pending = true;
+		t->sipi_vector = vector;
+		taken = true;
+		if (t->mp_state == MINIVMM_MP_WAIT_SIPI) {
+			t->mp_state = MINIVMM_MP_RUNNABLE;
+			vm->nr_stopped_vcpus--;
+		}
+	}
+	spin_unlock(&vm->mp_lock);
+	if (taken)
+		mv_smp_notify(t);
+}
+
+void mv_smp_send_ipi(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+	struct mv_lapic *src = &vcpu->apic;
+	u32 lo = src->ipi_lo, hi = src->ipi_hi, mode = lo & MV_ICR_DM_MASK;
+	bool x2 = mv_lapic_x2apic_mode(src);
+	unsigned int i;
+
+	src->ipi_pending = false;
+	if (mode == MV_ICR_DM_INIT && !(lo & MV_ICR_LEVEL_ASSERT) &&
+	    (lo & MV_ICR_TRIGGER_LEVEL))
+		return;			/* INIT level de-assert */
+	if (mode == MV_ICR_DM_NMI || mode == MV_ICR_DM_SMI)
+		return;			/* not delivered: see above */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct mv_vcpu *t = vm->vcpus[i];
+		struct mv_lapic *a = &t->apic;
+
+		if (!mv_lapic_ipi_accepts(lo, hi, x2, t == vcpu, a->id,
+					  READ_ONCE(a->ldr), READ_ONCE(a->dfr),
+					  READ_ONCE(a->base_msr) &
+					  MV_APIC_BASE_EN))
+			continue;
+		switch (mode) {
+		case MV_ICR_DM_FIXED:
+			if (t != vcpu)	/* the model took its own */
+				mv_smp_post_fixed(t, lo & 0xff);
+			break;
+		case MV_ICR_DM_LOWEST:
+			if (t == vcpu)
+				mv_lapic_set_irr(&vcpu->apic, lo & 0xff);
+			else
+				mv_smp_post_fixed(t, lo & 0xff);
+			return;		/* one destination only */
+		case MV_ICR_DM_INIT:
+			if (t != vcpu)
+				mv_smp_init(t);
+			break;
+		case MV_ICR_DM_SIPI:
+			if (t != vcpu)
+				mv_smp_sipi(t, lo & 0xff);
+			break;
+		default:		/* reserved delivery modes */
+			return;
+		}
+	}
+}
+
+/* Count @vcpu as stopped (mp_lock held); true when it was the last one. */
+static bool mv_smp_count_stopped(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+
+	lockdep_assert_held(&vm->mp_lock);
+	vm->nr_stopped_vcpus++;
+	return vm->nr_stopped_vcpus == vm->nr_vcpus;
+}
+
+bool mv_smp_halt(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+	bool all = false;
+
+	spin_lock(&vm->mp_lock);
+	if (!vcpu->init_pending && !vcpu->sipi_pending &&
+	    vcpu->mp_state == MINIVMM_MP_RUNNABLE) {
+		vcpu->mp_state = MINIVMM_MP_HALTED;
+		all = mv_smp_count_stopped(vcpu);
+	}
+	spin_unlock(&vm->mp_lock);
+	if (all)
+		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
+	return all;
+}
+
+static bool mv_smp_event(struct mv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->init_pending) || READ_ONCE(vcpu->sipi_pending);
+}
+
+bool mv_smp_runnable(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+	bool do_init = false, do_sipi = false, all = false;
+	enum minivmm_mp_state state;
+	u8 vector = 0;
+
+	if (likely(!mv_smp_event(vcpu) &&
+		   READ_ONCE(vcpu->mp_state) == MINIVMM_MP_RUNNABLE))
+		return true;
+
+	spin_lock(&vm->mp_lock);
+	if (vcpu->init_pending) {
+		vcpu->init_pending = false;
+		do_init = true;
+		if (!vcpu->sipi_pending &&
+		    vcpu->mp_state != MINIVMM_MP_WAIT_SIPI) {
+			vcpu->mp_state = MINIVMM_MP_WAIT_SIPI;
+			all = mv_smp_count_stopped(vcpu);
+		}
+	}
+	if (vcpu->sipi_pending) {
+		vcpu->sipi_pending = false;
+		vector = vcpu->sipi_vector;
+		do_sipi = true;
+	}
+	state = vcpu->mp_state;
+	spin_unlock(&vm->mp_lock);
+
+	if (do_init) {
+		unsigned int i;
+
+		mv_lapic_init_ipi(&vcpu->apic);
+		for (i = 0; i < ARRAY_SIZE(vcpu->pir); i++)
+			WRITE_ONCE(vcpu->pir[i], 0);
+		vcpu->irq_return_valid = false;
+	}
+	if (all) {
+		mv_vm_stop(vm, MINIVMM_STOP_HALTED, 0);
+		return false;
+	}
+	if (do_sipi) {
+		if (mv_vcpu_sipi_state(vcpu, vector)) {
+			mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, 0);
+			return false;
+		}
+		return true;
+	}
+	if (state == MINIVMM_MP_RUNNABLE)
+		return true;
+	/* Wait-for-SIPI or halted: until INIT/SIPI, pause, stop or the end. */
+	wait_event_interruptible(vm->run_wait,
+				 mv_smp_event(vcpu) || kthread_should_stop() ||
+				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING);
+	return false;
+}
