@@ -263,6 +263,8 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 		mv_vm_stop(vm, MINIVMM_STOP_EXITED, *val);
 		return MV_EXIT_STOP;
 	}
+	if (mv_uio_io(vcpu, port, size, in, val))
+		return MV_EXIT_RESUME;
 	vm->unclaimed_io++;
 	return MV_EXIT_RESUME;
 }

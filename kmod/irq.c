@@ -165,6 +165,7 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 			mv_pic_set_irq(&vm->platform, 0, false);
 		}
 		mv_uart_update_irq(vm);
+		mv_irq_apply_lines(vm);
 	}
 	vector = mv_lapic_pending_vector(&vcpu->apic);
 	vcpu->irq_from_pic = false;

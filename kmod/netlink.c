@@ -114,6 +114,10 @@ static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 	    nla_put_u32(skb, MINIVMM_ATTR_OWNER_UID,
 			from_kuid_munged(&init_user_ns, vm->owner)) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_STOP_REASON, reason) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_PAUSE_REASON,
+			READ_ONCE(vm->state) != MINIVMM_VM_PAUSED ?
+			MINIVMM_PAUSE_NONE : READ_ONCE(vm->pause_reason) ?:
+			MINIVMM_PAUSE_USER) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_EXIT_CODE, code) ||
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_ERROR_GPA, gpa,
 			      MINIVMM_ATTR_PAD) ||

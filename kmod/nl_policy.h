@@ -55,6 +55,7 @@ static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_MEM_RESERVED]	= { .type = NLA_REJECT },
 	[MINIVMM_ATTR_EVENT]		= { .type = NLA_REJECT },
 	[MINIVMM_ATTR_OWNER_UID]	= { .type = NLA_REJECT },
+	[MINIVMM_ATTR_PAUSE_REASON]	= { .type = NLA_REJECT },
 };
 
 #endif /* MINIVMM_NL_POLICY_H */

@@ -242,6 +242,7 @@ static void mv_vm_free(struct kref *ref)
 			  vm->id, vm->npt.nr_tables);
 	}
 	mv_console_free(&vm->console);
+	mv_uio_free(vm);
 	mv_mem_free(vm);
 
 	mutex_lock(&mv_vms_lock);
@@ -670,6 +671,7 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	 * input) may run, and its guest exit, as soon as the state says so.
 	 */
 	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
+	WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_NONE);
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
 	wake_up_all(&vm->run_wait);
 out:

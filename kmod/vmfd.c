@@ -369,6 +369,8 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 		return mv_vm_set_sregs(vm, argp);
 	case MINIVMM_VM_CONSOLE:
 		return mv_vm_console_fd(vm);
+	case MINIVMM_VM_DEV_ATTACH:
+		return mv_uio_attach(vm);
 	default:
 		return -ENOTTY;
 	}
@@ -387,6 +389,7 @@ static const struct file_operations mv_vm_fops = {
 	.unlocked_ioctl	= mv_vm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= mv_vm_file_release,
+	.mmap		= mv_uio_mmap,
 	.llseek		= default_llseek,
 };
 

@@ -78,6 +78,7 @@ enum minivmm_attr {
 	MINIVMM_ATTR_MEM_RESERVED,	/* u64: guest RAM granted (POLICY_GET) */
 	MINIVMM_ATTR_EVENT,		/* u32, enum minivmm_event */
 	MINIVMM_ATTR_OWNER_UID,		/* u32: creator's uid */
+	MINIVMM_ATTR_PAUSE_REASON,	/* u32, enum minivmm_pause_reason */
 
 	__MINIVMM_ATTR_MAX,
 };
@@ -150,6 +151,14 @@ enum minivmm_event {
 	MINIVMM_EVENT_STOPPED,		/* by VM_STOP */
 	MINIVMM_EVENT_DESTROYED,
 	MINIVMM_EVENT_POWEROFF,		/* the guest powered itself off */
+	MINIVMM_EVENT_DEVICE_GONE,	/* paused: its device process went away */
+};
+
+/* Why a VM is PAUSED (reported with MINIVMM_ATTR_PAUSE_REASON). */
+enum minivmm_pause_reason {
+	MINIVMM_PAUSE_NONE,		/* not paused */
+	MINIVMM_PAUSE_USER,		/* VM_PAUSE */
+	MINIVMM_PAUSE_DEVICE_GONE,	/* the device fd was closed */
 };
 
 /* Vendor-neutral exit reasons, for the per-reason counters. */
@@ -291,5 +300,85 @@ _Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
  * poll() says when there is more to read or room to write.
  */
 #define MINIVMM_VM_CONSOLE	_IO(MINIVMM_IOC_MAGIC, 0x14)
+
+/*
+ * ---- user-space devices -------------------------------------------------
+ *
+ * MINIVMM_VM_DEV_ATTACH on a VM fd returns a device fd (O_CLOEXEC); one per
+ * VM at a time (-EBUSY).  On it:
+ *   MINIVMM_DEV_CLAIM    claim a port or MMIO range (up to
+ *                        MINIVMM_DEV_MAX_CLAIMS; never RAM or an in-kernel
+ *                        device, never overlapping another claim);
+ *   read()               guest accesses to claimed ranges, as whole
+ *                        struct minivmm_dev_req (blocking unless O_NONBLOCK;
+ *                        poll() says EPOLLIN when one waits);
+ *   write()              answers, as whole struct minivmm_dev_resp, to
+ *                        requests without MINIVMM_DEV_REQ_POSTED: the vCPU
+ *                        waits for them (reads: @data is the value);
+ *   MINIVMM_DEV_IRQ      drive an 8259 input line (ISA IRQ 1-15 but 2 and 4,
+ *                        which the module uses; the 8259 is edge-triggered:
+ *                        a request is a rising edge).
+ * Closing the last copy of the device fd pauses a running VM with
+ * MINIVMM_PAUSE_DEVICE_GONE; a guest access to a claimed range while no
+ * device fd is attached does the same, the instruction not completed.  A
+ * new MINIVMM_VM_DEV_ATTACH drops the old claims; resuming the VM then
+ * replays the interrupted access to the new process.
+ *
+ * mmap() of a VM fd (MAP_SHARED, offset = guest-physical address, page
+ * aligned, inside RAM) maps guest RAM itself.
+ */
+#define MINIVMM_DEV_MAX_CLAIMS	16
+
+enum minivmm_dev_space {
+	MINIVMM_DEV_PIO = 1,		/* I/O ports: base + len <= 0x10000 */
+	MINIVMM_DEV_MMIO = 2,		/* page aligned, above RAM, below 2^48 */
+};
+
+#define MINIVMM_DEV_CLAIM_POSTED	(1u << 0)	/* writes do not wait */
+
+struct minivmm_dev_claim {
+	__u32 space;		/* enum minivmm_dev_space */
+	__u32 flags;		/* MINIVMM_DEV_CLAIM_* */
+	__u64 base;
+	__u64 len;
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_claim) == 40, "minivmm_dev_claim ABI size");
+
+#define MINIVMM_DEV_REQ_WRITE	(1u << 0)
+#define MINIVMM_DEV_REQ_POSTED	(1u << 1)	/* no answer expected */
+
+struct minivmm_dev_req {
+	__u64 id;		/* echo in the answer */
+	__u64 addr;		/* port or guest-physical address */
+	__u64 data;		/* value written (WRITE) */
+	__u32 space;		/* enum minivmm_dev_space */
+	__u8  size;		/* 1, 2, 4 or 8 bytes */
+	__u8  flags;		/* MINIVMM_DEV_REQ_* */
+	__u16 vcpu;
+};
+_Static_assert(sizeof(struct minivmm_dev_req) == 32, "minivmm_dev_req ABI size");
+
+struct minivmm_dev_resp {
+	__u64 id;
+	__u64 data;		/* value read */
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_resp) == 32, "minivmm_dev_resp ABI size");
+
+#define MINIVMM_DEV_IRQ_LOW	0
+#define MINIVMM_DEV_IRQ_HIGH	1
+#define MINIVMM_DEV_IRQ_PULSE	2	/* high, then low */
+
+struct minivmm_dev_irq {
+	__u32 irq;
+	__u32 level;		/* MINIVMM_DEV_IRQ_* */
+	__u64 reserved;		/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_irq) == 16, "minivmm_dev_irq ABI size");
+
+#define MINIVMM_VM_DEV_ATTACH	_IO(MINIVMM_IOC_MAGIC, 0x28)
+#define MINIVMM_DEV_CLAIM	_IOW(MINIVMM_IOC_MAGIC, 0x29, struct minivmm_dev_claim)
+#define MINIVMM_DEV_IRQ		_IOW(MINIVMM_IOC_MAGIC, 0x2a, struct minivmm_dev_irq)
 
 #endif /* _UAPI_MINIVMM_H */
