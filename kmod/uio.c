@@ -456,7 +456,8 @@ static long mv_uio_claim(struct mv_vm *vm, struct mv_uio *uio,
 			return -EEXIST;
 		break;
 	case MINIVMM_DEV_MMIO:
-		if (!PAGE_ALIGNED(cl.base) || !PAGE_ALIGNED(cl.len) ||
+		/* Sub-page claims: posted and waited-for registers may share a page. */
+		if (!IS_ALIGNED(cl.base, 4) || !IS_ALIGNED(cl.len, 4) ||
 		    cl.base >= MV_UIO_MMIO_END ||
 		    cl.len > MV_UIO_MMIO_END - cl.base)
 			return -EINVAL;

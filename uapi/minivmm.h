@@ -327,11 +327,11 @@ _Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
  * mmap() of a VM fd (MAP_SHARED, offset = guest-physical address, page
  * aligned, inside RAM) maps guest RAM itself.
  */
-#define MINIVMM_DEV_MAX_CLAIMS	16
+#define MINIVMM_DEV_MAX_CLAIMS	32
 
 enum minivmm_dev_space {
 	MINIVMM_DEV_PIO = 1,		/* I/O ports: base + len <= 0x10000 */
-	MINIVMM_DEV_MMIO = 2,		/* page aligned, above RAM, below 2^48 */
+	MINIVMM_DEV_MMIO = 2,		/* 4-byte aligned, above RAM, below 2^48 */
 };
 
 #define MINIVMM_DEV_CLAIM_POSTED	(1u << 0)	/* writes do not wait */
