@@ -56,6 +56,9 @@ static void print_stats_text(const struct ctl_stats *st)
 	printf("  %-14s %s", "state:", ctl_state_name(st->vm.state));
 	if (st->vm.state == MINIVMM_VM_STOPPED && st->vm.has_stop_reason)
 		printf(" (%s)", ctl_stop_name(st->vm.stop_reason));
+	if (st->vm.state == MINIVMM_VM_PAUSED &&
+	    st->vm.pause_reason == MINIVMM_PAUSE_DEVICE_GONE)
+		printf(" (device process gone)");
 	printf("\n  %-14s %u\n", "vcpus:", st->vm.vcpus);
 	printf("  %-14s %s granted, %s touched\n", "memory:",
 	       ctl_fmt_size(st->vm.mem, a, sizeof(a)),

@@ -83,6 +83,7 @@ struct ctl_vm {
 	uint64_t error_gpa;
 	uint64_t error_raw;
 	uint32_t owner_uid;
+	uint32_t pause_reason;		/* enum minivmm_pause_reason */
 	bool has_state, has_mem, has_stop_reason, has_exit_code, has_owner;
 };
 
@@ -226,5 +227,10 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+/* cmd_serve.c: --disk ('D'), --net ('N'), --rng ('R') for run and serve. */
+struct virtio_setup;
+int ctl_virtio_option(struct virtio_setup *s, const char *what, int c,
+		      const char *arg);
 
 #endif /* MINIVMMCTL_H */

@@ -149,6 +149,8 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 	}
 	if (a[MINIVMM_ATTR_NR_VCPUS])
 		vm->vcpus = nla_get_u32(a[MINIVMM_ATTR_NR_VCPUS]);
+	if (a[MINIVMM_ATTR_PAUSE_REASON])
+		vm->pause_reason = nla_get_u32(a[MINIVMM_ATTR_PAUSE_REASON]);
 	if (a[MINIVMM_ATTR_STOP_REASON]) {
 		vm->stop_reason = nla_get_u32(a[MINIVMM_ATTR_STOP_REASON]);
 		vm->has_stop_reason = true;
@@ -663,6 +665,9 @@ static int list_one(struct nlattr **attrs, void *arg)
 			snprintf(why, sizeof(why), "%s",
 				 ctl_stop_name(vm.stop_reason));
 	}
+	if (vm.state == MINIVMM_VM_PAUSED &&
+	    vm.pause_reason == MINIVMM_PAUSE_DEVICE_GONE)
+		snprintf(why, sizeof(why), "device-gone");
 	if (ctx->json) {
 		printf("%s\n  {\"id\": %u, \"name\": ", ctx->count ? "," : "",
 		       vm.id);
