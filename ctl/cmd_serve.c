@@ -67,6 +67,8 @@ int cmd_serve(int argc, char **argv)
 		close(vmfd);
 		return CTL_EXIT_FAIL;
 	}
+	fprintf(stderr, "minivmmctl: serve: serving %u device(s) of VM '%s'\n",
+		setup.n, vm.name);
 	if (vm.state == MINIVMM_VM_PAUSED &&
 	    vm.pause_reason == MINIVMM_PAUSE_DEVICE_GONE) {
 		struct ctl_nl_req req = {

@@ -405,6 +405,7 @@ static const char *event_name(uint32_t ev)
 	case MINIVMM_EVENT_STOPPED:	return "stopped";
 	case MINIVMM_EVENT_DESTROYED:	return "destroyed";
 	case MINIVMM_EVENT_POWEROFF:	return "poweroff";
+	case MINIVMM_EVENT_DEVICE_GONE:	return "device-gone";
 	default:			return NULL;
 	}
 }

@@ -680,6 +680,10 @@ static int list_one(struct nlattr **attrs, void *arg)
 			printf(", \"exit_code\": %u", vm.exit_code);
 		if (vm.has_owner)
 			printf(", \"owner_uid\": %u", vm.owner_uid);
+		if (vm.state == MINIVMM_VM_PAUSED)
+			printf(", \"pause_reason\": \"%s\"",
+			       vm.pause_reason == MINIVMM_PAUSE_DEVICE_GONE ?
+			       "device-gone" : "user");
 		if (vm.has_stop_reason && vm.stop_reason == MINIVMM_STOP_BAD_GPA)
 			printf(", \"error_gpa\": %" PRIu64, vm.error_gpa);
 		if (vm.has_stop_reason &&
