@@ -88,6 +88,28 @@ struct virtio_server {
 	struct vdev dev[VIRTIO_MAX_DEVS];
 	unsigned int n;
 	uint64_t bad_requests;
+	bool dirty;		/* state changed since the last save */
+};
+
+/*
+ * What a successor needs to carry on (MINIVMM_DEV_SET_STATE): the
+ * registers the driver wrote.  Queue positions are not saved: the used
+ * index in guest RAM is where a successor resumes, replaying requests
+ * that were taken but never completed.
+ */
+#define VSTATE_MAGIC	0x31564f49564d4d56ULL	/* "VMMVIOV1" */
+struct vsaved_dev {
+	uint32_t kind, status, isr, dev_sel, drv_sel, queue_sel;
+	uint64_t driver_features;
+	struct {
+		uint32_t num, ready;
+		uint64_t desc, avail, used;
+	} vq[2];
+};
+struct vsaved {
+	uint64_t magic;
+	uint32_t n, reserved;
+	struct vsaved_dev dev[VIRTIO_MAX_DEVS];
 };
 
 static const unsigned int virtio_irqs[VIRTIO_MAX_DEVS] = {
@@ -184,6 +206,7 @@ static void vdev_update_irq(struct virtio_server *srv, struct vdev *d)
 
 	if (high == d->irq_high)
 		return;
+	srv->dirty = true;
 	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0)
 		d->irq_high = high;
 }
@@ -466,6 +489,8 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 
 	if (size != 4 || off >= VM_CONFIG)
 		return;		/* the config spaces are read-only */
+	if (off != VM_QUEUE_NOTIFY)
+		srv->dirty = true;
 	switch (off) {
 	case VM_DEV_FEATURES_SEL:
 		d->dev_sel = v;
@@ -635,6 +660,8 @@ static int claim(const char *what, int devfd, uint64_t base, uint64_t len,
 	return 0;
 }
 
+static void virtio_restore(struct virtio_server *srv);
+
 struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 				    const struct virtio_setup *s)
 {
@@ -682,6 +709,7 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 			  VIRTIO_MMIO_SIZE - VM_QUEUE_NOTIFY - 4, 0))
 			goto fail;
 	}
+	virtio_restore(srv);
 	return srv;
 fail:
 	virtio_free(srv);
@@ -704,6 +732,90 @@ void virtio_free(struct virtio_server *srv)
 	free(srv);
 }
 
+static void virtio_save(struct virtio_server *srv)
+{
+	struct vsaved s = { .magic = VSTATE_MAGIC, .n = srv->n };
+	struct minivmm_dev_state st = {
+		.buf = (uintptr_t)&s, .len = sizeof(s),
+	};
+	unsigned int i, q;
+
+	if (!srv->dirty)
+		return;
+	srv->dirty = false;
+	for (i = 0; i < srv->n; i++) {
+		const struct vdev *d = &srv->dev[i];
+		struct vsaved_dev *v = &s.dev[i];
+
+		v->kind = d->kind;
+		v->status = d->status;
+		v->isr = d->isr;
+		v->dev_sel = d->dev_sel;
+		v->drv_sel = d->drv_sel;
+		v->queue_sel = d->queue_sel;
+		v->driver_features = d->driver_features;
+		for (q = 0; q < 2; q++) {
+			v->vq[q].num = d->vq[q].num;
+			v->vq[q].ready = d->vq[q].ready;
+			v->vq[q].desc = d->vq[q].desc_gpa;
+			v->vq[q].avail = d->vq[q].avail_gpa;
+			v->vq[q].used = d->vq[q].used_gpa;
+		}
+	}
+	if (ioctl(srv->devfd, MINIVMM_DEV_SET_STATE, &st) < 0)
+		ctl_err("virtio: saving the device state: %s", strerror(errno));
+}
+
+/* Carry on from a predecessor's saved state, if it had these devices. */
+static void virtio_restore(struct virtio_server *srv)
+{
+	static struct vsaved s;
+	struct minivmm_dev_state st = {
+		.buf = (uintptr_t)&s, .len = sizeof(s),
+	};
+	unsigned int i, q;
+	int len = ioctl(srv->devfd, MINIVMM_DEV_GET_STATE, &st);
+
+	if (len <= 0)
+		return;
+	if ((size_t)len != sizeof(s) || s.magic != VSTATE_MAGIC ||
+	    s.n != srv->n)
+		goto mismatch;
+	for (i = 0; i < srv->n; i++)
+		if (s.dev[i].kind != srv->dev[i].kind)
+			goto mismatch;
+	for (i = 0; i < srv->n; i++) {
+		struct vdev *d = &srv->dev[i];
+		const struct vsaved_dev *v = &s.dev[i];
+
+		d->status = v->status;
+		d->isr = v->isr;
+		d->dev_sel = v->dev_sel;
+		d->drv_sel = v->drv_sel;
+		d->queue_sel = v->queue_sel;
+		d->driver_features = v->driver_features;
+		for (q = 0; q < d->nqueues; q++) {
+			struct virtq *vq = &d->vq[q];
+			const uint16_t *used;
+
+			vq->num = v->vq[q].num;
+			vq->desc_gpa = v->vq[q].desc;
+			vq->avail_gpa = v->vq[q].avail;
+			vq->used_gpa = v->vq[q].used;
+			vq->ready = v->vq[q].ready && !vq_check(vq, &srv->mem);
+			if (!vq->ready)
+				continue;
+			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
+			vq->used_idx = vq->last_avail = *used;
+		}
+		vdev_update_irq(srv, d);
+	}
+	fprintf(stderr, "minivmmctl: virtio: carrying on from the previous device process's state\n");
+	return;
+mismatch:
+	fprintf(stderr, "minivmmctl: virtio: the saved device state is for other devices; these start fresh\n");
+}
+
 static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
 {
 	struct minivmm_dev_resp resp = { .id = r->id };
@@ -720,6 +832,8 @@ static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
 		resp.data = vdev_read(d, r->addr - d->base, r->size);
 	else
 		resp.data = ~0ULL;
+	/* Saved before the vCPU goes on, so a successor misses nothing. */
+	virtio_save(srv);
 	if (!(r->flags & MINIVMM_DEV_REQ_POSTED) &&
 	    write(srv->devfd, &resp, sizeof(resp)) != sizeof(resp))
 		ctl_err("virtio: answering the VM failed: %s", strerror(errno));
@@ -763,6 +877,7 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 		for (i = 0; i < nn; i++)
 			if (pfd[n - nn + i].revents)
 				net_rx(srv, nets[i]);
+		virtio_save(srv);
 		if (!pfd[0].revents)
 			continue;
 		r = read(srv->devfd, reqs, sizeof(reqs));
@@ -777,5 +892,6 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 		}
 		for (i = 0; i < r / sizeof(reqs[0]); i++)
 			handle(srv, &reqs[i]);
+		virtio_save(srv);
 	}
 }

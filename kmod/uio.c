@@ -57,6 +57,9 @@ struct mv_uio {
 	unsigned int head, len;
 	u64 seq;		/* last request id */
 	struct mv_uio_wait wait[MINIVMM_MAX_VCPUS];
+	/* The device process's saved state; survives detaching.  vm->lock. */
+	void *state;
+	u32 state_len;
 };
 
 /* Ports the module's own devices answer (kmod/devices.c, platform.c, pit.c). */
@@ -494,6 +497,47 @@ out:
 	return ret;
 }
 
+static long mv_uio_state(struct mv_vm *vm, struct mv_uio *uio,
+			 void __user *argp, bool set)
+{
+	struct minivmm_dev_state st;
+	void *buf;
+	long ret;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	if (st.reserved || st.len > MINIVMM_DEV_STATE_MAX)
+		return -EINVAL;
+	if (set) {
+		buf = NULL;
+		if (st.len) {
+			buf = memdup_user(u64_to_user_ptr(st.buf), st.len);
+			if (IS_ERR(buf))
+				return PTR_ERR(buf);
+		}
+		if (mutex_lock_killable(&vm->lock)) {
+			kfree(buf);
+			return -EINTR;
+		}
+		kfree(uio->state);
+		uio->state = buf;
+		uio->state_len = st.len;
+		mutex_unlock(&vm->lock);
+		return 0;
+	}
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
+	ret = uio->state_len;
+	if (st.len < uio->state_len)
+		ret = uio->state_len ? -ENOSPC : 0;
+	else if (uio->state_len &&
+		 copy_to_user(u64_to_user_ptr(st.buf), uio->state,
+			      uio->state_len))
+		ret = -EFAULT;
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long mv_uio_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -510,6 +554,10 @@ static long mv_uio_ioctl(struct file *file, unsigned int cmd,
 		if (irq.reserved)
 			return -EINVAL;
 		return mv_irq_set_line(vm, irq.irq, irq.level);
+	case MINIVMM_DEV_SET_STATE:
+	case MINIVMM_DEV_GET_STATE:
+		return mv_uio_state(vm, vm->uio, argp,
+				    cmd == MINIVMM_DEV_SET_STATE);
 	default:
 		return -ENOTTY;
 	}
@@ -597,6 +645,8 @@ out:
 
 void mv_uio_free(struct mv_vm *vm)
 {
+	if (vm->uio)
+		kfree(vm->uio->state);
 	kfree(vm->uio);
 	vm->uio = NULL;
 }

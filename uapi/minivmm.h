@@ -319,7 +319,8 @@ _Static_assert(sizeof(struct minivmm_sregs) == 336, "minivmm_sregs ABI size");
  *                        which the module uses; the 8259 is edge-triggered:
  *                        a request is a rising edge).
  * Closing the last copy of the device fd pauses a running VM with
- * MINIVMM_PAUSE_DEVICE_GONE; a guest access to a claimed range while no
+ * MINIVMM_PAUSE_DEVICE_GONE (MINIVMM_DEV_SET_STATE keeps what a successor
+ * needs to carry on); a guest access to a claimed range while no
  * device fd is attached does the same, the instruction not completed.  A
  * new MINIVMM_VM_DEV_ATTACH drops the old claims; resuming the VM then
  * replays the interrupted access to the new process.
@@ -377,8 +378,24 @@ struct minivmm_dev_irq {
 };
 _Static_assert(sizeof(struct minivmm_dev_irq) == 16, "minivmm_dev_irq ABI size");
 
+/*
+ * The device process's own state (register values, queue addresses), kept
+ * by the module across device processes: SET stores @len bytes (at most
+ * MINIVMM_DEV_STATE_MAX) from @buf, GET copies what was stored to @buf
+ * (@len: its size) and returns the stored length (0: none).
+ */
+#define MINIVMM_DEV_STATE_MAX	4096
+struct minivmm_dev_state {
+	__u64 buf;		/* user pointer */
+	__u32 len;
+	__u32 reserved;		/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_state) == 16, "minivmm_dev_state ABI size");
+
 #define MINIVMM_VM_DEV_ATTACH	_IO(MINIVMM_IOC_MAGIC, 0x28)
 #define MINIVMM_DEV_CLAIM	_IOW(MINIVMM_IOC_MAGIC, 0x29, struct minivmm_dev_claim)
 #define MINIVMM_DEV_IRQ		_IOW(MINIVMM_IOC_MAGIC, 0x2a, struct minivmm_dev_irq)
+#define MINIVMM_DEV_SET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2b, struct minivmm_dev_state)
+#define MINIVMM_DEV_GET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2c, struct minivmm_dev_state)
 
 #endif /* _UAPI_MINIVMM_H */

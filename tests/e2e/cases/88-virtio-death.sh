@@ -20,7 +20,7 @@ assert_exists "$G/virtio-rng.bin"
 
 assert_ok minivmmctl create vd88 --mem 16M
 assert_ok minivmmctl load --mode long vd88 "$G/virtio-rng.bin"
-refused "serve without devices" minivmmctl serve vd88
+assert_status 2 minivmmctl serve vd88
 minivmmctl serve vd88 --rng 2>/tmp/vd88.s1 &
 spid=$!
 wait_text /tmp/vd88.s1 "serving 1 device" 30 || fail "serve did not attach: $(cat /tmp/vd88.s1)"
