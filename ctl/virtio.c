@@ -660,6 +660,7 @@ static int claim(const char *what, int devfd, uint64_t base, uint64_t len,
 	return 0;
 }
 
+
 static void virtio_restore(struct virtio_server *srv);
 
 struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
@@ -810,6 +811,13 @@ static void virtio_restore(struct virtio_server *srv)
 		}
 		vdev_update_irq(srv, d);
 	}
+	/*
+	 * A notification posted to the predecessor may have died with it:
+	 * look at every queue once, as if notified.
+	 */
+	for (i = 0; i < srv->n; i++)
+		for (q = 0; q < srv->dev[i].nqueues; q++)
+			vdev_notify(srv, &srv->dev[i], q);
 	fprintf(stderr, "minivmmctl: virtio: carrying on from the previous device process's state\n");
 	return;
 mismatch:

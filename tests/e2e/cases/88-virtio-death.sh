@@ -57,6 +57,10 @@ assert_eq "$(console_bytes vd88)" "$b0" "console while paused"
 minivmmctl serve vd88 --rng 2>/tmp/vd88.s2 &
 spid=$!
 wait_text /tmp/vd88.s2 "resumed" 30 || fail "serve did not resume the VM: $(cat /tmp/vd88.s2)"
+sleep 1
+sed 's/^/  serve| /' /tmp/vd88.s2
+tail -n 3 /tmp/vd88.out | sed 's/^/  guest| /'
+ctl list
 assert_state vd88 RUNNING
 # The count goes on from where it stopped: nothing lost, nothing repeated.
 next=$(printf 'rng %08x' $(( 0x${last#rng } + 1 )))
