@@ -8,6 +8,7 @@
 . "$MV_LIB"
 
 cleanup86() {
+	[ -z "${hold:-}" ] || kill "$hold" 2>/dev/null
 	[ -z "${lpid:-}" ] || kill "$lpid" 2>/dev/null
 	[ -z "${rpid:-}" ] || kill "$rpid" 2>/dev/null
 	cleanup_vms
@@ -61,8 +62,13 @@ INIT
 chmod 0755 /tmp/ird86/init
 (cd /tmp/ird86 && find . | cpio -o -H newc 2>/dev/null | gzip -c) >/tmp/initrd86
 
-# busybox nc ends when its stdin does: keep it open
-sleep 110 | nc -l -p 8686 >/tmp/rx86 &
+# busybox nc ends when its stdin does: keep it open (through a FIFO, so
+# that nothing holds the case's output open after it ends)
+rm -f /tmp/hold86
+mkfifo /tmp/hold86
+sleep 110 >/tmp/hold86 &
+hold=$!
+nc -l -p 8686 </tmp/hold86 >/tmp/rx86 2>/dev/null &
 lpid=$!
 t0=$(date +%s)
 timeout 100 minivmmctl run --name net86 --mem 256M \
@@ -84,7 +90,7 @@ for i in $(seq 1 20); do
 done
 [ "$ok" = 1 ] || fail "the host cannot ping the guest"
 note "host -> guest ping ok"
-(cat /tmp/h2g86; sleep 3) | nc 10.0.86.2 8687 &
+(cat /tmp/h2g86; sleep 3) | nc 10.0.86.2 8687 >/dev/null 2>&1 &
 n=1200
 until [ "$(wc -c </tmp/rx86)" -ge 1048576 ]; do
 	n=$((n - 1))
