@@ -100,7 +100,10 @@ int mv_irq_set_line(struct mv_vm *vm, u32 irq, u32 level)
 		clear_bit(irq, &vm->irq_lines);
 	if (level == MINIVMM_DEV_IRQ_PULSE)
 		set_bit(irq, &vm->irq_pulses);
-	/* The thread applies irq_lines; a change must be seen. */
+	/*
+	 * Order the line change before the wakeup's read of the vCPU's
+	 * mode (mv_vcpu_kick()), so a vCPU entering now sees the new lines.
+	 */
 	smp_mb__after_atomic();
 	mv_vm_input_arrived(vm);
 	return 0;
@@ -228,6 +231,7 @@ enum mv_uio_result mv_uio_access(struct mv_vcpu *vcpu, u32 space, u64 addr,
 				 u8 size, bool write, u64 *data)
 {
 	struct mv_vm *vm = vcpu->vm;
+	/* Pairs with the release in mv_uio_attach(): an initialised lock. */
 	struct mv_uio *uio = smp_load_acquire(&vm->uio);
 	struct mv_uio_wait *w;
 	struct minivmm_dev_req req = {
@@ -317,6 +321,7 @@ bool mv_uio_io(struct mv_vcpu *vcpu, u16 port, u8 size, bool in, u32 *val)
 /* Does a device process claim the MMIO page at @gpa?  (vCPU thread) */
 bool mv_uio_claims_mmio(struct mv_vm *vm, u64 gpa)
 {
+	/* Pairs with the release in mv_uio_attach(). */
 	struct mv_uio *uio = smp_load_acquire(&vm->uio);
 	bool ret;
 
@@ -608,6 +613,7 @@ long mv_uio_attach(struct mv_vm *vm)
 			goto out;
 		}
 		spin_lock_init(&uio->lock);
+		/* Published initialised: vCPU threads read it locklessly. */
 		smp_store_release(&vm->uio, uio);
 	}
 	spin_lock(&uio->lock);
