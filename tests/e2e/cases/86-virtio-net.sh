@@ -85,7 +85,7 @@ ip addr add 10.0.86.1/24 dev mvtap86
 ip link set mvtap86 up
 wait_text /tmp/net86.out "mv86: up" 120 || fail "the guest did not configure eth0: $(tail -n 5 /tmp/net86.out)"
 ok=0
-for i in $(seq 1 20); do
+for _ in $(seq 1 20); do
 	if ping -c 1 -W 2 10.0.86.2 >/dev/null 2>&1; then ok=1; break; fi
 done
 [ "$ok" = 1 ] || fail "the host cannot ping the guest"
