@@ -54,6 +54,7 @@ const char *ctl_pause_name(uint32_t reason)
 	case MINIVMM_PAUSE_HOST_MEM_LIMIT:	return "host-mem-limit";
 	case MINIVMM_PAUSE_VM_MEM_LIMIT:	return "vm-mem-limit";
 	case MINIVMM_PAUSE_HOST_NO_MEMORY:	return "host-no-memory";
+	case MINIVMM_PAUSE_DEVICE_GONE:		return "device-gone";
 	default:				return "unknown";
 	}
 }

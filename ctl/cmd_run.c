@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "virtio.h"
 
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_signal;
@@ -182,8 +185,9 @@ static enum run_end run_image(const char *image, const char *name,
 			      uint64_t mem, const char *append,
 			      char *const *modules, unsigned int nmods,
 			      const char *initrd, enum run_status conv,
-			      uint32_t *code)
+			      const struct virtio_setup *devs, uint32_t *code)
 {
+	pid_t server = -1;
 	struct ctl_mb_boot *boot = NULL;
 	struct ctl_bz_boot *bz = NULL;
 	enum run_end end = END_FAILED;
@@ -228,6 +232,25 @@ static enum run_end run_image(const char *image, const char *name,
 	con = ctl_console_open("run", vmfd);
 	if (con < 0)
 		goto out;
+	/* Devices: a child process serves them (as "serve" would). */
+	if (devs->n) {
+		struct virtio_server *srv = virtio_attach("run", vmfd, mem, devs);
+
+		if (!srv)
+			goto out;
+		server = fork();
+		if (server == 0) {
+			close(con);
+			signal(SIGINT, SIG_IGN);
+			signal(SIGHUP, SIG_IGN);
+			_exit(virtio_serve(srv, -1) ? CTL_EXIT_FAIL : 0);
+		}
+		virtio_free(srv);
+		if (server < 0) {
+			ctl_err("run: fork: %s", strerror(errno));
+			goto out;
+		}
+	}
 	if (got_signal || start_vm(id))
 		goto out;
 	if (ctl_console_pump("run", con, wake_pipe[0]))
@@ -247,6 +270,8 @@ out:
 		close(vmfd);
 	if (destroy_vm(id) && end != END_EXITED)
 		end = END_FAILED;
+	if (server > 0)
+		waitpid(server, NULL, 0);
 	return got_signal ? END_FAILED : end;
 }
 
@@ -262,8 +287,13 @@ int cmd_run(int argc, char **argv)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "exit-status", required_argument, NULL, 'x' },
 		{ "vcpus", required_argument, NULL, 'c' },
+		{ "disk", required_argument, NULL, 'D' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "rng", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct virtio_setup devs;
+	char *full_append = NULL;
 	enum ctl_mode mode = CTL_MODE_LONG;
 	enum ctl_format fmt = CTL_FMT_AUTO;
 	enum run_status conv = STATUS_CODE;
@@ -334,7 +364,12 @@ int cmd_run(int argc, char **argv)
 						       optarg);
 			break;
 		default:
-			return ctl_bad_option("run", argv);
+			ret = ctl_virtio_option(&devs, "run", c, optarg);
+			if (ret < 0)
+				return CTL_EXIT_USAGE;
+			if (ret > 0)
+				return ctl_bad_option("run", argv);
+			break;
 		}
 	}
 	if (optind + 1 != argc)
@@ -378,7 +413,20 @@ int cmd_run(int argc, char **argv)
 				       image, fmt == CTL_FMT_FLAT ? "flat image" :
 				       "Multiboot kernel (--module passes files to it)");
 
+	if (devs.n && fmt == CTL_FMT_BZIMAGE) {
+		/* The devices, on the kernel command line (virtio_mmio). */
+		char extra[VIRTIO_MAX_DEVS * 48];
+
+		virtio_cmdline(&devs, extra, sizeof(extra));
+		if (asprintf(&full_append, "%s%s", append ? append : "",
+			     append ? extra : extra + 1) < 0) {
+			ctl_err("run: out of memory");
+			return exit_status(conv, END_FAILED, 0);
+		}
+		append = full_append;
+	}
 	end = run_image(image, name, vcpus, fmt, mode, mem, append, modules, nmods,
-			initrd, conv, &code);
+			initrd, conv, &devs, &code);
+	free(full_append);
 	return exit_status(conv, end, code);
 }

@@ -78,6 +78,9 @@ static void print_stats_text(const struct ctl_stats *st)
 	printf("  %-14s %s", "state:", ctl_state_name(st->vm.state));
 	if (st->vm.state == MINIVMM_VM_STOPPED && st->vm.has_stop_reason)
 		printf(" (%s)", ctl_stop_name(st->vm.stop_reason));
+	if (st->vm.state == MINIVMM_VM_PAUSED &&
+	    st->vm.pause_reason == MINIVMM_PAUSE_DEVICE_GONE)
+		printf(" (device process gone)");
 	printf("\n  %-14s %u\n", "vcpus:", st->vm.vcpus);
 	ctl_print_resources_text(&st->vm);
 	printf("  %-14s %s touched (mapped for the guest)\n", "",
@@ -470,6 +473,7 @@ static const char *event_name(uint32_t ev)
 	case MINIVMM_EVENT_DESTROYED:	return "destroyed";
 	case MINIVMM_EVENT_POWEROFF:	return "poweroff";
 	case MINIVMM_EVENT_MEM_REFUSED:	return "mem-refused";
+	case MINIVMM_EVENT_DEVICE_GONE:	return "device-gone";
 	default:			return NULL;
 	}
 }

@@ -93,10 +93,10 @@ struct ctl_vm {
 	uint64_t error_gpa;
 	uint64_t error_raw;
 	uint32_t owner_uid;
+	uint32_t pause_reason;		/* enum minivmm_pause_reason */
 	bool has_state, has_mem, has_stop_reason, has_exit_code, has_owner;
 	/* Resources on demand (cmd_resources.c). */
 	uint64_t mem_granted, mem_limit, mem_target, mem_returned;
-	uint32_t pause_reason;
 	bool prealloc, has_granted;
 	char cgroup[MINIVMM_CGROUP_MAX];
 };
@@ -295,5 +295,11 @@ void ctl_print_resources_text(const struct ctl_vm *vm);
 int cmd_state(int argc, char **argv);
 /* The name of a MINIVMM_FIELD_* that SET_STATE refused (cmd_state.c). */
 const char *ctl_state_field_name(uint32_t field);
+
+int cmd_serve(int argc, char **argv);
+/* cmd_serve.c: --disk ('D'), --net ('N'), --rng ('R') for run and serve. */
+struct virtio_setup;
+int ctl_virtio_option(struct virtio_setup *s, const char *what, int c,
+		      const char *arg);
 
 #endif /* MINIVMMCTL_H */

@@ -84,13 +84,19 @@ static const struct ctl_cmd commands[] = {
 	  cmd_state },
 	{ "run", "[--mem SIZE] [--vcpus N] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
-	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu] IMAGE",
+	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu]\n"
+	  "      [--disk FILE[,ro]]... [--net tap:NAME]... [--rng] IMAGE",
 	  "create, load IMAGE (a flat binary at 0x10000, a Multiboot v1 kernel\n"
 	  "      or a Linux bzImage with --initrd: detected, or as --format says),\n"
 	  "      start, show the console, destroy; exit with the guest's exit\n"
 	  "      code (default 16M, long mode) or, with --exit-status=qemu,\n"
 	  "      (code << 1) | 1 as QEMU's isa-debug-exit",
 	  cmd_run },
+	{ "serve", "NAME|ID [--disk FILE[,ro]]... [--net tap:NAME]... [--rng]",
+	  "be the device process of a VM made with create/start: serve its\n"
+	  "      virtio-mmio devices until it stops; resumes a VM paused because\n"
+	  "      its previous device process went away",
+	  cmd_serve },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

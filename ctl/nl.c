@@ -52,6 +52,7 @@ static struct nla_policy reply_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_EVENT]		= { .type = NLA_U32 },
 	[MINIVMM_ATTR_OWNER_UID]	= { .type = NLA_U32 },
 	[MINIVMM_ATTR_VCPU_STATS]	= { .type = NLA_NESTED },
+	[MINIVMM_ATTR_PAUSE_REASON]	= { .type = NLA_U32 },
 };
 
 struct reply_ctx {

@@ -149,6 +149,8 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 	}
 	if (a[MINIVMM_ATTR_NR_VCPUS])
 		vm->vcpus = nla_get_u32(a[MINIVMM_ATTR_NR_VCPUS]);
+	if (a[MINIVMM_ATTR_PAUSE_REASON])
+		vm->pause_reason = nla_get_u32(a[MINIVMM_ATTR_PAUSE_REASON]);
 	if (a[MINIVMM_ATTR_STOP_REASON]) {
 		vm->stop_reason = nla_get_u32(a[MINIVMM_ATTR_STOP_REASON]);
 		vm->has_stop_reason = true;
@@ -774,6 +776,10 @@ static int list_one(struct nlattr **attrs, void *arg)
 			snprintf(why, sizeof(why), "%s",
 				 ctl_stop_name(vm.stop_reason));
 	}
+	if (vm.state == MINIVMM_VM_PAUSED &&
+	    vm.pause_reason != MINIVMM_PAUSE_NONE &&
+	    vm.pause_reason != MINIVMM_PAUSE_USER)
+		snprintf(why, sizeof(why), "%s", ctl_pause_name(vm.pause_reason));
 	if (ctx->json) {
 		printf("%s\n  {\"id\": %u, \"name\": ", ctx->count ? "," : "",
 		       vm.id);
@@ -786,6 +792,9 @@ static int list_one(struct nlattr **attrs, void *arg)
 			printf(", \"exit_code\": %u", vm.exit_code);
 		if (vm.has_owner)
 			printf(", \"owner_uid\": %u", vm.owner_uid);
+		if (vm.state == MINIVMM_VM_PAUSED && !vm.has_granted)
+			printf(", \"pause_reason\": \"%s\"",
+			       ctl_pause_name(vm.pause_reason));
 		if (vm.has_stop_reason && vm.stop_reason == MINIVMM_STOP_BAD_GPA)
 			printf(", \"error_gpa\": %" PRIu64, vm.error_gpa);
 		if (vm.has_stop_reason &&

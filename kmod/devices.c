@@ -232,7 +232,8 @@ static void mv_uart_write(struct mv_vm *vm, unsigned int reg, u8 val)
 static enum mv_exit_action mv_io_dispatch_locked(struct mv_vcpu *vcpu,
 						 u16 port, u8 size, bool in,
 						 u32 *val,
-						 enum minivmm_stop_reason *why)
+						 enum minivmm_stop_reason *why,
+						 bool *unclaimed)
 {
 	struct mv_vm *vm = vcpu->vm;
 	u8 byte = *val;
@@ -265,13 +266,15 @@ static enum mv_exit_action mv_io_dispatch_locked(struct mv_vcpu *vcpu,
 		*why = MINIVMM_STOP_EXITED;
 		return MV_EXIT_STOP;
 	}
-	vm->unclaimed_io++;
+	*why = MINIVMM_STOP_NONE;
+	*unclaimed = true;
 	return MV_EXIT_RESUME;
 }
 
 /*
  * Every vCPU reaches the same devices: dev_lock around the models; the VM
- * is stopped (which may sleep) after it is released.  The 8259 and the
+ * is stopped, and a device process's port served (both may sleep), after
+ * it is released.  The 8259 and the
  * PIT's timer are vCPU 0's: an access by another vCPU makes it look again.
  */
 enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
@@ -280,13 +283,21 @@ enum mv_exit_action mv_io_dispatch(struct mv_vcpu *vcpu, u16 port, u8 size,
 	struct mv_vm *vm = vcpu->vm;
 	enum minivmm_stop_reason why = MINIVMM_STOP_NONE;
 	enum mv_exit_action action;
+	bool unclaimed = false;
 
 	spin_lock(&vm->dev_lock);
-	action = mv_io_dispatch_locked(vcpu, port, size, in, val, &why);
+	action = mv_io_dispatch_locked(vcpu, port, size, in, val, &why,
+				       &unclaimed);
 	spin_unlock(&vm->dev_lock);
 	if (action == MV_EXIT_STOP) {
 		mv_vm_stop(vm, why, why == MINIVMM_STOP_EXITED ? *val : 0);
 		return MV_EXIT_STOP;
+	}
+	/* A device process's port: the vCPU may sleep for its answer. */
+	if (unclaimed && !mv_uio_io(vcpu, port, size, in, val)) {
+		spin_lock(&vm->dev_lock);
+		vm->unclaimed_io++;
+		spin_unlock(&vm->dev_lock);
 	}
 	if (vcpu->index)
 		mv_vm_input_arrived(vm);

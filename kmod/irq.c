@@ -176,6 +176,7 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 		mv_pic_set_irq(&vm->platform, 0, false);
 	}
 	mv_uart_update_irq(vm);
+	mv_irq_apply_lines(vm);		/* a device process's lines (uio.c) */
 	if (vector < 0 && mv_lapic_accepts_extint(&vcpu->apic)) {
 		vector = mv_pic_pending(&vm->platform);
 		vcpu->irq_from_pic = vector >= 0;

@@ -433,6 +433,9 @@ u64 mv_hc_balloon(struct mv_vcpu *vcpu, u64 nr, u64 gpa, u64 npages)
 		 */
 		if (vm->nr_vcpus > 1)
 			return (u64)-EOPNOTSUPP;
+		/* A device process's mapping would keep reaching a freed page. */
+		if (READ_ONCE(vm->ram_mapped))
+			return (u64)-EOPNOTSUPP;
 		done = mv_mem_return(vcpu, gpa, npages);
 		if (done < 0)
 			return (u64)done;

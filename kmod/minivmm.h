@@ -324,6 +324,13 @@ struct mv_vm {
 	unsigned int nr_stopped_vcpus;	/* mp_lock */
 
 	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
+
+	/* User-space devices (kmod/uio.c). */
+	struct mv_uio *uio;		/* set once under vm->lock */
+	bool ram_mapped;		/* RAM was mmapped: the balloon frees none */
+	unsigned long irq_lines;	/* ISA IRQs held high (atomic bitops) */
+	unsigned long irq_pulses;	/* edges to deliver (atomic bitops) */
+	unsigned long irq_applied;	/* irq_lines the 8259 has; vCPU 0 */
 };
 
 /*
@@ -580,6 +587,28 @@ struct page *mv_pages_alloc(atomic_long_t *count, int node, gfp_t gfp,
 			    unsigned int order);
 void mv_pages_free(atomic_long_t *count, struct page *page, unsigned int order);
 void mv_pages_check_empty(void);
+
+/*
+ * kmod/uio.c: user-space devices.  mv_uio_access() serves a guest access
+ * to a claimed range from the vCPU thread (MV_UIO_RETRY: leave the
+ * instruction incomplete, the VM is pausing or stopping).
+ */
+struct mv_uio;
+enum mv_uio_result {
+	MV_UIO_NONE,
+	MV_UIO_DONE,
+	MV_UIO_RETRY,
+};
+enum mv_uio_result mv_uio_access(struct mv_vcpu *vcpu, u32 space, u64 addr,
+				 u8 size, bool write, u64 *data);
+bool mv_uio_io(struct mv_vcpu *vcpu, u16 port, u8 size, bool in, u32 *val);
+bool mv_uio_claims_mmio(struct mv_vm *vm, u64 gpa);
+long mv_uio_attach(struct mv_vm *vm);
+void mv_uio_free(struct mv_vm *vm);
+struct vm_area_struct;
+int mv_uio_mmap(struct file *file, struct vm_area_struct *vma);
+int mv_irq_set_line(struct mv_vm *vm, u32 irq, u32 level);
+void mv_irq_apply_lines(struct mv_vm *vm);
 
 /* kmod/vmfd.c: VM and console file descriptors. */
 int mv_vm_open_fd(struct mv_vm *vm);

@@ -159,7 +159,23 @@ static bool mv_is_lapic_page(struct mv_vcpu *vcpu, u64 gpa)
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags)
 {
 	return !(npf_flags & (MV_NPF_FETCH | MV_NPF_WALK)) &&
-	       mv_is_lapic_page(vcpu, gpa);
+	       (mv_is_lapic_page(vcpu, gpa) ||
+		mv_uio_claims_mmio(vcpu->vm, gpa));
+}
+
+/* The decoded access, sent to the device process (kmod/uio.c). */
+static enum mv_uio_result mv_mmio_uio(struct mv_vcpu *vcpu,
+				      const struct mv_mmio_op *op, u64 gpa)
+{
+	u64 *reg = &vcpu->gprs[op->reg];
+	u64 data = op->write ? mv_mmio_store_value(op, vcpu->gprs) : 0;
+	enum mv_uio_result ret;
+
+	ret = mv_uio_access(vcpu, MINIVMM_DEV_MMIO, gpa, op->size, op->write,
+			    &data);
+	if (ret == MV_UIO_DONE && !op->write)
+		*reg = mv_mmio_load_result(op, *reg, data);
+	return ret;
 }
 
 enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa)
@@ -186,7 +202,19 @@ enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa)
 		return mv_mmio_fail(vcpu, gpa, insn, got,
 				    "access crosses the device page");
 
-	mv_mmio_lapic(vcpu, &op, offset);
+	if (mv_is_lapic_page(vcpu, gpa)) {
+		mv_mmio_lapic(vcpu, &op, offset);
+	} else {
+		switch (mv_mmio_uio(vcpu, &op, gpa)) {
+		case MV_UIO_DONE:
+			break;
+		case MV_UIO_RETRY:	/* pausing: done again on resume */
+			return MV_EXIT_RESUME;
+		case MV_UIO_NONE:	/* the claim went away */
+			mv_vm_stop(vcpu->vm, MINIVMM_STOP_BAD_GPA, gpa);
+			return MV_EXIT_STOP;
+		}
+	}
 	vcpu->rip += op.len;
 	if (bits == 32)
 		vcpu->rip = (u32)vcpu->rip;

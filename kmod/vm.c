@@ -131,6 +131,7 @@ static void mv_vm_free(struct kref *ref)
 			  vm->id, vm->npt.nr_tables);
 	}
 	mv_console_free(&vm->console);
+	mv_uio_free(vm);
 	mv_mem_free(vm);
 
 	mutex_lock(&mv_vms_lock);

@@ -496,6 +496,8 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 		return mv_vm_get_state(vm, argp);
 	case MINIVMM_VM_SET_STATE:
 		return mv_vm_set_state(vm, argp);
+	case MINIVMM_VM_DEV_ATTACH:
+		return mv_uio_attach(vm);
 	default:
 		return mv_snap_ioctl(vm, cmd, argp);
 	}
@@ -514,6 +516,7 @@ static const struct file_operations mv_vm_fops = {
 	.unlocked_ioctl	= mv_vm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= mv_vm_file_release,
+	.mmap		= mv_uio_mmap,
 	.llseek		= default_llseek,
 };
 

@@ -182,8 +182,9 @@ enum minivmm_stop_reason {
 };
 
 /*
- * Why a VM is PAUSED: by its user, or by the VMM when the guest touched
- * memory the policy would not grant (raise the limit, then resume).
+ * Why a VM is PAUSED: by its user, by the VMM when the guest touched
+ * memory the policy would not grant (raise the limit, then resume), or
+ * when its device process went away (attach another, then resume).
  */
 enum minivmm_pause_reason {
 	MINIVMM_PAUSE_NONE,
@@ -191,6 +192,7 @@ enum minivmm_pause_reason {
 	MINIVMM_PAUSE_HOST_MEM_LIMIT,	/* policy --max-granted reached */
 	MINIVMM_PAUSE_VM_MEM_LIMIT,	/* the VM's --mem-limit reached */
 	MINIVMM_PAUSE_HOST_NO_MEMORY,	/* the host had no free page */
+	MINIVMM_PAUSE_DEVICE_GONE,	/* its device process's fd was closed */
 };
 
 #define MINIVMM_OVERCOMMIT_MAX	10000	/* percent: declared RAM up to 100x */
@@ -211,6 +213,7 @@ enum minivmm_event {
 	MINIVMM_EVENT_MEM_REFUSED,	/* a grant was refused: + PAUSE_REASON,
 					 * MEM_GRANTED; a PAUSED event follows
 					 */
+	MINIVMM_EVENT_DEVICE_GONE,	/* paused: its device process went away */
 };
 
 /* Vendor-neutral exit reasons, for the per-reason counters. */
@@ -251,7 +254,8 @@ enum minivmm_exit_reason {
 #define MINIVMM_HC_MEM_TARGET	5	/* -> bytes the guest should hold (RAM size when no target) */
 #define MINIVMM_HC_MEM_RETURN	6	/* RBX = GPA (4 KiB aligned), RCX = pages
 					 * -> pages given back, or -EINVAL;
-					 * -EOPNOTSUPP in a VM of 2+ vCPUs
+					 * -EOPNOTSUPP in a VM of 2+ vCPUs or
+					 * whose RAM a device process mapped
 					 */
 #define MINIVMM_HC_MEM_RECLAIM	7	/* RBX = GPA, RCX = pages: taken back
 					 * into use -> 0, or -EINVAL
@@ -646,5 +650,102 @@ _Static_assert(sizeof(struct minivmm_vcpu_state) == 5184, "vcpu_state ABI size")
  */
 #define MINIVMM_VM_GET_STATE	_IOWR(MINIVMM_IOC_MAGIC, 0x20, struct minivmm_vcpu_state)
 #define MINIVMM_VM_SET_STATE	_IOWR(MINIVMM_IOC_MAGIC, 0x21, struct minivmm_vcpu_state)
+
+/*
+ * ---- user-space devices -------------------------------------------------
+ *
+ * MINIVMM_VM_DEV_ATTACH on a VM fd returns a device fd (O_CLOEXEC); one per
+ * VM at a time (-EBUSY).  On it:
+ *   MINIVMM_DEV_CLAIM    claim a port or MMIO range (up to
+ *                        MINIVMM_DEV_MAX_CLAIMS; never RAM or an in-kernel
+ *                        device, never overlapping another claim);
+ *   read()               guest accesses to claimed ranges, as whole
+ *                        struct minivmm_dev_req (blocking unless O_NONBLOCK;
+ *                        poll() says EPOLLIN when one waits);
+ *   write()              answers, as whole struct minivmm_dev_resp, to
+ *                        requests without MINIVMM_DEV_REQ_POSTED: the vCPU
+ *                        waits for them (reads: @data is the value);
+ *   MINIVMM_DEV_IRQ      drive an 8259 input line (ISA IRQ 1-15 but 2 and 4,
+ *                        which the module uses; the 8259 is edge-triggered:
+ *                        a request is a rising edge).
+ * Closing the last copy of the device fd pauses a running VM with
+ * MINIVMM_PAUSE_DEVICE_GONE (MINIVMM_DEV_SET_STATE keeps what a successor
+ * needs to carry on); a guest access to a claimed range while no
+ * device fd is attached does the same, the instruction not completed.  A
+ * new MINIVMM_VM_DEV_ATTACH drops the old claims; resuming the VM then
+ * replays the interrupted access to the new process.
+ *
+ * mmap() of a VM fd (MAP_SHARED, offset = guest-physical address, page
+ * aligned, inside RAM) maps guest RAM itself.
+ */
+#define MINIVMM_DEV_MAX_CLAIMS	32
+
+enum minivmm_dev_space {
+	MINIVMM_DEV_PIO = 1,		/* I/O ports: base + len <= 0x10000 */
+	MINIVMM_DEV_MMIO = 2,		/* 4-byte aligned, above RAM, below 2^48 */
+};
+
+#define MINIVMM_DEV_CLAIM_POSTED	(1u << 0)	/* writes do not wait */
+
+struct minivmm_dev_claim {
+	__u32 space;		/* enum minivmm_dev_space */
+	__u32 flags;		/* MINIVMM_DEV_CLAIM_* */
+	__u64 base;
+	__u64 len;
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_claim) == 40, "minivmm_dev_claim ABI size");
+
+#define MINIVMM_DEV_REQ_WRITE	(1u << 0)
+#define MINIVMM_DEV_REQ_POSTED	(1u << 1)	/* no answer expected */
+
+struct minivmm_dev_req {
+	__u64 id;		/* echo in the answer */
+	__u64 addr;		/* port or guest-physical address */
+	__u64 data;		/* value written (WRITE) */
+	__u32 space;		/* enum minivmm_dev_space */
+	__u8  size;		/* 1, 2, 4 or 8 bytes */
+	__u8  flags;		/* MINIVMM_DEV_REQ_* */
+	__u16 vcpu;
+};
+_Static_assert(sizeof(struct minivmm_dev_req) == 32, "minivmm_dev_req ABI size");
+
+struct minivmm_dev_resp {
+	__u64 id;
+	__u64 data;		/* value read */
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_resp) == 32, "minivmm_dev_resp ABI size");
+
+#define MINIVMM_DEV_IRQ_LOW	0
+#define MINIVMM_DEV_IRQ_HIGH	1
+#define MINIVMM_DEV_IRQ_PULSE	2	/* high, then low */
+
+struct minivmm_dev_irq {
+	__u32 irq;
+	__u32 level;		/* MINIVMM_DEV_IRQ_* */
+	__u64 reserved;		/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_irq) == 16, "minivmm_dev_irq ABI size");
+
+/*
+ * The device process's own state (register values, queue addresses), kept
+ * by the module across device processes: SET stores @len bytes (at most
+ * MINIVMM_DEV_STATE_MAX) from @buf, GET copies what was stored to @buf
+ * (@len: its size) and returns the stored length (0: none).
+ */
+#define MINIVMM_DEV_STATE_MAX	4096
+struct minivmm_dev_state {
+	__u64 buf;		/* user pointer */
+	__u32 len;
+	__u32 reserved;		/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_state) == 16, "minivmm_dev_state ABI size");
+
+#define MINIVMM_VM_DEV_ATTACH	_IO(MINIVMM_IOC_MAGIC, 0x28)
+#define MINIVMM_DEV_CLAIM	_IOW(MINIVMM_IOC_MAGIC, 0x29, struct minivmm_dev_claim)
+#define MINIVMM_DEV_IRQ		_IOW(MINIVMM_IOC_MAGIC, 0x2a, struct minivmm_dev_irq)
+#define MINIVMM_DEV_SET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2b, struct minivmm_dev_state)
+#define MINIVMM_DEV_GET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2c, struct minivmm_dev_state)
 
 #endif /* _UAPI_MINIVMM_H */

@@ -1,0 +1,905 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-mmio devices (virtio 1.x, "modern" register layout version 2)
+ * served from user space: a block device on a raw image file, a network
+ * device on a tap interface, an entropy source.  One process, one poll()
+ * loop: guest register accesses arrive on the device fd (kmod/uio.c),
+ * virtqueues are read in guest RAM mapped through the VM fd, interrupts go
+ * out through MINIVMM_DEV_IRQ.  A driver that breaks the queue rules gets
+ * DEVICE_NEEDS_RESET, never a crash.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include "ctl.h"
+#include "virtio.h"
+
+/* MMIO registers (virtio 1.x, 4.2.2). */
+#define VM_MAGIC		0x000
+#define VM_VERSION		0x004
+#define VM_DEVICE_ID		0x008
+#define VM_VENDOR_ID		0x00c
+#define VM_DEV_FEATURES		0x010
+#define VM_DEV_FEATURES_SEL	0x014
+#define VM_DRV_FEATURES		0x020
+#define VM_DRV_FEATURES_SEL	0x024
+#define VM_QUEUE_SEL		0x030
+#define VM_QUEUE_NUM_MAX	0x034
+#define VM_QUEUE_NUM		0x038
+#define VM_QUEUE_READY		0x044
+#define VM_QUEUE_NOTIFY		0x050
+#define VM_INT_STATUS		0x060
+#define VM_INT_ACK		0x064
+#define VM_STATUS		0x070
+#define VM_QUEUE_DESC_LO	0x080
+#define VM_QUEUE_DESC_HI	0x084
+#define VM_QUEUE_AVAIL_LO	0x090
+#define VM_QUEUE_AVAIL_HI	0x094
+#define VM_QUEUE_USED_LO	0x0a0
+#define VM_QUEUE_USED_HI	0x0a4
+#define VM_CONFIG_GEN		0x0fc
+#define VM_CONFIG		0x100
+
+#define VIRTIO_F_VERSION_1	(1ULL << 32)
+#define STATUS_NEEDS_RESET	0x40
+#define INT_VRING		1
+#define INT_CONFIG		2
+
+#define VIRTIO_BLK_F_RO		(1ULL << 5)
+#define VIRTIO_BLK_F_FLUSH	(1ULL << 9)
+#define VIRTIO_NET_F_MAC	(1ULL << 5)
+
+#define VQ_SIZE			256
+#define NET_HDR_LEN		12	/* virtio_net_hdr_v1 */
+
+struct vdev {
+	enum virtio_kind kind;
+	uint32_t device_id;
+	uint64_t features;
+	uint8_t config[64];
+	unsigned int config_len;
+	unsigned int nqueues;
+	struct virtq vq[2];
+	uint32_t status, isr, dev_sel, drv_sel, queue_sel;
+	uint64_t driver_features;
+	uint64_t base;
+	unsigned int irq;
+	bool irq_high;
+	int fd;			/* image file or tap */
+	bool ro;
+	uint64_t capacity;	/* sectors */
+};
+
+struct virtio_server {
+	int vmfd, devfd;
+	struct vmem mem;
+	struct vdev dev[VIRTIO_MAX_DEVS];
+	unsigned int n;
+	uint64_t bad_requests;
+	bool dirty;		/* state changed since the last save */
+};
+
+/*
+ * What a successor needs to carry on (MINIVMM_DEV_SET_STATE): the
+ * registers the driver wrote.  Queue positions are not saved: the used
+ * index in guest RAM is where a successor resumes, replaying requests
+ * that were taken but never completed.
+ */
+#define VSTATE_MAGIC	0x31564f49564d4d56ULL	/* "VMMVIOV1" */
+struct vsaved_dev {
+	uint32_t kind, status, isr, dev_sel, drv_sel, queue_sel;
+	uint64_t driver_features;
+	struct {
+		uint32_t num, ready;
+		uint64_t desc, avail, used;
+	} vq[2];
+};
+struct vsaved {
+	uint64_t magic;
+	uint32_t n, reserved;
+	struct vsaved_dev dev[VIRTIO_MAX_DEVS];
+};
+
+static const unsigned int virtio_irqs[VIRTIO_MAX_DEVS] = {
+	5, 6, 9, 10, 11, 12, 14, 15,
+};
+
+unsigned int virtio_irq(unsigned int i)
+{
+	return virtio_irqs[i];
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+static struct virtio_spec *virtio_new(struct virtio_setup *s, const char *what)
+{
+	if (s->n == VIRTIO_MAX_DEVS) {
+		ctl_usage_error("%s: at most %u virtio devices", what,
+				VIRTIO_MAX_DEVS);
+		return NULL;
+	}
+	memset(&s->dev[s->n], 0, sizeof(s->dev[0]));
+	return &s->dev[s->n++];
+}
+
+int virtio_add_disk(struct virtio_setup *s, const char *what, const char *arg)
+{
+	struct virtio_spec *d = virtio_new(s, what);
+	size_t len = strlen(arg);
+
+	if (!d)
+		return -1;
+	d->kind = VIRTIO_BLK;
+	if (len > 3 && !strcmp(arg + len - 3, ",ro")) {
+		d->ro = true;
+		len -= 3;
+	}
+	if (!len || len >= sizeof(d->path)) {
+		ctl_usage_error("%s: --disk needs FILE[,ro], not '%s'", what, arg);
+		return -1;
+	}
+	memcpy(d->path, arg, len);
+	return 0;
+}
+
+int virtio_add_net(struct virtio_setup *s, const char *what, const char *arg)
+{
+	struct virtio_spec *d;
+
+	if (strncmp(arg, "tap:", 4) || !arg[4] || strlen(arg + 4) >= IFNAMSIZ) {
+		ctl_usage_error("%s: --net needs tap:NAME (NAME up to %d characters), not '%s'",
+				what, IFNAMSIZ - 1, arg);
+		return -1;
+	}
+	d = virtio_new(s, what);
+	if (!d)
+		return -1;
+	d->kind = VIRTIO_NET;
+	snprintf(d->path, sizeof(d->path), "%s", arg + 4);
+	return 0;
+}
+
+int virtio_add_rng(struct virtio_setup *s, const char *what)
+{
+	struct virtio_spec *d = virtio_new(s, what);
+
+	if (!d)
+		return -1;
+	d->kind = VIRTIO_RNG;
+	return 0;
+}
+
+void virtio_cmdline(const struct virtio_setup *s, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < s->n && used < len; i++)
+		used += snprintf(buf + used, len - used,
+				 " virtio_mmio.device=4K@0x%llx:%u",
+				 VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SIZE,
+				 virtio_irq(i));
+}
+
+/* ---- interrupts and reset ------------------------------------------------- */
+
+static void vdev_update_irq(struct virtio_server *srv, struct vdev *d)
+{
+	bool high = d->isr != 0;
+	struct minivmm_dev_irq irq = {
+		.irq = d->irq,
+		.level = high ? MINIVMM_DEV_IRQ_HIGH : MINIVMM_DEV_IRQ_LOW,
+	};
+
+	if (high == d->irq_high)
+		return;
+	srv->dirty = true;
+	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0)
+		d->irq_high = high;
+}
+
+static void vdev_reset(struct vdev *d)
+{
+	d->status = 0;
+	d->isr = 0;
+	d->dev_sel = d->drv_sel = d->queue_sel = 0;
+	d->driver_features = 0;
+	memset(d->vq, 0, sizeof(d->vq));
+}
+
+/* The driver broke a rule: stop using the device until it resets it. */
+static void vdev_broken(struct virtio_server *srv, struct vdev *d,
+			const char *why)
+{
+	srv->bad_requests++;
+	if (d->status & STATUS_NEEDS_RESET)
+		return;
+	fprintf(stderr, "minivmmctl: virtio device at 0x%" PRIx64 ": %s; device needs reset\n",
+		d->base, why);
+	d->status |= STATUS_NEEDS_RESET;
+	d->isr |= INT_CONFIG;
+	vdev_update_irq(srv, d);
+}
+
+static bool vdev_live(const struct vdev *d)
+{
+	return (d->status & 4) && !(d->status & STATUS_NEEDS_RESET); /* DRIVER_OK */
+}
+
+/* ---- virtio-blk ----------------------------------------------------------- */
+
+#define BLK_T_IN	0
+#define BLK_T_OUT	1
+#define BLK_T_FLUSH	4
+#define BLK_T_GET_ID	8
+#define BLK_S_OK	0
+#define BLK_S_IOERR	1
+#define BLK_S_UNSUPP	2
+
+static uint32_t blk_request(struct vdev *d, struct vq_chain *ch)
+{
+	struct iovec data[VQ_MAX_SIZE];
+	struct {
+		uint32_t type, reserved;
+		uint64_t sector;
+	} hdr;
+	uint8_t status = BLK_S_OK;
+	uint64_t len, off;
+	unsigned int n;
+	ssize_t r;
+
+	if (!ch->out_len ||
+	    iov_copy_from(ch->in, ch->nr_in, 0, &hdr, sizeof(hdr)) != sizeof(hdr))
+		return 0;	/* no room for a status: nothing to answer */
+	switch (hdr.type) {
+	case BLK_T_IN:
+	case BLK_T_OUT:
+		len = hdr.type == BLK_T_IN ? ch->out_len - 1 :
+					     ch->in_len - sizeof(hdr);
+		if ((len & 511) || hdr.sector > d->capacity ||
+		    len / 512 > d->capacity - hdr.sector) {
+			status = BLK_S_IOERR;
+			break;
+		}
+		if (hdr.type == BLK_T_OUT && d->ro) {
+			status = BLK_S_IOERR;
+			break;
+		}
+		off = hdr.sector * 512;
+		if (hdr.type == BLK_T_IN) {
+			n = iov_slice(ch->out, ch->nr_out, 0, len, data);
+			r = len ? preadv(d->fd, data, n, off) : 0;
+		} else {
+			n = iov_slice(ch->in, ch->nr_in, sizeof(hdr), len, data);
+			r = len ? pwritev(d->fd, data, n, off) : 0;
+		}
+		if (r < 0 || (uint64_t)r != len)
+			status = BLK_S_IOERR;
+		if (hdr.type == BLK_T_IN) {
+			iov_copy_to(ch->out, ch->nr_out, len, &status, 1);
+			return len + 1;
+		}
+		break;
+	case BLK_T_FLUSH:
+		if (!d->ro && fdatasync(d->fd) < 0)
+			status = BLK_S_IOERR;
+		break;
+	case BLK_T_GET_ID: {
+		char id[20] = "minivmm";
+
+		len = ch->out_len - 1 < sizeof(id) ? ch->out_len - 1 : sizeof(id);
+		iov_copy_to(ch->out, ch->nr_out, 0, id, len);
+		iov_copy_to(ch->out, ch->nr_out, ch->out_len - 1, &status, 1);
+		return ch->out_len;
+	}
+	default:
+		status = BLK_S_UNSUPP;
+		break;
+	}
+	iov_copy_to(ch->out, ch->nr_out, ch->out_len - 1, &status, 1);
+	return 1;
+}
+
+/* ---- virtio-net ------------------------------------------------------------ */
+
+static uint32_t net_tx(struct vdev *d, struct vq_chain *ch)
+{
+	ssize_t r;
+
+	if (ch->in_len <= NET_HDR_LEN)
+		return 0;
+	/* The tap takes the virtio_net_hdr_v1 in front (IFF_VNET_HDR). */
+	r = writev(d->fd, ch->in, ch->nr_in);
+	(void)r;		/* a dropped frame is the network's business */
+	return 0;
+}
+
+/* Fill receive buffers from the tap while both have something. */
+static void net_rx(struct virtio_server *srv, struct vdev *d)
+{
+	struct virtq *q = &d->vq[0];
+	struct vq_chain ch;
+	bool used = false;
+
+	while (vdev_live(d) && vq_has_avail(q, &srv->mem)) {
+		uint16_t saved = q->last_avail;
+		uint16_t one = 1;
+		ssize_t r;
+		int ret = vq_pop(q, &srv->mem, &ch);
+
+		if (ret < 0) {
+			vdev_broken(srv, d, "bad receive queue");
+			break;
+		}
+		if (!ret)
+			break;
+		if (ch.out_len <= NET_HDR_LEN) {
+			vq_push(q, &srv->mem, ch.head, 0);
+			used = true;
+			continue;
+		}
+		r = readv(d->fd, ch.out, ch.nr_out);
+		if (r < 0) {
+			q->last_avail = saved;	/* nothing waiting: keep it */
+			break;
+		}
+		iov_copy_to(ch.out, ch.nr_out, 10, &one, 2);	/* num_buffers */
+		vq_push(q, &srv->mem, ch.head, r);
+		used = true;
+	}
+	if (used) {
+		d->isr |= INT_VRING;
+		vdev_update_irq(srv, d);
+	}
+}
+
+/* ---- queues ---------------------------------------------------------------- */
+
+static uint32_t rng_fill(struct vq_chain *ch)
+{
+	uint32_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < ch->nr_out; i++) {
+		ssize_t r = getrandom(ch->out[i].iov_base, ch->out[i].iov_len, 0);
+
+		if (r < 0)
+			break;
+		done += r;
+		if ((size_t)r < ch->out[i].iov_len)
+			break;
+	}
+	return done;
+}
+
+static void vdev_notify(struct virtio_server *srv, struct vdev *d,
+			unsigned int qi)
+{
+	struct virtq *q;
+	struct vq_chain *ch;
+	bool used = false;
+	int ret;
+
+	if (qi >= d->nqueues || !vdev_live(d))
+		return;
+	if (d->kind == VIRTIO_NET && qi == 0) {
+		net_rx(srv, d);
+		return;
+	}
+	q = &d->vq[qi];
+	if (!q->ready)
+		return;
+	ch = malloc(sizeof(*ch));
+	if (!ch)
+		return;
+	/* At most num chains per notification: a flood cannot starve others. */
+	for (unsigned int i = 0; i < q->num; i++) {
+		uint32_t len;
+
+		ret = vq_pop(q, &srv->mem, ch);
+		if (ret < 0) {
+			vdev_broken(srv, d, "bad descriptor chain");
+			break;
+		}
+		if (!ret)
+			break;
+		if (d->kind == VIRTIO_BLK)
+			len = blk_request(d, ch);
+		else if (d->kind == VIRTIO_NET)
+			len = net_tx(d, ch);
+		else
+			len = rng_fill(ch);
+		if (vq_push(q, &srv->mem, ch->head, len) < 0) {
+			vdev_broken(srv, d, "used ring outside RAM");
+			break;
+		}
+		used = true;
+	}
+	free(ch);
+	if (used) {
+		d->isr |= INT_VRING;
+		vdev_update_irq(srv, d);
+	}
+}
+
+/* ---- registers ------------------------------------------------------------- */
+
+static uint64_t vdev_read(struct vdev *d, uint64_t off, unsigned int size)
+{
+	struct virtq *q = d->queue_sel < d->nqueues ? &d->vq[d->queue_sel] : NULL;
+	uint64_t v = 0;
+
+	if (off >= VM_CONFIG) {
+		off -= VM_CONFIG;
+		if (off < d->config_len && size <= d->config_len - off)
+			memcpy(&v, d->config + off, size);
+		return v;
+	}
+	if (size != 4)
+		return 0;
+	switch (off) {
+	case VM_MAGIC:
+		return 0x74726976;	/* "virt" */
+	case VM_VERSION:
+		return 2;
+	case VM_DEVICE_ID:
+		return d->device_id;
+	case VM_VENDOR_ID:
+		return 0x564d4d4d;	/* "MMMV" */
+	case VM_DEV_FEATURES:
+		return d->dev_sel < 2 ? (uint32_t)(d->features >> (32 * d->dev_sel)) : 0;
+	case VM_QUEUE_NUM_MAX:
+		return q ? VQ_SIZE : 0;
+	case VM_QUEUE_READY:
+		return q ? q->ready : 0;
+	case VM_INT_STATUS:
+		return d->isr;
+	case VM_STATUS:
+		return d->status;
+	case VM_CONFIG_GEN:
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void vdev_set_half(uint64_t *p, bool hi, uint32_t v)
+{
+	*p = hi ? (*p & 0xffffffffULL) | ((uint64_t)v << 32) :
+		  (*p & ~0xffffffffULL) | v;
+}
+
+static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
+		       unsigned int size, uint32_t v)
+{
+	struct virtq *q = d->queue_sel < d->nqueues ? &d->vq[d->queue_sel] : NULL;
+
+	if (size != 4 || off >= VM_CONFIG)
+		return;		/* the config spaces are read-only */
+	if (off != VM_QUEUE_NOTIFY)
+		srv->dirty = true;
+	switch (off) {
+	case VM_DEV_FEATURES_SEL:
+		d->dev_sel = v;
+		break;
+	case VM_DRV_FEATURES_SEL:
+		d->drv_sel = v;
+		break;
+	case VM_DRV_FEATURES:
+		if (d->drv_sel < 2)
+			vdev_set_half(&d->driver_features, d->drv_sel, v);
+		break;
+	case VM_QUEUE_SEL:
+		d->queue_sel = v;
+		break;
+	case VM_QUEUE_NUM:
+		if (q && !q->ready)
+			q->num = v > 0xffff ? 0 : v;
+		break;
+	case VM_QUEUE_READY:
+		if (!q)
+			break;
+		if (!(v & 1)) {
+			q->ready = false;
+			break;
+		}
+		q->ready = true;
+		q->last_avail = q->used_idx = 0;
+		if (vq_check(q, &srv->mem)) {
+			q->ready = false;
+			vdev_broken(srv, d, "queue size not a power of 2 up to 256, or rings outside RAM");
+		}
+		break;
+	case VM_QUEUE_NOTIFY:
+		vdev_notify(srv, d, v);
+		break;
+	case VM_INT_ACK:
+		d->isr &= ~v;
+		vdev_update_irq(srv, d);
+		break;
+	case VM_STATUS:
+		if (!v) {
+			vdev_reset(d);
+			vdev_update_irq(srv, d);
+			break;
+		}
+		/* FEATURES_OK only for features offered, VERSION_1 included. */
+		if ((v & 8) && ((d->driver_features & ~d->features) ||
+				!(d->driver_features & VIRTIO_F_VERSION_1)))
+			v &= ~8u;
+		d->status = v | (d->status & STATUS_NEEDS_RESET);
+		if (d->kind == VIRTIO_NET && vdev_live(d))
+			net_rx(srv, d);
+		break;
+	case VM_QUEUE_DESC_LO:
+	case VM_QUEUE_DESC_HI:
+		if (q && !q->ready)
+			vdev_set_half(&q->desc_gpa, off & 4, v);
+		break;
+	case VM_QUEUE_AVAIL_LO:
+	case VM_QUEUE_AVAIL_HI:
+		if (q && !q->ready)
+			vdev_set_half(&q->avail_gpa, off & 4, v);
+		break;
+	case VM_QUEUE_USED_LO:
+	case VM_QUEUE_USED_HI:
+		if (q && !q->ready)
+			vdev_set_half(&q->used_gpa, off & 4, v);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int open_tap(const char *what, const char *name)
+{
+	struct ifreq ifr;
+	int hdr = NET_HDR_LEN;
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		ctl_err("%s: cannot open /dev/net/tun: %s", what, strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
+	    ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0) {
+		ctl_err("%s: cannot attach to tap device '%s': %s", what, name,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int vdev_open(const char *what, struct vdev *d,
+		     const struct virtio_spec *sp)
+{
+	struct stat st;
+	unsigned int i;
+
+	d->kind = sp->kind;
+	d->fd = -1;
+	d->features = VIRTIO_F_VERSION_1;
+	switch (sp->kind) {
+	case VIRTIO_BLK:
+		d->device_id = 2;
+		d->nqueues = 1;
+		d->ro = sp->ro;
+		d->fd = open(sp->path, (sp->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (d->fd < 0 || fstat(d->fd, &st) < 0) {
+			ctl_err("%s: cannot open disk image '%s': %s", what,
+				sp->path, strerror(errno));
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_size < 512) {
+			ctl_err("%s: disk image '%s' is not a regular file of at least 512 bytes",
+				what, sp->path);
+			return -1;
+		}
+		d->capacity = st.st_size / 512;
+		memcpy(d->config, &d->capacity, 8);
+		d->config_len = 8;
+		d->features |= VIRTIO_BLK_F_FLUSH | (sp->ro ? VIRTIO_BLK_F_RO : 0);
+		break;
+	case VIRTIO_NET:
+		d->device_id = 1;
+		d->nqueues = 2;
+		d->fd = open_tap(what, sp->path);
+		if (d->fd < 0)
+			return -1;
+		/* A locally administered MAC from the device's slot. */
+		d->config[0] = 0x52;
+		d->config[1] = 0x54;
+		d->config[2] = 0x00;
+		d->config[3] = 0x4d;
+		d->config[4] = 0x56;
+		for (i = 0; i < sizeof(sp->path) && sp->path[i]; i++)
+			d->config[5] += (uint8_t)sp->path[i];
+		d->config_len = 6;
+		d->features |= VIRTIO_NET_F_MAC;
+		break;
+	case VIRTIO_RNG:
+		d->device_id = 4;
+		d->nqueues = 1;
+		break;
+	}
+	return 0;
+}
+
+static int claim(const char *what, int devfd, uint64_t base, uint64_t len,
+		 uint32_t flags)
+{
+	struct minivmm_dev_claim cl = {
+		.space = MINIVMM_DEV_MMIO, .flags = flags,
+		.base = base, .len = len,
+	};
+
+	if (ioctl(devfd, MINIVMM_DEV_CLAIM, &cl) < 0) {
+		ctl_err("%s: cannot claim MMIO 0x%" PRIx64 "+0x%" PRIx64 ": %s",
+			what, base, len, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+
+static void virtio_restore(struct virtio_server *srv);
+
+struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
+				    const struct virtio_setup *s)
+{
+	struct virtio_server *srv = calloc(1, sizeof(*srv));
+	unsigned int i;
+	void *p;
+
+	if (!srv) {
+		ctl_err("%s: out of memory", what);
+		return NULL;
+	}
+	srv->vmfd = vmfd;
+	srv->devfd = -1;
+	for (i = 0; i < s->n; i++) {
+		struct vdev *d = &srv->dev[i];
+
+		if (vdev_open(what, d, &s->dev[i]))
+			goto fail;
+		srv->n++;
+		d->base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SIZE;
+		d->irq = virtio_irq(i);
+	}
+	p = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, vmfd, 0);
+	if (p == MAP_FAILED) {
+		ctl_err("%s: cannot map guest RAM: %s", what, strerror(errno));
+		goto fail;
+	}
+	srv->mem.base = p;
+	srv->mem.size = mem;
+	srv->devfd = ioctl(vmfd, MINIVMM_VM_DEV_ATTACH);
+	if (srv->devfd < 0) {
+		ctl_err("%s: cannot attach as the VM's device process: %s",
+			what, errno == EBUSY ?
+			"another process serves its devices" : strerror(errno));
+		goto fail;
+	}
+	for (i = 0; i < srv->n; i++) {
+		uint64_t b = srv->dev[i].base;
+
+		/* Only QueueNotify is posted: everything else is ordered. */
+		if (claim(what, srv->devfd, b, VM_QUEUE_NOTIFY, 0) ||
+		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY, 4,
+			  MINIVMM_DEV_CLAIM_POSTED) ||
+		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY + 4,
+			  VIRTIO_MMIO_SIZE - VM_QUEUE_NOTIFY - 4, 0))
+			goto fail;
+	}
+	virtio_restore(srv);
+	return srv;
+fail:
+	virtio_free(srv);
+	return NULL;
+}
+
+void virtio_free(struct virtio_server *srv)
+{
+	unsigned int i;
+
+	if (!srv)
+		return;
+	for (i = 0; i < srv->n; i++)
+		if (srv->dev[i].fd >= 0)
+			close(srv->dev[i].fd);
+	if (srv->mem.base)
+		munmap(srv->mem.base, srv->mem.size);
+	if (srv->devfd >= 0)
+		close(srv->devfd);
+	free(srv);
+}
+
+static void virtio_save(struct virtio_server *srv)
+{
+	struct vsaved s = { .magic = VSTATE_MAGIC, .n = srv->n };
+	struct minivmm_dev_state st = {
+		.buf = (uintptr_t)&s, .len = sizeof(s),
+	};
+	unsigned int i, q;
+
+	if (!srv->dirty)
+		return;
+	srv->dirty = false;
+	for (i = 0; i < srv->n; i++) {
+		const struct vdev *d = &srv->dev[i];
+		struct vsaved_dev *v = &s.dev[i];
+
+		v->kind = d->kind;
+		v->status = d->status;
+		v->isr = d->isr;
+		v->dev_sel = d->dev_sel;
+		v->drv_sel = d->drv_sel;
+		v->queue_sel = d->queue_sel;
+		v->driver_features = d->driver_features;
+		for (q = 0; q < 2; q++) {
+			v->vq[q].num = d->vq[q].num;
+			v->vq[q].ready = d->vq[q].ready;
+			v->vq[q].desc = d->vq[q].desc_gpa;
+			v->vq[q].avail = d->vq[q].avail_gpa;
+			v->vq[q].used = d->vq[q].used_gpa;
+		}
+	}
+	if (ioctl(srv->devfd, MINIVMM_DEV_SET_STATE, &st) < 0)
+		ctl_err("virtio: saving the device state: %s", strerror(errno));
+}
+
+/* Carry on from a predecessor's saved state, if it had these devices. */
+static void virtio_restore(struct virtio_server *srv)
+{
+	static struct vsaved s;
+	struct minivmm_dev_state st = {
+		.buf = (uintptr_t)&s, .len = sizeof(s),
+	};
+	unsigned int i, q;
+	int len = ioctl(srv->devfd, MINIVMM_DEV_GET_STATE, &st);
+
+	if (len <= 0)
+		return;
+	if ((size_t)len != sizeof(s) || s.magic != VSTATE_MAGIC ||
+	    s.n != srv->n)
+		goto mismatch;
+	for (i = 0; i < srv->n; i++)
+		if (s.dev[i].kind != srv->dev[i].kind)
+			goto mismatch;
+	for (i = 0; i < srv->n; i++) {
+		struct vdev *d = &srv->dev[i];
+		const struct vsaved_dev *v = &s.dev[i];
+
+		d->status = v->status;
+		d->isr = v->isr;
+		d->dev_sel = v->dev_sel;
+		d->drv_sel = v->drv_sel;
+		d->queue_sel = v->queue_sel;
+		d->driver_features = v->driver_features;
+		for (q = 0; q < d->nqueues; q++) {
+			struct virtq *vq = &d->vq[q];
+			const uint16_t *used;
+
+			vq->num = v->vq[q].num;
+			vq->desc_gpa = v->vq[q].desc;
+			vq->avail_gpa = v->vq[q].avail;
+			vq->used_gpa = v->vq[q].used;
+			vq->ready = v->vq[q].ready && !vq_check(vq, &srv->mem);
+			if (!vq->ready)
+				continue;
+			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
+			vq->used_idx = vq->last_avail = *used;
+		}
+		vdev_update_irq(srv, d);
+	}
+	/*
+	 * A notification posted to the predecessor may have died with it:
+	 * look at every queue once, as if notified.
+	 */
+	for (i = 0; i < srv->n; i++)
+		for (q = 0; q < srv->dev[i].nqueues; q++)
+			vdev_notify(srv, &srv->dev[i], q);
+	fprintf(stderr, "minivmmctl: virtio: carrying on from the previous device process's state\n");
+	return;
+mismatch:
+	fprintf(stderr, "minivmmctl: virtio: the saved device state is for other devices; these start fresh\n");
+}
+
+static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
+{
+	struct minivmm_dev_resp resp = { .id = r->id };
+	struct vdev *d = NULL;
+	unsigned int i;
+
+	for (i = 0; i < srv->n; i++)
+		if (r->space == MINIVMM_DEV_MMIO && r->addr >= srv->dev[i].base &&
+		    r->addr - srv->dev[i].base < VIRTIO_MMIO_SIZE)
+			d = &srv->dev[i];
+	if (d && (r->flags & MINIVMM_DEV_REQ_WRITE))
+		vdev_write(srv, d, r->addr - d->base, r->size, (uint32_t)r->data);
+	else if (d)
+		resp.data = vdev_read(d, r->addr - d->base, r->size);
+	else
+		resp.data = ~0ULL;
+	/* Saved before the vCPU goes on, so a successor misses nothing. */
+	virtio_save(srv);
+	if (!(r->flags & MINIVMM_DEV_REQ_POSTED) &&
+	    write(srv->devfd, &resp, sizeof(resp)) != sizeof(resp))
+		ctl_err("virtio: answering the VM failed: %s", strerror(errno));
+}
+
+int virtio_serve(struct virtio_server *srv, int wake_fd)
+{
+	struct pollfd pfd[2 + VIRTIO_MAX_DEVS];
+	struct vdev *nets[VIRTIO_MAX_DEVS];
+
+	for (;;) {
+		struct minivmm_dev_req reqs[8];
+		unsigned int n = 0, nn = 0, i;
+		ssize_t r;
+
+		pfd[n].fd = srv->devfd;
+		pfd[n++].events = POLLIN;
+		if (wake_fd >= 0) {
+			pfd[n].fd = wake_fd;
+			pfd[n++].events = POLLIN;
+		}
+		/* Wait for frames only where the guest has buffers for them. */
+		for (i = 0; i < srv->n; i++) {
+			struct vdev *d = &srv->dev[i];
+
+			if (d->kind == VIRTIO_NET && vdev_live(d) &&
+			    vq_has_avail(&d->vq[0], &srv->mem)) {
+				nets[nn++] = d;
+				pfd[n].fd = d->fd;
+				pfd[n++].events = POLLIN;
+			}
+		}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ctl_err("virtio: poll: %s", strerror(errno));
+			return -1;
+		}
+		if (wake_fd >= 0 && pfd[1].revents)
+			return 0;
+		for (i = 0; i < nn; i++)
+			if (pfd[n - nn + i].revents)
+				net_rx(srv, nets[i]);
+		virtio_save(srv);
+		if (!pfd[0].revents)
+			continue;
+		r = read(srv->devfd, reqs, sizeof(reqs));
+		if (r == 0)
+			return 0;	/* the VM stopped */
+		if (r < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			ctl_err("virtio: reading guest requests: %s",
+				strerror(errno));
+			return -1;
+		}
+		for (i = 0; i < r / sizeof(reqs[0]); i++)
+			handle(srv, &reqs[i]);
+		virtio_save(srv);
+	}
+}

@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: GPL-2.0
+# Long mode: a minimal virtio-mmio driver for the virtio-rng device that
+# "minivmmctl run --rng" / "serve --rng" puts at 0xfeb00000 (modern
+# register layout, split virtqueue of 8 entries in guest RAM at 1 MiB),
+# polling, no interrupts.  After QueueNotify (a posted write) the driver
+# reads Status: the device answers in order, so by then it has seen the
+# notification, and the used ring says how it went.  Device registers are
+# read with plain MOV loads (what minivmm's MMIO decoder emulates).
+#
+# Default variant (virtio-rng.bin, e2e 88): asks for 16 random bytes again
+# and again, printing "rng XXXXXXXX\n" (a hex count) after each answer.
+# VARIANT_hostile (virtio-hostile.bin, e2e 87): programs the queue with
+# what a driver must not do (a descriptor loop, a buffer outside RAM, a
+# length running past RAM, a queue size that is not a power of 2, an avail
+# index far ahead, a next index beyond the queue, a readable descriptor
+# after a writable one, a flood of notifications), checks that the device
+# says DEVICE_NEEDS_RESET (or ignores the flood), resets it, checks that a
+# good request works again, and exits with code 0x5a; any surprise exits
+# with another code (see the EXIT lines).
+	.code64
+	.include "lib64.inc"
+	.equ VBASE, 0xfeb00000
+	.equ DESC, 0x100000
+	.equ AVAIL, 0x101000
+	.equ USED, 0x102000
+	.equ BUF, 0x103000
+	.equ R_STATUS, 0x70
+	.equ F_NEXT, 1
+	.equ F_WRITE, 2
+
+	# DESC n, addr, len, flags, next
+	.macro DESCR n, addr, len, flags, next
+	movl $\addr, DESC + 16 * \n
+	movl $0, DESC + 16 * \n + 4
+	movl $\len, DESC + 16 * \n + 8
+	movw $\flags, DESC + 16 * \n + 12
+	movw $\next, DESC + 16 * \n + 14
+	.endm
+
+	.globl _start
+_start:
+	mov $VBASE, %r12d
+	mov (%r12), %eax
+	cmp $0x74726976, %eax
+	jne no_device
+	mov 4(%r12), %eax
+	cmp $2, %eax
+	jne no_device
+	mov 8(%r12), %eax
+	cmp $4, %eax
+	jne no_device
+	PUTS m_found
+	mov $8, %r13d
+	call vinit
+	test %eax, %eax
+	jnz bad_init
+.ifdef VARIANT_hostile
+	call good
+	PUTS m_good
+
+	# 1. a loop: 0 -> 1 -> 0
+	DESCR 0, BUF, 16, F_WRITE | F_NEXT, 1
+	DESCR 1, BUF + 16, 16, F_WRITE | F_NEXT, 0
+	mov $m_loop, %esi
+	call expect_reset
+
+	# 2. a buffer outside RAM
+	DESCR 0, 0xf0000000, 16, F_WRITE, 0
+	mov $m_oor, %esi
+	call expect_reset
+
+	# 3. a length running past the end of RAM
+	DESCR 0, BUF, 0x7fffffff, F_WRITE, 0
+	mov $m_len, %esi
+	call expect_reset
+
+	# 4. next beyond the queue
+	DESCR 0, BUF, 16, F_WRITE | F_NEXT, 200
+	mov $m_next, %esi
+	call expect_reset
+
+	# 5. readable after writable
+	DESCR 0, BUF, 16, F_WRITE | F_NEXT, 1
+	DESCR 1, BUF + 16, 16, 0, 0
+	mov $m_order, %esi
+	call expect_reset
+
+	# 6. avail index 100 ahead of the last one
+	DESCR 0, BUF, 16, F_WRITE, 0
+	add $100, %r14d
+	mov %r14w, AVAIL + 2
+	movl $0, 0x50(%r12)
+	mov R_STATUS(%r12), %eax
+	test $0x40, %eax
+	jz fail6
+	PUTS m_ahead
+	call reinit
+
+	# 7. queue size 6
+	mov $6, %r13d
+	call vinit
+	cmp $1, %eax
+	jne fail7
+	PUTS m_qsize
+	mov $8, %r13d
+	call reinit
+
+	# 8. a flood of notifications with nothing new
+	mov $2000, %ecx
+1:	movl $0, 0x50(%r12)
+	dec %ecx
+	jnz 1b
+	mov R_STATUS(%r12), %eax
+	test $0x40, %eax
+	jnz fail8
+	PUTS m_flood
+	call good
+	PUTS m_done
+	EXIT 0x5a
+.else
+	xor %ebx, %ebx
+2:	call good
+	inc %ebx
+	PUTS m_rng
+	mov %ebx, %eax
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	call puthex8
+	mov $'\n', %al
+	call putc
+	mov $0x200000, %ecx
+3:	dec %ecx
+	jnz 3b
+	jmp 2b
+.endif
+
+no_device:
+	PUTS m_nodev
+	EXIT 1
+bad_init:
+	PUTS m_badinit
+	EXIT 2
+fail6:	EXIT 6
+fail7:	EXIT 7
+fail8:	EXIT 8
+
+# vinit: reset and set the device up with a queue of R13 entries.
+# Returns EAX = 0, or 1 if the device then needs a reset.
+vinit:
+	movl $0, R_STATUS(%r12)
+	movl $1, R_STATUS(%r12)
+	movl $3, R_STATUS(%r12)
+	movl $1, 0x14(%r12)
+	mov 0x10(%r12), %eax
+	test $1, %eax		# VERSION_1 offered
+	jz 9f
+	movl $1, 0x24(%r12)
+	movl $1, 0x20(%r12)
+	movl $0, 0x24(%r12)
+	movl $0, 0x20(%r12)
+	movl $0xb, R_STATUS(%r12)	# FEATURES_OK
+	mov R_STATUS(%r12), %eax
+	test $8, %eax
+	jz 9f
+	movl $0, 0x30(%r12)
+	mov 0x34(%r12), %eax
+	cmp $8, %eax		# QueueNumMax
+	jb 9f
+	movl %r13d, 0x38(%r12)
+	movl $DESC, 0x80(%r12)
+	movl $0, 0x84(%r12)
+	movl $AVAIL, 0x90(%r12)
+	movl $0, 0x94(%r12)
+	movl $USED, 0xa0(%r12)
+	movl $0, 0xa4(%r12)
+	movw $0, AVAIL + 2
+	movw $0, USED + 2
+	xor %r14d, %r14d		# avail index
+	xor %ebp, %ebp			# used index seen
+	movl $1, 0x44(%r12)		# QueueReady
+	movl $0xf, R_STATUS(%r12)	# DRIVER_OK
+	xor %eax, %eax
+	mov R_STATUS(%r12), %eax
+	test $0x40, %eax
+	setnz %al
+	ret
+9:	PUTS m_badinit
+	EXIT 3
+
+reinit:
+	call vinit
+	test %eax, %eax
+	jnz bad_init
+	ret
+
+# submit: offer head EAX, notify, then look.  EAX = 0: used (EDX = its
+# length), 1: the device needs a reset, 2: nothing happened.
+submit:
+	mov %r14d, %ecx
+	mov %r13d, %edx
+	dec %edx
+	and %edx, %ecx
+	mov %ax, AVAIL + 4(,%rcx,2)
+	inc %r14d
+	mov %r14w, AVAIL + 2
+	movl $0, 0x50(%r12)		# QueueNotify (posted)
+	mov R_STATUS(%r12), %eax
+	test $0x40, %eax	# answered after the notify
+	jnz 1f
+	movzwl USED + 2, %eax
+	cmp %ebp, %eax
+	je 2f
+	mov %ebp, %ecx
+	mov %eax, %ebp
+	mov %r13d, %edx
+	dec %edx
+	and %edx, %ecx
+	mov USED + 8(,%rcx,8), %edx
+	xor %eax, %eax
+	ret
+1:	mov $1, %eax
+	ret
+2:	mov $2, %eax
+	ret
+
+# good: one well-formed 16-byte request; exits on any other outcome.
+good:
+	DESCR 0, BUF, 16, F_WRITE, 0
+	xor %eax, %eax
+	call submit
+	test %eax, %eax
+	jnz 1f
+	cmp $16, %edx
+	jne 2f
+	ret
+1:	PUTS m_goodfail
+	EXIT 4
+2:	PUTS m_goodlen
+	EXIT 5
+
+# expect_reset: RSI = what; submit head 0, which must need a reset; reset,
+# then a good request must work.
+expect_reset:
+	push %rsi
+	xor %eax, %eax
+	call submit
+	pop %rsi
+	cmp $1, %eax
+	jne 1f
+	call puts
+	call reinit
+	call good
+	ret
+1:	call puts
+	PUTS m_noreset
+	EXIT 9
+
+m_found:	.asciz "virtio-rng found\n"
+m_nodev:	.asciz "no virtio-rng at 0xfeb00000\n"
+m_badinit:	.asciz "device setup failed\n"
+m_goodfail:	.asciz "a good request failed\n"
+m_goodlen:	.asciz "a good request got a wrong length\n"
+m_noreset:	.asciz ": the device did not ask for a reset\n"
+m_rng:		.asciz "rng "
+m_good:		.asciz "good request ok\n"
+m_loop:		.asciz "descriptor loop: needs reset\n"
+m_oor:		.asciz "buffer outside RAM: needs reset\n"
+m_len:		.asciz "length past RAM: needs reset\n"
+m_next:		.asciz "next beyond the queue: needs reset\n"
+m_order:	.asciz "readable after writable: needs reset\n"
+m_ahead:	.asciz "avail index 100 ahead: needs reset\n"
+m_qsize:	.asciz "queue size 6: needs reset\n"
+m_flood:	.asciz "2000 empty notifications: ignored\n"
+m_done:		.asciz "hostile done\n"
