@@ -92,7 +92,12 @@ void mv_state_reset(struct minivmm_vcpu_state *st, unsigned int index,
 	mv_seg_reset(&st->fs, MV_TYPE_DATA_RWA, false);
 	mv_seg_reset(&st->gs, MV_TYPE_DATA_RWA, false);
 	mv_seg_reset(&st->ss, MV_TYPE_DATA_RWA, false);
-	mv_seg_reset(&st->tr, MV_TYPE_TSS16_BUSY, true);
+	/*
+	 * A busy 32/64-bit TSS, as KVM resets it: a guest that enables long
+	 * mode without loading TR (an AP trampoline) keeps this one, and VMX
+	 * refuses a 16-bit TSS in an IA-32e-mode guest at VM entry.
+	 */
+	mv_seg_reset(&st->tr, MV_TYPE_TSS64_BUSY, true);
 	mv_seg_reset(&st->ldt, MV_TYPE_LDT, true);
 	st->gdt.limit = 0xffff;
 	st->idt.limit = 0xffff;

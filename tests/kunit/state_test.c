@@ -122,7 +122,7 @@ static void state_reset_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->msrs.apic_base, 0xfee00900ULL);
 	KUNIT_EXPECT_EQ(test, st->cs.type, 0xb);
 	KUNIT_EXPECT_EQ(test, st->cs.limit, 0xffffu);
-	KUNIT_EXPECT_EQ(test, st->tr.type, 3);
+	KUNIT_EXPECT_EQ(test, st->tr.type, 11);	/* busy 32/64-bit TSS */
 	KUNIT_EXPECT_EQ(test, st->fpu.size, 832u);
 	KUNIT_EXPECT_EQ(test, *(u16 *)st->fpu.area, 0x37f);
 	KUNIT_EXPECT_EQ(test, *(u32 *)(st->fpu.area + 24), 0x1f80u);
