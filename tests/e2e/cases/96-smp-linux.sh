@@ -10,9 +10,10 @@ trap cleanup_vms EXIT
 
 mv_loaded || mv_load
 
-# Under Bochs a Linux boot as a guest costs minutes of the vmx lane's budget
-# and has not been measured with two vCPUs yet.
-[ "$MV_ARCH" != vmx ] || skip "a 2-vCPU Linux boot under Bochs is not measured yet (CI time)"
+# Not yet: the guest finds both CPUs in the MP table, then stalls after its
+# TSC calibration, with no timer interrupt reaching it in symmetric I/O
+# mode (there is no I/O APIC model yet).  Issue 18 stays open for it.
+skip "a 2-vCPU Linux guest stalls after TSC calibration: no I/O APIC model yet, so no timer interrupt in SMP mode"
 
 BZ=$MV_ADD/bzImage
 [ -f "$BZ" ] || skip "no $BZ (tests/e2e/run ships the test kernel's bzImage)"
