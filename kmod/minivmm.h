@@ -448,6 +448,8 @@ void mv_vm_destroy_all(void);
 int mv_vm_for_each(u32 start_id, int (*fn)(struct mv_vm *vm, void *arg),
 		   void *arg);
 void mv_vm_reap_threads(struct mv_vm *vm);	/* vm->lock held */
+/* vm->lock with no vCPU in guest mode; -EBUSY while running (vmfd.c). */
+int mv_vm_lock_quiet(struct mv_vm *vm);
 
 /*
  * kmod/mem.c: guest RAM, allocated on first touch under the policy.

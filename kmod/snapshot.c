@@ -18,23 +18,6 @@
 
 #define MV_SNAP_CHUNK_PAGES	512	/* 2 MiB of guest RAM */
 
-/* Lock @vm and make sure no vCPU runs (see mv_vm_lock_quiet()). */
-static int mv_snap_lock(struct mv_vm *vm)
-{
-	enum minivmm_vm_state state;
-
-	if (mutex_lock_killable(&vm->lock))
-		return -EINTR;
-	state = READ_ONCE(vm->state);
-	if (state == MINIVMM_VM_RUNNING) {
-		mutex_unlock(&vm->lock);
-		return -EBUSY;
-	}
-	if (state == MINIVMM_VM_STOPPED)
-		mv_vm_reap_threads(vm);
-	return 0;
-}
-
 /*
  * Does guest RAM at @gpa (< mem_size) have a page behind it?  A page
  * without one reads as zero and need not be saved.
@@ -66,7 +49,7 @@ static long mv_snap_get_devstate(struct mv_vm *vm, void __user *argp)
 			   offsetof(struct minivmm_devstate, console_ring),
 			   sizeof(s->console_ring)))
 		goto out;
-	ret = mv_snap_lock(vm);
+	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		goto out;
 	now = ktime_get_ns();
@@ -129,7 +112,7 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 	if (copy_from_user(ring, u64_to_user_ptr(s->console_ring),
 			   MV_CONSOLE_SIZE))
 		goto out;
-	ret = mv_snap_lock(vm);
+	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		goto out;
 	now = ktime_get_ns();
@@ -171,7 +154,7 @@ static long mv_snap_get_lapic(struct mv_vm *vm, void __user *argp)
 		return -EFAULT;
 	if (index >= vm->nr_vcpus)
 		return -EINVAL;
-	ret = mv_snap_lock(vm);
+	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		return ret;
 	vcpu = vm->vcpus[index];
@@ -195,7 +178,7 @@ static long mv_snap_set_lapic(struct mv_vm *vm, void __user *argp)
 		return -EFAULT;
 	if (s.vcpu >= vm->nr_vcpus || mv_snap_check_lapic(&s, s.vcpu))
 		return -EINVAL;
-	ret = mv_snap_lock(vm);
+	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		return ret;
 	vcpu = vm->vcpus[s.vcpu];
@@ -220,7 +203,7 @@ static long mv_snap_get_mem_map(struct mv_vm *vm, void __user *argp)
 	    req.bitmap_size < DIV_ROUND_UP(pages, 8))
 		return -EINVAL;
 	dst = u64_to_user_ptr(req.bitmap);
-	ret = mv_snap_lock(vm);
+	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		return ret;
 	for (page = 0; page < pages; page += MV_SNAP_CHUNK_PAGES) {

@@ -88,18 +88,17 @@ static ssize_t mv_vm_write(struct file *file, const char __user *buf,
 /* ---- registers ---------------------------------------------------------- */
 
 /*
- * The vCPU must stay outside guest mode while vm->lock is held: not
- * started, paused (mv_vm_pause() returned once every vCPU parked, and
- * resuming needs vm->lock), or stopped with its thread reaped.
+ * Take vm->lock with every vCPU outside guest mode, as it stays while the
+ * lock is held: not started, paused (mv_vm_pause() returned once every
+ * vCPU parked, and resuming needs vm->lock), or stopped with its threads
+ * reaped.  -EBUSY (lock not held) while the VM runs.
  */
-static int mv_vm_lock_quiet(struct mv_vm *vm, u32 vcpu_index,
-			    struct mv_vcpu **vcpu)
+int mv_vm_lock_quiet(struct mv_vm *vm)
 {
 	enum minivmm_vm_state state;
 
-	if (vcpu_index >= vm->nr_vcpus)
-		return -EINVAL;
-	mutex_lock(&vm->lock);
+	if (mutex_lock_killable(&vm->lock))
+		return -EINTR;
 	state = READ_ONCE(vm->state);
 	if (state == MINIVMM_VM_RUNNING) {
 		mutex_unlock(&vm->lock);
@@ -107,6 +106,20 @@ static int mv_vm_lock_quiet(struct mv_vm *vm, u32 vcpu_index,
 	}
 	if (state == MINIVMM_VM_STOPPED)
 		mv_vm_reap_threads(vm);
+	return 0;
+}
+
+/* mv_vm_lock_quiet(), and vCPU @vcpu_index of the VM. */
+static int mv_vm_lock_vcpu(struct mv_vm *vm, u32 vcpu_index,
+			   struct mv_vcpu **vcpu)
+{
+	int ret;
+
+	if (vcpu_index >= vm->nr_vcpus)
+		return -EINVAL;
+	ret = mv_vm_lock_quiet(vm);
+	if (ret)
+		return ret;
 	*vcpu = vm->vcpus[vcpu_index];
 	return 0;
 }
@@ -137,7 +150,7 @@ static long mv_vm_get_regs(struct mv_vm *vm, void __user *argp)
 	st = kvmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, regs.vcpu, &vcpu);
 	if (ret)
 		goto out;
 	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_GPRS);
@@ -168,7 +181,7 @@ static long mv_vm_set_regs(struct mv_vm *vm, void __user *argp)
 	st = kvmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ret = mv_vm_lock_quiet(vm, regs.vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, regs.vcpu, &vcpu);
 	if (ret)
 		goto out;
 	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_GPRS);
@@ -197,7 +210,7 @@ static long mv_vm_get_sregs(struct mv_vm *vm, void __user *argp)
 	ret = -EFAULT;
 	if (copy_from_user(&sregs->vcpu, argp, sizeof(sregs->vcpu)))
 		goto out;
-	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, sregs->vcpu, &vcpu);
 	if (ret)
 		goto out;
 	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS);
@@ -244,7 +257,7 @@ static long mv_vm_set_sregs(struct mv_vm *vm, void __user *argp)
 	st = kvmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		goto out;
-	ret = mv_vm_lock_quiet(vm, sregs->vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, sregs->vcpu, &vcpu);
 	if (ret)
 		goto out;
 	mv_vcpu_get_state(vcpu, st, MINIVMM_STATE_SEGS | MINIVMM_STATE_CRS);
@@ -287,7 +300,7 @@ static long mv_vm_get_state(struct mv_vm *vm, void __user *argp)
 	    (st->mask & ~MINIVMM_STATE_ALL))
 		goto out;
 	mask = st->mask;
-	ret = mv_vm_lock_quiet(vm, st->vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, st->vcpu, &vcpu);
 	if (ret)
 		goto out;
 	mv_vcpu_get_state(vcpu, st, mask);
@@ -308,7 +321,7 @@ static long mv_vm_set_state(struct mv_vm *vm, void __user *argp)
 	st = vmemdup_user(argp, sizeof(*st));
 	if (IS_ERR(st))
 		return PTR_ERR(st);
-	ret = mv_vm_lock_quiet(vm, st->vcpu, &vcpu);
+	ret = mv_vm_lock_vcpu(vm, st->vcpu, &vcpu);
 	if (ret)
 		goto out;
 	ret = mv_vcpu_set_state(vcpu, st);
