@@ -23,7 +23,12 @@ run minivmmctl stop spin57
 t1=$(now_cs)
 [ "$RC" -eq 0 ] || fail "minivmmctl stop exited $RC: $ERR"
 note "stop took $(((t1 - t0) * 10)) ms"
-[ $((t1 - t0)) -le 100 ] || fail "stop took $(((t1 - t0) * 10)) ms, more than 1 s"
+# The KASAN kernel runs everything 2-3 times slower (1070 ms seen there on
+# a loaded machine): the 1 s promise is judged on the other kernels.
+limit=100
+[ "${MV_KERNEL:-test}" != test-debug ] || limit=300
+[ $((t1 - t0)) -le "$limit" ] ||
+	fail "stop took $(((t1 - t0) * 10)) ms, more than $((limit / 100)) s"
 
 # run may already have destroyed it; if it is still listed it must be STOPPED.
 ctl list
