@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+# Live migration in one host over loopback TCP.  migcount.bin writes the
+# numbers 1, 2, 3... into 64 RAM pages (16 a step, each in another page),
+# keeps the checksum RAM must have in a register and prints RAM's own
+# checksum after each step.  It is migrated while it runs; the receiver
+# prints the new VM's id and is the only VM left; the guest goes on there:
+# its console (the source's, replayed from the migrated ring, then the
+# destination's) shows every step once, in order, never "mig BAD"; the
+# last step's checksum is the one this script computes for that many
+# numbers, and the guest's own exit status says RAM always agreed.  The
+# progress lines and the JSON summary report rounds, bytes and downtime.
+# Then refusals: a VM that is not running, a bad destination, a receiver
+# that refuses the stream (garbage), each with one sentence and nothing
+# left behind on either side.
+. "$MV_LIB"
+
+RPID=
+trap '[ -z "$RPID" ] || kill "$RPID" 2>/dev/null; cleanup_vms' EXIT
+
+mv_loaded || mv_load
+assert_exists "$G/migcount.bin"
+ip link set lo up
+S=/tmp/mig101
+rm -rf "$S"
+mkdir -p "$S"
+printf 'go!!' >"$S/go"
+FLAG=0x1fe000
+PORT=41101
+
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# wait_bytes NAME N: until NAME's console has N bytes (20 s at most).
+wait_bytes() {
+	_n=200
+	until [ "$(console_bytes "$1")" -ge "$2" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 bytes in 20 s"
+		sleep 0.1
+	done
+}
+
+# expected_sum STEPS: sum of n * (2 * ((n * 1025) mod 65536) + 1) mod 2^32
+# over n = 1 .. STEPS * 16, as migcount.S defines its checksum.
+expected_sum() {
+	awk -v w="$(($1 * 16))" 'BEGIN {
+		s = 0
+		for (n = 1; n <= w; n++) {
+			s += n * (2 * ((n * 1025) % 65536) + 1)
+			s %= 4294967296
+		}
+		printf "%08x\n", s
+	}'
+}
+
+t0=$(uptime_ms)
+assert_ok minivmmctl create src101 --mem 16M
+assert_ok minivmmctl load src101 "$G/migcount.bin" --mode long
+assert_ok minivmmctl start src101
+wait_bytes src101 $((31 * 5))		# 5 steps of 31 bytes
+
+minivmmctl receive --listen 127.0.0.1:$PORT --name dst101 \
+	>"$S/recv.out" 2>"$S/recv.err" &
+RPID=$!
+wait_text "$S/recv.err" listening 10 || fail "receive did not listen"
+assert_ok minivmmctl migrate src101 127.0.0.1:$PORT --json
+wait "$RPID"
+rrc=$?
+RPID=
+sed 's/^/  recv| /' "$S/recv.err" "$S/recv.out"
+[ "$rrc" -eq 0 ] || fail "receive exited $rrc"
+id=$(cat "$S/recv.out")
+[ "$(json_num "$OUT" dest_id)" = "$id" ] ||
+	fail "migrate and receive disagree on the new VM's id"
+echo "$ERR" | grep -q '^migrate: round 1: ' || fail "no progress line for round 1"
+echo "$ERR" | grep -q 'downtime [0-9.]* ms' || fail "no downtime in the report"
+rounds=$(json_num "$OUT" rounds)
+sent=$(json_num "$OUT" pages_sent)
+[ "$rounds" -ge 2 ] || fail "$rounds rounds: the pre-copy did not happen"
+[ "$sent" -ge 64 ] && [ "$sent" -lt 4096 ] ||
+	fail "$sent pages sent: expected the touched pages, not all RAM"
+note "rounds $rounds, pages $sent, downtime $(echo "$OUT" | sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p') ms"
+
+# Only the destination's VM is left, and it goes on.
+ctl list
+[ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "not exactly one VM left"
+assert_state dst101 RUNNING
+b=$(console_bytes dst101)
+wait_bytes dst101 $((b + 31 * 3))
+assert_ok minivmmctl load dst101 "$S/go" --addr $FLAG
+minivmmctl console dst101 </dev/null >"$S/out" 2>"$S/out.err"
+sed -n '1,3p;$p' "$S/out" | sed 's/^/  | /'
+grep -q 'mig BAD' "$S/out" && fail "the guest found RAM it did not write"
+last=$(grep '^mig step' "$S/out" | tail -n 1 | awk '{ print $3 }')
+steps=$(printf '%d' "0x$last")
+[ "$(grep -c '^mig step' "$S/out")" -eq "$steps" ] ||
+	fail "the console does not show steps 1..$steps once each"
+i=0
+grep '^mig step' "$S/out" | awk '{ print $3 }' | while read -r s; do
+	i=$((i + 1))
+	[ "$(printf '%d' "0x$s")" -eq "$i" ] || { echo "step $s at line $i"; exit 1; }
+done || fail "the steps are not in order"
+want=$(expected_sum "$steps")
+got=$(grep '^mig step' "$S/out" | tail -n 1 | awk '{ print $5 }')
+[ "$got" = "$want" ] || fail "last checksum $got, expected $want after $steps steps"
+grep -q "^mig done steps .. failures 00\$" "$S/out" ||
+	fail "the guest's own check failed or it did not finish"
+assert_state dst101 STOPPED
+assert_ok minivmmctl destroy dst101
+t1=$(uptime_ms)
+note "migration and finish took $((t1 - t0)) ms"
+
+# ---- refusals: nothing is left behind ----
+assert_ok minivmmctl create idle101 --mem 16M
+refused "not running" minivmmctl migrate idle101 127.0.0.1:$PORT
+echo "$ERR" | grep -q 'migrate moves running VMs' || fail "no sentence on the state"
+assert_ok minivmmctl destroy idle101
+assert_status 2 minivmmctl migrate nosuchvm nocolon
+assert_ok minivmmctl create src101b --mem 16M
+assert_ok minivmmctl load src101b "$G/migcount.bin" --mode long
+assert_ok minivmmctl start src101b
+refused "nobody listens" minivmmctl migrate src101b 127.0.0.1:$PORT
+assert_state src101b RUNNING
+# a receiver fed garbage refuses it and creates nothing
+head -c 4096 /dev/zero | tr '\0' 'x' >"$S/junk"
+refused "garbage" minivmmctl receive --listen - <"$S/junk"
+echo "$ERR" | grep -q 'does not start with a minivmm migration header' ||
+	fail "the refusal does not say what is wrong"
+ctl list
+[ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "a refused receive left a VM"
+assert_ok minivmmctl destroy --force src101b
+no_vms_left

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# Live migration that fails half-way.  migcount.bin (see 101) is migrated
+# at 64 KiB/s, so the first round takes seconds; the receiver is killed
+# in the middle of it: with SIGTERM it destroys the VM it made, and the
+# source says the stream failed and that the VM kept running.  The source
+# VM is RUNNING, goes on, and finishes with every step once, in order, and
+# its own RAM check passing; dirty logging was turned off again (a second
+# migration may start).  Then a receiver killed with SIGKILL cannot clean
+# up: the source is unharmed, the half-made VM it leaves was never started.
+. "$MV_LIB"
+
+RPID=
+trap '[ -z "$RPID" ] || kill -9 "$RPID" 2>/dev/null; cleanup_vms' EXIT
+
+mv_loaded || mv_load
+assert_exists "$G/migcount.bin"
+ip link set lo up
+S=/tmp/mig102
+rm -rf "$S"
+mkdir -p "$S"
+printf 'go!!' >"$S/go"
+FLAG=0x1fe000
+PORT=41102
+
+wait_bytes() {
+	_n=200
+	until [ "$(console_bytes "$1")" -ge "$2" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 bytes in 20 s"
+		sleep 0.1
+	done
+}
+
+# migrate_and_kill SIGNAL: start a receiver and a slow migration, kill the
+# receiver with SIGNAL once round 1 is under way; migrate must fail.
+migrate_and_kill() {
+	minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
+		>"$S/recv.out" 2>"$S/recv.err" &
+	RPID=$!
+	wait_text "$S/recv.err" listening 10 || fail "receive did not listen"
+	minivmmctl migrate src102 127.0.0.1:$PORT --bandwidth 64K \
+		>"$S/mig.out" 2>"$S/mig.err" &
+	MPID=$!
+	wait_text "$S/recv.err" created 10 || fail "the receiver made no VM"
+	sleep 1
+	kill -"$1" "$RPID"
+	wait "$RPID"
+	RPID=
+	wait "$MPID"
+	mrc=$?
+	sed 's/^/  recv| /' "$S/recv.err"
+	sed 's/^/  mig| /' "$S/mig.err"
+	[ "$mrc" -eq 1 ] || fail "migrate exited $mrc after the receiver died"
+	grep -q "VM 'src102' kept running here" "$S/mig.err" ||
+		fail "migrate does not say the VM kept running"
+	assert_state src102 RUNNING
+}
+
+assert_ok minivmmctl create src102 --mem 16M
+assert_ok minivmmctl load src102 "$G/migcount.bin" --mode long
+assert_ok minivmmctl start src102
+wait_bytes src102 $((31 * 5))
+
+migrate_and_kill TERM
+grep -q 'receive: VM [0-9]* destroyed' "$S/recv.err" ||
+	fail "the receiver did not destroy its VM"
+ctl list
+[ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "the receiver left a VM"
+
+migrate_and_kill KILL
+assert_state dst102 CREATED
+assert_ok minivmmctl destroy --force dst102
+note "SIGKILL leaves the receiver's unstarted VM behind (destroyed here)"
+
+# the source goes on and finishes consistent
+b=$(console_bytes src102)
+wait_bytes src102 $((b + 31 * 3))
+assert_ok minivmmctl load src102 "$S/go" --addr $FLAG
+minivmmctl console src102 </dev/null >"$S/out" 2>"$S/out.err"
+grep -q 'mig BAD' "$S/out" && fail "the guest found RAM it did not write"
+last=$(grep '^mig step' "$S/out" | tail -n 1 | awk '{ print $3 }')
+steps=$(printf '%d' "0x$last")
+[ "$(grep -c '^mig step' "$S/out")" -eq "$steps" ] ||
+	fail "the console does not show steps 1..$steps once each"
+grep -q "^mig done steps .. failures 00\$" "$S/out" ||
+	fail "the guest's own check failed or it did not finish"
+assert_ok minivmmctl destroy src102
+no_vms_left
