@@ -263,21 +263,21 @@ struct mig_src {
 	char refusal[MIG_MSG_MAX + 1];	/* the receiver's REFUSED sentence */
 };
 
-/* Keep the average rate since the start at or under --bandwidth. */
+/*
+ * Keep the average rate since the start at or under --bandwidth.  The
+ * wait ends early when the receiver says something (a refusal) or goes.
+ */
 static void throttle(struct mig_src *s)
 {
+	struct pollfd pfd = { .fd = s->io.in, .events = POLLIN };
 	uint64_t due, el;
 
 	if (!s->bandwidth)
 		return;
 	due = (uint64_t)((double)s->io.sent * 1e9 / (double)s->bandwidth);
 	el = now_ns() - s->t_start;
-	if (due > el) {
-		struct timespec ts = { .tv_sec = (time_t)((due - el) / 1000000000ULL),
-				       .tv_nsec = (long)((due - el) % 1000000000ULL) };
-
-		nanosleep(&ts, NULL);
-	}
+	if (due > el)
+		poll(&pfd, 1, (int)((due - el) / 1000000ULL) + 1);
 }
 
 /* Did the receiver say something (it only ever refuses before STATE)? */
@@ -363,11 +363,9 @@ static int send_pages(struct mig_src *s, const uint8_t *map, bool skip_zero)
 				   s->buf + i * SNAP_PAGE, (start - i) * SNAP_PAGE);
 			s->pages_sent += start - i;
 			throttle(s);
+			if (s->io.err || receiver_refused(s, 0))
+				return -1;
 		}
-		if (s->io.err)
-			return -1;
-		if (receiver_refused(s, 0))
-			return -1;
 	}
 	return 0;
 }
@@ -1036,8 +1034,11 @@ int cmd_receive(int argc, char **argv)
 		snprintf(d.err, sizeof(d.err), "the receiver was interrupted by a signal");
 	if (ret) {
 		if (d.err[0]) {
+			/* A fresh writer: d.io.err may be set by a failed read. */
+			struct mig_io r = { .out = d.io.out };
+
 			ctl_err("%s: refused: %s", d.what, d.err);
-			send_msg(&d.io, MIG_REFUSED, d.err);
+			send_msg(&r, MIG_REFUSED, d.err);
 		} else if (d.io.err) {
 			ctl_err("%s: the migration stream failed: %s", d.what,
 				io_why(&d.io));

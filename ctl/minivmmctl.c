@@ -76,7 +76,7 @@ static const struct ctl_cmd commands[] = {
 	  "a running copy of a VM, with RAM of its own; prints its id",
 	  cmd_clone },
 	{ "migrate", "NAME|ID HOST:PORT|- [--max-downtime MS] [--bandwidth RATE]\n"
-	  "      [--json]",
+	  "      [--max-rounds N] [--json]",
 	  "move a running VM to a receiver (or through stdin/stdout with -):\n"
 	  "      pre-copy rounds, then a short pause; destroyed here once the\n"
 	  "      receiver runs it, resumed here if anything fails",

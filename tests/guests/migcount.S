@@ -2,8 +2,8 @@
 # Long mode: a guest for live migration.  Paced by the PIT (IRQ 0 through
 # the 8259 and LINT0, ~10 ms), each step of TICKS ticks writes the next
 # WRITES numbers n of the sequence 1, 2, 3... to RAM: n goes to dword
-# (n * STRIDE) mod DWORDS of AREA (256 KiB, 64 pages), so consecutive
-# numbers land in different pages and each step dirties WRITES pages.  A
+# (n * STRIDE) mod DWORDS of AREA (64 KiB, 16 pages), so consecutive
+# numbers land in different pages and each step dirties all 16 pages.  A
 # register holds the checksum the area must have, the sum of
 # dword[i] * (2i + 1) mod 2^32, updated with each write (the number a write
 # replaces is n - DWORDS, or 0).  After each step it reads the whole area
@@ -26,7 +26,7 @@
 	.endif
 	.equ FLAG, 0x1fe000
 	.equ AREA, 0x200000
-	.equ DWORDS, 65536
+	.equ DWORDS, 16384
 	.equ STRIDE, 1025
 
 	.globl _start

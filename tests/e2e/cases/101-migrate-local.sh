@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Live migration in one host over loopback TCP.  migcount.bin writes the
-# numbers 1, 2, 3... into 64 RAM pages (16 a step, each in another page),
+# numbers 1, 2, 3... into 16 RAM pages (16 a step, each in another page),
 # keeps the checksum RAM must have in a register and prints RAM's own
 # checksum after each step.  It is migrated while it runs; the receiver
 # prints the new VM's id and is the only VM left; the guest goes on there:
@@ -39,17 +39,39 @@ wait_bytes() {
 	done
 }
 
-# expected_sum STEPS: sum of n * (2 * ((n * 1025) mod 65536) + 1) mod 2^32
-# over n = 1 .. STEPS * 16, as migcount.S defines its checksum.
-expected_sum() {
-	awk -v w="$(($1 * 16))" 'BEGIN {
+# check_out FILE WRITES: migcount's console in FILE shows steps 1..N once
+# each, in order, no "mig BAD", and the last step's sum is the checksum
+# of N * WRITES numbers as migcount.S defines it (n to dword
+# (n * 1025) mod 16384, sum of dword[i] * (2i + 1) mod 2^32).  Prints N.
+check_out() {
+	awk -v W="$2" '
+	function hex(s,  v, k) {
+		v = 0
+		for (k = 1; k <= length(s); k++)
+			v = v * 16 + index("0123456789abcdef", substr(s, k, 1)) - 1
+		return v
+	}
+	/^mig BAD/ { print "the guest found RAM it did not write"; bad = 1 }
+	/^mig step / {
+		n++
+		if (hex($3) != n && !bad) { print "step " $3 " at line " n; bad = 1 }
+		last = $5
+	}
+	END {
+		if (bad)
+			exit 1
 		s = 0
-		for (n = 1; n <= w; n++) {
-			s += n * (2 * ((n * 1025) % 65536) + 1)
-			s %= 4294967296
+		for (k = 1; k <= n * W; k++) {
+			i = (k * 1025) % 16384
+			s = (s + (k - old[i]) * (2 * i + 1)) % 4294967296
+			old[i] = k
 		}
-		printf "%08x\n", s
-	}'
+		if (sprintf("%08x", s) != last) {
+			print "last checksum " last ", expected " sprintf("%08x", s)
+			exit 1
+		}
+		print n
+	}' "$1"
 }
 
 t0=$(uptime_ms)
@@ -57,6 +79,7 @@ assert_ok minivmmctl create src101 --mem 16M
 assert_ok minivmmctl load src101 "$G/migcount.bin" --mode long
 assert_ok minivmmctl start src101
 wait_bytes src101 $((31 * 5))		# 5 steps of 31 bytes
+note "started: $(($(uptime_ms) - t0)) ms"
 
 minivmmctl receive --listen 127.0.0.1:$PORT --name dst101 \
 	>"$S/recv.out" 2>"$S/recv.err" &
@@ -76,10 +99,11 @@ echo "$ERR" | grep -q 'downtime [0-9.]* ms' || fail "no downtime in the report"
 rounds=$(json_num "$OUT" rounds)
 sent=$(json_num "$OUT" pages_sent)
 [ "$rounds" -ge 2 ] || fail "$rounds rounds: the pre-copy did not happen"
-[ "$sent" -ge 64 ] && [ "$sent" -lt 4096 ] ||
-	fail "$sent pages sent: expected the touched pages, not all RAM"
+[ "$sent" -ge 16 ] || fail "$sent pages sent: fewer than the guest touched"
+[ "$sent" -lt 4096 ] || fail "$sent pages sent: expected the touched pages, not all RAM"
 note "rounds $rounds, pages $sent, downtime $(echo "$OUT" | sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p') ms"
 
+note "migrated: $(($(uptime_ms) - t0)) ms"
 # Only the destination's VM is left, and it goes on.
 ctl list
 [ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "not exactly one VM left"
@@ -87,21 +111,12 @@ assert_state dst101 RUNNING
 b=$(console_bytes dst101)
 wait_bytes dst101 $((b + 31 * 3))
 assert_ok minivmmctl load dst101 "$S/go" --addr $FLAG
+note "flag set: $(($(uptime_ms) - t0)) ms"
 minivmmctl console dst101 </dev/null >"$S/out" 2>"$S/out.err"
+note "finished: $(($(uptime_ms) - t0)) ms"
 sed -n '1,3p;$p' "$S/out" | sed 's/^/  | /'
-grep -q 'mig BAD' "$S/out" && fail "the guest found RAM it did not write"
-last=$(grep '^mig step' "$S/out" | tail -n 1 | awk '{ print $3 }')
-steps=$(printf '%d' "0x$last")
-[ "$(grep -c '^mig step' "$S/out")" -eq "$steps" ] ||
-	fail "the console does not show steps 1..$steps once each"
-i=0
-grep '^mig step' "$S/out" | awk '{ print $3 }' | while read -r s; do
-	i=$((i + 1))
-	[ "$(printf '%d' "0x$s")" -eq "$i" ] || { echo "step $s at line $i"; exit 1; }
-done || fail "the steps are not in order"
-want=$(expected_sum "$steps")
-got=$(grep '^mig step' "$S/out" | tail -n 1 | awk '{ print $5 }')
-[ "$got" = "$want" ] || fail "last checksum $got, expected $want after $steps steps"
+steps=$(check_out "$S/out" 16) || fail "$steps"
+note "$steps steps, every checksum right"
 grep -q "^mig done steps .. failures 00\$" "$S/out" ||
 	fail "the guest's own check failed or it did not finish"
 assert_state dst101 STOPPED
