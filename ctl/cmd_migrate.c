@@ -326,44 +326,59 @@ static bool page_zero(const uint8_t *p)
 	return !memcmp(p, zero, SNAP_PAGE);
 }
 
-/* Send the pages set in @map, in frames within 2 MiB; zero pages too unless @skip_zero. */
+/* Frames for the @n pages in s->buf from page @first (zero ones skipped). */
+static int send_run(struct mig_src *s, uint64_t first, uint64_t n,
+		    bool skip_zero)
+{
+	uint64_t i = 0, start, gpa;
+
+	while (i < n) {
+		while (i < n && skip_zero && page_zero(s->buf + i * SNAP_PAGE))
+			i++;
+		for (start = i; i < n; i++)
+			if (skip_zero && page_zero(s->buf + i * SNAP_PAGE))
+				break;
+		if (start == i)
+			continue;
+		gpa = (first + start) * SNAP_PAGE;
+		send_frame(&s->io, MIG_PAGES, &gpa, sizeof(gpa),
+			   s->buf + start * SNAP_PAGE, (i - start) * SNAP_PAGE);
+		s->pages_sent += i - start;
+		throttle(s);
+		if (s->io.err || receiver_refused(s, 0))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send the pages set in @map, in frames of up to 512 pages within a
+ * 2 MiB block, reading only those pages; with @skip_zero, pages that are
+ * all zero are left out (the receiver's RAM starts zeroed).
+ */
 static int send_pages(struct mig_src *s, const uint8_t *map, bool skip_zero)
 {
-	uint64_t base, i, start, n;
+	uint64_t base, i, end, n, len;
 
 	for (base = 0; base < s->npages; base += MIG_PAGES_MAX) {
-		bool any = false;
-
 		n = s->npages - base < MIG_PAGES_MAX ? s->npages - base : MIG_PAGES_MAX;
-		for (i = 0; i < n && !any; i++)
-			any = bit(map, base + i);
-		if (!any)
-			continue;
-		if (ctl_pread_full(s->vmfd, s->buf, n * SNAP_PAGE,
-				   base * SNAP_PAGE) != (ssize_t)(n * SNAP_PAGE)) {
-			ctl_err("%s: cannot read guest RAM at %#llx: %s",
-				s->what, (unsigned long long)(base * SNAP_PAGE),
-				strerror(errno));
-			return -1;
-		}
-		for (i = 0; i < n; i = start) {
-			uint64_t gpa;
-
-			while (i < n && (!bit(map, base + i) ||
-					 (skip_zero && page_zero(s->buf + i * SNAP_PAGE))))
+		for (i = 0; i < n; i = end) {
+			while (i < n && !bit(map, base + i))
 				i++;
-			for (start = i; start < n; start++)
-				if (!bit(map, base + start) ||
-				    (skip_zero && page_zero(s->buf + start * SNAP_PAGE)))
-					break;
-			if (start == i)
+			for (end = i; end < n && bit(map, base + end); end++)
+				;
+			if (end == i)
 				continue;
-			gpa = (base + i) * SNAP_PAGE;
-			send_frame(&s->io, MIG_PAGES, &gpa, sizeof(gpa),
-				   s->buf + i * SNAP_PAGE, (start - i) * SNAP_PAGE);
-			s->pages_sent += start - i;
-			throttle(s);
-			if (s->io.err || receiver_refused(s, 0))
+			len = (end - i) * SNAP_PAGE;
+			if (ctl_pread_full(s->vmfd, s->buf, len,
+					   (base + i) * SNAP_PAGE) != (ssize_t)len) {
+				ctl_err("%s: cannot read guest RAM at %#llx: %s",
+					s->what,
+					(unsigned long long)((base + i) * SNAP_PAGE),
+					strerror(errno));
+				return -1;
+			}
+			if (send_run(s, base + i, end - i, skip_zero))
 				return -1;
 		}
 	}
@@ -661,6 +676,12 @@ int cmd_migrate(int argc, char **argv)
 		ctl_fmt_size(s.io.sent, a, sizeof(a)),
 		ctl_fmt_size(s.vm.mem, b, sizeof(b)), ms(t_run - t_pause),
 		final_pages);
+	/* With -, stdout is the stream: the summary goes to stderr. */
+	if (json && !strcmp(dest, "-")) {
+		fflush(stdout);
+		if (dup2(2, 1) < 0)
+			json = false;
+	}
 	if (json) {
 		printf("{\"vm\": ");
 		ctl_json_string(s.vm.name);
@@ -977,7 +998,8 @@ static int receive_one(struct mig_dst *d, const char *name)
 	if (d->io.err)
 		ctl_err("%s: VM %u runs here, but the source did not hear it: %s",
 			d->what, d->id, io_why(&d->io));
-	printf("%u\n", d->id);
+	/* With -, stdout is the stream: the id goes to stderr. */
+	fprintf(d->io.out == 1 ? stderr : stdout, "%u\n", d->id);
 	ret = 0;
 out:
 	free(buf);

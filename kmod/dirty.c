@@ -128,6 +128,7 @@ static void mv_dirty_flush(struct mv_vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct mv_vcpu *vcpu = vm->vcpus[i];
 
+		/* Acquire: mode before cpu, as in mv_vcpu_kick(). */
 		if (smp_load_acquire(&vcpu->mode) != MV_IN_GUEST)
 			continue;
 		cpu = READ_ONCE(vcpu->cpu);
