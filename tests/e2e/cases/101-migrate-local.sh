@@ -11,9 +11,9 @@
 # progress lines and the JSON summary report rounds, bytes and downtime.
 # On the way it moves once more, through a pipe (migrate - | receive -,
 # the answers through a FIFO), as over ssh.
-# Then refusals: a VM that is not running, a bad destination, a receiver
-# that refuses the stream (garbage), each with one sentence and nothing
-# left behind on either side.
+# Refusals: a bad destination, nobody listening (the VM runs on), a VM
+# that is not running, a receiver fed garbage, each with one sentence and
+# nothing left behind.
 . "$MV_LIB"
 
 RPID=
@@ -108,13 +108,10 @@ sent=$(json_num "$OUT" pages_sent)
 note "rounds $rounds, pages $sent, downtime $(echo "$OUT" | sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p') ms"
 
 note "migrated: $(($(uptime_ms) - t0)) ms"
-# Only the destination's VM is left, and it goes on.
+# Only the destination's VM is left, running.
 ctl list
 [ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "not exactly one VM left"
-assert_state dst101 RUNNING
-for i in 1 2 3 4 5 6; do note "dst bytes $(console_bytes dst101) at $(($(uptime_ms) - t0)) ms"; sleep 0.3; done
-b=$(console_bytes dst101)
-wait_bytes dst101 $((b + 31 * 2))
+echo "$OUT" | grep -q "^$id  *dst101  *RUNNING " || fail "dst101 is not running"
 
 # ---- on, through a pipe: what ssh would carry ----
 mkfifo "$S/back"
@@ -127,13 +124,15 @@ grep -q '"stop_and_copy": false' "$S/pmig.err" ||
 grep -q '^migrate: done: ' "$S/pmig.err" || fail "migrate - did not finish"
 ctl list
 [ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "not exactly one VM left after the pipe"
-assert_state back101 RUNNING
-b=$(console_bytes back101)
-wait_bytes back101 $((b + 31 * 2))
+echo "$OUT" | grep -q " back101  *RUNNING " || fail "back101 is not running"
 note "piped: $(($(uptime_ms) - t0)) ms"
 
+# refusals that leave the running VM as it was
+assert_status 2 minivmmctl migrate back101 nocolon
+refused "nobody listens" minivmmctl migrate back101 127.0.0.1:$PORT
+echo "$ERR" | grep -q "VM 'back101' kept running here" || fail "no word on the VM"
+
 assert_ok minivmmctl load back101 "$S/go" --addr $FLAG
-note "flag set: $(($(uptime_ms) - t0)) ms"
 minivmmctl console back101 </dev/null >"$S/out" 2>"$S/out.err"
 note "finished: $(($(uptime_ms) - t0)) ms"
 sed -n '1,3p;$p' "$S/out" | sed 's/^/  | /'
@@ -141,28 +140,15 @@ steps=$(check_out "$S/out" 16) || fail "$steps"
 note "$steps steps, every checksum right"
 grep -q "^mig done steps .. failures 00\$" "$S/out" ||
 	fail "the guest's own check failed or it did not finish"
-assert_state back101 STOPPED
-assert_ok minivmmctl destroy back101
-t1=$(uptime_ms)
-note "migration and finish took $((t1 - t0)) ms"
 
 # ---- refusals: nothing is left behind ----
-assert_ok minivmmctl create idle101 --mem 16M
-refused "not running" minivmmctl migrate idle101 127.0.0.1:$PORT
-echo "$ERR" | grep -q 'migrate moves running VMs' || fail "no sentence on the state"
-assert_ok minivmmctl destroy idle101
-assert_status 2 minivmmctl migrate nosuchvm nocolon
-assert_ok minivmmctl create src101b --mem 16M
-assert_ok minivmmctl load src101b "$G/migcount.bin" --mode long
-assert_ok minivmmctl start src101b
-refused "nobody listens" minivmmctl migrate src101b 127.0.0.1:$PORT
-assert_state src101b RUNNING
+refused "not running" minivmmctl migrate back101 127.0.0.1:$PORT
+echo "$ERR" | grep -q "'back101' is STOPPED: migrate moves running VMs" ||
+	fail "no sentence on the state"
+assert_ok minivmmctl destroy back101
 # a receiver fed garbage refuses it and creates nothing
 head -c 4096 /dev/zero | tr '\0' 'x' >"$S/junk"
 refused "garbage" minivmmctl receive --listen - <"$S/junk"
 echo "$ERR" | grep -q 'does not start with a minivmm migration header' ||
 	fail "the refusal does not say what is wrong"
-ctl list
-[ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "a refused receive left a VM"
-assert_ok minivmmctl destroy --force src101b
 no_vms_left
