@@ -52,6 +52,7 @@
 #include "dirty.h"
 
 struct mv_dirty {
+	const struct file *owner;	/* the VM fd that started it; const */
 	unsigned long nbits;		/* pages of RAM; const */
 	unsigned long *bits;		/* vm->npt_lock */
 };
@@ -137,7 +138,7 @@ static void mv_dirty_flush(struct mv_vm *vm)
 	}
 }
 
-static long mv_dirty_enable(struct mv_vm *vm)
+static long mv_dirty_enable(struct mv_vm *vm, const struct file *owner)
 {
 	unsigned long nbits = vm->mem_size >> PAGE_SHIFT, i;
 	struct mv_dirty *d;
@@ -146,6 +147,7 @@ static long mv_dirty_enable(struct mv_vm *vm)
 	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return -ENOMEM;
+	d->owner = owner;
 	d->nbits = nbits;
 	d->bits = kvcalloc(BITS_TO_LONGS(nbits), sizeof(long),
 			   GFP_KERNEL_ACCOUNT);
@@ -191,7 +193,8 @@ static long mv_dirty_disable(struct mv_vm *vm)
 	return ret;
 }
 
-static long mv_dirty_log(struct mv_vm *vm, void __user *argp)
+static long mv_dirty_log(struct mv_vm *vm, const struct file *file,
+			 void __user *argp)
 {
 	struct minivmm_dirty_log req;
 
@@ -200,7 +203,7 @@ static long mv_dirty_log(struct mv_vm *vm, void __user *argp)
 	if (req.flags || req.reserved[0] || req.reserved[1] ||
 	    req.reserved[2] || req.enable > 1)
 		return -EINVAL;
-	return req.enable ? mv_dirty_enable(vm) : mv_dirty_disable(vm);
+	return req.enable ? mv_dirty_enable(vm, file) : mv_dirty_disable(vm);
 }
 
 /*
@@ -284,14 +287,27 @@ static long mv_dirty_get(struct mv_vm *vm, void __user *argp)
 }
 
 /* The VM fd's dirty-logging ioctls; -ENOTTY for any other command. */
-long mv_dirty_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp)
+long mv_dirty_ioctl(struct mv_vm *vm, const struct file *file,
+		    unsigned int cmd, void __user *argp)
 {
 	switch (cmd) {
 	case MINIVMM_VM_DIRTY_LOG:
-		return mv_dirty_log(vm, argp);
+		return mv_dirty_log(vm, file, argp);
 	case MINIVMM_VM_GET_DIRTY:
 		return mv_dirty_get(vm, argp);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/*
+ * The VM fd that started logging is closed: a migration that died (killed
+ * with SIGKILL) must not leave the log on, refusing every later one.
+ */
+void mv_dirty_release(struct mv_vm *vm, const struct file *file)
+{
+	mutex_lock(&vm->npt_lock);
+	if (vm->dirty && vm->dirty->owner == file)
+		mv_dirty_free(vm);
+	mutex_unlock(&vm->npt_lock);
 }

@@ -622,7 +622,10 @@ long mv_snap_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp);
  * kmod/dirty.c: MINIVMM_VM_DIRTY_LOG/_GET_DIRTY, and the hooks of the
  * write paths: the _locked ones with vm->npt_lock held.
  */
-long mv_dirty_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp);
+struct file;
+long mv_dirty_ioctl(struct mv_vm *vm, const struct file *file,
+		    unsigned int cmd, void __user *argp);
+void mv_dirty_release(struct mv_vm *vm, const struct file *file);
 bool mv_dirty_logging(struct mv_vm *vm);
 void mv_dirty_mark(struct mv_vm *vm, u64 gpa);
 void mv_dirty_mark_locked(struct mv_vm *vm, u64 gpa);

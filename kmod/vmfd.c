@@ -516,7 +516,7 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 		return mv_uio_attach(vm);
 	case MINIVMM_VM_DIRTY_LOG:
 	case MINIVMM_VM_GET_DIRTY:
-		return mv_dirty_ioctl(vm, cmd, argp);
+		return mv_dirty_ioctl(vm, file, cmd, argp);
 	default:
 		return mv_snap_ioctl(vm, cmd, argp);
 	}
@@ -524,6 +524,7 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 
 static int mv_vm_file_release(struct inode *inode, struct file *file)
 {
+	mv_dirty_release(file->private_data, file);
 	mv_vm_put(file->private_data);
 	return 0;
 }

@@ -3,10 +3,14 @@
 # at 64 KiB/s, so the first round takes seconds; the receiver is killed
 # in the middle of it: with SIGTERM it destroys the VM it made, and the
 # source says the stream failed and that the VM kept running.  The source
-# VM is RUNNING, goes on, and finishes with every step once, in order, and
-# its own RAM check passing; dirty logging was turned off again (a second
-# migration may start).  Then a receiver killed with SIGKILL cannot clean
+# VM stays RUNNING; dirty logging was turned off again (a second migration
+# may start).  Then a receiver killed with SIGKILL cannot clean
 # up: the source is unharmed, the half-made VM it leaves was never started.
+# Last, migrate itself is killed (SIGKILL) mid-transfer: the receiver
+# frees its VM, the source runs on, and a new migration (its dirty log
+# went with the dead migrate's VM fd) moves it.  It finishes there with
+# every step once, in order, every checksum right and its own RAM check
+# passing.
 . "$MV_LIB"
 
 RPID=
@@ -111,14 +115,35 @@ assert_state dst102 CREATED
 assert_ok minivmmctl destroy --force dst102
 note "SIGKILL leaves the receiver's unstarted VM behind (destroyed here)"
 
-# the source goes on and finishes consistent
-b=$(console_bytes src102)
-wait_bytes src102 $((b + 31 * 3))
-assert_ok minivmmctl load src102 "$S/go" --addr $FLAG
-minivmmctl console src102 </dev/null >"$S/out" 2>"$S/out.err"
+# migrate itself killed: the receiver frees its VM, the source runs on,
+# and its dirty log went with migrate's VM fd: a new migration works
+minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
+	>"$S/recv.out" 2>"$S/recv.err" &
+RPID=$!
+wait_text "$S/recv.err" listening 10 || fail "receive did not listen"
+minivmmctl migrate src102 127.0.0.1:$PORT --bandwidth 64K >/dev/null 2>&1 &
+MPID=$!
+wait_text "$S/recv.err" created 10 || fail "the receiver made no VM"
+kill -KILL "$MPID"
+wait "$RPID"
+RPID=
+grep -q 'receive: VM [0-9]* destroyed' "$S/recv.err" ||
+	fail "the receiver did not destroy its VM when migrate died"
+assert_state src102 RUNNING
+minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
+	>"$S/recv.out" 2>"$S/recv.err" &
+RPID=$!
+wait_text "$S/recv.err" listening 10 || fail "receive did not listen"
+assert_ok minivmmctl migrate src102 127.0.0.1:$PORT
+wait "$RPID" || fail "receive failed: $(tail -n 1 "$S/recv.err")"
+RPID=
+
+# the guest goes on there and finishes consistent
+assert_ok minivmmctl load dst102 "$S/go" --addr $FLAG
+minivmmctl console dst102 </dev/null >"$S/out" 2>"$S/out.err"
 steps=$(check_out "$S/out" 16) || fail "$steps"
 note "$steps steps, every checksum right"
 grep -q "^mig done steps .. failures 00\$" "$S/out" ||
 	fail "the guest's own check failed or it did not finish"
-assert_ok minivmmctl destroy src102
+assert_ok minivmmctl destroy dst102
 no_vms_left
