@@ -25,6 +25,7 @@
 #include "ctl.h"
 #include "snapfile.h"
 #include "snap_vcpu.h"
+#include "snapshot.h"
 
 #define CHUNK_BYTES	(SNAP_RUN_MAX_PAGES * SNAP_PAGE)
 
@@ -225,7 +226,7 @@ out:
 /* Everything of a quiet VM into @fd; 0 or CTL_EXIT_FAIL after a message. */
 static int write_snapshot(const char *what, int fd, int vmfd,
 			  const struct ctl_vm *vm, uint32_t state,
-			  const char *path, uint64_t *ram_pages)
+			  const char *path, uint64_t *ram_pages, bool ram)
 {
 	struct snap_writer w = { .fd = fd };
 	struct snap_header h = { .version = SNAP_VERSION,
@@ -287,7 +288,8 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	put_section(&w, SNAP_SEC_DEVICES, &dev, sizeof(dev),
 		    ring + MINIVMM_CONSOLE_RING, keep);
 
-	if (write_ram(what, &w, vmfd, vm->mem, ram_pages))
+	*ram_pages = 0;
+	if (ram && write_ram(what, &w, vmfd, vm->mem, ram_pages))
 		goto out;
 	put_section(&w, SNAP_SEC_END, NULL, 0, NULL, 0);
 	if (w.err) {
@@ -334,7 +336,8 @@ static int save_to_fd(const char *what, const struct ctl_vm *vm, int fd,
 			goto out;
 		paused_here = true;
 	}
-	ret = write_snapshot(what, fd, vmfd, vm, vm->state, path, ram_pages);
+	ret = write_snapshot(what, fd, vmfd, vm, vm->state, path, ram_pages,
+			     true);
 	if (!ret && stop && vm->state != MINIVMM_VM_CREATED)
 		return close(vmfd), vm_cmd(what, MINIVMM_CMD_VM_STOP, vm->id, true);
 out:
@@ -598,4 +601,30 @@ int cmd_clone(int argc, char **argv)
 				      vm.state == MINIVMM_VM_CREATED);
 	close(fd);
 	return ret;
+}
+
+/* ---- for migrate and receive (snapshot.h) -------------------------------- */
+
+int snap_write_state(const char *what, int fd, int vmfd,
+		     const struct ctl_vm *vm, uint32_t state)
+{
+	uint64_t none;
+
+	return write_snapshot(what, fd, vmfd, vm, state, "the stream", &none,
+			      false);
+}
+
+int snap_check_cpu(const char *what, const struct snap_header *h)
+{
+	return check_cpu(what, h);
+}
+
+void snap_host_cpuid(uint32_t *w)
+{
+	host_cpuid(w);
+}
+
+int snap_load_state(const char *what, int vmfd, struct snap_image *img)
+{
+	return load_state(what, vmfd, img);
 }

@@ -24,6 +24,7 @@ struct ctl_cmd {
 };
 
 void ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern char ctl_last_err[256];	/* the last ctl_err() sentence */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After getopt_long() returned '?': name the offending option, exit 2. */
 int ctl_bad_option(const char *what, char **argv);
@@ -266,6 +267,8 @@ int cmd_policy(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_receive(int argc, char **argv);
 
 int cmd_set(int argc, char **argv);
 

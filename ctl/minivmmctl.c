@@ -75,6 +75,15 @@ static const struct ctl_cmd commands[] = {
 	{ "clone", "NAME|ID NEWNAME",
 	  "a running copy of a VM, with RAM of its own; prints its id",
 	  cmd_clone },
+	{ "migrate", "NAME|ID HOST:PORT|- [--max-downtime MS] [--bandwidth RATE]\n"
+	  "      [--max-rounds N] [--json]",
+	  "move a running VM to a receiver (or through stdin/stdout with -):\n"
+	  "      pre-copy rounds, then a short pause; destroyed here once the\n"
+	  "      receiver runs it, resumed here if anything fails",
+	  cmd_migrate },
+	{ "receive", "--listen [ADDR:]PORT|- [--name NAME]",
+	  "accept one migration and run the VM here; prints its id",
+	  cmd_receive },
 	{ "state", "NAME|ID [--json] [--save FILE] [--set NAME=VALUE]...\n"
 	  "      | NAME|ID --load FILE",
 	  "the vCPU's whole state (registers, segments, control and debug\n"
@@ -101,6 +110,8 @@ static const struct ctl_cmd commands[] = {
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+char ctl_last_err[256];
+
 void ctl_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -108,6 +119,10 @@ void ctl_err(const char *fmt, ...)
 	fputs("minivmmctl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	/* Kept for whoever must pass the sentence on (receive). */
+	va_start(ap, fmt);
+	vsnprintf(ctl_last_err, sizeof(ctl_last_err), fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -182,6 +182,7 @@ void mv_mem_free(struct mv_vm *vm)
 	}
 	kvfree(vm->chunks);
 	vm->chunks = NULL;
+	mv_dirty_free(vm);
 	mv_ungrant(vm, vm->mem_granted);
 }
 
@@ -308,9 +309,29 @@ enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa)
 	struct mv_mem_chunk *c;
 	struct page *page;
 	u64 base, size, hpa;
+	unsigned int prot;
 	int ret;
 
 	mutex_lock(&vm->npt_lock);
+	/*
+	 * A write to a page dirty logging write-protected (kmod/dirty.c), or
+	 * left so when logging stopped: log it and give write access back.
+	 */
+	if (!mv_npt_lookup(&vm->npt, gpa, NULL, &prot, NULL) &&
+	    !(prot & MV_NPT_W)) {
+		ret = mv_dirty_write_fault(vm, gpa);
+		mutex_unlock(&vm->npt_lock);
+		vcpu->npf_retry_gpa = 0;
+		if (ret == -ENOMEM) {
+			mv_vm_pause_self(vcpu, MINIVMM_PAUSE_HOST_NO_MEMORY);
+			return MV_EXIT_RESUME;
+		}
+		if (ret) {
+			mv_vm_stop(vm, MINIVMM_STOP_INTERNAL_ERROR, gpa);
+			return MV_EXIT_STOP;
+		}
+		return MV_EXIT_RESUME;
+	}
 	c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
 	page = mv_gpa_page_locked(vm, gpa, true, &reason);
 	if (IS_ERR(page)) {
@@ -318,18 +339,31 @@ enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa)
 		mv_vm_pause_self(vcpu, reason);
 		return MV_EXIT_RESUME;	/* the run loop parks */
 	}
-	if (c->huge) {
+	/*
+	 * A 2 MiB leaf for a 2 MiB block, unless dirty logging wants 4 KiB
+	 * ones or some of the block is mapped 4 KiB already (split by an
+	 * earlier logging round).
+	 */
+	ret = -EEXIST;
+	if (c->huge && !mv_dirty_logging(vm)) {
 		base = gpa & ~(MV_CHUNK_SIZE - 1);
 		size = MV_CHUNK_SIZE;
 		hpa = page_to_phys(c->huge);
-	} else {
+		ret = mv_npt_map(&vm->npt, base, hpa, size, MV_NPT_RWX);
+	}
+	if (ret == -EEXIST && (!c->huge || mv_dirty_logging(vm) ||
+			       mv_npt_lookup(&vm->npt, gpa, NULL, NULL,
+					     NULL) == -ENOENT)) {
 		base = gpa & PAGE_MASK;
 		size = PAGE_SIZE;
 		hpa = page_to_phys(page);
+		ret = mv_npt_map(&vm->npt, base, hpa, size, MV_NPT_RWX);
 	}
-	ret = mv_npt_map(&vm->npt, base, hpa, size, MV_NPT_RWX);
-	if (!ret)
+	if (!ret) {
 		WRITE_ONCE(vm->mem_touched, vm->mem_touched + size);
+		/* Writable from now on: the guest's writes go unseen. */
+		mv_dirty_mark_locked(vm, gpa);
+	}
 	mutex_unlock(&vm->npt_lock);
 
 	if (ret == -EEXIST && vcpu->npf_retry_gpa != (gpa | 1)) {

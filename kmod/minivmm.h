@@ -331,6 +331,8 @@ struct mv_vm {
 	unsigned long irq_lines;	/* ISA IRQs held high (atomic bitops) */
 	unsigned long irq_pulses;	/* edges to deliver (atomic bitops) */
 	unsigned long irq_applied;	/* irq_lines the 8259 has; vCPU 0 */
+	/* Dirty-page log while migrating, or NULL (kmod/dirty.c); npt_lock. */
+	struct mv_dirty *dirty;
 };
 
 /*
@@ -616,6 +618,19 @@ void mv_irq_apply_lines(struct mv_vm *vm);
 int mv_vm_open_fd(struct mv_vm *vm);
 /* kmod/snapshot.c: MINIVMM_VM_{GET,SET}_DEVSTATE/_LAPIC, _GET_MEM_MAP. */
 long mv_snap_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp);
+/*
+ * kmod/dirty.c: MINIVMM_VM_DIRTY_LOG/_GET_DIRTY, and the hooks of the
+ * write paths: the _locked ones with vm->npt_lock held.
+ */
+struct file;
+long mv_dirty_ioctl(struct mv_vm *vm, const struct file *file,
+		    unsigned int cmd, void __user *argp);
+void mv_dirty_release(struct mv_vm *vm, const struct file *file);
+bool mv_dirty_logging(struct mv_vm *vm);
+void mv_dirty_mark(struct mv_vm *vm, u64 gpa);
+void mv_dirty_mark_locked(struct mv_vm *vm, u64 gpa);
+int mv_dirty_write_fault(struct mv_vm *vm, u64 gpa);
+void mv_dirty_free(struct mv_vm *vm);
 
 /* Set once at module init, read-only afterwards. */
 struct mv_host {

@@ -702,7 +702,14 @@ int mv_uio_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (off >= vm->mem_size || len > vm->mem_size - off)
 		return -EINVAL;
+	/* Dirty logging cannot see this process's writes (kmod/dirty.c). */
+	mutex_lock(&vm->npt_lock);
+	if (vm->dirty) {
+		mutex_unlock(&vm->npt_lock);
+		return -EBUSY;
+	}
 	WRITE_ONCE(vm->ram_mapped, true);
+	mutex_unlock(&vm->npt_lock);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 #else

@@ -59,6 +59,9 @@ static ssize_t mv_mem_copy(struct mv_vm *vm, char __user *ubuf, loff_t *ppos,
 
 			left = write ? copy_from_user(va, ubuf + done, n) :
 				       copy_to_user(ubuf + done, va, n);
+			/* After the copy: a fetch between must not miss it. */
+			if (write)
+				mv_dirty_mark(vm, gpa);
 			mv_guest_page_put(page);
 		}
 		done += n - left;
@@ -511,6 +514,9 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 		return mv_vm_set_state(vm, argp);
 	case MINIVMM_VM_DEV_ATTACH:
 		return mv_uio_attach(vm);
+	case MINIVMM_VM_DIRTY_LOG:
+	case MINIVMM_VM_GET_DIRTY:
+		return mv_dirty_ioctl(vm, file, cmd, argp);
 	default:
 		return mv_snap_ioctl(vm, cmd, argp);
 	}
@@ -518,6 +524,7 @@ static long mv_vm_ioctl(struct file *file, unsigned int cmd,
 
 static int mv_vm_file_release(struct inode *inode, struct file *file)
 {
+	mv_dirty_release(file->private_data, file);
 	mv_vm_put(file->private_data);
 	return 0;
 }

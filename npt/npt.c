@@ -486,3 +486,47 @@ int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
 		*page_size = size;
 	return 0;
 }
+
+/**
+ * mv_npt_set_writable() - give or take write access to one 4 KiB page
+ * @npt:	the address space
+ * @gpa:	the page, 4 KiB aligned
+ * @writable:	grant (true) or revoke (false) write access
+ *
+ * A large leaf covering @gpa is split first, down to 4 KiB leaves, so
+ * that dirty logging sees writes at page granularity and the rest of the
+ * large page keeps its permissions.  The entry is rewritten with a plain
+ * store: a walker setting A or D in it at the same time may lose that
+ * bit, which only statistics would notice (nothing here reads A/D).
+ * The caller flushes the TLBs after revoking (see the top of npt.h).
+ *
+ * Return: 0, -ENOENT if @gpa is not mapped, -EINVAL, -ENOMEM (a split
+ * needed a table; nothing changed then).
+ */
+int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable)
+{
+	u64 w, e, *ptep;
+	unsigned int level;
+	int ret;
+
+	if (!npt || !npt->root || gpa >= MV_NPT_GPA_LIMIT ||
+	    !IS_ALIGNED(gpa, MV_NPT_PAGE_4K))
+		return -EINVAL;
+	for (;;) {
+		ptep = mv_npt_find_leaf(npt, gpa, &level);
+		if (!ptep)
+			return -ENOENT;
+		if (level == MV_NPT_LEVEL_PT)
+			break;
+		ret = mv_npt_split(npt, ptep, level);
+		if (ret)
+			return ret;
+	}
+	w = npt->kind == MV_NPT_EPT ? MV_NPT_EPT_W : MV_NPT_AMD_RW;
+	e = READ_ONCE(*ptep);
+	/* EPT: write without read is a misconfiguration; keep R. */
+	if (npt->kind == MV_NPT_EPT && writable && !(e & MV_NPT_EPT_R))
+		return -EINVAL;
+	WRITE_ONCE(*ptep, writable ? e | w : e & ~w);
+	return 0;
+}

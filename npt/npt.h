@@ -150,6 +150,8 @@ int mv_npt_unmap(struct mv_npt *npt, u64 gpa, u64 size);
 int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
 		  unsigned int *prot, u64 *page_size);
 void mv_npt_reclaim(struct mv_npt *npt);
+/* Dirty logging: write access to one 4 KiB page (splits a large leaf). */
+int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable);
 
 /* Pure entry encoders and decoders; no table is touched. */
 

@@ -748,4 +748,41 @@ _Static_assert(sizeof(struct minivmm_dev_state) == 16, "minivmm_dev_state ABI si
 #define MINIVMM_DEV_SET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2b, struct minivmm_dev_state)
 #define MINIVMM_DEV_GET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2c, struct minivmm_dev_state)
 
+/*
+ * Dirty-page logging for live migration (kmod/dirty.c).  DIRTY_LOG with
+ * enable = 1 starts logging: every page that holds data counts as dirty
+ * once, then a page is dirty again when the guest writes it (through a
+ * write-protected nested page) or the VM fd's pwrite does.  -EBUSY while
+ * a device process has (ever) mapped guest RAM (MINIVMM_VM_DEV_ATTACH and
+ * mmap): its writes could not be seen.  enable = 0 stops logging.
+ *
+ * GET_DIRTY fetches and clears, in one step per call, the dirty bits of
+ * npages pages from first_gpa (a multiple of 64 pages, 256 KiB) into the
+ * user bitmap (bit n: byte n / 8, bit n % 8, for the page at first_gpa +
+ * n * 4096; bitmap_size bytes, at least DIV_ROUND_UP(npages, 8)), and
+ * write-protects those pages again.  When it returns, no vCPU can write
+ * a page it reported clean without the write being logged, so a copy of
+ * a page made after the call is at least as new as the bit says.
+ * dirty: the number of bits set.  -ENOENT when logging is off.
+ */
+struct minivmm_dirty_log {
+	__u32 enable;		/* 1: start, 0: stop */
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[3];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dirty_log) == 32, "minivmm_dirty_log ABI size");
+
+struct minivmm_dirty_bitmap {
+	__u64 bitmap;		/* user address */
+	__u64 bitmap_size;	/* bytes */
+	__u64 first_gpa;	/* multiple of 256 KiB, inside RAM */
+	__u64 npages;		/* > 0; first_gpa + npages * 4096 <= RAM */
+	__u64 dirty;		/* out: pages reported dirty */
+	__u64 reserved[3];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dirty_bitmap) == 64, "minivmm_dirty_bitmap ABI size");
+
+#define MINIVMM_VM_DIRTY_LOG	_IOW(MINIVMM_IOC_MAGIC, 0x48, struct minivmm_dirty_log)
+#define MINIVMM_VM_GET_DIRTY	_IOWR(MINIVMM_IOC_MAGIC, 0x49, struct minivmm_dirty_bitmap)
+
 #endif /* _UAPI_MINIVMM_H */

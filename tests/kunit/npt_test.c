@@ -466,6 +466,42 @@ static void npt_destroy_frees_all(struct kunit *test)
 	}
 }
 
+/* Dirty logging: write access per 4 KiB page, large leaves split first. */
+static void npt_set_writable(struct kunit *test)
+{
+	enum mv_npt_kind kind;
+
+	for (kind = MV_NPT_AMD; kind <= MV_NPT_EPT; kind++) {
+		struct mv_npt *npt = npt_new(test, kind);
+		u64 gpa = 2 * T_2M, hpa = 0x4400000ULL, off;
+
+		KUNIT_ASSERT_EQ(test, mv_npt_map(npt, gpa, hpa, T_2M,
+						 MV_NPT_RWX), 0);
+		expect_map(test, npt, gpa, hpa, T_2M, MV_NPT_RWX);
+		KUNIT_EXPECT_EQ(test, mv_npt_set_writable(npt, gpa + 5 * T_4K,
+							  false), 0);
+		/* split: the page lost W, its 511 neighbours kept it */
+		expect_map(test, npt, gpa + 5 * T_4K, hpa + 5 * T_4K, T_4K,
+			   MV_NPT_R | MV_NPT_X);
+		for (off = 0; off < T_2M; off += T_4K)
+			if (off != 5 * T_4K)
+				expect_map(test, npt, gpa + off, hpa + off,
+					   T_4K, MV_NPT_RWX);
+		KUNIT_EXPECT_EQ(test, mv_npt_set_writable(npt, gpa + 5 * T_4K,
+							  true), 0);
+		expect_map(test, npt, gpa + 5 * T_4K, hpa + 5 * T_4K, T_4K,
+			   MV_NPT_RWX);
+		/* unmapped, misaligned, out of range */
+		KUNIT_EXPECT_EQ(test, mv_npt_set_writable(npt, 0, false),
+				-ENOENT);
+		KUNIT_EXPECT_EQ(test, mv_npt_set_writable(npt, gpa + 1, false),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, mv_npt_set_writable(npt, BIT_ULL(48),
+							  false), -EINVAL);
+		mv_npt_destroy(npt);
+	}
+}
+
 static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_map_lookup_4k),
 	KUNIT_CASE(npt_large_when_aligned),
@@ -480,6 +516,7 @@ static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_ept_entry_bits),
 	KUNIT_CASE(npt_eptp),
 	KUNIT_CASE(npt_destroy_frees_all),
+	KUNIT_CASE(npt_set_writable),
 	{}
 };
 
