@@ -367,7 +367,7 @@ int svm_write_cr4(struct svm_vcpu *svm, u64 cr4)
 	struct vmcb_save *save = &svm->vmcb->save;
 	bool lma = save->efer & EFER_LMA;
 
-	if (cr4 & ~svm_cr4_valid())
+	if (cr4 & ~(svm_cr4_valid() & mv_cpu_model_cr4(svm->base.vm)))
 		return -EINVAL;
 	if (lma && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
