@@ -10,6 +10,8 @@
 trap 'kill $runpid $conpid 2>/dev/null; cleanup_vms' EXIT
 mv_loaded || mv_load
 
+[ "$MV_ARCH" != vmx ] || skip "a Linux guest under Bochs takes minutes; vmx saves and restores in 100 and in make e2e-xvendor"
+[ "$MV_KERNEL" != test-debug ] || skip "a Linux guest on the KASAN kernel costs minutes of CI; 100 saves and restores there"
 BZ=$MV_ADD/bzImage
 [ -f "$BZ" ] || skip "no $BZ (tests/e2e/run ships the test kernel's bzImage)"
 W=/tmp/lx118
