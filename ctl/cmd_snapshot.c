@@ -246,7 +246,6 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 				 .header_size = SNAP_HEADER_SIZE };
 	struct snap_config cfg = { .mem_size = vm->mem, .nr_vcpus = vm->vcpus,
 				   .state = state };
-	struct minivmm_info info = { 0 };
 	struct minivmm_devstate dev = { 0 };
 	uint8_t *ring = NULL, *blob = NULL;
 	uint64_t keep, pos;
@@ -254,8 +253,7 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	int ret = CTL_EXIT_FAIL;
 
 	memcpy(h.magic, SNAP_MAGIC, 8);
-	if (ioctl(vmfd, MINIVMM_GET_INFO, &info) == 0)
-		h.vendor = info.vendor;
+	h.vendor = ctl_host_vendor();	/* GET_INFO is /dev/minivmm's, not the VM fd's */
 	h.nr_vcpus = vm->vcpus;
 	h.mem_size = vm->mem;
 	h.cpu_model = vm->cpu_model;

@@ -153,6 +153,8 @@ const char *ctl_stop_name(uint32_t reason);
 int ctl_parse_size(const char *s, uint64_t *out);
 /* Open /dev/minivmm and a VM fd for @id; prints and returns -1 on error. */
 int ctl_open_vm(const char *what, uint32_t id);
+/* enum minivmm_vendor of the loaded module (NONE if it cannot be asked). */
+uint32_t ctl_host_vendor(void);
 /* Console fd of @vmfd (MINIVMM_VM_CONSOLE), -1 after a message. */
 int ctl_console_open(const char *what, int vmfd);
 /*

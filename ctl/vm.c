@@ -345,6 +345,19 @@ int ctl_vm_get_quiet(const char *name_or_id, struct ctl_vm *vm)
 	return ctl_nl_call(&req, store_vm, vm);
 }
 
+uint32_t ctl_host_vendor(void)
+{
+	struct minivmm_info info = { 0 };
+	int dev = open(DEV_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (dev < 0)
+		return MINIVMM_VENDOR_NONE;
+	if (ioctl(dev, MINIVMM_GET_INFO, &info) < 0)
+		info.vendor = MINIVMM_VENDOR_NONE;
+	close(dev);
+	return info.vendor;
+}
+
 int ctl_open_vm(const char *what, uint32_t id)
 {
 	struct minivmm_open_vm ov = { .id = id };
