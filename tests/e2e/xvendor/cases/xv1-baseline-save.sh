@@ -53,7 +53,7 @@ note "$(wc -c <"$F") bytes saved, $(wc -c <"$F.gz") gzipped"
 # through whole, and checks the SHA-256 of the result.
 base64 "$F.gz" >"$F.b64"
 dmesg -n 1
-for copy in 1 2; do
+for _ in 1 2; do
 	echo "@@XV-FILE xv-$MV_ARCH.snap.gz $sum $(grep -c . "$F.b64")@@"
 	awk '{ printf "@@XV64 %d %s@@\n", NR, $0 }' "$F.b64"
 done
