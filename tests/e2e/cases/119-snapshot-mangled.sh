@@ -26,7 +26,7 @@ snapcount_start sm119
 assert_ok minivmmctl save --stop sm119 "$W/a.snap"
 assert_ok minivmmctl destroy sm119
 
-refused=0 restored=0 i=1
+refused=0 restored=0 i=1 t0=$(date +%s)
 while [ "$i" -le "$N" ]; do
 	what=$("$MV_ADD/snapmangle" "$W/a.snap" "$SEED" "$i" "$W/v.snap") ||
 		fail "snapmangle could not make variant $i"
@@ -48,6 +48,8 @@ while [ "$i" -le "$N" ]; do
 		fail "variant $i ($what): restore exited $rc: $(head -n 3 "$W/err")"
 		;;
 	esac
+	[ $((i % 100)) -ne 0 ] ||
+		note "$i variants: $refused refused, $restored restored ($(($(date +%s) - t0)) s)"
 	i=$((i + 1))
 done
 no_vms_left
