@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Damaged snapshot files, 1000 of them (100 under Bochs, 300 on the KASAN
-# kernel), seeded and reproducible (MV_SEED): tests/e2e/helpers/snapmangle
+# e2e-timeout: 360
+# Damaged snapshot files, 1000 of them (20 under Bochs, 100 on the KASAN
+# kernel: each is a restore, a few process starts), seeded and
+# reproducible (MV_SEED): tests/e2e/helpers/snapmangle
 # makes each from a file of snapcount.bin saved here: header or payload
 # bytes changed with their CRCs mended (so that the contents reach
 # restore's and the kernel's own checks of vCPU state, devices and RAM),
@@ -15,8 +17,8 @@ mv_loaded || mv_load
 assert_exists "$MV_ADD/snapmangle"
 
 N=1000
-[ "$MV_ARCH" = vmx ] && N=100
-[ "${MV_KERNEL:-test}" = test-debug ] && N=300
+[ "$MV_ARCH" = vmx ] && N=20
+[ "${MV_KERNEL:-test}" = test-debug ] && N=100
 SEED=${MV_SEED:-20261201}
 W=/tmp/sm119
 rm -rf "$W"
