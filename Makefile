@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 .PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
-.PHONY: fuzz fuzz-ci kut kut-vmx
+.PHONY: fuzz fuzz-ci kut kut-vmx e2e-xvendor
 
 all: module ctl
 
@@ -58,6 +58,10 @@ kut:
 
 kut-vmx:
 	tests/kut/run --arch vmx
+
+# Save under AMD-V, restore under VT-x and back (tests/e2e/xvendor/run).
+e2e-xvendor:
+	tests/e2e/xvendor/run
 
 # Every suite, the two emulators side by side (tests/check).
 check:

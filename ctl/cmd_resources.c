@@ -337,10 +337,11 @@ void ctl_print_resources_json(const struct ctl_vm *vm)
 	printf(", \"mem_declared\": %" PRIu64 ", \"mem_granted\": %" PRIu64
 	       ", \"mem_limit\": %" PRIu64 ", \"mem_target\": %" PRIu64
 	       ", \"mem_returned\": %" PRIu64 ", \"prealloc\": %s"
-	       ", \"pause_reason\": \"%s\", \"cgroup\": ",
+	       ", \"pause_reason\": \"%s\", \"cpu_model\": \"%s\", \"cgroup\": ",
 	       vm->mem, vm->mem_granted, vm->mem_limit, vm->mem_target,
 	       vm->mem_returned, vm->prealloc ? "true" : "false",
-	       ctl_pause_name(vm->pause_reason));
+	       ctl_pause_name(vm->pause_reason),
+	       ctl_cpu_model_name(vm->cpu_model));
 	ctl_json_string(vm->cgroup);
 	if (cg_cpu_stat(vm->cgroup, &usage, &throttled) == 0)
 		printf(", \"cpu_usage_usec\": %" PRIu64
@@ -363,6 +364,7 @@ void ctl_print_resources_text(const struct ctl_vm *vm)
 	if (vm->state == MINIVMM_VM_PAUSED)
 		printf("  %-14s %s\n", "paused by:",
 		       ctl_pause_name(vm->pause_reason));
+	printf("  %-14s %s\n", "cpu model:", ctl_cpu_model_name(vm->cpu_model));
 	printf("  %-14s %s\n", "cgroup:", vm->cgroup[0] ? vm->cgroup : "-");
 	if (cg_cpu_stat(vm->cgroup, &usage, &throttled) == 0)
 		printf("  %-14s run %.3f s, throttled %.3f s (the vCPU threads' cgroup)\n",

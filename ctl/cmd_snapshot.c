@@ -57,6 +57,20 @@ static void host_cpuid(uint32_t *w)
 	}
 }
 
+/* What the guest was shown: the host's, or the baseline CPU's words. */
+static void shown_cpuid(uint32_t model, uint32_t *w)
+{
+	if (model != MINIVMM_CPU_BASELINE) {
+		host_cpuid(w);
+		return;
+	}
+	memset(w, 0, SNAP_CPUID_WORDS * sizeof(*w));
+	w[SNAP_CPUID_1_ECX] = MINIVMM_BASELINE_1_ECX;
+	w[SNAP_CPUID_1_EDX] = MINIVMM_BASELINE_1_EDX;
+	w[SNAP_CPUID_X1_ECX] = MINIVMM_BASELINE_X1_ECX;
+	w[SNAP_CPUID_X1_EDX] = MINIVMM_BASELINE_X1_EDX;
+}
+
 /*
  * Instruction-set features a guest uses without asking twice: a guest that
  * saw one must find it after a restore.  (Other CPUID bits describe the
@@ -233,7 +247,6 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 				 .header_size = SNAP_HEADER_SIZE };
 	struct snap_config cfg = { .mem_size = vm->mem, .nr_vcpus = vm->vcpus,
 				   .state = state };
-	struct minivmm_info info = { 0 };
 	struct minivmm_devstate dev = { 0 };
 	uint8_t *ring = NULL, *blob = NULL;
 	uint64_t keep, pos;
@@ -241,11 +254,11 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	int ret = CTL_EXIT_FAIL;
 
 	memcpy(h.magic, SNAP_MAGIC, 8);
-	if (ioctl(vmfd, MINIVMM_GET_INFO, &info) == 0)
-		h.vendor = info.vendor;
+	h.vendor = ctl_host_vendor();	/* GET_INFO is /dev/minivmm's, not the VM fd's */
 	h.nr_vcpus = vm->vcpus;
 	h.mem_size = vm->mem;
-	host_cpuid(h.cpuid);
+	h.cpu_model = vm->cpu_model;
+	shown_cpuid(vm->cpu_model, h.cpuid);
 	h.crc = snap_crc(0, &h, offsetof(struct snap_header, crc));
 	put(&w, &h, sizeof(h));
 	snprintf(cfg.name, sizeof(cfg.name), "%s", vm->name);
@@ -477,6 +490,7 @@ static int restore_from_fd(const char *what, int fd, uint64_t size,
 {
 	struct snap_reader r = { .read = fd_read, .ctx = &fd, .size = size };
 	struct snap_image img;
+	struct ctl_create_opts copts = { 0 };
 	struct ctl_policy pol;
 	char err[256], a[32], b[32];
 	uint32_t id = 0, i;
@@ -515,7 +529,9 @@ static int restore_from_fd(const char *what, int fd, uint64_t size,
 				     b, sizeof(b)));
 		goto out;
 	}
-	ret = ctl_vm_create(what, name, img.hdr.mem_size, img.hdr.nr_vcpus, &id);
+	copts.cpu_model = img.hdr.cpu_model;
+	ret = ctl_vm_create_opts(what, name, img.hdr.mem_size,
+				 img.hdr.nr_vcpus, &copts, &id);
 	if (ret)
 		goto out;
 	ret = CTL_EXIT_FAIL;

@@ -68,6 +68,8 @@ struct ctl_nl_req {
 	bool has_overcommit;
 	uint32_t overcommit;	/* MINIVMM_ATTR_POLICY_OVERCOMMIT */
 	const char *cgroup;	/* MINIVMM_ATTR_CGROUP, if non-NULL */
+	bool has_cpu_model;
+	uint32_t cpu_model;	/* MINIVMM_ATTR_CPU_MODEL */
 	bool quiet;		/* do not print the kernel's refusal */
 	int err;		/* out: errno of a refusal, 0 otherwise */
 	char errmsg[256];	/* out: the kernel's extack sentence, if any */
@@ -100,6 +102,7 @@ struct ctl_vm {
 	uint64_t mem_granted, mem_limit, mem_target, mem_returned;
 	bool prealloc, has_granted;
 	char cgroup[MINIVMM_CGROUP_MAX];
+	uint32_t cpu_model;		/* enum minivmm_cpu_model */
 };
 
 /* Statistics of one VM (VM_STATS). */
@@ -151,6 +154,8 @@ const char *ctl_stop_name(uint32_t reason);
 int ctl_parse_size(const char *s, uint64_t *out);
 /* Open /dev/minivmm and a VM fd for @id; prints and returns -1 on error. */
 int ctl_open_vm(const char *what, uint32_t id);
+/* enum minivmm_vendor of the loaded module (NONE if it cannot be asked). */
+uint32_t ctl_host_vendor(void);
 /* Console fd of @vmfd (MINIVMM_VM_CONSOLE), -1 after a message. */
 int ctl_console_open(const char *what, int vmfd);
 /*
@@ -165,7 +170,11 @@ struct ctl_create_opts {
 	bool prealloc;
 	uint64_t mem_limit;	/* 0: none */
 	const char *cgroup;	/* NULL or "": none */
+	uint32_t cpu_model;	/* enum minivmm_cpu_model */
 };
+/* --cpu-model host|baseline into @model; 0 or CTL_EXIT_USAGE after a message. */
+int ctl_parse_cpu_model(const char *what, const char *arg, uint32_t *model);
+const char *ctl_cpu_model_name(uint32_t model);
 int ctl_vm_create_opts(const char *what, const char *name, uint64_t mem,
 		       uint32_t vcpus, const struct ctl_create_opts *o,
 		       uint32_t *id);

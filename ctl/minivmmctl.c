@@ -15,11 +15,12 @@ static const struct ctl_cmd commands[] = {
 	{ "info", "[--json]", "show the hypervisor: API version, vendor, CPUs, features",
 	  cmd_info },
 	{ "create", "NAME --mem SIZE [--vcpus N] [--prealloc] [--mem-limit SIZE]\n"
-	  "      [--cgroup PATH|none]",
+	  "      [--cgroup PATH|none] [--cpu-model host|baseline]",
 	  "create a VM with SIZE bytes of RAM (64K, 16M, 1G), granted as the\n"
 	  "      guest touches it (--prealloc: all at once), at most --mem-limit;\n"
 	  "      its vCPU threads run in cgroup v2 PATH (default minivmm/NAME);\n"
-	  "      prints its id",
+	  "      --cpu-model baseline: a CPU the same on AMD and Intel hosts, so\n"
+	  "      that a saved VM restores on either; prints its id",
 	  cmd_create },
 	{ "load", "NAME|ID FILE [--addr GPA] [--mode real|prot32|long]",
 	  "write FILE into guest RAM at GPA (default 0x10000); --mode also\n"

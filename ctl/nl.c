@@ -53,6 +53,7 @@ static struct nla_policy reply_policy[MINIVMM_ATTR_MAX + 1] = {
 	[MINIVMM_ATTR_OWNER_UID]	= { .type = NLA_U32 },
 	[MINIVMM_ATTR_VCPU_STATS]	= { .type = NLA_NESTED },
 	[MINIVMM_ATTR_PAUSE_REASON]	= { .type = NLA_U32 },
+	[MINIVMM_ATTR_CPU_MODEL]	= { .type = NLA_U32 },
 };
 
 struct reply_ctx {
@@ -208,6 +209,9 @@ static int put_attrs(struct nl_msg *msg, const struct ctl_nl_req *req)
 		return -1;
 	if (req->has_overcommit &&
 	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_OVERCOMMIT, req->overcommit) < 0)
+		return -1;
+	if (req->has_cpu_model &&
+	    nla_put_u32(msg, MINIVMM_ATTR_CPU_MODEL, req->cpu_model) < 0)
 		return -1;
 	if (req->cgroup && nla_put_string(msg, MINIVMM_ATTR_CGROUP, req->cgroup) < 0)
 		return -1;

@@ -113,8 +113,10 @@ static int check_header(const struct snap_reader *r, struct snap_header *h,
 		return say(err, errlen, "the file's format version 0 does not exist");
 	if (snap_crc(0, h, offsetof(struct snap_header, crc)) != h->crc)
 		return say(err, errlen, "the header's checksum does not match its contents");
-	if (h->header_size != sizeof(*h) || h->reserved)
-		return say(err, errlen, "the header's size or reserved field is wrong");
+	if (h->header_size != sizeof(*h))
+		return say(err, errlen, "the header's size field is wrong");
+	if (h->cpu_model > MINIVMM_CPU_MODEL_MAX)
+		return say(err, errlen, "the header's CPU model %u is unknown", h->cpu_model);
 	if (h->nr_vcpus < 1 || h->nr_vcpus > SNAP_MAX_VCPUS)
 		return say(err, errlen, "the header's vCPU count %u is out of range", h->nr_vcpus);
 	if (h->mem_size < 65536 || h->mem_size % SNAP_PAGE ||

@@ -51,7 +51,7 @@ struct snap_header {
 	uint32_t nr_vcpus;
 	uint64_t mem_size;		/* bytes */
 	uint32_t cpuid[SNAP_CPUID_WORDS];
-	uint32_t reserved;		/* 0 */
+	uint32_t cpu_model;		/* enum minivmm_cpu_model (0: host) */
 	uint32_t crc;			/* crc32 of the 68 bytes before it */
 };
 _Static_assert(sizeof(struct snap_header) == SNAP_HEADER_SIZE, "snap_header size");

@@ -149,6 +149,8 @@ void ctl_vm_from_attrs(struct ctl_vm *vm, struct nlattr **a)
 	}
 	if (a[MINIVMM_ATTR_NR_VCPUS])
 		vm->vcpus = nla_get_u32(a[MINIVMM_ATTR_NR_VCPUS]);
+	if (a[MINIVMM_ATTR_CPU_MODEL])
+		vm->cpu_model = nla_get_u32(a[MINIVMM_ATTR_CPU_MODEL]);
 	if (a[MINIVMM_ATTR_PAUSE_REASON])
 		vm->pause_reason = nla_get_u32(a[MINIVMM_ATTR_PAUSE_REASON]);
 	if (a[MINIVMM_ATTR_STOP_REASON]) {
@@ -343,6 +345,19 @@ int ctl_vm_get_quiet(const char *name_or_id, struct ctl_vm *vm)
 	return ctl_nl_call(&req, store_vm, vm);
 }
 
+uint32_t ctl_host_vendor(void)
+{
+	struct minivmm_info info = { 0 };
+	int dev = open(DEV_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (dev < 0)
+		return MINIVMM_VENDOR_NONE;
+	if (ioctl(dev, MINIVMM_GET_INFO, &info) < 0)
+		info.vendor = MINIVMM_VENDOR_NONE;
+	close(dev);
+	return info.vendor;
+}
+
 int ctl_open_vm(const char *what, uint32_t id)
 {
 	struct minivmm_open_vm ov = { .id = id };
@@ -483,6 +498,8 @@ int ctl_vm_create_opts(const char *what, const char *name, uint64_t mem,
 		.prealloc = o->prealloc,
 		.has_mem_limit = o->mem_limit != 0, .mem_limit = o->mem_limit,
 		.cgroup = o->cgroup && o->cgroup[0] ? o->cgroup : NULL,
+		.has_cpu_model = o->cpu_model != MINIVMM_CPU_HOST,
+		.cpu_model = o->cpu_model,
 	};
 
 	struct ctl_policy pol;
@@ -527,6 +544,30 @@ int ctl_vm_create_opts(const char *what, const char *name, uint64_t mem,
 	return ret;
 }
 
+static const char *const cpu_model_names[] = {
+	[MINIVMM_CPU_HOST] = "host",
+	[MINIVMM_CPU_BASELINE] = "baseline",
+};
+
+const char *ctl_cpu_model_name(uint32_t model)
+{
+	return model <= MINIVMM_CPU_MODEL_MAX ? cpu_model_names[model] : "?";
+}
+
+int ctl_parse_cpu_model(const char *what, const char *arg, uint32_t *model)
+{
+	uint32_t m;
+
+	for (m = 0; m <= MINIVMM_CPU_MODEL_MAX; m++) {
+		if (!strcmp(arg, cpu_model_names[m])) {
+			*model = m;
+			return 0;
+		}
+	}
+	return ctl_usage_error("%s: --cpu-model '%s' is not host or baseline",
+			       what, arg);
+}
+
 int ctl_check_mem(const char *what, const char *arg, uint64_t *mem)
 {
 	if (ctl_parse_size(arg, mem) < 0)
@@ -548,6 +589,7 @@ int cmd_create(int argc, char **argv)
 		{ "prealloc", no_argument, NULL, 'P' },
 		{ "mem-limit", required_argument, NULL, 'l' },
 		{ "cgroup", required_argument, NULL, 'g' },
+		{ "cpu-model", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl_create_opts opts = { 0 };
@@ -559,10 +601,14 @@ int cmd_create(int argc, char **argv)
 	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "m:c:Pl:g:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:c:Pl:g:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			opts.prealloc = true;
+			break;
+		case 'C':
+			if (ctl_parse_cpu_model("create", optarg, &opts.cpu_model))
+				return CTL_EXIT_USAGE;
 			break;
 		case 'l':
 			if (ctl_parse_size(optarg, &opts.mem_limit) < 0 ||

@@ -152,6 +152,10 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 		}
 		return;
 	}
+	if (mv_cpu_model_baseline(vcpu->vm)) {
+		mv_cpuid_baseline(vcpu, leaf, a, b, c, d);
+		return;
+	}
 	if ((leaf < 0x80000000 && leaf > max_basic) ||
 	    (leaf >= 0x80000000 && leaf > max_ext))
 		return;		/* out of range: zeros, not the host's last leaf */

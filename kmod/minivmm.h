@@ -306,6 +306,7 @@ struct mv_vm {
 	enum minivmm_pause_reason pause_reason;
 	/* cgroup v2 path of the vCPU threads, as the creator named it. */
 	char cgroup[MINIVMM_CGROUP_MAX];	/* const */
+	u32 cpu_model;			/* enum minivmm_cpu_model; const */
 
 	struct mv_console console;
 	struct mv_uart uart;		/* vCPU thread only */
@@ -420,6 +421,7 @@ struct mv_vm_opts {		/* optional create arguments */
 	bool prealloc;		/* allocate all RAM at create */
 	u64 mem_limit;		/* bytes the VM may be granted, 0: none */
 	const char *cgroup;	/* or NULL */
+	u32 cpu_model;		/* enum minivmm_cpu_model */
 };
 int mv_vm_create(const char *name, u64 mem_size, u32 nr_vcpus,
 		 const struct mv_vm_opts *opts,
@@ -495,6 +497,13 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
  * is judged alike on either vendor).
  */
 u64 mv_host_cr4_bits(void);
+
+/* kmod/cpumodel.c: what CPU a guest is shown (enum minivmm_cpu_model). */
+bool mv_cpu_model_baseline(const struct mv_vm *vm);
+u64 mv_cpu_model_cr4(const struct mv_vm *vm);	/* CR4 bits it may set */
+int mv_cpu_model_check_host(u32 model, struct netlink_ext_ack *extack);
+void mv_cpuid_baseline(struct mv_vcpu *vcpu, u32 leaf, u32 *a, u32 *b,
+		       u32 *c, u32 *d);
 /* Does this host have TSC_AUX (RDTSCP or RDPID)? */
 bool mv_has_tsc_aux(void);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */

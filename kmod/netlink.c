@@ -176,6 +176,7 @@ static int mv_nl_put_vm(struct sk_buff *skb, struct mv_vm *vm)
 	    nla_put_u64_64bit(skb, MINIVMM_ATTR_MEM_SIZE, vm->mem_size,
 			      MINIVMM_ATTR_PAD) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_NR_VCPUS, vm->nr_vcpus) ||
+	    nla_put_u32(skb, MINIVMM_ATTR_CPU_MODEL, vm->cpu_model) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_OWNER_UID,
 			from_kuid_munged(&init_user_ns, vm->owner)) ||
 	    nla_put_u32(skb, MINIVMM_ATTR_STOP_REASON, reason) ||
@@ -289,6 +290,11 @@ static int mv_nl_create(struct sk_buff *skb, struct genl_info *info)
 		opts.mem_limit = nla_get_u64(attrs[MINIVMM_ATTR_MEM_LIMIT]);
 	if (attrs[MINIVMM_ATTR_CGROUP])
 		opts.cgroup = nla_data(attrs[MINIVMM_ATTR_CGROUP]);
+	if (attrs[MINIVMM_ATTR_CPU_MODEL])
+		opts.cpu_model = nla_get_u32(attrs[MINIVMM_ATTR_CPU_MODEL]);
+	ret = mv_cpu_model_check_host(opts.cpu_model, info->extack);
+	if (ret)
+		return ret;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)

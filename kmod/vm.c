@@ -276,6 +276,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->mem_limit = opts->mem_limit;
 	if (opts->cgroup)
 		strscpy(vm->cgroup, opts->cgroup, sizeof(vm->cgroup));
+	vm->cpu_model = opts->cpu_model;
 	return vm;
 }
 

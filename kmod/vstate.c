@@ -214,6 +214,7 @@ int mv_vcpu_set_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st)
 	if (!cur)
 		return -ENOMEM;
 	mv_state_limits_get(&lim);
+	lim.cr4_valid &= mv_cpu_model_cr4(vcpu->vm);	/* what its CPUID shows */
 	mv_vcpu_get_state(vcpu, cur, MINIVMM_STATE_ALL);
 	mv_state_overlay(cur, st);
 	field = mv_state_check(cur, vcpu->index, &lim);

@@ -238,6 +238,13 @@ void svm_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 		svm_seg_to_user(&st->gs, &save->gs);
 		svm_seg_to_user(&st->ss, &save->ss);
 		svm_seg_to_user(&st->tr, &save->tr);
+		/*
+		 * LTR marks the descriptor busy in the GDT, but the VMCB keeps
+		 * the type it loaded (available, seen under QEMU; KVM makes the
+		 * same fix): TR holds a busy TSS by definition.
+		 */
+		if (st->tr.type == 1 || st->tr.type == 9)
+			st->tr.type |= 2;
 		svm_seg_to_user(&st->ldt, &save->ldtr);
 		memset(&st->gdt, 0, sizeof(st->gdt));
 		st->gdt.base = save->gdtr.base;
@@ -367,7 +374,7 @@ int svm_write_cr4(struct svm_vcpu *svm, u64 cr4)
 	struct vmcb_save *save = &svm->vmcb->save;
 	bool lma = save->efer & EFER_LMA;
 
-	if (cr4 & ~svm_cr4_valid())
+	if (cr4 & ~(svm_cr4_valid() & mv_cpu_model_cr4(svm->base.vm)))
 		return -EINVAL;
 	if (lma && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;

@@ -95,10 +95,35 @@ enum minivmm_attr {
 	MINIVMM_ATTR_VCPU_STATS,	/* nest: vCPU index + 1 -> nest of
 					 * enum minivmm_vcpu_attr (VM_STATS)
 					 */
+	MINIVMM_ATTR_CPU_MODEL,		/* u32, enum minivmm_cpu_model (VM_CREATE) */
 
 	__MINIVMM_ATTR_MAX,
 };
 #define MINIVMM_ATTR_MAX (__MINIVMM_ATTR_MAX - 1)
+
+/*
+ * The CPU a guest is shown (CPUID, and the CR4 bits it may set).  HOST: the
+ * host's, minus what minivmm does not virtualize.  BASELINE: the same on
+ * every host, AMD or Intel: an x86-64-v2 CPU of vendor "MinivmmBasic"
+ * (SSE3 to SSE4.2, POPCNT, CMPXCHG16B, LAHF, NX; no XSAVE, no x2APIC), so
+ * that a VM saved on AMD-V can be restored on VT-x and back.  A host that
+ * lacks one of its features refuses to create such a VM.
+ */
+enum minivmm_cpu_model {
+	MINIVMM_CPU_HOST = 0,
+	MINIVMM_CPU_BASELINE = 1,
+	__MINIVMM_CPU_MODEL_MAX,
+};
+#define MINIVMM_CPU_MODEL_MAX (__MINIVMM_CPU_MODEL_MAX - 1)
+
+/* The baseline's feature words (also what a snapshot file records). */
+#define MINIVMM_BASELINE_1_ECX	0x80982201u	/* SSE3 SSSE3 CX16 SSE4.1 SSE4.2
+						 * POPCNT HYPERVISOR */
+#define MINIVMM_BASELINE_1_EDX	0x078bbb7du	/* FPU DE PSE TSC MSR PAE CX8 APIC
+						 * SEP MTRR PGE CMOV PAT PSE36
+						 * CLFSH MMX FXSR SSE SSE2 */
+#define MINIVMM_BASELINE_X1_ECX	0x00000001u	/* LAHF/SAHF */
+#define MINIVMM_BASELINE_X1_EDX	0x20100800u	/* SYSCALL NX LM */
 
 /* Per-vCPU statistics inside MINIVMM_ATTR_VCPU_STATS (append only). */
 enum minivmm_vcpu_attr {

@@ -264,7 +264,7 @@ int vmx_write_cr0(struct vmx_vcpu *vmx, u64 cr0)
 
 int vmx_write_cr4(struct vmx_vcpu *vmx, u64 cr4)
 {
-	if (cr4 & ~vmx_cr4_valid())
+	if (cr4 & ~(vmx_cr4_valid() & mv_cpu_model_cr4(vmx->base.vm)))
 		return -EINVAL;
 	if ((vmx->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
@@ -317,7 +317,8 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 	 * sets one exits and vmx_write_cr4() refuses it.
 	 */
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK,
-		   vmx_cr4_forced() | ~vmx_cr4_valid());
+		   vmx_cr4_forced() |
+		   ~(vmx_cr4_valid() & mv_cpu_model_cr4(vm)));
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ULL);
 }
 

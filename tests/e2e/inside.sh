@@ -78,10 +78,14 @@ run_case() {
 	out=/tmp/case-$name.out
 	marker "@@CASE-BEGIN $name@@"
 	start=$(date +%s)
+	# A case may ask for more time than the default with a line
+	# "# e2e-timeout: SECONDS" (never less).
+	limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\)$/\1/p' "$file" | head -n 1)
+	[ -n "$limit" ] && [ "$limit" -gt "$MV_CASE_TIMEOUT" ] || limit=$MV_CASE_TIMEOUT
 	# The pipe through tee streams the output live and keeps a copy for the
 	# skip/fail reason; the status travels through a file.
 	{
-		MV_CASE=$name timeout "$MV_CASE_TIMEOUT" sh "$file" </dev/null 2>&1
+		MV_CASE=$name timeout "$limit" sh "$file" </dev/null 2>&1
 		echo $? >/tmp/case.rc
 	} | tee "$out"
 	rc=$(cat /tmp/case.rc)

@@ -225,6 +225,60 @@ console_bytes() {
 		sed -n 's/.*"console_bytes": \([0-9]*\).*/\1/p' | head -n 1
 }
 
+# ------------------------------------------------------------ snapcount.bin
+# snapcount.bin (tests/guests/snapcount.S) counts 12 steps paced by PIT
+# interrupts, printing a RAM checksum at each, and after step 4 waits for a
+# word written at SNAPCOUNT_FLAG: the moment to save, clone or move it.
+SNAPCOUNT_FLAG=0x1fe000
+
+# snapcount_start NAME [CREATE-OPTION...]: create (16M), load in long mode,
+# start, and wait until it waits.
+snapcount_start() {
+	_sc_name=$1
+	shift
+	assert_ok minivmmctl create "$_sc_name" --mem 16M "$@"
+	assert_ok minivmmctl load "$_sc_name" "$G/snapcount.bin" --mode long
+	assert_ok minivmmctl start "$_sc_name"
+	# 4 lines of 26 bytes and "snap waiting\n"
+	_n=600
+	until [ "$(console_bytes "$_sc_name")" -ge 117 ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$_sc_name did not reach its wait in 60 s"
+		sleep 0.1
+	done
+}
+
+# snapcount_finish NAME FILE: let NAME go on; its console into FILE until
+# it stops.
+snapcount_finish() {
+	printf 'go!!' >/tmp/snapcount.go
+	assert_ok minivmmctl load "$1" /tmp/snapcount.go --addr $SNAPCOUNT_FLAG
+	minivmmctl console "$1" </dev/null >"$2" 2>"$2.err" &
+	_pid=$!
+	_n=900
+	while kill -0 "$_pid" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || { kill "$_pid"; fail "$1 did not finish in 90 s"; }
+		sleep 0.1
+	done
+	wait "$_pid" || fail "console $1: $(cat "$2.err")"
+	sed 's/^/  | /' "$2"
+}
+
+# snapcount_check FILE MARKER: steps 01..0c once each in order, the wait
+# after step 04, the marker word (hex), done with no failure.
+snapcount_check() {
+	_want=$(i=1; while [ $i -le 12 ]; do printf 'snap step %02x\n' $i;
+		[ $i -eq 4 ] && printf 'snap waiting\n'; i=$((i + 1)); done)
+	_got=$(grep -E '^snap (step|waiting)' "$1" | cut -c1-12)
+	[ "$_got" = "$_want" ] ||
+		fail "$1: the steps are not 01..0c once each in order"
+	[ "$(grep -c . "$1")" -eq 15 ] || fail "$1: $(grep -c . "$1") lines, expected 15"
+	grep -q "^snap marker $2\$" "$1" || fail "$1: no 'snap marker $2'"
+	grep -q '^snap done steps 0c failures 00$' "$1" ||
+		fail "$1: the guest's RAM check failed or it did not finish"
+}
+
 # assert_progress NAME [SECONDS]: the guest (one that keeps printing, such
 # as counter.bin) is making progress: its console byte count must grow
 # within SECONDS (default 30).  A VM that only says RUNNING while its vCPU

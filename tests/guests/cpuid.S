@@ -4,7 +4,8 @@
 #   bit 1: leaf 1 ECX[5] (VMX) is set
 #   bit 2: leaf 0x80000001 ECX[2] (SVM) is set
 #   bit 3: leaf 0x40000000 signature is not "MiniVMMiniVM"
-# so 0x40 means all good.  Prints the signature.
+# so 0x40 means all good.  Prints the signature, then the CPU's vendor
+# and its leaf 1 ECX/EDX and 0x80000001 ECX/EDX words (the CPU model).
 	.code64
 	.include "lib64.inc"
 	.globl _start
@@ -48,9 +49,54 @@ _start:
 	cmpl $0x4d56696e, sig+8(%rip)	# "niVM"
 	je 5f
 4:	or $8, %r12d
-5:	mov %r12d, %eax
+5:	xor %eax, %eax
+	xor %ecx, %ecx
+	cpuid
+	lea sig(%rip), %rdi
+	mov %ebx, 0(%rdi)		# vendor: EBX, EDX, ECX
+	mov %edx, 4(%rdi)
+	mov %ecx, 8(%rdi)
+	PUTS vprefix
+	PUTS sig
+	mov $1, %eax
+	xor %ecx, %ecx
+	cpuid
+	PUTS l1prefix
+	call put_ecx_edx
+	mov $0x80000001, %eax
+	xor %ecx, %ecx
+	cpuid
+	PUTS x1prefix
+	call put_ecx_edx
+	mov $'\n', %al
+	call putc
+	mov %r12d, %eax
 	or $0x40, %eax
 	jmp exit_eax
+
+# put_ecx_edx: "ECX EDX" as two 8-digit hex words.  Clobbers RAX, RCX.
+put_ecx_edx:
+	call put_hex32_ecx
+	mov $' ', %al
+	call putc
+	mov %edx, %ecx
+	# fall through
+put_hex32_ecx:
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	jmp puthex8
 prefix:	.asciz "hypervisor signature: "
+vprefix:	.asciz "cpu vendor: "
+l1prefix:	.asciz "\nleaf 1: "
+x1prefix:	.asciz "\nleaf 80000001: "
 	.balign 16
 sig:	.fill 16, 1, 0

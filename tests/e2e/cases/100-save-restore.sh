@@ -22,79 +22,33 @@ assert_exists "$G/snapcount.bin"
 S=/tmp/snap100
 rm -rf "$S"
 mkdir -p "$S"
-FLAG=0x1fe000	# snapcount.S: non-zero lets it go on after step 4
-MARKER=0x1ff000	# printed at the end
-printf 'go!!' >"$S/go"
+MARKER=0x1ff000	# snapcount.S prints the word there at the end
 printf 'ABCD' >"$S/marker"
 
 uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-
-# start_guest NAME: create, load in long mode, start, wait until it waits.
-start_guest() {
-	assert_ok minivmmctl create "$1" --mem 16M
-	assert_ok minivmmctl load "$1" "$G/snapcount.bin" --mode long
-	assert_ok minivmmctl start "$1"
-	# 4 lines of 26 bytes and "snap waiting\n"
-	_n=600
-	until [ "$(console_bytes "$1")" -ge 117 ]; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || fail "$1 did not reach its wait in 60 s"
-		sleep 0.1
-	done
-}
-
-# finish NAME FILE: let NAME go on; its console into FILE until it stops.
-finish() {
-	assert_ok minivmmctl load "$1" "$S/go" --addr $FLAG
-	minivmmctl console "$1" </dev/null >"$2" 2>"$2.err" &
-	_pid=$!
-	_n=900
-	while kill -0 "$_pid" 2>/dev/null; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || { kill "$_pid"; fail "$1 did not finish in 90 s"; }
-		sleep 0.1
-	done
-	wait "$_pid" || fail "console $1: $(cat "$2.err")"
-	sed 's/^/  | /' "$2"
-}
-
-# check_run FILE MARKER: steps 01..0c once each in order, the wait after
-# step 04, the marker, done.
-check_run() {
-	_want=$(i=1; while [ $i -le 12 ]; do printf 'snap step %02x\n' $i;
-		[ $i -eq 4 ] && printf 'snap waiting\n'; i=$((i + 1)); done)
-	_got=$(grep -E '^snap (step|waiting)' "$1" | cut -c1-12)
-	[ "$_got" = "$_want" ] ||
-		fail "$1: the steps are not 01..0c once each in order"
-	[ "$(grep -c . "$1")" -eq 15 ] || fail "$1: $(grep -c . "$1") lines, expected 15"
-	grep -q "^snap marker $2\$" "$1" || fail "$1: no 'snap marker $2'"
-	grep -q '^snap done steps 0c failures 00$' "$1" ||
-		fail "$1: the guest's RAM check failed or it did not finish"
-}
-
 # ---- save while waiting, destroy, restore ----
 t0=$(uptime_ms)
-start_guest snap100
+snapcount_start snap100
 assert_ok minivmmctl save snap100 "$S/a.snap" --stop
 assert_match "$OUT" "^saved VM 'snap100' to $S/a.snap: [0-9]+ of 4096 RAM pages" "save"
 pages=$(echo "$OUT" | sed -n 's/.*: \([0-9]*\) of.*/\1/p')
 [ "$pages" -lt 200 ] || fail "the save wrote $pages pages: not sparse"
 assert_state snap100 STOPPED
 ls -l "$S/a.snap"
-[ "$(ls "$S")" = "$(printf 'a.snap\ngo\nmarker')" ] ||
+[ "$(ls "$S")" = "$(printf 'a.snap\nmarker')" ] ||
 	fail "files other than a.snap were left: $(ls "$S")"
 assert_ok minivmmctl destroy snap100
 no_vms_left
 assert_ok minivmmctl restore "$S/a.snap"
 assert_state snap100 RUNNING
-finish snap100 "$S/a.out"
-check_run "$S/a.out" 00000000
+snapcount_finish snap100 "$S/a.out"
+snapcount_check "$S/a.out" 00000000
 assert_ok minivmmctl destroy snap100
 t1=$(uptime_ms)
 echo "  save, restore and finish took $((t1 - t0)) ms"
 
 # ---- clone: two copies finish, each with its own RAM ----
-start_guest c1
+snapcount_start c1
 assert_ok minivmmctl clone c1 c2
 assert_state c1 RUNNING
 assert_state c2 RUNNING
@@ -111,10 +65,10 @@ assert_state c1 PAUSED
 # c1's RAM gets a word c2's does not
 assert_ok minivmmctl load c1 "$S/marker" --addr $MARKER
 assert_ok minivmmctl resume c1
-finish c1 "$S/c1.out"
-finish c2 "$S/c2.out"
-check_run "$S/c1.out" 44434241	# "ABCD", little-endian
-check_run "$S/c2.out" 00000000
+snapcount_finish c1 "$S/c1.out"
+snapcount_finish c2 "$S/c2.out"
+snapcount_check "$S/c1.out" 44434241	# "ABCD", little-endian
+snapcount_check "$S/c2.out" 00000000
 # the same steps with the same checksums, in all three runs
 for f in c1 c2; do
 	[ "$(grep '^snap step' "$S/$f.out")" = "$(grep '^snap step' "$S/a.out")" ] ||

@@ -8,6 +8,7 @@
 # stop by itself with run reporting so.  The time from run's start to the
 # marker is printed for tests/bench (the ratio to a direct boot).
 . "$MV_LIB"
+[ "${MV_KERNEL:-test}" != test-debug ] || skip "a Linux guest on the KASAN kernel costs minutes of CI; 74 boots one there"
 
 trap cleanup_vms EXIT
 
