@@ -392,14 +392,13 @@ static int send_hello(struct mig_src *s)
 	struct snap_config cfg = { .mem_size = s->vm.mem,
 				   .nr_vcpus = s->vm.vcpus,
 				   .state = MINIVMM_VM_RUNNING };
-	struct minivmm_info info = { 0 };
 
 	memcpy(h.magic, SNAP_MAGIC, 8);
-	if (ioctl(s->vmfd, MINIVMM_GET_INFO, &info) == 0)
-		h.vendor = info.vendor;
+	h.vendor = ctl_host_vendor();
 	h.nr_vcpus = s->vm.vcpus;
 	h.mem_size = s->vm.mem;
-	snap_host_cpuid(h.cpuid);
+	h.cpu_model = s->vm.cpu_model;
+	snap_shown_cpuid(s->vm.cpu_model, h.cpuid);
 	h.crc = snap_crc(0, &h, offsetof(struct snap_header, crc));
 	snprintf(cfg.name, sizeof(cfg.name), "%s", s->vm.name);
 	send_frame(&s->io, MIG_HELLO, &h, sizeof(h), &cfg, sizeof(cfg));
@@ -761,7 +760,8 @@ static int check_hello(const uint8_t *p, struct snap_header *h,
 	memcpy(h, p, sizeof(*h));
 	memcpy(cfg, p + sizeof(*h), sizeof(*cfg));
 	if (memcmp(h->magic, SNAP_MAGIC, 8) || h->version != SNAP_VERSION ||
-	    h->header_size != SNAP_HEADER_SIZE || h->reserved ||
+	    h->header_size != SNAP_HEADER_SIZE ||
+	    h->cpu_model > MINIVMM_CPU_MODEL_MAX ||
 	    snap_crc(0, h, offsetof(struct snap_header, crc)) != h->crc) {
 		snprintf(err, cap, "the stream does not start with a minivmm migration header of version %u",
 			 SNAP_VERSION);
@@ -914,6 +914,7 @@ static int receive_one(struct mig_dst *d, const char *name)
 {
 	uint8_t hello[MIG_HELLO_LEN], *buf = NULL;
 	struct snap_header h;
+	struct ctl_create_opts copts = { 0 };
 	struct snap_config cfg;
 	struct mig_frame f;
 	char msg[MIG_MSG_MAX + 1];
@@ -939,8 +940,10 @@ static int receive_one(struct mig_dst *d, const char *name)
 		snprintf(d->err, sizeof(d->err), "'%s' is not a valid VM name", name);
 		return -1;
 	}
+	copts.cpu_model = h.cpu_model;
 	if (snap_check_cpu(d->what, &h) ||
-	    ctl_vm_create(d->what, name, h.mem_size, h.nr_vcpus, &d->id)) {
+	    ctl_vm_create_opts(d->what, name, h.mem_size, h.nr_vcpus, &copts,
+			       &d->id)) {
 		snprintf(d->err, sizeof(d->err), "%s", ctl_last_err);
 		d->id = 0;
 		return -1;

@@ -635,9 +635,9 @@ int snap_check_cpu(const char *what, const struct snap_header *h)
 	return check_cpu(what, h);
 }
 
-void snap_host_cpuid(uint32_t *w)
+void snap_shown_cpuid(uint32_t model, uint32_t *w)
 {
-	host_cpuid(w);
+	shown_cpuid(model, w);
 }
 
 int snap_load_state(const char *what, int vmfd, struct snap_image *img)
