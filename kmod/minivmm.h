@@ -216,6 +216,8 @@ struct mv_vcpu {
 	 */
 	atomic_t nmi_pending;
 	u64 nmis_injected;
+	/* vCPU 0: the 8259's INTR as LINT0 last saw it (kmod/irq.c). */
+	bool lint0_level;
 };
 
 /* Per-VM state of the in-kernel 16550 subset at COM1. */

@@ -33,7 +33,12 @@ static void svm_nmi_check_iret(struct svm_vcpu *svm)
 	}
 }
 
-/* Right before VMRUN, interrupts off, after svm_regs_to_vmcb(). */
+/*
+ * Right before VMRUN, interrupts off, after svm_sync_irq() (which may have
+ * injected an interrupt, and whose sources include LINT0 in NMI mode): an
+ * NMI then waits for the exit right after that delivery, and its handler
+ * runs first, as if it had been taken first.
+ */
 void svm_sync_nmi(struct svm_vcpu *svm)
 {
 	struct vmcb *vmcb = svm->vmcb;

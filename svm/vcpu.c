@@ -616,8 +616,8 @@ static bool svm_enter(struct svm_vcpu *svm)
 		return false;
 	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
-	svm_sync_nmi(svm);
 	svm_sync_irq(svm);
+	svm_sync_nmi(svm);
 	svm_exit_after_injection(svm);
 	if (tsc_aux) {
 		rdmsrl(MSR_TSC_AUX, host_tsc_aux);

@@ -21,7 +21,12 @@ static bool vmx_vnmi(void)
 	return vmx_config.pin & PIN_VIRTUAL_NMIS;
 }
 
-/* Before vmx_sync_irq(): an NMI goes first. */
+/*
+ * After vmx_sync_irq(), which may have injected an interrupt (whose
+ * sources include LINT0 in NMI mode): the NMI then waits for an
+ * NMI-window exit right after that interrupt's delivery, and its handler
+ * runs first, as if it had been taken first.
+ */
 void vmx_sync_nmi(struct vmx_vcpu *vmx)
 {
 	if (!vmx_vnmi() || !mv_nmi_pending(&vmx->base))

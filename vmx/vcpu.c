@@ -1059,8 +1059,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 		return VMX_ENTRY_CANCELLED;
 	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
-	vmx_sync_nmi(vmx);
 	vmx_sync_irq(vmx);
+	vmx_sync_nmi(vmx);
 	vmx_flush_tlb(vmx);
 	/* Host state that may differ between entries on this CPU. */
 	vmcs_write(VMCS_HOST_CR0, read_cr0());

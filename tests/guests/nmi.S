@@ -7,18 +7,20 @@
 #  3. INIT/SIPI start the AP, which parks with "cli; hlt" (only an NMI or
 #     INIT wakes it); the BSP sends it one by physical destination 1, one
 #     with the all-but-self shorthand, then one to all including self:
-#     AP 3 runs, BSP 4.
+#     AP 3 runs, BSP 4;
+#  4. LVT LINT0 in NMI mode: the PIT's IRQ 0 through the 8259 (interrupts
+#     off all along) is an NMI: BSP 5 runs.
 # Each wait gives up after a while (bit 1).  Prints "nmi self S ap A
 # nested N" (hex) and exits with 0x40 | failure bits:
 #   bit 0 a handler ran inside a handler   bit 1 an NMI did not arrive
-#   bit 2 the counts are not 4 and 3
+#   bit 2 the counts are not 4 and 3 after step 3, or 5 after step 4
 # With --defsym HOST=1 (nmi-host.bin) two steps for the host side come
 # before the report (tests/e2e/cases/115-nmi.sh):
-#  4. "nmi hold": the BSP's handler sends itself one more NMI and spins
+#  5. "nmi hold": the BSP's handler sends itself one more NMI and spins
 #     until the host writes a non-zero quadword at 0x30000: the host sees
 #     the NMI pending and blocked in the vCPU state, saves and reloads it;
-#  5. "nmi wait-host": the BSP waits for an NMI the host makes pending
-#     through the vCPU state (event.nmi_pending=1).  BSP 6 then 7 runs.
+#  6. "nmi wait-host": the BSP waits for an NMI the host makes pending
+#     through the vCPU state (event.nmi_pending=1).  BSP 7 then 8 runs.
 	.code64
 	.include "lib64.inc"
 
@@ -26,6 +28,7 @@
 	.equ APIC_SVR, 0xf0
 	.equ APIC_ICR, 0x300
 	.equ APIC_ICR2, 0x310
+	.equ APIC_LVT0, 0x350
 	.equ NMI_SELF, 0x00044400	# NMI, assert, shorthand self
 	.equ NMI_PHYS, 0x00004400	# NMI, assert, destination in ICR2
 	.equ NMI_OTHERS, 0x000c4400	# all but self
@@ -90,19 +93,35 @@ _start:
 	cmpq $3, nmis+8(%rip)
 	je 4f
 3:	or $4, %r15d
-4:
+	# 4. LINT0 in NMI mode, IRQ 0 of the 8259 unmasked alone
+4:	mov $0xfffe, %ax
+	call pic_init
+	movl $0x400, APIC_LVT0(%r8)		# NMI, unmasked
+	mov $0x30, %al				# PIT channel 0, lo/hi, mode 0
+	out %al, $0x43
+	xor %al, %al
+	out %al, $0x40
+	mov $0x10, %al				# 4096 ticks: 3.4 ms
+	out %al, $0x40
+	mov $5, %eax
+	call wait_bsp
+	movl $0x10000, APIC_LVT0(%r8)		# masked
+	cmpq $5, nmis(%rip)
+	je 5f
+	or $4, %r15d
+5:
 	.ifdef HOST
-	# 4. held in the handler, one more pending, until the host says
+	# 5. held in the handler, one more pending, until the host says
 	PUTS msg_hold
 	movl $2, nest_test(%rip)
 	movl $NMI_SELF, APIC_ICR(%r8)
-5:	cmpq $6, nmis(%rip)
+5:	cmpq $7, nmis(%rip)
 	jae 6f
 	pause
 	jmp 5b
-	# 5. one the host makes pending
+	# 6. one the host makes pending
 6:	PUTS msg_wait
-7:	cmpq $7, nmis(%rip)
+7:	cmpq $8, nmis(%rip)
 	jae report
 	pause
 	jmp 7b
