@@ -588,8 +588,10 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 
 	if (mv_host.features & MINIVMM_FEAT(NRIPS))
 		return;
+	/* An injected NMI takes the same path in QEMU (svm/nmi.c). */
 	if ((ev & SVM_EVT_VALID) &&
-	    (ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_INTR)
+	    ((ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_INTR ||
+	     (ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_NMI))
 		irq_work_queue(&svm->exit_soon);
 }
 
