@@ -98,6 +98,8 @@ static const struct { const char *name; size_t off, size; } set_fields[] = {
 	F("event.vector", events.vector),
 	F("event.has_error", events.has_error),
 	F("event.error_code", events.error_code),
+	F("event.nmi_blocked", events.nmi_blocked),
+	F("event.nmi_pending", events.nmi_pending),
 };
 #undef F
 
@@ -248,6 +250,7 @@ static void print_json(const struct minivmm_vcpu_state *st)
 	e = json_object_new_object();
 	json_object_object_add(e, "int_shadow", ju64(st->events.int_shadow));
 	json_object_object_add(e, "nmi_blocked", ju64(st->events.nmi_blocked));
+	json_object_object_add(e, "nmi_pending", ju64(st->events.nmi_pending));
 	json_object_object_add(e, "pending", ju64(st->events.pending));
 	json_object_object_add(e, "type", ju64(st->events.type));
 	json_object_object_add(e, "vector", ju64(st->events.vector));
@@ -345,10 +348,11 @@ static void print_text(const struct minivmm_vcpu_state *st)
 	       (uint64_t)st->msrs.sysenter_eip, (uint64_t)st->msrs.pat,
 	       (uint64_t)st->msrs.tsc_offset, (uint64_t)st->msrs.tsc_aux,
 	       (uint64_t)st->msrs.apic_base);
-	printf("events int_shadow %u nmi_blocked %u pending %u type %u vector %u error %s0x%x\n",
+	printf("events int_shadow %u nmi_blocked %u pending %u type %u vector %u error %s0x%x nmi_pending %u\n",
 	       st->events.int_shadow, st->events.nmi_blocked,
 	       st->events.pending, st->events.type, st->events.vector,
-	       st->events.has_error ? "" : "(none) ", st->events.error_code);
+	       st->events.has_error ? "" : "(none) ", st->events.error_code,
+	       st->events.nmi_pending);
 	printf("lapic id %u tpr 0x%x svr 0x%x lvt_timer 0x%x timer %u/%u\n",
 	       st->lapic.id, st->lapic.tpr, st->lapic.svr, st->lapic.lvt[0],
 	       st->lapic.timer_current, st->lapic.timer_initial);

@@ -212,11 +212,10 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 /* ---- HLT, hypercalls, shutdown, the unknown ----------------------------- */
 
 /*
- * A HLT with interrupts off parks the vCPU until an INIT (nothing but an
- * NMI could wake it otherwise, and we send none); once every vCPU is parked
- * so or waits for a SIPI, the guest is done (kmod/smp.c).  With them on,
- * the vCPU sleeps until its APIC has an interrupt to deliver, an INIT
- * arrives, or the VM leaves RUNNING.
+ * A HLT with interrupts off parks the vCPU until an INIT or an NMI; once
+ * every vCPU is parked so or waits for a SIPI, the guest is done
+ * (kmod/smp.c).  With them on, the vCPU sleeps until its APIC has an
+ * interrupt to deliver, an NMI or INIT arrives, or the VM leaves RUNNING.
  */
 static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
 {
@@ -244,6 +243,7 @@ static bool mv_hlt_poll(struct mv_vcpu *vcpu)
 	end = ktime_get_ns() + MV_HLT_POLL_NS;
 	do {
 		if (mv_irq_pending(vcpu) >= 0 || READ_ONCE(vcpu->init_pending) ||
+		    mv_nmi_pending(vcpu) ||
 		    READ_ONCE(vm->state) != MINIVMM_VM_RUNNING)
 			return true;
 		cpu_relax();
@@ -278,6 +278,7 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
 				 kthread_should_stop() ||
 				 READ_ONCE(vcpu->init_pending) ||
+				 mv_nmi_pending(vcpu) ||
 				 (!vcpu->index &&
 				  READ_ONCE(vm->pit.irq0_changed)) ||
 				 mv_irq_pending(vcpu) >= 0);

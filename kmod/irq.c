@@ -153,6 +153,22 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu)
 }
 
 /*
+ * LINT0 in NMI mode (vCPU 0, dev_lock held): a rising edge of the 8259's
+ * INTR is an NMI, and nothing acknowledges the 8259 then (no INTA cycle),
+ * so the next edge needs its EOI.  Our own vCPU: no kick, the backend
+ * looks for NMIs after it asked for interrupts.
+ */
+static void mv_irq_lint0_nmi(struct mv_vcpu *vcpu)
+{
+	bool level = mv_lapic_lint_nmi(&vcpu->apic, 0) &&
+		     mv_pic_pending(&vcpu->vm->platform) >= 0;
+
+	if (level && !vcpu->lint0_level)
+		atomic_set(&vcpu->nmi_pending, 1);
+	vcpu->lint0_level = level;
+}
+
+/*
  * The APIC's own vectors first; then the 8259's, which reach vCPU 0 through
  * LINT0 in ExtINT mode (or directly while its APIC is off).  The source is
  * remembered for mv_irq_accept(), called right after from the same thread.
@@ -181,6 +197,7 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 		vector = mv_pic_pending(&vm->platform);
 		vcpu->irq_from_pic = vector >= 0;
 	}
+	mv_irq_lint0_nmi(vcpu);
 	spin_unlock(&vm->dev_lock);
 	return vector;
 }

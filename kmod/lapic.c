@@ -557,6 +557,17 @@ bool mv_lapic_accepts_extint(const struct mv_lapic *apic)
 	       (lint0 & LVT_DM_MASK) == LVT_DM_EXTINT;
 }
 
+#define LVT_DM_NMI		0x400u
+
+bool mv_lapic_lint_nmi(const struct mv_lapic *apic, unsigned int n)
+{
+	u32 lint = apic->lvt[3 + (n & 1)];
+
+	return (apic->base_msr & MV_APIC_BASE_EN) &&
+	       !(lint & APIC_LVT_MASKED) &&
+	       (lint & LVT_DM_MASK) == LVT_DM_NMI;
+}
+
 u32 mv_lapic_timer_current(const struct mv_lapic *apic, u64 now_ns)
 {
 	return mv_lapic_current_count(apic, now_ns);

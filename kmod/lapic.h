@@ -112,6 +112,8 @@ void mv_lapic_init_ipi(struct mv_lapic *apic);
 
 /* Does the 8259's INTR reach the CPU (APIC off, or LINT0 unmasked ExtINT)? */
 bool mv_lapic_accepts_extint(const struct mv_lapic *apic);
+/* Is LINT@n (0 or 1) an unmasked NMI input (APIC enabled)? */
+bool mv_lapic_lint_nmi(const struct mv_lapic *apic, unsigned int n);
 /*
  * Saving and loading the timer (kmod/vstate.c): the count left now, and a
  * restart that leaves @count counts at @now_ns (timer_initial and

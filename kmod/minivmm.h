@@ -209,6 +209,15 @@ struct mv_vcpu {
 	u8 sipi_vector;
 	unsigned long pir[256 / BITS_PER_LONG];
 	u64 npf_retry_gpa;
+	/*
+	 * An NMI latched for this vCPU (kmod/smp.c): set to 1 by any sender,
+	 * taken (xchg to 0) by the thread's backend when it injects it; one
+	 * NMI pending at most, as on a CPU.  nmis_injected: vCPU thread.
+	 */
+	atomic_t nmi_pending;
+	u64 nmis_injected;
+	/* vCPU 0: the 8259's INTR as LINT0 last saw it (kmod/irq.c). */
+	bool lint0_level;
 };
 
 /* Per-VM state of the in-kernel 16550 subset at COM1. */
@@ -589,6 +598,24 @@ bool mv_smp_halt(struct mv_vcpu *vcpu);
 void mv_smp_send_ipi(struct mv_vcpu *vcpu);
 /* Fold interrupts other vCPUs posted into the APIC's IRR (vCPU thread). */
 void mv_smp_fold_posted(struct mv_vcpu *vcpu);
+/*
+ * NMIs.  mv_smp_post_nmi() latches one for @t (any context but NMI; wakes a
+ * halted target).  The backend, right before an entry with interrupts off,
+ * asks mv_nmi_pending() and, when the guest can take it (no NMI handler
+ * running, no event queued), injects it and calls mv_nmi_accept(); until
+ * then it asks for an exit at the end of the NMI handler (IRET).
+ */
+void mv_smp_post_nmi(struct mv_vcpu *t);
+static inline bool mv_nmi_pending(const struct mv_vcpu *vcpu)
+{
+	return atomic_read(&vcpu->nmi_pending);
+}
+
+static inline void mv_nmi_accept(struct mv_vcpu *vcpu)
+{
+	atomic_set(&vcpu->nmi_pending, 0);
+	vcpu->nmis_injected++;
+}
 
 /*
  * kmod/pages.c: pages outside the slab allocator, counted for leak checks:

@@ -15,8 +15,11 @@
  *   base); a SIPI to a vCPU in wait-for-SIPI starts it in real mode at
  *   vector << 12 (mv_vcpu_sipi_state(): the core's reset state).  INIT
  *   level de-assert is ignored, as on every CPU since the Pentium 4.
- * - NMI and SMI are counted as sent and reach no one: neither backend
- *   injects NMIs yet.
+ * - NMI latches an NMI in the target (nmi_pending, set atomically), which
+ *   ends a HLT with interrupts off (not wait-for-SIPI) and is injected by
+ *   the target's backend once no NMI handler of its own runs (blocking
+ *   until IRET: svm/nmi.c, vmx/nmi.c).  SMI is counted as sent and
+ *   reaches no one.
  *
  * vCPU 0 starts running; the others start in wait-for-SIPI.  A HLT with
  * interrupts off parks a vCPU until INIT; when every vCPU is parked that
@@ -80,6 +83,21 @@ void mv_smp_fold_posted(struct mv_vcpu *vcpu)
 	}
 }
 
+void mv_smp_post_nmi(struct mv_vcpu *t)
+{
+	struct mv_vm *vm = t->vm;
+
+	atomic_set(&t->nmi_pending, 1);
+	/* An NMI ends a HLT with interrupts off; wait-for-SIPI keeps it. */
+	spin_lock(&vm->mp_lock);
+	if (t->mp_state == MINIVMM_MP_HALTED && !t->init_pending) {
+		t->mp_state = MINIVMM_MP_RUNNABLE;
+		vm->nr_stopped_vcpus--;
+	}
+	spin_unlock(&vm->mp_lock);
+	mv_smp_notify(t);
+}
+
 static void mv_smp_init(struct mv_vcpu *t)
 {
 	struct mv_vm *vm = t->vm;
@@ -132,7 +150,7 @@ void mv_smp_send_ipi(struct mv_vcpu *vcpu)
 	if (mode == MV_ICR_DM_INIT && !(lo & MV_ICR_LEVEL_ASSERT) &&
 	    (lo & MV_ICR_TRIGGER_LEVEL))
 		return;			/* INIT level de-assert */
-	if (mode == MV_ICR_DM_NMI || mode == MV_ICR_DM_SMI)
+	if (mode == MV_ICR_DM_SMI)
 		return;			/* not delivered: see above */
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct mv_vcpu *t = vm->vcpus[i];
@@ -154,6 +172,9 @@ void mv_smp_send_ipi(struct mv_vcpu *vcpu)
 			else
 				mv_smp_post_fixed(t, lo & 0xff);
 			return;		/* one destination only */
+		case MV_ICR_DM_NMI:
+			mv_smp_post_nmi(t);
+			break;
 		case MV_ICR_DM_INIT:
 			if (t != vcpu)
 				mv_smp_init(t);
@@ -185,6 +206,7 @@ bool mv_smp_halt(struct mv_vcpu *vcpu)
 
 	spin_lock(&vm->mp_lock);
 	if (!vcpu->init_pending && !vcpu->sipi_pending &&
+	    !atomic_read(&vcpu->nmi_pending) &&
 	    vcpu->mp_state == MINIVMM_MP_RUNNABLE) {
 		vcpu->mp_state = MINIVMM_MP_HALTED;
 		all = mv_smp_count_stopped(vcpu);
@@ -235,6 +257,7 @@ bool mv_smp_runnable(struct mv_vcpu *vcpu)
 		mv_lapic_init_ipi(&vcpu->apic);
 		for (i = 0; i < ARRAY_SIZE(vcpu->pir); i++)
 			WRITE_ONCE(vcpu->pir[i], 0);
+		atomic_set(&vcpu->nmi_pending, 0);
 		vcpu->irq_return_valid = false;
 	}
 	if (all) {
@@ -250,9 +273,14 @@ bool mv_smp_runnable(struct mv_vcpu *vcpu)
 	}
 	if (state == MINIVMM_MP_RUNNABLE)
 		return true;
-	/* Wait-for-SIPI or halted: until INIT/SIPI, pause, stop or the end. */
+	/*
+	 * Wait-for-SIPI or halted: until INIT/SIPI, an NMI (halted only:
+	 * mv_smp_post_nmi() makes it runnable), pause, stop or the end.
+	 */
 	wait_event_interruptible(vm->run_wait,
 				 mv_smp_event(vcpu) || kthread_should_stop() ||
+				 READ_ONCE(vcpu->mp_state) ==
+				 MINIVMM_MP_RUNNABLE ||
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING);
 	return false;
 }

@@ -330,6 +330,8 @@ static enum minivmm_state_field mv_check_events(const struct minivmm_vcpu_state 
 
 	if (e->int_shadow > 1 || e->nmi_blocked > 1)
 		return MINIVMM_FIELD_INT_SHADOW;
+	if (e->nmi_pending > 1)
+		return MINIVMM_FIELD_EVENT;
 	if (e->pending > 1 || e->has_error > 1)
 		return MINIVMM_FIELD_EVENT;
 	if (!e->pending)
@@ -423,7 +425,7 @@ static bool mv_header_ok(const struct minivmm_vcpu_state *st)
 	       !st->reserved0 && mv_zero(st->reserved1, sizeof(st->reserved1)) &&
 	       mv_zero(st->reserved2, sizeof(st->reserved2)) &&
 	       mv_zero(st->msrs.reserved, sizeof(st->msrs.reserved)) &&
-	       !e->padding0 && !e->padding1 &&
+	       !e->padding1 &&
 	       mv_zero(e->reserved, sizeof(e->reserved)) &&
 	       mv_zero(st->lapic.reserved, sizeof(st->lapic.reserved)) &&
 	       mv_zero(st->fpu.reserved, sizeof(st->fpu.reserved));

@@ -113,6 +113,9 @@ void mv_vcpu_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 	}
 	/* SEGS, CRS, DR6/DR7, MSRS, EVENTS: the backend's. */
 	mv_host.ops->get_state(vcpu, st, mask);
+	/* But for a latched NMI, which is the core's (kmod/smp.c). */
+	if (mask & MINIVMM_STATE_EVENTS)
+		st->events.nmi_pending = mv_nmi_pending(vcpu);
 }
 
 static void mv_state_overlay(struct minivmm_vcpu_state *cur,
@@ -199,6 +202,8 @@ static int mv_vcpu_apply_state(struct mv_vcpu *vcpu,
 		mv_lapic_from_state(&vcpu->apic, &st->lapic);
 	if (mask & MINIVMM_STATE_FPU)
 		memcpy(vcpu->fpu, st->fpu.area, st->fpu.size);
+	if (mask & MINIVMM_STATE_EVENTS)
+		atomic_set(&vcpu->nmi_pending, st->events.nmi_pending);
 	return 0;
 }
 

@@ -216,6 +216,8 @@ static enum mv_exit_action svm_exit_rdpmc(struct svm_vcpu *svm)
  */
 static enum mv_exit_action svm_exit_db(struct svm_vcpu *svm)
 {
+	if (svm_nmi_step_done(svm))	/* stepped an IRET: svm/nmi.c */
+		return MV_EXIT_RESUME;
 	return mv_exit_reflect(&svm->base, X86_TRAP_DB, false, 0);
 }
 
@@ -277,6 +279,7 @@ static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_MWAIT]	= svm_exit_ud,
 	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
 	[SVM_EXIT_RDPRU]	= svm_exit_ud,
+	[SVM_EXIT_IRET]		= svm_exit_iret,
 	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
 };
 

@@ -27,6 +27,12 @@ struct svm_vcpu {
 	const void *npt_retired_seen;	/* vm->npt.retired.next then */
 	u64 flush_gen_seen;		/* mv_tlb_flush_gen() then */
 	struct irq_work exit_soon;	/* see svm_exit_after_injection() */
+	/* The guest's NMI blocking, kept by us (svm/nmi.c). */
+	bool nmi_masked;	/* an NMI handler runs */
+	bool iret_pending;	/* its IRET at iret_rip was intercepted */
+	bool nmi_step;		/* that IRET is single-stepped (TF set) */
+	bool nmi_step_guest_tf;	/* the guest had TF set itself then */
+	u64 iret_rip;
 };
 
 static inline struct svm_vm *to_svm_vm(struct mv_vm *vm)
@@ -65,6 +71,15 @@ void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
 
 /* exit.c */
 enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm);
+
+/* nmi.c */
+void svm_sync_nmi(struct svm_vcpu *svm);
+void svm_nmi_after_exit(struct svm_vcpu *svm);
+enum mv_exit_action svm_exit_iret(struct svm_vcpu *svm);
+bool svm_nmi_step_done(struct svm_vcpu *svm);
+void svm_nmi_get_state(struct svm_vcpu *svm, struct minivmm_state_events *e);
+void svm_nmi_set_state(struct svm_vcpu *svm,
+		       const struct minivmm_state_events *e);
 
 /* entry.S: one VMRUN with guest GPRs from/to @gprs (enum minivmm_gpr). */
 void mv_svm_vmrun(u64 vmcb_pa, u64 *gprs, u64 host_save_pa);

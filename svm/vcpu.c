@@ -291,6 +291,7 @@ void svm_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 				st->events.error_code =
 					ev >> SVM_EVT_ERROR_SHIFT;
 		}
+		svm_nmi_get_state(to_svm(vcpu), &st->events);
 	}
 }
 
@@ -347,6 +348,7 @@ int svm_set_state(struct mv_vcpu *vcpu, const struct minivmm_vcpu_state *st,
 			c->int_state |= SVM_INT_STATE_SHADOW;
 		else
 			c->int_state &= ~SVM_INT_STATE_SHADOW;
+		svm_nmi_set_state(svm, e);
 		c->event_inj = 0;
 		if (e->pending) {
 			c->event_inj = e->vector | SVM_EVT_VALID |
@@ -593,8 +595,10 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 
 	if (mv_host.features & MINIVMM_FEAT(NRIPS))
 		return;
+	/* An injected NMI takes the same path in QEMU (svm/nmi.c). */
 	if ((ev & SVM_EVT_VALID) &&
-	    (ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_INTR)
+	    ((ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_INTR ||
+	     (ev & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_NMI))
 		irq_work_queue(&svm->exit_soon);
 }
 
@@ -622,6 +626,7 @@ static bool svm_enter(struct svm_vcpu *svm)
 	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
+	svm_sync_nmi(svm);
 	svm_exit_after_injection(svm);
 	if (tsc_aux) {
 		rdmsrl(MSR_TSC_AUX, host_tsc_aux);
@@ -670,6 +675,7 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 
 	c->tlb_control = SVM_TLB_CONTROL_NONE;
 	svm_regs_from_vmcb(svm);
+	svm_nmi_after_exit(svm);
 	mv_guest_fpu_exit(vcpu);
 	return svm_handle_exit(svm);
 }

@@ -25,6 +25,7 @@ enum svm_intercept3 {
 	SVM_I3_RDTSC		= BIT(14),
 	SVM_I3_RDPMC		= BIT(15),
 	SVM_I3_CPUID		= BIT(18),
+	SVM_I3_IRET		= BIT(20),
 	SVM_I3_INVD		= BIT(22),
 	SVM_I3_PAUSE		= BIT(23),
 	SVM_I3_HLT		= BIT(24),

@@ -611,7 +611,7 @@ struct minivmm_state_events {
 	__u8  vector;
 	__u8  has_error;	/* @error_code is pushed */
 	__u8  insn_len;		/* SOFT_INT: length of the INT instruction */
-	__u8  padding0;
+	__u8  nmi_pending;	/* an NMI waits for delivery (0 or 1) */
 	__u32 error_code;
 	__u32 padding1;
 	__u64 reserved[4];

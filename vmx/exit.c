@@ -291,6 +291,7 @@ static const vmx_exit_fn vmx_exit_table[EXIT_REASON_MAX + 1] = {
 	[EXIT_IO_SMI]			= vmx_exit_intr,
 	[EXIT_OTHER_SMI]		= vmx_exit_intr,
 	[EXIT_INTERRUPT_WINDOW]		= vmx_exit_window,
+	[EXIT_NMI_WINDOW]		= vmx_exit_nmi_window,
 	[EXIT_CPUID]			= vmx_exit_cpuid,
 	[EXIT_GETSEC]			= vmx_exit_ud,
 	[EXIT_HLT]			= vmx_exit_hlt,

@@ -1061,6 +1061,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	}
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	vmx_sync_irq(vmx);
+	vmx_sync_nmi(vmx);
 	vmx_flush_tlb(vmx);
 	/* Host state that may differ between entries on this CPU. */
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
@@ -1109,6 +1110,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	if (!ret) {
 		vmx->launched = true;
 		vmx_read_exit(vmx);
+		vmx_nmi_after_exit(vmx);
 		if (vmx_exit_is_nmi(vmx))
 			asm volatile("int $2");
 		else if (vmx_exit_is_mc(vmx))

@@ -125,7 +125,8 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 	u32 need;
 
 	need = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING;
-	if (!vmx_adjust(pin_msr, need | PIN_PREEMPTION_TIMER, need, &c->pin))
+	if (!vmx_adjust(pin_msr, need | PIN_PREEMPTION_TIMER | PIN_VIRTUAL_NMIS,
+			need, &c->pin))
 		return "the CPU lacks external-interrupt or NMI exiting";
 
 	/*
@@ -141,6 +142,11 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 		return "the CPU lacks HLT exiting, unconditional I/O exiting, CR8 exiting, RDPMC exiting, MSR bitmaps or secondary controls";
 	/* We never use I/O bitmaps: unconditional exiting covers every port. */
 	c->cpu &= ~CPU_USE_IO_BITMAPS;
+	/* Guest NMIs (vmx/nmi.c) need virtual NMIs and NMI-window exits. */
+	if (!(cpu_msr & BIT_ULL(32 + 22)) && (c->pin & PIN_VIRTUAL_NMIS)) {
+		pr_info("the CPU lacks NMI-window exiting: guests get no NMIs\n");
+		c->pin &= ~PIN_VIRTUAL_NMIS;
+	}
 
 	if (cpu_msr & BIT_ULL(32 + 31))
 		cpu2_msr = vmx_rdmsr0(MSR_IA32_VMX_PROCBASED_CTLS2);

@@ -167,6 +167,11 @@ void vmx_vcpu_clear_here(struct vmx_vcpu *vmx);
 void vmx_set_current(struct vmx_vcpu *vmx);
 struct vmx_vcpu *vmx_get_current(void);
 
+/* nmi.c */
+void vmx_sync_nmi(struct vmx_vcpu *vmx);
+void vmx_nmi_after_exit(struct vmx_vcpu *vmx);
+enum mv_exit_action vmx_exit_nmi_window(struct vmx_vcpu *vmx);
+
 /* vcpu.c */
 int vmx_vm_init(struct mv_vm *vm);
 void vmx_vm_destroy(struct mv_vm *vm);

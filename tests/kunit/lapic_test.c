@@ -302,6 +302,34 @@ static void lapic_ipi_latch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x41);
 }
 
+/* NMIs: a self NMI is latched like any non-fixed IPI; LINT NMI inputs. */
+static void lapic_nmi(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 0, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mmio_wr(&a, APIC_ICR, 0x44400);		/* NMI to self */
+	KUNIT_EXPECT_TRUE(test, a.ipi_pending);
+	KUNIT_EXPECT_EQ(test, a.ipi_lo & MV_ICR_DM_MASK, MV_ICR_DM_NMI);
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), -1);
+	/* LINT0 starts in ExtINT mode (BSP), LINT1 masked: no NMI input. */
+	KUNIT_EXPECT_FALSE(test, mv_lapic_lint_nmi(&a, 0));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_lint_nmi(&a, 1));
+	mmio_wr(&a, APIC_LVT0, 0x400);
+	KUNIT_EXPECT_TRUE(test, mv_lapic_lint_nmi(&a, 0));
+	KUNIT_EXPECT_FALSE(test, mv_lapic_accepts_extint(&a));
+	mmio_wr(&a, APIC_LVT1, 0x400);
+	KUNIT_EXPECT_TRUE(test, mv_lapic_lint_nmi(&a, 1));
+	mmio_wr(&a, APIC_LVT0, 0x10400);		/* masked */
+	KUNIT_EXPECT_FALSE(test, mv_lapic_lint_nmi(&a, 0));
+	/* The APIC off (IA32_APIC_BASE.EN clear): LINT0 is plain INTR. */
+	KUNIT_EXPECT_EQ(test, mv_lapic_wrmsr(&a, MSR_IA32_APICBASE,
+					     MINIVMM_APIC_BASE |
+					     MV_APIC_BASE_BSP, 0), 0);
+	KUNIT_EXPECT_FALSE(test, mv_lapic_lint_nmi(&a, 1));
+}
+
 /* The destination rule of mv_lapic_ipi_accepts(). */
 static void lapic_ipi_destinations(struct kunit *test)
 {
@@ -425,6 +453,7 @@ static struct kunit_case minivmm_lapic_cases[] = {
 	KUNIT_CASE(lapic_delivery_priority),
 	KUNIT_CASE(lapic_ipis_to_self),
 	KUNIT_CASE(lapic_ipi_latch),
+	KUNIT_CASE(lapic_nmi),
 	KUNIT_CASE(lapic_ipi_destinations),
 	KUNIT_CASE(lapic_init_ipi),
 	KUNIT_CASE(lapic_timer_period),

@@ -412,6 +412,11 @@ static void state_events(struct kunit *test)
 	e->int_shadow = 2;
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_INT_SHADOW);
 	e->int_shadow = 0;
+	e->nmi_pending = 1;			/* one NMI latched */
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
+	e->nmi_pending = 2;			/* a latch holds one */
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_EVENT);
+	e->nmi_pending = 0;
 	/* #GP with its error code, in protected mode. */
 	e->pending = 1;
 	e->type = MINIVMM_EVENT_EXCEPTION;

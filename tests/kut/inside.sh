@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the testbed (busybox sh, in /add): loads minivmm and runs each
-# line of /add/kut.plan ("NAME|FILE|MEM|TIMEOUT|APPEND") as
+# line of /add/kut.plan ("NAME|FILE|MEM|VCPUS|TIMEOUT|APPEND") as
 # one VM, each between markers the host-side runner (tests/kut/run) reads:
 #   @@KUT-BEGIN NAME@@ ... @@KUT-END NAME rc=STATUS secs=SECONDS@@
 # STATUS is minivmmctl's exit status with --exit-status=qemu: 1 means every
@@ -10,22 +10,22 @@
 # on which minivmmctl destroys its VM.
 
 run_one() {
-	name=$1 file=$2 mem=$3 secs=$4 args=$5
+	name=$1 file=$2 mem=$3 vcpus=$4 secs=$5 args=$6
 	echo "@@KUT-BEGIN $name@@"
 	start=$(date +%s)
 	if [ -n "$args" ]; then
 		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
-			--append "$args" "x86/$file" </dev/null
+			--vcpus "$vcpus" --append "$args" "x86/$file" </dev/null
 	else
 		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
-			"x86/$file" </dev/null
+			--vcpus "$vcpus" "x86/$file" </dev/null
 	fi
 	rc=$?
 	echo "@@KUT-END $name rc=$rc secs=$(($(date +%s) - start))@@"
 }
 
 insmod /minivmm.ko || { echo "@@KUT-NOMODULE@@"; exit 1; }
-while IFS='|' read -r name file mem secs args; do
-	run_one "$name" "$file" "$mem" "$secs" "$args"
+while IFS='|' read -r name file mem vcpus secs args; do
+	run_one "$name" "$file" "$mem" "$vcpus" "$secs" "$args"
 done </add/kut.plan
 rmmod minivmm
