@@ -79,11 +79,12 @@ static bool mv_npt_table_empty(const u64 *table)
 /*
  * Take a table out of the tree without freeing it: a walker may still have
  * the entry that pointed to it in a paging-structure cache until the next
- * flush, and must not find a reused page there.  mv_npt_reclaim() frees it.
+ * flush, and must not find a reused page there.  mv_npt_destroy() frees it.
  */
 static void mv_npt_retire(struct mv_npt *npt, u64 *table)
 {
 	list_add(&virt_to_page(table)->lru, &npt->retired);
+	mv_npt_request_flush(npt);
 }
 
 /* Free @table and every table below it; never the mapped memory. */
@@ -150,6 +151,7 @@ static int mv_npt_leaf_clear(struct mv_npt *npt, u64 *ptep, u64 gpa,
 			     unsigned int level, void *data)
 {
 	WRITE_ONCE(*ptep, 0);
+	mv_npt_request_flush(npt);
 	return 0;
 }
 
@@ -321,23 +323,6 @@ int mv_npt_init(struct mv_npt *npt, enum mv_npt_kind kind, gfp_t gfp)
 }
 
 /**
- * mv_npt_reclaim() - free tables that mv_npt_map() took out of the tree
- * @npt:	the address space
- *
- * Call only after every CPU's cached translations for @npt were flushed
- * (INVEPT single-context / TLB flush of the ASID) since the last map.
- */
-void mv_npt_reclaim(struct mv_npt *npt)
-{
-	struct page *page, *tmp;
-
-	list_for_each_entry_safe(page, tmp, &npt->retired, lru) {
-		list_del(&page->lru);
-		mv_npt_free_table(npt, page_address(page));
-	}
-}
-
-/**
  * mv_npt_destroy() - free every table page
  * @npt:	the address space; no CPU may be using it any more
  *
@@ -346,6 +331,8 @@ void mv_npt_reclaim(struct mv_npt *npt)
  */
 void mv_npt_destroy(struct mv_npt *npt)
 {
+	struct page *page, *tmp;
+
 	if (!npt || !npt->root)
 		return;
 	mv_npt_free_tree(npt, npt->root, MV_NPT_LEVEL_PML4);
@@ -353,7 +340,10 @@ void mv_npt_destroy(struct mv_npt *npt)
 	if (npt->pml5)
 		free_page((unsigned long)npt->pml5);
 	npt->pml5 = NULL;
-	mv_npt_reclaim(npt);
+	list_for_each_entry_safe(page, tmp, &npt->retired, lru) {
+		list_del(&page->lru);
+		mv_npt_free_table(npt, page_address(page));
+	}
 }
 
 /* nCR3 on AMD: the PML4, or the PML5 above it on a 5-level host. */
@@ -388,8 +378,8 @@ u64 mv_npt_eptp(const struct mv_npt *npt)
  * Uses 2 MiB leaves where @gpa and @hpa are both 2 MiB aligned and 2 MiB
  * remain, 4 KiB leaves elsewhere.  Nothing is changed when the range
  * overlaps an existing mapping.  If a table allocation fails, the leaves
- * already written are removed again; a vCPU running meanwhile may have
- * cached them, so the caller flushes after a failure in that case.
+ * already written are removed again (and a flush requested: a vCPU running
+ * meanwhile may have cached them).
  *
  * Return: 0, -EINVAL for bad arguments, -EEXIST on overlap, -ENOMEM.
  */
@@ -433,7 +423,7 @@ int mv_npt_map(struct mv_npt *npt, u64 gpa, u64 hpa, u64 size,
  * A 2 MiB leaf only partly inside the range is first split into 4 KiB
  * leaves so that its remainder stays mapped.  Holes are fine.  Emptied
  * tables stay allocated until mv_npt_destroy() (or until a 2 MiB map
- * replaces them).  The caller flushes the TLBs afterwards.
+ * replaces them).  Every leaf removed requests a flush.
  *
  * Return: 0, -EINVAL for bad arguments, -ENOMEM if a split needed a table
  * and none could be allocated (nothing was unmapped then).
@@ -452,37 +442,4 @@ int mv_npt_unmap(struct mv_npt *npt, u64 gpa, u64 size)
 	if (ret)
 		return ret;
 	return mv_npt_walk(npt, gpa, gpa + size, mv_npt_leaf_clear, NULL);
-}
-
-/**
- * mv_npt_lookup() - translate one guest-physical address
- * @npt:	the address space
- * @gpa:	any address below 2^48
- * @hpa:	if not NULL, the host-physical address of @gpa itself
- * @prot:	if not NULL, the leaf's MV_NPT_R/W/X
- * @page_size:	if not NULL, the leaf's size: 4 KiB or 2 MiB
- *
- * Return: 0, -ENOENT if @gpa is not mapped, -EINVAL.
- */
-int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
-		  unsigned int *prot, u64 *page_size)
-{
-	unsigned int level;
-	u64 *ptep, e, size;
-
-	if (!npt || !npt->root || gpa >= MV_NPT_GPA_LIMIT)
-		return -EINVAL;
-
-	ptep = mv_npt_find_leaf(npt, gpa, &level);
-	if (!ptep)
-		return -ENOENT;
-	e = READ_ONCE(*ptep);
-	size = mv_npt_level_size(level);
-	if (hpa)
-		*hpa = mv_npt_entry_addr(e, level) + (gpa & (size - 1));
-	if (prot)
-		*prot = mv_npt_entry_prot(npt->kind, e);
-	if (page_size)
-		*page_size = size;
-	return 0;
 }

@@ -513,30 +513,22 @@ void svm_clear_irq_window(struct svm_vcpu *svm)
  * the whole TLB of this CPU when: this vCPU never ran or ran elsewhere last
  * time (its old CPU may hold stale entries when it comes back, and this one
  * entries of a previous owner of the ASID), or another VM ran here last.
- * Also when the core has retired an NPT table since our last entry (the
- * walker may cache it): mv_npt_map() list_add()s retired tables, so the
- * list's first entry changes.  The ops have no explicit flush request yet;
- * this vCPU thread is the only one changing the tables of a 1-vCPU VM, so
- * the unlocked peek is benign.
+ * Also when the core asks for one (mv_vcpu_flush_due()).
  * Preemption is off: the per-CPU variable and CPU number are stable.
  */
 static void svm_tlb_control(struct svm_vcpu *svm)
 {
 	struct mv_vm *vm = svm->base.vm;
-	const void *retired = READ_ONCE(vm->npt.retired.next);
 	int cpu = smp_processor_id();
 	/* Per vCPU: two vCPUs of a VM share its ASID but not their CR3s. */
 	u64 tag = (vm->serial << 8) + svm->base.index + 1;
-	u64 gen = mv_tlb_flush_gen(vm);
-	bool flush;
+	/* First: it consumes the request, whatever else decides. */
+	bool flush = mv_vcpu_flush_due(&svm->base);
 
-	flush = svm->last_cpu != cpu || this_cpu_read(svm_last_vm) != tag ||
-		svm->npt_retired_seen != retired || svm->flush_gen_seen != gen;
-	if (flush)
+	if (flush || svm->last_cpu != cpu ||
+	    this_cpu_read(svm_last_vm) != tag)
 		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	svm->last_cpu = cpu;
-	svm->npt_retired_seen = retired;
-	svm->flush_gen_seen = gen;
 	this_cpu_write(svm_last_vm, tag);
 }
 
