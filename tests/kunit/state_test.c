@@ -537,18 +537,6 @@ static void state_fpu(struct kunit *test)
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_FPU);
 }
 
-static void state_field_names(struct kunit *test)
-{
-	unsigned int f;
-
-	for (f = 0; f < MINIVMM_FIELD_COUNT; f++)
-		KUNIT_EXPECT_STRNEQ(test, mv_state_field_name(f),
-				    "an unknown field");
-	KUNIT_EXPECT_STREQ(test, mv_state_field_name(MINIVMM_FIELD_COUNT),
-			   "an unknown field");
-	KUNIT_EXPECT_STREQ(test, mv_state_field_name(MINIVMM_FIELD_CR0), "CR0");
-}
-
 static struct kunit_case minivmm_state_cases[] = {
 	KUNIT_CASE(state_reset_values),
 	KUNIT_CASE(state_header),
@@ -562,7 +550,6 @@ static struct kunit_case minivmm_state_cases[] = {
 	KUNIT_CASE(state_events),
 	KUNIT_CASE(state_lapic),
 	KUNIT_CASE(state_fpu),
-	KUNIT_CASE(state_field_names),
 	{}
 };
 
