@@ -36,10 +36,6 @@
 #include "minivmm.h"
 #include "policy.h"
 
-#define MV_CHUNK_SHIFT		21		/* 2 MiB */
-#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
-#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
-
 /* Host-wide: bytes of guest RAM granted, and the policy's limit on them. */
 static DEFINE_SPINLOCK(mv_grant_lock);
 static u64 mv_granted_total;		/* mv_grant_lock */

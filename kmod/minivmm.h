@@ -245,6 +245,10 @@ struct mv_console {
 };
 
 /* Guest RAM: 2 MiB chunks, each one order-9 block or single pages. */
+#define MV_CHUNK_SHIFT		21		/* 2 MiB */
+#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
+#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
+#define MV_CHUNK_PAGES		(1U << MV_CHUNK_ORDER)
 struct mv_mem_chunk {
 	struct page *huge;		/* order-9 block, or NULL */
 	struct page **pages;		/* PTRS_PER_PTE pages when !huge */
