@@ -374,10 +374,19 @@ static enum minivmm_state_field mv_check_lapic(const struct minivmm_vcpu_state *
 					       unsigned int index)
 {
 	const struct minivmm_state_lapic *a = &st->lapic;
+	/* x2APIC mode (APIC_BASE bit 10; st holds every section here). */
+	bool x2 = st->msrs.apic_base & BIT_ULL(10);
 	unsigned int i;
 
+	/*
+	 * The LDR: xAPIC keeps the logical ID in bits 31:24 only; in x2APIC
+	 * mode it is read-only, derived from the ID (cluster, bit in it).
+	 */
+	if (x2 ? a->ldr != (((index >> 4) << 16) | BIT(index & 0xf)) :
+		 (a->ldr & 0x00ffffff) != 0)
+		return MINIVMM_FIELD_LAPIC;
 	if (a->id != index || a->tpr > 0xff || (a->svr & ~0x11ffU) ||
-	    (a->dfr & 0x0fffffff) != 0x0fffffff || (a->ldr & 0x00ffffff) ||
+	    (a->dfr & 0x0fffffff) != 0x0fffffff ||
 	    (a->esr & ~0xffU) || (a->timer_divide & ~0xbU) ||
 	    a->timer_current > a->timer_initial || a->padding0)
 		return MINIVMM_FIELD_LAPIC;

@@ -395,7 +395,8 @@ static void state_msrs(struct kunit *test)
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_APIC_BASE);
 	st->msrs.apic_base = 0xfee00800ULL;	/* vCPU 0 is the BSP */
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_APIC_BASE);
-	st->msrs.apic_base = 0xfee00d00ULL;	/* x2APIC mode */
+	st->msrs.apic_base = 0xfee00d00ULL;	/* x2APIC mode... */
+	st->lapic.ldr = 1;			/* ...and its LDR (ID 0) */
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
 	st->msrs.misc_enable = 0;
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_MISC_ENABLE);
@@ -500,6 +501,19 @@ static void state_lapic(struct kunit *test)
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_LAPIC);
 	st->lapic = good;
 	st->lapic.timer_divide = 0x4;
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_LAPIC);
+
+	/* LDR: logical ID in 31:24 (xAPIC); derived from the ID (x2APIC). */
+	st->lapic = good;
+	st->lapic.ldr = 0x01000000;
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
+	st->lapic.ldr = 0x1;
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_LAPIC);
+	st->msrs.apic_base |= BIT_ULL(10);	/* x2APIC: vCPU 0, cluster 0 */
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
+	st->lapic.ldr = 0x01000000;
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_LAPIC);
+	st->lapic.ldr = 0x2;
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_LAPIC);
 }
 

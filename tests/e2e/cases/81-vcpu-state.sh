@@ -110,11 +110,11 @@ assert_match "$OUT" '"name": "s81smp", "state": "STOPPED".*"exit_code": 64' "smp
 assert_ok minivmmctl state --json s81smp
 assert_eq "$(json_num "$OUT" vcpu)" 0 "vcpu of the default state"
 # x2APIC on, enabled, base 0xfee00000; BSP flag (0x100) on vCPU 0 only.
-assert_eq "$(json_num "$OUT" apic_base)" 4276112640 "APIC_BASE of vCPU 0 (0xfee00d00)"
+assert_eq "$(json_num "$OUT" apic_base)" 4276096256 "APIC_BASE of vCPU 0 (0xfee00d00)"
 bsp=$OUT
 assert_ok minivmmctl state --json --vcpu 1 s81smp
 assert_eq "$(json_num "$OUT" vcpu)" 1 "vcpu of --vcpu 1"
-assert_eq "$(json_num "$OUT" apic_base)" 4276112384 "APIC_BASE of vCPU 1 (0xfee00c00)"
+assert_eq "$(json_num "$OUT" apic_base)" 4276096000 "APIC_BASE of vCPU 1 (0xfee00c00)"
 rsp=$(json_num "$OUT" rsp)
 # AP 1's stack: the page below 0x202000.
 [ -n "$rsp" ] && [ "$rsp" -gt 2101248 ] && [ "$rsp" -le 2105344 ] ||
