@@ -18,45 +18,11 @@
 #include <json-c/json.h>
 #include "ctl.h"
 
+#define FIELD_NAME(name, text)	[MINIVMM_FIELD_##name] = text,
 static const char *const field_names[MINIVMM_FIELD_COUNT] = {
-	[MINIVMM_FIELD_NONE]		= "nothing",
-	[MINIVMM_FIELD_HEADER]		= "its header (version, size, mask or a reserved field)",
-	[MINIVMM_FIELD_RIP]		= "RIP",
-	[MINIVMM_FIELD_RFLAGS]		= "RFLAGS",
-	[MINIVMM_FIELD_CS]		= "CS",
-	[MINIVMM_FIELD_DS]		= "DS",
-	[MINIVMM_FIELD_ES]		= "ES",
-	[MINIVMM_FIELD_FS]		= "FS",
-	[MINIVMM_FIELD_GS]		= "GS",
-	[MINIVMM_FIELD_SS]		= "SS",
-	[MINIVMM_FIELD_TR]		= "TR",
-	[MINIVMM_FIELD_LDT]		= "LDTR",
-	[MINIVMM_FIELD_GDT]		= "GDTR",
-	[MINIVMM_FIELD_IDT]		= "IDTR",
-	[MINIVMM_FIELD_CR0]		= "CR0",
-	[MINIVMM_FIELD_CR3]		= "CR3",
-	[MINIVMM_FIELD_CR4]		= "CR4",
-	[MINIVMM_FIELD_CR8]		= "CR8",
-	[MINIVMM_FIELD_EFER]		= "EFER",
-	[MINIVMM_FIELD_XCR0]		= "XCR0",
-	[MINIVMM_FIELD_DR0_3]		= "DR0-DR3",
-	[MINIVMM_FIELD_DR6]		= "DR6",
-	[MINIVMM_FIELD_DR7]		= "DR7",
-	[MINIVMM_FIELD_SYSENTER]	= "SYSENTER_CS/ESP/EIP",
-	[MINIVMM_FIELD_STAR]		= "STAR",
-	[MINIVMM_FIELD_LSTAR]		= "LSTAR",
-	[MINIVMM_FIELD_CSTAR]		= "CSTAR",
-	[MINIVMM_FIELD_SFMASK]		= "SFMASK",
-	[MINIVMM_FIELD_KERNEL_GS_BASE]	= "KERNEL_GS_BASE",
-	[MINIVMM_FIELD_PAT]		= "PAT",
-	[MINIVMM_FIELD_TSC_AUX]		= "TSC_AUX",
-	[MINIVMM_FIELD_APIC_BASE]	= "APIC_BASE",
-	[MINIVMM_FIELD_MISC_ENABLE]	= "MISC_ENABLE",
-	[MINIVMM_FIELD_INT_SHADOW]	= "the interrupt shadow",
-	[MINIVMM_FIELD_EVENT]		= "the pending event",
-	[MINIVMM_FIELD_LAPIC]		= "the local APIC",
-	[MINIVMM_FIELD_FPU]		= "the FPU area",
+	MINIVMM_STATE_FIELDS(FIELD_NAME)
 };
+#undef FIELD_NAME
 
 static const char *const gpr_names[MINIVMM_NR_GPRS] = {
 	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
@@ -368,44 +334,83 @@ static void print_text(const struct minivmm_vcpu_state *st)
 
 const char *ctl_state_field_name(uint32_t field)
 {
-	if (field < MINIVMM_FIELD_COUNT && field_names[field])
+	if (field < MINIVMM_FIELD_COUNT)
 		return field_names[field];
 	return "an unknown field";
 }
 
-static int get_state(int fd, struct minivmm_vcpu_state *st)
+int ctl_state_get(int fd, uint32_t vcpu, uint32_t mask,
+		  struct minivmm_vcpu_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->version = MINIVMM_STATE_VERSION;
 	st->size = sizeof(*st);
-	st->mask = MINIVMM_STATE_ALL;
-	if (ioctl(fd, MINIVMM_VM_GET_STATE, st) == 0)
+	st->vcpu = vcpu;
+	st->mask = mask;
+	return ioctl(fd, MINIVMM_VM_GET_STATE, st) ? -1 : 0;
+}
+
+int ctl_state_set(int fd, struct minivmm_vcpu_state *st, uint32_t *field)
+{
+	st->invalid_field = 0;
+	*field = 0;
+	if (ioctl(fd, MINIVMM_VM_SET_STATE, st) == 0)
+		return 0;
+	*field = st->invalid_field;
+	return -1;
+}
+
+static int get_state(int fd, uint32_t vcpu, struct minivmm_vcpu_state *st)
+{
+	if (ctl_state_get(fd, vcpu, MINIVMM_STATE_ALL, st) == 0)
 		return 0;
 	if (errno == EBUSY)
 		ctl_err("state: the VM is running; pause it first");
 	else
-		ctl_err("state: cannot read the vCPU state: %s",
+		ctl_err("state: cannot read the state of vCPU %u: %s", vcpu,
 			strerror(errno));
 	return CTL_EXIT_FAIL;
 }
 
-static int set_state(int fd, struct minivmm_vcpu_state *st)
+/* Write @st into vCPU @vcpu. */
+static int set_state(int fd, uint32_t vcpu, struct minivmm_vcpu_state *st)
 {
-	unsigned int f;
+	uint32_t f;
 
-	st->invalid_field = 0;
-	if (ioctl(fd, MINIVMM_VM_SET_STATE, st) == 0)
+	st->vcpu = vcpu;
+	if (ctl_state_set(fd, st, &f) == 0)
 		return 0;
-	f = st->invalid_field;
 	if (errno == EINVAL && f)
 		ctl_err("state: the vCPU state was refused: %s is invalid",
 			ctl_state_field_name(f));
 	else if (errno == EBUSY)
 		ctl_err("state: the VM is running; pause it first");
 	else
-		ctl_err("state: cannot write the vCPU state: %s",
+		ctl_err("state: cannot write the state of vCPU %u: %s", vcpu,
 			strerror(errno));
 	return CTL_EXIT_FAIL;
+}
+
+/* --vcpu N: a number below the VM's vCPU count. */
+static int parse_vcpu(const char *arg, const struct ctl_vm *vm,
+		      uint32_t *vcpu)
+{
+	uint32_t n = vm->vcpus ? vm->vcpus : 1;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-')
+		return ctl_usage_error("state: --vcpu takes a vCPU number, not '%s'",
+				       arg);
+	if (v >= n) {
+		ctl_err("state: VM %s has %u vCPU%s, so --vcpu takes 0 to %u, not %lu",
+			vm->name, n, n > 1 ? "s" : "", n - 1, v);
+		return CTL_EXIT_FAIL;
+	}
+	*vcpu = (uint32_t)v;
+	return 0;
 }
 
 static int save_file(const char *path, const struct minivmm_vcpu_state *st)
@@ -449,13 +454,15 @@ int cmd_state(int argc, char **argv)
 		{ "save", required_argument, NULL, 's' },
 		{ "load", required_argument, NULL, 'l' },
 		{ "set", required_argument, NULL, 'S' },
+		{ "vcpu", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *save = NULL, *load = NULL;
+	const char *save = NULL, *load = NULL, *vcpu_arg = NULL;
 	struct minivmm_vcpu_state *st;
 	char **sets = calloc(argc, sizeof(*sets));
 	int nsets = 0, c, fd, ret, i;
 	bool json = false;
+	uint32_t vcpu = 0;
 	struct ctl_vm vm;
 
 	st = calloc(1, sizeof(*st));
@@ -478,6 +485,9 @@ int cmd_state(int argc, char **argv)
 		case 'S':
 			sets[nsets++] = optarg;
 			break;
+		case 'v':
+			vcpu_arg = optarg;
+			break;
 		default:
 			ret = ctl_bad_option("state", argv);
 			goto out;
@@ -494,6 +504,11 @@ int cmd_state(int argc, char **argv)
 	ret = ctl_vm_get("state", argv[optind], &vm);
 	if (ret)
 		goto out;
+	if (vcpu_arg) {
+		ret = parse_vcpu(vcpu_arg, &vm, &vcpu);
+		if (ret)
+			goto out;
+	}
 	fd = ctl_open_vm("state", vm.id);
 	if (fd < 0) {
 		ret = CTL_EXIT_FAIL;
@@ -502,20 +517,20 @@ int cmd_state(int argc, char **argv)
 	if (load) {
 		ret = load_file(load, st);
 		if (!ret)
-			ret = set_state(fd, st);
+			ret = set_state(fd, vcpu, st);
 		goto out_fd;
 	}
-	ret = get_state(fd, st);
+	ret = get_state(fd, vcpu, st);
 	if (ret)
 		goto out_fd;
 	if (nsets) {
 		for (i = 0; i < nsets && !ret; i++)
 			ret = set_one(st, sets[i]);
 		if (!ret)
-			ret = set_state(fd, st);
+			ret = set_state(fd, vcpu, st);
 		if (ret)
 			goto out_fd;
-		ret = get_state(fd, st);
+		ret = get_state(fd, vcpu, st);
 		if (ret)
 			goto out_fd;
 	}

@@ -307,6 +307,15 @@ void ctl_print_resources_text(const struct ctl_vm *vm);
 int cmd_state(int argc, char **argv);
 /* The name of a MINIVMM_FIELD_* that SET_STATE refused (cmd_state.c). */
 const char *ctl_state_field_name(uint32_t field);
+/*
+ * The one place that issues GET_STATE and SET_STATE (cmd_state.c), silent:
+ * 0, or -1 with errno.  Get fills @st's header and reads the sections of
+ * @mask of vCPU @vcpu; set writes @st as it is (its vcpu and mask) and on
+ * a refusal puts the field the kernel named (MINIVMM_FIELD_*) in *@field.
+ */
+int ctl_state_get(int fd, uint32_t vcpu, uint32_t mask,
+		  struct minivmm_vcpu_state *st);
+int ctl_state_set(int fd, struct minivmm_vcpu_state *st, uint32_t *field);
 
 int cmd_serve(int argc, char **argv);
 /* cmd_serve.c: --disk ('D'), --net ('N'), --rng ('R') for run and serve. */

@@ -85,12 +85,13 @@ static const struct ctl_cmd commands[] = {
 	{ "receive", "--listen [ADDR:]PORT|- [--name NAME]",
 	  "accept one migration and run the VM here; prints its id",
 	  cmd_receive },
-	{ "state", "NAME|ID [--json] [--save FILE] [--set NAME=VALUE]...\n"
-	  "      | NAME|ID --load FILE",
-	  "the vCPU's whole state (registers, segments, control and debug\n"
+	{ "state", "NAME|ID [--vcpu N] [--json] [--save FILE] [--set NAME=VALUE]...\n"
+	  "      | NAME|ID [--vcpu N] --load FILE",
+	  "a vCPU's whole state (registers, segments, control and debug\n"
 	  "      registers, MSRs, pending events, local APIC, FPU) of a VM that\n"
-	  "      is not running; --save/--load: to/from FILE (binary); --set:\n"
-	  "      change fields (rip, rax, cr0, efer, cs.l, ...) and write it back",
+	  "      is not running; --vcpu: which vCPU (default 0); --save/--load:\n"
+	  "      to/from FILE (binary); --set: change fields (rip, rax, cr0,\n"
+	  "      efer, cs.l, ...) and write it back",
 	  cmd_state },
 	{ "run", "[--mem SIZE] [--vcpus N] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include "ctl.h"
 #include "snap_vcpu.h"
 
@@ -25,12 +24,7 @@ int snap_vcpu_get(int vmfd, uint32_t index, void *buf, size_t cap,
 		errno = ENOSPC;
 		return -1;
 	}
-	memset(&st, 0, sizeof(st));
-	st.version = MINIVMM_STATE_VERSION;
-	st.size = sizeof(st);
-	st.vcpu = index;
-	st.mask = SNAP_STATE_MASK;
-	if (ioctl(vmfd, MINIVMM_VM_GET_STATE, &st) < 0)
+	if (ctl_state_get(vmfd, index, SNAP_STATE_MASK, &st) < 0)
 		return -1;
 	memcpy(buf, &st, sizeof(st));
 	*version = SNAP_VCPU_VERSION;
@@ -68,10 +62,5 @@ int snap_vcpu_put(int vmfd, uint32_t index, const void *buf, uint32_t version,
 		return -1;
 	}
 	memcpy(&st, buf, sizeof(st));
-	st.invalid_field = 0;
-	if (ioctl(vmfd, MINIVMM_VM_SET_STATE, &st) < 0) {
-		*field = st.invalid_field;
-		return -1;
-	}
-	return 0;
+	return ctl_state_set(vmfd, &st, field);
 }

@@ -28,14 +28,14 @@
  * through it, unlogged, after we reported the page clean and while user
  * space copies it - and the destination would lose that write.  So a
  * fetch returns only after every vCPU has flushed or cannot run guest
- * code without flushing first (mv_dirty_flush()): the flush generation
- * is bumped, and each backend compares it, after publishing IN_GUEST
- * (mv_vcpu_enter_guest_mode()), before every entry, flushing when it
- * changed.  Then for each vCPU: if it is not in guest mode when we look
+ * code without flushing first (mv_dirty_flush()): the NPT's flush
+ * request is raised, and each backend checks it (mv_vcpu_flush_due()),
+ * after publishing IN_GUEST (mv_vcpu_enter_guest_mode()), before every
+ * entry, flushing when it changed.  Then for each vCPU: if it is not in guest mode when we look
  * (after a full barrier), its next entry sees the new generation; if it
  * is, an IPI that we wait for can only run on its CPU once the guest has
  * exited, and its next entry flushes.  This relies on the backends
- * reading mv_tlb_flush_gen() after mv_vcpu_enter_guest_mode(), as both
+ * calling mv_vcpu_flush_due() after mv_vcpu_enter_guest_mode(), as both
  * do today.
  *
  * Locking: vm->dirty and its bitmap are protected by vm->npt_lock, like
@@ -121,7 +121,7 @@ static void mv_dirty_flush(struct mv_vm *vm)
 	unsigned int i;
 	int cpu;
 
-	atomic64_inc(&vm->tlb_flush_gen);
+	mv_npt_request_flush(&vm->npt);
 	/* The generation before our reads of mode: pairs with the
 	 * smp_store_mb() of mode in mv_vcpu_enter_guest_mode().
 	 */

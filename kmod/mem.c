@@ -36,10 +36,6 @@
 #include "minivmm.h"
 #include "policy.h"
 
-#define MV_CHUNK_SHIFT		21		/* 2 MiB */
-#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
-#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
-
 /* Host-wide: bytes of guest RAM granted, and the policy's limit on them. */
 static DEFINE_SPINLOCK(mv_grant_lock);
 static u64 mv_granted_total;		/* mv_grant_lock */
@@ -287,17 +283,17 @@ static void mv_vm_pause_self(struct mv_vcpu *vcpu,
 	}
 }
 
-/* Apply a flush the core asked for (mv_mem_return()) before the next entry. */
-static void mv_mem_request_flush(struct mv_vm *vm)
+/*
+ * mv_npt_unmap() asked for a flush (npt.h): make every vCPU exit so that it
+ * flushes before its next entry.  With one vCPU the caller is that vCPU,
+ * outside guest mode.  An SMP VM must also wait for every other vCPU to
+ * have flushed before the pages are freed; the kick makes them exit so
+ * they flush soon.
+ */
+static void mv_mem_kick_all(struct mv_vm *vm)
 {
 	unsigned int i;
 
-	atomic64_inc(&vm->tlb_flush_gen);
-	/*
-	 * With one vCPU the caller is that vCPU, outside guest mode.  An SMP
-	 * VM must also wait for every other vCPU to have flushed before the
-	 * pages are freed; the kick makes them exit so they flush soon.
-	 */
 	for (i = 0; i < vm->nr_vcpus; i++)
 		mv_vcpu_kick(vm->vcpus[i]);
 }
@@ -402,7 +398,7 @@ enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa)
  * (prealloc) stay, as the block cannot be split.  Returns how many pages
  * the guest no longer holds (freed, or never allocated) or a negative
  * errno for a bad range.  vCPU thread; the flush is done before its next
- * entry (tlb_flush_gen), and no other CPU runs this 1-vCPU guest.
+ * entry (the NPT's flush request), and no other CPU runs this 1-vCPU guest.
  */
 long mv_mem_return(struct mv_vcpu *vcpu, u64 gpa, u64 npages)
 {
@@ -435,7 +431,7 @@ long mv_mem_return(struct mv_vcpu *vcpu, u64 gpa, u64 npages)
 		mutex_unlock(&vm->npt_lock);
 		done++;
 		if (nfreed == ARRAY_SIZE(freed) || i + 1 == npages) {
-			mv_mem_request_flush(vm);
+			mv_mem_kick_all(vm);
 			for (k = 0; k < nfreed; k++) {
 				/* A copy in progress holds its own reference. */
 				atomic_long_dec(&mv_vm_pages);

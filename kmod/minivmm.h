@@ -191,6 +191,8 @@ struct mv_vcpu {
 
 	/* For the vCPU thread's own state reads (mv_vcpu_sregs()). */
 	struct minivmm_vcpu_state *scratch;
+	/* vm->npt's flush request this vCPU last flushed at (vCPU thread). */
+	u64 flush_gen_seen;
 
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
@@ -252,6 +254,10 @@ struct mv_console {
 };
 
 /* Guest RAM: 2 MiB chunks, each one order-9 block or single pages. */
+#define MV_CHUNK_SHIFT		21		/* 2 MiB */
+#define MV_CHUNK_SIZE		BIT_ULL(MV_CHUNK_SHIFT)
+#define MV_CHUNK_ORDER		(MV_CHUNK_SHIFT - PAGE_SHIFT)
+#define MV_CHUNK_PAGES		(1U << MV_CHUNK_ORDER)
 struct mv_mem_chunk {
 	struct page *huge;		/* order-9 block, or NULL */
 	struct page **pages;		/* PTRS_PER_PTE pages when !huge */
@@ -309,8 +315,6 @@ struct mv_vm {
 	u64 mem_limit;			/* bytes, 0: none; WRITE_ONCE */
 	u64 mem_target;			/* balloon target, 0: none; WRITE_ONCE */
 	u64 mem_returned;		/* bytes the guest returned; vCPU thread */
-	/* Bumped when mappings go away; backends flush before the next entry. */
-	atomic64_t tlb_flush_gen;
 	/* Why the VM is PAUSED (stop_lock; read with READ_ONCE()). */
 	enum minivmm_pause_reason pause_reason;
 	/* cgroup v2 path of the vCPU threads, as the creator named it. */
@@ -485,10 +489,21 @@ long mv_mem_return(struct mv_vcpu *vcpu, u64 gpa, u64 npages);
 u64 mv_hc_balloon(struct mv_vcpu *vcpu, u64 nr, u64 gpa, u64 npages);
 void mv_mem_set_host_limit(u64 limit);
 u64 mv_mem_granted_total(void);
-/* Flush generation the backend compares before each entry. */
-static inline u64 mv_tlb_flush_gen(struct mv_vm *vm)
+/*
+ * Must this vCPU drop its cached guest translations before this entry?
+ * True once for every new request of the nested page table (a mapping
+ * removed, a table retired, or mv_npt_request_flush() by the core); the
+ * request counts as consumed, so the backend flushes when it sees true.
+ * The one TLB rule both backends share.  vCPU thread, just before entry.
+ */
+static inline bool mv_vcpu_flush_due(struct mv_vcpu *vcpu)
 {
-	return atomic64_read(&vm->tlb_flush_gen);
+	u64 gen = mv_npt_flush_gen(&vcpu->vm->npt);
+
+	if (gen == vcpu->flush_gen_seen)
+		return false;
+	vcpu->flush_gen_seen = gen;
+	return true;
 }
 /*
  * kmod/cgroup.c: put a new vCPU thread in the cgroups of the task that

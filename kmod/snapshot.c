@@ -16,15 +16,13 @@
 #include "minivmm.h"
 #include "snapcheck.h"
 
-#define MV_SNAP_CHUNK_PAGES	512	/* 2 MiB of guest RAM */
-
 /*
  * Does guest RAM at @gpa (< mem_size) have a page behind it?  A page
  * without one reads as zero and need not be saved.
  */
 static bool mv_snap_gpa_backed(struct mv_vm *vm, u64 gpa)
 {
-	const struct mv_mem_chunk *c = &vm->chunks[gpa >> 21];
+	const struct mv_mem_chunk *c = &vm->chunks[gpa >> MV_CHUNK_SHIFT];
 
 	if (c->huge)
 		return true;
@@ -193,7 +191,7 @@ static long mv_snap_get_mem_map(struct mv_vm *vm, void __user *argp)
 {
 	struct minivmm_mem_map req;
 	u64 pages = vm->mem_size >> PAGE_SHIFT, page;
-	u8 bits[MV_SNAP_CHUNK_PAGES / 8];
+	u8 bits[MV_CHUNK_PAGES / 8];
 	u8 __user *dst;
 	int ret;
 
@@ -206,8 +204,8 @@ static long mv_snap_get_mem_map(struct mv_vm *vm, void __user *argp)
 	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		return ret;
-	for (page = 0; page < pages; page += MV_SNAP_CHUNK_PAGES) {
-		u64 n = min_t(u64, pages - page, MV_SNAP_CHUNK_PAGES), i;
+	for (page = 0; page < pages; page += MV_CHUNK_PAGES) {
+		u64 n = min_t(u64, pages - page, MV_CHUNK_PAGES), i;
 
 		memset(bits, 0, sizeof(bits));
 		/* The balloon frees pages under npt_lock (kmod/mem.c). */

@@ -376,10 +376,19 @@ static enum minivmm_state_field mv_check_lapic(const struct minivmm_vcpu_state *
 					       unsigned int index)
 {
 	const struct minivmm_state_lapic *a = &st->lapic;
+	/* x2APIC mode (APIC_BASE bit 10; st holds every section here). */
+	bool x2 = st->msrs.apic_base & BIT_ULL(10);
 	unsigned int i;
 
+	/*
+	 * The LDR: xAPIC keeps the logical ID in bits 31:24 only; in x2APIC
+	 * mode it is read-only, derived from the ID (cluster, bit in it).
+	 */
+	if (x2 ? a->ldr != (((index >> 4) << 16) | BIT(index & 0xf)) :
+		 (a->ldr & 0x00ffffff) != 0)
+		return MINIVMM_FIELD_LAPIC;
 	if (a->id != index || a->tpr > 0xff || (a->svr & ~0x11ffU) ||
-	    (a->dfr & 0x0fffffff) != 0x0fffffff || (a->ldr & 0x00ffffff) ||
+	    (a->dfr & 0x0fffffff) != 0x0fffffff ||
 	    (a->esr & ~0xffU) || (a->timer_divide & ~0xbU) ||
 	    a->timer_current > a->timer_initial || a->padding0)
 		return MINIVMM_FIELD_LAPIC;
@@ -458,51 +467,4 @@ enum minivmm_state_field mv_state_check(const struct minivmm_vcpu_state *st,
 	if (!f && (mask & MINIVMM_STATE_FPU))
 		f = mv_check_fpu(st, lim);
 	return f;
-}
-
-static const char * const mv_field_names[MINIVMM_FIELD_COUNT] = {
-	[MINIVMM_FIELD_NONE]		= "nothing",
-	[MINIVMM_FIELD_HEADER]		= "the header",
-	[MINIVMM_FIELD_RIP]		= "RIP",
-	[MINIVMM_FIELD_RFLAGS]		= "RFLAGS",
-	[MINIVMM_FIELD_CS]		= "CS",
-	[MINIVMM_FIELD_DS]		= "DS",
-	[MINIVMM_FIELD_ES]		= "ES",
-	[MINIVMM_FIELD_FS]		= "FS",
-	[MINIVMM_FIELD_GS]		= "GS",
-	[MINIVMM_FIELD_SS]		= "SS",
-	[MINIVMM_FIELD_TR]		= "TR",
-	[MINIVMM_FIELD_LDT]		= "LDTR",
-	[MINIVMM_FIELD_GDT]		= "GDTR",
-	[MINIVMM_FIELD_IDT]		= "IDTR",
-	[MINIVMM_FIELD_CR0]		= "CR0",
-	[MINIVMM_FIELD_CR3]		= "CR3",
-	[MINIVMM_FIELD_CR4]		= "CR4",
-	[MINIVMM_FIELD_CR8]		= "CR8",
-	[MINIVMM_FIELD_EFER]		= "EFER",
-	[MINIVMM_FIELD_XCR0]		= "XCR0",
-	[MINIVMM_FIELD_DR0_3]		= "DR0-DR3",
-	[MINIVMM_FIELD_DR6]		= "DR6",
-	[MINIVMM_FIELD_DR7]		= "DR7",
-	[MINIVMM_FIELD_SYSENTER]	= "SYSENTER_CS/ESP/EIP",
-	[MINIVMM_FIELD_STAR]		= "STAR",
-	[MINIVMM_FIELD_LSTAR]		= "LSTAR",
-	[MINIVMM_FIELD_CSTAR]		= "CSTAR",
-	[MINIVMM_FIELD_SFMASK]		= "SFMASK",
-	[MINIVMM_FIELD_KERNEL_GS_BASE]	= "KERNEL_GS_BASE",
-	[MINIVMM_FIELD_PAT]		= "PAT",
-	[MINIVMM_FIELD_TSC_AUX]		= "TSC_AUX",
-	[MINIVMM_FIELD_APIC_BASE]	= "APIC_BASE",
-	[MINIVMM_FIELD_MISC_ENABLE]	= "MISC_ENABLE",
-	[MINIVMM_FIELD_INT_SHADOW]	= "the interrupt shadow",
-	[MINIVMM_FIELD_EVENT]		= "the pending event",
-	[MINIVMM_FIELD_LAPIC]		= "the local APIC",
-	[MINIVMM_FIELD_FPU]		= "the FPU area",
-};
-
-const char *mv_state_field_name(unsigned int field)
-{
-	if (field >= MINIVMM_FIELD_COUNT || !mv_field_names[field])
-		return "an unknown field";
-	return mv_field_names[field];
 }

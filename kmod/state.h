@@ -49,8 +49,6 @@ enum minivmm_state_field mv_state_check(const struct minivmm_vcpu_state *st,
 bool mv_pat_valid(u64 pat);
 /* Does @vector push an error code in protected mode? */
 bool mv_exception_has_error(u8 vector);
-/* A short name of a MINIVMM_FIELD_* ("CR0", "the pending event"...). */
-const char *mv_state_field_name(unsigned int field);
 
 struct mv_vcpu;
 struct minivmm_sregs;

@@ -277,7 +277,7 @@ int mv_vcpu_sipi_state(struct mv_vcpu *vcpu, u8 vector)
 	int ret = mv_vcpu_reset_to(vcpu, true, vector);
 
 	/* Nothing it cached before INIT may survive: flush at next entry. */
-	atomic64_inc(&vcpu->vm->tlb_flush_gen);
+	mv_npt_request_flush(&vcpu->vm->npt);
 	return ret;
 }
 

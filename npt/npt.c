@@ -79,11 +79,12 @@ static bool mv_npt_table_empty(const u64 *table)
 /*
  * Take a table out of the tree without freeing it: a walker may still have
  * the entry that pointed to it in a paging-structure cache until the next
- * flush, and must not find a reused page there.  mv_npt_reclaim() frees it.
+ * flush, and must not find a reused page there.  mv_npt_destroy() frees it.
  */
 static void mv_npt_retire(struct mv_npt *npt, u64 *table)
 {
 	list_add(&virt_to_page(table)->lru, &npt->retired);
+	mv_npt_request_flush(npt);
 }
 
 /* Free @table and every table below it; never the mapped memory. */
@@ -150,6 +151,7 @@ static int mv_npt_leaf_clear(struct mv_npt *npt, u64 *ptep, u64 gpa,
 			     unsigned int level, void *data)
 {
 	WRITE_ONCE(*ptep, 0);
+	mv_npt_request_flush(npt);
 	return 0;
 }
 
@@ -321,23 +323,6 @@ int mv_npt_init(struct mv_npt *npt, enum mv_npt_kind kind, gfp_t gfp)
 }
 
 /**
- * mv_npt_reclaim() - free tables that mv_npt_map() took out of the tree
- * @npt:	the address space
- *
- * Call only after every CPU's cached translations for @npt were flushed
- * (INVEPT single-context / TLB flush of the ASID) since the last map.
- */
-void mv_npt_reclaim(struct mv_npt *npt)
-{
-	struct page *page, *tmp;
-
-	list_for_each_entry_safe(page, tmp, &npt->retired, lru) {
-		list_del(&page->lru);
-		mv_npt_free_table(npt, page_address(page));
-	}
-}
-
-/**
  * mv_npt_destroy() - free every table page
  * @npt:	the address space; no CPU may be using it any more
  *
@@ -346,6 +331,8 @@ void mv_npt_reclaim(struct mv_npt *npt)
  */
 void mv_npt_destroy(struct mv_npt *npt)
 {
+	struct page *page, *tmp;
+
 	if (!npt || !npt->root)
 		return;
 	mv_npt_free_tree(npt, npt->root, MV_NPT_LEVEL_PML4);
@@ -353,7 +340,10 @@ void mv_npt_destroy(struct mv_npt *npt)
 	if (npt->pml5)
 		free_page((unsigned long)npt->pml5);
 	npt->pml5 = NULL;
-	mv_npt_reclaim(npt);
+	list_for_each_entry_safe(page, tmp, &npt->retired, lru) {
+		list_del(&page->lru);
+		mv_npt_free_table(npt, page_address(page));
+	}
 }
 
 /* nCR3 on AMD: the PML4, or the PML5 above it on a 5-level host. */
@@ -388,8 +378,8 @@ u64 mv_npt_eptp(const struct mv_npt *npt)
  * Uses 2 MiB leaves where @gpa and @hpa are both 2 MiB aligned and 2 MiB
  * remain, 4 KiB leaves elsewhere.  Nothing is changed when the range
  * overlaps an existing mapping.  If a table allocation fails, the leaves
- * already written are removed again; a vCPU running meanwhile may have
- * cached them, so the caller flushes after a failure in that case.
+ * already written are removed again (and a flush requested: a vCPU running
+ * meanwhile may have cached them).
  *
  * Return: 0, -EINVAL for bad arguments, -EEXIST on overlap, -ENOMEM.
  */
@@ -433,7 +423,7 @@ int mv_npt_map(struct mv_npt *npt, u64 gpa, u64 hpa, u64 size,
  * A 2 MiB leaf only partly inside the range is first split into 4 KiB
  * leaves so that its remainder stays mapped.  Holes are fine.  Emptied
  * tables stay allocated until mv_npt_destroy() (or until a 2 MiB map
- * replaces them).  The caller flushes the TLBs afterwards.
+ * replaces them).  Every leaf removed requests a flush.
  *
  * Return: 0, -EINVAL for bad arguments, -ENOMEM if a split needed a table
  * and none could be allocated (nothing was unmapped then).
@@ -498,7 +488,8 @@ int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
  * large page keeps its permissions.  The entry is rewritten with a plain
  * store: a walker setting A or D in it at the same time may lose that
  * bit, which only statistics would notice (nothing here reads A/D).
- * The caller flushes the TLBs after revoking (see the top of npt.h).
+ * Revoking raises a flush request (mv_npt_request_flush()); the caller
+ * waits for the vCPUs to act on it where it must (kmod/dirty.c).
  *
  * Return: 0, -ENOENT if @gpa is not mapped, -EINVAL, -ENOMEM (a split
  * needed a table; nothing changed then).
@@ -528,5 +519,7 @@ int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable)
 	if (npt->kind == MV_NPT_EPT && writable && !(e & MV_NPT_EPT_R))
 		return -EINVAL;
 	WRITE_ONCE(*ptep, writable ? e | w : e & ~w);
+	if (!writable)
+		mv_npt_request_flush(npt);
 	return 0;
 }

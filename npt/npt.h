@@ -7,21 +7,25 @@
  * "EPT Translation Mechanism") or in AMD nested-paging format, which is the
  * ordinary x86-64 long-mode format (APM Vol. 2 "Nested Paging").
  *
- * Locking: the caller serialises mv_npt_map(), mv_npt_unmap(),
- * mv_npt_reclaim() and mv_npt_destroy() on one struct mv_npt with its own
- * lock (a mutex: these functions may sleep to allocate table pages).
- * mv_npt_lookup() may run concurrently with nothing but other lookups.
+ * Locking: the caller serialises mv_npt_map(), mv_npt_unmap() and
+ * mv_npt_destroy() on one struct mv_npt with its own lock (a mutex: these
+ * functions may sleep to allocate table pages).
  * Entries are written with WRITE_ONCE() because the hardware walker of a CPU
  * running the guest may read them at any time.
  *
- * TLBs: these functions never flush.  After mv_npt_unmap(), or after any
- * change that lowers permissions, the caller invalidates the translations
- * (INVEPT with this EPTP on every CPU that ran the guest, or a TLB flush of
- * the ASID on AMD) before relying on the change.
+ * TLBs: these functions never flush; they ask for a flush instead.  Any
+ * change that removes a mapping, lowers its permissions or takes a table out
+ * of the tree bumps @flush_gen (mv_npt_request_flush()).  Each vCPU
+ * remembers the generation it last flushed at and, when the generation has
+ * moved, invalidates its cached translations (INVEPT with this EPTP, or a
+ * TLB flush of the ASID on AMD) before its next entry.  A caller that must
+ * know no CPU still uses an old translation (before freeing the page it
+ * mapped) also makes every vCPU exit, so that each flushes on its way back.
  */
 #ifndef MINIVMM_NPT_NPT_H
 #define MINIVMM_NPT_NPT_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/gfp.h>
@@ -31,7 +35,7 @@
 
 enum mv_npt_kind { MV_NPT_AMD, MV_NPT_EPT };
 
-/* Access permissions asked of mv_npt_map() and reported by mv_npt_lookup(). */
+/* Access permissions asked of mv_npt_map(). */
 #define MV_NPT_R	0x1u
 #define MV_NPT_W	0x2u
 #define MV_NPT_X	0x4u
@@ -125,9 +129,13 @@ enum mv_npt_level {
  *		included (statistics, leak checks).
  * @retired:	tables taken out of the tree by mv_npt_map() that a hardware
  *		walker may still hold in its paging-structure caches; freed by
- *		mv_npt_reclaim() once the caller has flushed, or by destroy.
+ *		mv_npt_destroy().
+ * @flush_gen:	the flush request: bumped by every change a cached
+ *		translation could contradict (see the top of this file).
+ *		Atomic: read without the owner's lock before each entry.
  *
- * All fields are protected by the owner's lock (see the top of this file).
+ * All other fields are protected by the owner's lock (see the top of this
+ * file).
  */
 struct mv_npt {
 	enum mv_npt_kind kind;
@@ -138,6 +146,7 @@ struct mv_npt {
 	u64 *pml5;
 	unsigned long nr_tables;
 	struct list_head retired;
+	atomic64_t flush_gen;
 };
 
 int mv_npt_init(struct mv_npt *npt, enum mv_npt_kind kind, gfp_t gfp);
@@ -147,11 +156,27 @@ u64 mv_npt_eptp(const struct mv_npt *npt);
 int mv_npt_map(struct mv_npt *npt, u64 gpa, u64 hpa, u64 size,
 	       unsigned int prot);
 int mv_npt_unmap(struct mv_npt *npt, u64 gpa, u64 size);
+/* The fault path and dirty logging: what maps @gpa, if anything. */
 int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
 		  unsigned int *prot, u64 *page_size);
-void mv_npt_reclaim(struct mv_npt *npt);
 /* Dirty logging: write access to one 4 KiB page (splits a large leaf). */
 int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable);
+
+/*
+ * Ask every vCPU to drop its cached translations before its next entry:
+ * called by the functions above themselves, and by the owner when a guest's
+ * TLB must go for another reason (INIT).
+ */
+static inline void mv_npt_request_flush(struct mv_npt *npt)
+{
+	atomic64_inc(&npt->flush_gen);
+}
+
+/* The current request; a vCPU that flushed at it is up to date. */
+static inline u64 mv_npt_flush_gen(const struct mv_npt *npt)
+{
+	return atomic64_read(&npt->flush_gen);
+}
 
 /* Pure entry encoders and decoders; no table is touched. */
 

@@ -24,8 +24,6 @@ struct svm_vcpu {
 	struct vmcb *vmcb;	/* vcpu_init; zeroed page */
 	u64 vmcb_pa;		/* const */
 	int last_cpu;		/* CPU of the last VMRUN, -1 before the first */
-	const void *npt_retired_seen;	/* vm->npt.retired.next then */
-	u64 flush_gen_seen;		/* mv_tlb_flush_gen() then */
 	struct irq_work exit_soon;	/* see svm_exit_after_injection() */
 	/* The guest's NMI blocking, kept by us (svm/nmi.c). */
 	bool nmi_masked;	/* an NMI handler runs */

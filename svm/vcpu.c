@@ -522,30 +522,22 @@ void svm_clear_irq_window(struct svm_vcpu *svm)
  * the whole TLB of this CPU when: this vCPU never ran or ran elsewhere last
  * time (its old CPU may hold stale entries when it comes back, and this one
  * entries of a previous owner of the ASID), or another VM ran here last.
- * Also when the core has retired an NPT table since our last entry (the
- * walker may cache it): mv_npt_map() list_add()s retired tables, so the
- * list's first entry changes.  The ops have no explicit flush request yet;
- * this vCPU thread is the only one changing the tables of a 1-vCPU VM, so
- * the unlocked peek is benign.
+ * Also when the core asks for one (mv_vcpu_flush_due()).
  * Preemption is off: the per-CPU variable and CPU number are stable.
  */
 static void svm_tlb_control(struct svm_vcpu *svm)
 {
 	struct mv_vm *vm = svm->base.vm;
-	const void *retired = READ_ONCE(vm->npt.retired.next);
 	int cpu = smp_processor_id();
 	/* Per vCPU: two vCPUs of a VM share its ASID but not their CR3s. */
 	u64 tag = (vm->serial << 8) + svm->base.index + 1;
-	u64 gen = mv_tlb_flush_gen(vm);
-	bool flush;
+	/* First: it consumes the request, whatever else decides. */
+	bool flush = mv_vcpu_flush_due(&svm->base);
 
-	flush = svm->last_cpu != cpu || this_cpu_read(svm_last_vm) != tag ||
-		svm->npt_retired_seen != retired || svm->flush_gen_seen != gen;
-	if (flush)
+	if (flush || svm->last_cpu != cpu ||
+	    this_cpu_read(svm_last_vm) != tag)
 		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	svm->last_cpu = cpu;
-	svm->npt_retired_seen = retired;
-	svm->flush_gen_seen = gen;
 	this_cpu_write(svm_last_vm, tag);
 }
 
@@ -624,6 +616,12 @@ static bool svm_enter(struct svm_vcpu *svm)
 		local_irq_enable();
 		return false;
 	}
+	/*
+	 * After IN_GUEST is published: whoever raises a flush request and
+	 * then finds us out of guest mode relies on this entry seeing it
+	 * (kmod/dirty.c, the balloon), so the check cannot come earlier.
+	 */
+	svm_tlb_control(svm);
 	/* With interrupts off, a timer expiring now still forces an exit. */
 	svm_sync_irq(svm);
 	svm_sync_nmi(svm);
@@ -663,7 +661,6 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 
 	mv_guest_fpu_enter(vcpu);
 	svm_regs_to_vmcb(svm);
-	svm_tlb_control(svm);
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 
 	start = ktime_get_ns();

@@ -541,48 +541,56 @@ _Static_assert(sizeof(struct minivmm_mem_map) == 32, "minivmm_mem_map ABI size")
 #define MINIVMM_STATE_FPU	(1U << 7)	/* x87/SSE/AVX: the XSAVE area */
 #define MINIVMM_STATE_ALL	0xffU
 
-/* What @invalid_field names (append only). */
-enum minivmm_state_field {
-	MINIVMM_FIELD_NONE,
-	MINIVMM_FIELD_HEADER,		/* version, size, mask or a reserved field */
-	MINIVMM_FIELD_RIP,
-	MINIVMM_FIELD_RFLAGS,
-	MINIVMM_FIELD_CS,
-	MINIVMM_FIELD_DS,
-	MINIVMM_FIELD_ES,
-	MINIVMM_FIELD_FS,
-	MINIVMM_FIELD_GS,
-	MINIVMM_FIELD_SS,
-	MINIVMM_FIELD_TR,
-	MINIVMM_FIELD_LDT,
-	MINIVMM_FIELD_GDT,
-	MINIVMM_FIELD_IDT,
-	MINIVMM_FIELD_CR0,
-	MINIVMM_FIELD_CR3,
-	MINIVMM_FIELD_CR4,
-	MINIVMM_FIELD_CR8,
-	MINIVMM_FIELD_EFER,
-	MINIVMM_FIELD_XCR0,
-	MINIVMM_FIELD_DR0_3,
-	MINIVMM_FIELD_DR6,
-	MINIVMM_FIELD_DR7,
-	MINIVMM_FIELD_SYSENTER,		/* SYSENTER_ESP or SYSENTER_EIP */
-	MINIVMM_FIELD_STAR,
-	MINIVMM_FIELD_LSTAR,
-	MINIVMM_FIELD_CSTAR,
-	MINIVMM_FIELD_SFMASK,
-	MINIVMM_FIELD_KERNEL_GS_BASE,
-	MINIVMM_FIELD_PAT,
-	MINIVMM_FIELD_TSC_AUX,
-	MINIVMM_FIELD_APIC_BASE,
-	MINIVMM_FIELD_MISC_ENABLE,
-	MINIVMM_FIELD_INT_SHADOW,
-	MINIVMM_FIELD_EVENT,		/* the pending event's type/vector/code */
-	MINIVMM_FIELD_LAPIC,
-	MINIVMM_FIELD_FPU,
+/*
+ * What @invalid_field names (append only): X(NAME, text) for each
+ * MINIVMM_FIELD_NAME, the text being how messages name the field.  The one
+ * list the enum and every name table (kernel and minivmmctl) are made of.
+ */
+#define MINIVMM_STATE_FIELDS(X) \
+	X(NONE, "nothing") \
+	X(HEADER, "the header (version, size, mask or a reserved field)") \
+	X(RIP, "RIP") \
+	X(RFLAGS, "RFLAGS") \
+	X(CS, "CS") \
+	X(DS, "DS") \
+	X(ES, "ES") \
+	X(FS, "FS") \
+	X(GS, "GS") \
+	X(SS, "SS") \
+	X(TR, "TR") \
+	X(LDT, "LDTR") \
+	X(GDT, "GDTR") \
+	X(IDT, "IDTR") \
+	X(CR0, "CR0") \
+	X(CR3, "CR3") \
+	X(CR4, "CR4") \
+	X(CR8, "CR8") \
+	X(EFER, "EFER") \
+	X(XCR0, "XCR0") \
+	X(DR0_3, "DR0-DR3") \
+	X(DR6, "DR6") \
+	X(DR7, "DR7") \
+	X(SYSENTER, "SYSENTER_CS/ESP/EIP") \
+	X(STAR, "STAR") \
+	X(LSTAR, "LSTAR") \
+	X(CSTAR, "CSTAR") \
+	X(SFMASK, "SFMASK") \
+	X(KERNEL_GS_BASE, "KERNEL_GS_BASE") \
+	X(PAT, "PAT") \
+	X(TSC_AUX, "TSC_AUX") \
+	X(APIC_BASE, "APIC_BASE") \
+	X(MISC_ENABLE, "MISC_ENABLE") \
+	X(INT_SHADOW, "the interrupt shadow") \
+	X(EVENT, "the pending event") \
+	X(LAPIC, "the local APIC") \
+	X(FPU, "the FPU area")
 
+#define MINIVMM_FIELD_ENUM_(name, text)	MINIVMM_FIELD_##name,
+enum minivmm_state_field {
+	MINIVMM_STATE_FIELDS(MINIVMM_FIELD_ENUM_)
 	MINIVMM_FIELD_COUNT,
 };
+#undef MINIVMM_FIELD_ENUM_
 
 /* MSRs a guest holds (those of struct minivmm_sregs aside). */
 struct minivmm_state_msrs {

@@ -852,20 +852,18 @@ static void vmx_invvpid(u64 type, u16 vpid)
 /*
  * TLB flush rule (interrupts off).  Guest-physical and combined mappings
  * are tagged with the EPTP, linear ones with the VPID; both can be reused
- * after a VM is destroyed, and the core may retire EPT tables a walker has
- * cached.  Flush this vCPU's tags when its VMCS came to this CPU (first
- * run, migration, set_sregs) or a table was retired since our last entry.
+ * after a VM is destroyed.  Flush this vCPU's tags when its VMCS came to
+ * this CPU (first run, migration, set_sregs) or the core asks for it
+ * (mv_vcpu_flush_due()).
  */
 static void vmx_flush_tlb(struct vmx_vcpu *vmx)
 {
 	struct mv_vm *vm = vmx->base.vm;
-	const void *retired = READ_ONCE(vm->npt.retired.next);
 	u16 vpid = to_vmx_vm(vm)->vpid;
 	u64 cap = vmx_config.ept_vpid_cap;
-	u64 gen = mv_tlb_flush_gen(vm);
 
-	if (!vmx->flush && vmx->npt_retired_seen == retired &&
-	    vmx->flush_gen_seen == gen)
+	/* First: it consumes the request, whatever else decides. */
+	if (!mv_vcpu_flush_due(&vmx->base) && !vmx->flush)
 		return;
 	if (cap & VMX_EPT_CAP_INVEPT_SINGLE)
 		vmx_invept(VMX_INV_SINGLE, mv_npt_eptp(&vm->npt));
@@ -878,8 +876,6 @@ static void vmx_flush_tlb(struct vmx_vcpu *vmx)
 			vmx_invvpid(VMX_INV_ALL, 0);
 	}
 	vmx->flush = false;
-	vmx->npt_retired_seen = retired;
-	vmx->flush_gen_seen = gen;
 }
 
 static void vmx_regs_to_vmcs(struct vmx_vcpu *vmx)

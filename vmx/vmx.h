@@ -43,8 +43,6 @@ struct vmx_vcpu {
 	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
 	bool flush;		/* INVEPT/INVVPID before the next entry */
 	struct list_head loaded_node;	/* that CPU's vmx_loaded_vmcss */
-	const void *npt_retired_seen;	/* vm->npt.retired.next then */
-	u64 flush_gen_seen;		/* mv_tlb_flush_gen() then */
 
 	/* Guest state the CPU does not switch or we keep in software. */
 	u64 efer;		/* copy of GUEST_IA32_EFER */

@@ -184,6 +184,16 @@ assert_state() {
 	[ "$_st" = "$2" ] || fail "$1 is '${_st:-not listed}', expected $2"
 }
 
+# wait_state NAME STATE SECONDS: poll every 0.2 s until NAME is in STATE.
+wait_state() {
+	_n=$(($3 * 5))
+	until [ "$(state_of "$1")" = "$2" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -ge 0 ] || fail "$1 not $2 after $3 s"
+		sleep 0.2
+	done
+}
+
 # refused WHAT CMD...: CMD must exit 1 with a sentence on stderr.
 refused() {
 	_what=$1

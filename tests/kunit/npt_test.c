@@ -33,26 +33,31 @@ static struct mv_npt *npt_new(struct kunit *test, enum mv_npt_kind kind)
 	return npt;
 }
 
-/* Expect @gpa to map to @hpa with @size-byte leaf and @prot. */
+/*
+ * Expect @gpa to map to @hpa with @size-byte leaf and @prot: the leaf the
+ * tree code itself finds (mv_npt_find_leaf()), read with the decoders.
+ */
 static void expect_map(struct kunit *test, struct mv_npt *npt, u64 gpa,
 		       u64 hpa, u64 size, unsigned int prot)
 {
-	unsigned int p = 0;
-	u64 h = 0, s = 0;
+	unsigned int level = 0;
+	u64 *ptep = mv_npt_find_leaf(npt, gpa, &level);
+	u64 s = mv_npt_level_size(level);
 
-	KUNIT_ASSERT_EQ_MSG(test, mv_npt_lookup(npt, gpa, &h, &p, &s), 0,
-			    "gpa %llx", gpa);
-	KUNIT_EXPECT_EQ_MSG(test, h, hpa, "gpa %llx", gpa);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ptep, "gpa %llx", gpa);
+	KUNIT_EXPECT_EQ_MSG(test, mv_npt_entry_addr(*ptep, level) +
+			    (gpa & (s - 1)), hpa, "gpa %llx", gpa);
 	KUNIT_EXPECT_EQ_MSG(test, s, size, "gpa %llx", gpa);
-	KUNIT_EXPECT_EQ_MSG(test, p, prot, "gpa %llx", gpa);
+	KUNIT_EXPECT_EQ_MSG(test, mv_npt_entry_prot(npt->kind, *ptep), prot,
+			    "gpa %llx", gpa);
 }
 
 static void expect_unmapped(struct kunit *test, struct mv_npt *npt, u64 gpa)
 {
-	u64 h;
+	unsigned int level;
 
-	KUNIT_EXPECT_EQ_MSG(test, mv_npt_lookup(npt, gpa, &h, NULL, NULL),
-			    -ENOENT, "gpa %llx", gpa);
+	KUNIT_EXPECT_NULL_MSG(test, mv_npt_find_leaf(npt, gpa, &level),
+			      "gpa %llx", gpa);
 }
 
 static void npt_map_lookup_4k(struct kunit *test)
@@ -221,6 +226,7 @@ static void npt_unmap_remap(struct kunit *test)
 {
 	struct mv_npt *npt = npt_new(test, MV_NPT_AMD);
 	unsigned long tables;
+	u64 gen;
 
 	KUNIT_ASSERT_EQ(test, mv_npt_map(npt, 0, 0x10000000ULL, 2 * T_2M,
 					 MV_NPT_RWX), 0);
@@ -234,20 +240,22 @@ static void npt_unmap_remap(struct kunit *test)
 
 	/*
 	 * Split a leaf, unmap all of it, map 2 MiB again: the emptied page
-	 * table makes way for a large leaf and is freed only by reclaim.
+	 * table makes way for a large leaf; it is retired (a walker may still
+	 * cache it), stays allocated until destroy and asks for a flush.
 	 */
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, T_4K, T_4K), 0);
 	tables = npt->nr_tables;
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, 0, T_2M), 0);
 	expect_unmapped(test, npt, 0);
 	expect_unmapped(test, npt, 2 * T_4K);
+	KUNIT_EXPECT_TRUE(test, list_empty(&npt->retired));
+	gen = mv_npt_flush_gen(npt);
 	KUNIT_EXPECT_EQ(test, mv_npt_map(npt, 0, 0x30000000ULL, T_2M,
 					 MV_NPT_RWX), 0);
 	expect_map(test, npt, 0x4000, 0x30004000ULL, T_2M, MV_NPT_RWX);
 	KUNIT_EXPECT_EQ(test, npt->nr_tables, tables);
-	mv_npt_reclaim(npt);
-	KUNIT_EXPECT_EQ(test, npt->nr_tables, tables - 1);
-	expect_map(test, npt, 0x4000, 0x30004000ULL, T_2M, MV_NPT_RWX);
+	KUNIT_EXPECT_FALSE(test, list_empty(&npt->retired));
+	KUNIT_EXPECT_GT(test, mv_npt_flush_gen(npt), gen);
 
 	/* Refilling the emptied table with small pages works as well. */
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, T_2M, T_2M), 0);
@@ -301,8 +309,6 @@ static void npt_invalid_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, 0x10, T_4K), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, 0, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, top - T_4K, 2 * T_4K),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, mv_npt_lookup(npt, top, NULL, NULL, NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, mv_npt_init(NULL, MV_NPT_EPT, GFP_KERNEL),
 			-EINVAL);
@@ -434,6 +440,44 @@ static void npt_eptp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_npt_eptp(npt), pa | 0x5eULL);
 }
 
+/*
+ * The flush request: adding mappings asks for nothing (no CPU can cache
+ * what was not there); removing one, even inside a split leaf, does;
+ * unmapping a hole or a refused map does not.
+ */
+static void npt_flush_requests(struct kunit *test)
+{
+	enum mv_npt_kind kind;
+	u64 gen;
+
+	for (kind = MV_NPT_AMD; kind <= MV_NPT_EPT; kind++) {
+		struct mv_npt *npt = npt_new(test, kind);
+
+		gen = mv_npt_flush_gen(npt);
+		KUNIT_EXPECT_EQ(test, mv_npt_map(npt, 0, 0x400000ULL,
+						 T_2M + T_4K, MV_NPT_RWX), 0);
+		KUNIT_EXPECT_EQ(test, mv_npt_flush_gen(npt), gen);
+		KUNIT_EXPECT_EQ(test, mv_npt_map(npt, T_2M, 0, T_4K,
+						 MV_NPT_R), -EEXIST);
+		KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, 4 * T_2M, T_2M), 0);
+		KUNIT_EXPECT_EQ(test, mv_npt_flush_gen(npt), gen);
+
+		KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, T_2M, T_4K), 0);
+		KUNIT_EXPECT_GT(test, mv_npt_flush_gen(npt), gen);
+		gen = mv_npt_flush_gen(npt);
+		KUNIT_EXPECT_EQ(test, mv_npt_unmap(npt, 5 * T_4K, T_4K), 0);
+		KUNIT_EXPECT_GT(test, mv_npt_flush_gen(npt), gen);
+		expect_unmapped(test, npt, 5 * T_4K);
+		expect_map(test, npt, 6 * T_4K, 0x406000ULL, T_4K, MV_NPT_RWX);
+
+		/* The owner's own request (INIT) counts the same way. */
+		gen = mv_npt_flush_gen(npt);
+		mv_npt_request_flush(npt);
+		KUNIT_EXPECT_EQ(test, mv_npt_flush_gen(npt), gen + 1);
+		mv_npt_destroy(npt);
+	}
+}
+
 static void npt_destroy_frees_all(struct kunit *test)
 {
 	enum mv_npt_kind kind;
@@ -515,6 +559,7 @@ static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_amd_entry_bits),
 	KUNIT_CASE(npt_ept_entry_bits),
 	KUNIT_CASE(npt_eptp),
+	KUNIT_CASE(npt_flush_requests),
 	KUNIT_CASE(npt_destroy_frees_all),
 	KUNIT_CASE(npt_set_writable),
 	{}
