@@ -19,6 +19,7 @@
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
 #include "lapic.h"
+#include "ioapic.h"
 #include "pit.h"
 #include "platform.h"
 #include "state.h"
@@ -208,6 +209,8 @@ struct mv_vcpu {
 	bool sipi_pending;
 	u8 sipi_vector;
 	unsigned long pir[256 / BITS_PER_LONG];
+	/* pir vectors that are level-triggered (I/O APIC): TMR on fold. */
+	unsigned long pir_tmr[256 / BITS_PER_LONG];
 	u64 npf_retry_gpa;
 };
 
@@ -312,10 +315,12 @@ struct mv_vm {
 	struct mv_platform platform;	/* vCPU thread only */
 	struct mv_pit pit;		/* vCPU thread only */
 	struct mv_guest_timer pit_timer;	/* channel 0: IRQ 0, vCPU 0 */
+	struct mv_ioapic ioapic;	/* dev_lock (kmod/ioapic.c) */
 	u64 unclaimed_io;		/* vCPU thread only */
 
 	/*
-	 * Shared devices (UART, 8259, PIT, platform ports, unclaimed_io) are
+	 * Shared devices (UART, 8259, I/O APIC, PIT, platform ports,
+	 * unclaimed_io) are
 	 * reached by every vCPU thread: dev_lock serialises them.
 	 */
 	spinlock_t dev_lock;
@@ -561,6 +566,16 @@ void mv_irq_pause(struct mv_vcpu *vcpu);
 void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
+/*
+ * An ISA IRQ line (0-15) as a PC wires it: to the 8259 pair and to the
+ * I/O APIC (IRQ 0 on pin 2, IRQ 2 nowhere, the others on their own pin).
+ * dev_lock held.
+ */
+void mv_isa_set_irq(struct mv_vm *vm, unsigned int irq, bool level);
+/* The I/O APIC page, and a local APIC's EOI of a level vector. */
+void mv_ioapic_vm_init(struct mv_vm *vm);
+bool mv_ioapic_claims(u64 gpa);
+void mv_ioapic_lapic_eoi(struct mv_vcpu *vcpu);
 void mv_vm_input_arrived(struct mv_vm *vm);
 
 /*
@@ -578,6 +593,8 @@ bool mv_smp_halt(struct mv_vcpu *vcpu);
 void mv_smp_send_ipi(struct mv_vcpu *vcpu);
 /* Fold interrupts other vCPUs posted into the APIC's IRR (vCPU thread). */
 void mv_smp_fold_posted(struct mv_vcpu *vcpu);
+/* An I/O APIC message (ICR format, no shorthand) to its destinations. */
+void mv_smp_deliver_msg(struct mv_vm *vm, u32 lo, u32 hi);
 
 /*
  * kmod/pages.c: pages outside the slab allocator, counted for leak checks:

@@ -57,12 +57,23 @@ static void mv_smp_notify(struct mv_vcpu *t)
 	mv_vcpu_kick(t);
 }
 
-static void mv_smp_post_fixed(struct mv_vcpu *t, u8 vector)
+static void mv_smp_post(struct mv_vcpu *t, u8 vector, bool level)
 {
 	if (vector < 16)	/* illegal vectors are dropped */
 		return;
+	/* The trigger mode before the vector: the fold reads them so. */
+	if (level)
+		set_bit(vector, t->pir_tmr);
+	else
+		clear_bit(vector, t->pir_tmr);
+	smp_mb__before_atomic();
 	set_bit(vector, t->pir);
 	mv_smp_notify(t);
+}
+
+static void mv_smp_post_fixed(struct mv_vcpu *t, u8 vector)
+{
+	mv_smp_post(t, vector, false);
 }
 
 void mv_smp_fold_posted(struct mv_vcpu *vcpu)
@@ -76,7 +87,10 @@ void mv_smp_fold_posted(struct mv_vcpu *vcpu)
 			continue;
 		bits = xchg(&vcpu->pir[i], 0);
 		for_each_set_bit(v, &bits, BITS_PER_LONG)
-			mv_lapic_set_irr(&vcpu->apic, i * BITS_PER_LONG + v);
+			mv_lapic_set_irr_trig(&vcpu->apic,
+					      i * BITS_PER_LONG + v,
+					      test_and_clear_bit(v,
+								 &vcpu->pir_tmr[i]));
 	}
 }
 
@@ -165,6 +179,39 @@ void mv_smp_send_ipi(struct mv_vcpu *vcpu)
 		default:		/* reserved delivery modes */
 			return;
 		}
+	}
+}
+
+/*
+ * A message from the I/O APIC (kmod/ioapic.c; dev_lock held, any vCPU
+ * thread): fixed to every vCPU the destination names, lowest priority to
+ * the first of them, as an IPI from no CPU.  Posted to each target, the
+ * sender's own vCPU included: its thread folds pir before its next entry.
+ */
+void mv_smp_deliver_msg(struct mv_vm *vm, u32 lo, u32 hi)
+{
+	u32 mode = lo & MV_ICR_DM_MASK;
+	bool level = lo & MV_ICR_TRIGGER_LEVEL;
+	unsigned int i;
+
+	if (mode != MV_ICR_DM_FIXED && mode != MV_ICR_DM_LOWEST)
+		return;
+	lo &= ~MV_ICR_SH_MASK;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct mv_vcpu *t = vm->vcpus[i];
+		struct mv_lapic *a;
+
+		if (!t)
+			continue;
+		a = &t->apic;
+		if (!mv_lapic_ipi_accepts(lo, hi, false, false, a->id,
+					  READ_ONCE(a->ldr), READ_ONCE(a->dfr),
+					  READ_ONCE(a->base_msr) &
+					  MV_APIC_BASE_EN))
+			continue;
+		mv_smp_post(t, lo & 0xff, level);
+		if (mode == MV_ICR_DM_LOWEST)
+			return;		/* one destination only */
 	}
 }
 

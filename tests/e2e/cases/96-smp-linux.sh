@@ -10,11 +10,6 @@ trap cleanup_vms EXIT
 
 mv_loaded || mv_load
 
-# Not yet: the guest finds both CPUs in the MP table, then stalls after its
-# TSC calibration, with no timer interrupt reaching it in symmetric I/O
-# mode (there is no I/O APIC model yet).  Issue 18 stays open for it.
-skip "a 2-vCPU Linux guest stalls after TSC calibration: no I/O APIC model yet, so no timer interrupt in SMP mode"
-
 BZ=$MV_ADD/bzImage
 [ -f "$BZ" ] || skip "no $BZ (tests/e2e/run ships the test kernel's bzImage)"
 
