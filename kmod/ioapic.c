@@ -15,8 +15,10 @@
  * reserved bits are kept out of the table.  Pure: the caller serialises
  * (the VM's dev_lock).
  */
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include "uapi/minivmm.h"
 #include "lapic.h"
 #include "ioapic.h"
 
@@ -183,4 +185,54 @@ void mv_ioapic_mmio_write(struct mv_ioapic *io, u32 offset, unsigned int size,
 		mv_ioapic_write_reg(io, io->regsel, val);
 	else if (offset == MV_IOAPIC_EOI && size == 4)
 		mv_ioapic_eoi(io, (u8)val);
+}
+
+/* ---- saving and loading ------------------------------------------------ */
+
+static_assert(MINIVMM_IOAPIC_PINS == MV_IOAPIC_PINS);
+
+void mv_ioapic_get_state(const struct mv_ioapic *io,
+			 struct minivmm_ioapic_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	s->version = MINIVMM_IOAPIC_STATE_VERSION;
+	s->id = io->id;
+	s->irr = io->irr;
+	s->lines = io->lines;
+	s->regsel = io->regsel;
+	memcpy(s->rte, io->rte, sizeof(s->rte));
+}
+
+int mv_ioapic_check_state(const struct minivmm_ioapic_state *s)
+{
+	u32 pins = BIT(MV_IOAPIC_PINS) - 1;
+	unsigned int i;
+
+	if (s->size != sizeof(*s) || s->version != MINIVMM_IOAPIC_STATE_VERSION)
+		return -EINVAL;
+	if ((s->id & ~MV_IOAPIC_ID_MASK) || (s->irr & ~pins) ||
+	    (s->lines & ~pins) || memchr_inv(s->padding, 0, sizeof(s->padding)) ||
+	    memchr_inv(s->reserved, 0, sizeof(s->reserved)))
+		return -EINVAL;
+	for (i = 0; i < MV_IOAPIC_PINS; i++) {
+		u64 e = s->rte[i];
+
+		if (e & ~(MV_IOAPIC_RTE_WRITABLE | MV_IOAPIC_RTE_RIRR))
+			return -EINVAL;
+		if ((e & MV_IOAPIC_RTE_RIRR) && !(e & MV_IOAPIC_RTE_LEVEL))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* @s passed mv_ioapic_check_state(); the deliver callback stays. */
+void mv_ioapic_set_state(struct mv_ioapic *io,
+			 const struct minivmm_ioapic_state *s)
+{
+	io->id = s->id;
+	io->irr = s->irr;
+	io->lines = s->lines;
+	io->regsel = s->regsel;
+	memcpy(io->rte, s->rte, sizeof(io->rte));
 }

@@ -85,4 +85,15 @@ void mv_ioapic_set_irq(struct mv_ioapic *io, unsigned int pin, bool level);
 /* A local APIC's EOI of a level-triggered @vector (or the EOI register). */
 void mv_ioapic_eoi(struct mv_ioapic *io, u8 vector);
 
+/*
+ * Saving and loading (kmod/snapshot.c, VM quiet): check returns -EINVAL
+ * for any field a running I/O APIC could not hold.
+ */
+struct minivmm_ioapic_state;
+void mv_ioapic_get_state(const struct mv_ioapic *io,
+			 struct minivmm_ioapic_state *s);
+int mv_ioapic_check_state(const struct minivmm_ioapic_state *s);
+void mv_ioapic_set_state(struct mv_ioapic *io,
+			 const struct minivmm_ioapic_state *s);
+
 #endif /* MINIVMM_IOAPIC_H */
