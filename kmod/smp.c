@@ -61,11 +61,14 @@ static void mv_smp_post(struct mv_vcpu *t, u8 vector, bool level)
 {
 	if (vector < 16)	/* illegal vectors are dropped */
 		return;
-	/* The trigger mode before the vector: the fold reads them so. */
 	if (level)
 		set_bit(vector, t->pir_tmr);
 	else
 		clear_bit(vector, t->pir_tmr);
+	/*
+	 * The trigger mode before the vector: pairs with the xchg() of pir
+	 * in mv_smp_fold_posted(), which reads pir_tmr after it.
+	 */
 	smp_mb__before_atomic();
 	set_bit(vector, t->pir);
 	mv_smp_notify(t);
