@@ -239,8 +239,7 @@ static bool mv_hlt_poll(struct mv_vcpu *vcpu)
 		return false;
 	end = ktime_get_ns() + MV_HLT_POLL_NS;
 	do {
-		if (mv_irq_pending_devices(vcpu) >= 0 ||
-		    READ_ONCE(vcpu->init_pending) ||
+		if (mv_irq_pending(vcpu) >= 0 || READ_ONCE(vcpu->init_pending) ||
 		    READ_ONCE(vm->state) != MINIVMM_VM_RUNNING)
 			return true;
 		cpu_relax();
@@ -277,7 +276,7 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 				 READ_ONCE(vcpu->init_pending) ||
 				 (!vcpu->index &&
 				  READ_ONCE(vm->pit.irq0_changed)) ||
-				 mv_irq_pending_devices(vcpu) >= 0);
+				 mv_irq_pending(vcpu) >= 0);
 	return MV_EXIT_RESUME;
 }
 

@@ -153,41 +153,30 @@ void mv_irq_update_timer(struct mv_vcpu *vcpu)
 }
 
 /*
- * The devices' lines (vCPU 0: the PIT's expiries, COM1, a device
- * process's lines) into the 8259 and the I/O APIC, whose messages may
- * kick other vCPUs: called with interrupts on (smp_call_function_single()
- * must not be called with them off), before each entry and while HLT
- * waits.
- */
-void mv_irq_devices(struct mv_vcpu *vcpu)
-{
-	struct mv_vm *vm = vcpu->vm;
-
-	if (vcpu->index)
-		return;
-	spin_lock(&vm->dev_lock);
-	/* PIT expiries as edges on IRQ 0. */
-	if (atomic_xchg(&vm->pit_timer.fired, 0)) {
-		mv_isa_set_irq(vm, 0, true);
-		mv_isa_set_irq(vm, 0, false);
-	}
-	mv_uart_update_irq(vm);
-	mv_irq_apply_lines(vm);		/* a device process's lines (uio.c) */
-	spin_unlock(&vm->dev_lock);
-}
-
-/*
- * The APIC's own vectors first (its timer, IPIs and I/O APIC messages
- * posted to it); then the 8259's, which reach vCPU 0 through LINT0 in
- * ExtINT mode (or directly while its APIC is off).  The source is
- * remembered for mv_irq_accept(), called right after from the same
- * thread.  Interrupts may be off: nothing here kicks another vCPU.
+ * The devices' lines first (vCPU 0: the PIT's expiries, COM1, a device
+ * process's lines), which may post I/O APIC messages to any vCPU, this
+ * one included (interrupts may be off: mv_smp_notify() kicks safely);
+ * then the APIC's own vectors; then the 8259's, which reach
+ * vCPU 0 through LINT0 in ExtINT mode (or directly while its APIC is
+ * off).  The source is remembered for mv_irq_accept(), called right after
+ * from the same thread.
  */
 int mv_irq_pending(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
 	int vector;
 
+	if (!vcpu->index) {
+		spin_lock(&vm->dev_lock);
+		/* PIT expiries as edges on IRQ 0. */
+		if (atomic_xchg(&vm->pit_timer.fired, 0)) {
+			mv_isa_set_irq(vm, 0, true);
+			mv_isa_set_irq(vm, 0, false);
+		}
+		mv_uart_update_irq(vm);
+		mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
+		spin_unlock(&vm->dev_lock);
+	}
 	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
 	mv_smp_fold_posted(vcpu);
@@ -201,13 +190,6 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 	vcpu->irq_from_pic = vector >= 0;
 	spin_unlock(&vm->dev_lock);
 	return vector;
-}
-
-/* The same, with the devices looked at first (interrupts on: HLT). */
-int mv_irq_pending_devices(struct mv_vcpu *vcpu)
-{
-	mv_irq_devices(vcpu);
-	return mv_irq_pending(vcpu);
 }
 
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector)

@@ -565,9 +565,6 @@ void mv_irq_stop(struct mv_vcpu *vcpu);
 void mv_irq_pause(struct mv_vcpu *vcpu);
 void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
-/* Devices' lines to the 8259 and I/O APIC (interrupts on), then pending. */
-void mv_irq_devices(struct mv_vcpu *vcpu);
-int mv_irq_pending_devices(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
 /*
  * An ISA IRQ line (0-15) as a PC wires it: to the 8259 pair and to the

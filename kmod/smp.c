@@ -50,11 +50,25 @@ void mv_smp_vcpu_init(struct mv_vcpu *vcpu)
 				       MINIVMM_MP_RUNNABLE;
 }
 
-/* A target whose state changed: wake it if it sleeps, kick it if it runs. */
+/*
+ * A target whose state changed: wake it if it sleeps, kick it if it runs.
+ * vCPU 0 delivers I/O APIC messages from mv_irq_pending(), with
+ * interrupts off, where smp_call_function_single() must not be used: a
+ * reschedule IPI (kick_process(), as the guest timers' callbacks do)
+ * makes a target in guest mode exit just as well.
+ */
 static void mv_smp_notify(struct mv_vcpu *t)
 {
+	struct task_struct *thread;
+
 	wake_up_interruptible(&t->vm->run_wait);
-	mv_vcpu_kick(t);
+	if (!irqs_disabled()) {
+		mv_vcpu_kick(t);
+		return;
+	}
+	thread = READ_ONCE(t->thread);
+	if (thread)
+		kick_process(thread);
 }
 
 static void mv_smp_post(struct mv_vcpu *t, u8 vector, bool level)

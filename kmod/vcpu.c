@@ -282,7 +282,6 @@ static int mv_vcpu_thread(void *data)
 			continue;
 		}
 		mv_irq_update_timer(vcpu);
-		mv_irq_devices(vcpu);
 		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
