@@ -217,9 +217,15 @@ static void ioapic_level(struct kunit *test)
 
 static void ioapic_state_roundtrip(struct kunit *test)
 {
-	struct minivmm_ioapic_state st, bad;
+	struct minivmm_ioapic_state st, *bad;
 	struct ioapic_sink s, s2;
-	struct mv_ioapic io, io2;
+	struct mv_ioapic io, *io2;
+
+	/* Off the stack: the kernel's frame limit is 1 KiB. */
+	bad = kunit_kzalloc(test, sizeof(*bad), GFP_KERNEL);
+	io2 = kunit_kzalloc(test, sizeof(*io2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bad);
+	KUNIT_ASSERT_NOT_NULL(test, io2);
 
 	io_init(&io, &s, 3);
 	set_rte(&io, 9, 0x8039, 1);
@@ -227,47 +233,47 @@ static void ioapic_state_roundtrip(struct kunit *test)
 	mv_ioapic_mmio_write(&io, MV_IOAPIC_IOREGSEL, 4, 0x22);
 	mv_ioapic_get_state(&io, &st);
 	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&st), 0);
-	io_init(&io2, &s2, 0);
-	mv_ioapic_set_state(&io2, &st);
-	KUNIT_EXPECT_EQ(test, mv_ioapic_mmio_read(&io2, MV_IOAPIC_IOWIN, 4),
+	io_init(io2, &s2, 0);
+	mv_ioapic_set_state(io2, &st);
+	KUNIT_EXPECT_EQ(test, mv_ioapic_mmio_read(io2, MV_IOAPIC_IOWIN, 4),
 			0xc039u);
-	KUNIT_EXPECT_EQ(test, rd(&io2, MV_IOAPIC_REG_ID), 3u << 24);
+	KUNIT_EXPECT_EQ(test, rd(io2, MV_IOAPIC_REG_ID), 3u << 24);
 	/* The restored pin waits for its EOI, then sends again. */
-	mv_ioapic_eoi(&io2, 0x39);
+	mv_ioapic_eoi(io2, 0x39);
 	KUNIT_EXPECT_EQ(test, s2.n, 1u);
 	KUNIT_EXPECT_EQ(test, s2.hi[0], 1u << 24);
 
 	/* Each out-of-range field is refused. */
-	bad = st;
-	bad.version = 2;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.size = 255;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.id = 1;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.irr = BIT(24);
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.lines = 0x80000000;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.rte[0] |= MV_IOAPIC_RTE_STATUS;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.rte[1] |= BIT_ULL(40);
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.rte[2] |= MV_IOAPIC_RTE_RIRR;	/* on an edge pin */
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.padding[1] = 1;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
-	bad = st;
-	bad.reserved[4] = 1;
-	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(&bad), -EINVAL);
+	*bad = st;
+	bad->version = 2;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->size = 255;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->id = 1;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->irr = BIT(24);
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->lines = 0x80000000;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->rte[0] |= MV_IOAPIC_RTE_STATUS;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->rte[1] |= BIT_ULL(40);
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->rte[2] |= MV_IOAPIC_RTE_RIRR;	/* on an edge pin */
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->padding[1] = 1;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
+	*bad = st;
+	bad->reserved[4] = 1;
+	KUNIT_EXPECT_EQ(test, mv_ioapic_check_state(bad), -EINVAL);
 }
 
 /* The local APIC's half: TMR for level vectors, their EOI latched. */
