@@ -248,6 +248,7 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	struct snap_config cfg = { .mem_size = vm->mem, .nr_vcpus = vm->vcpus,
 				   .state = state };
 	struct minivmm_devstate dev = { 0 };
+	struct minivmm_ioapic_state ioapic;
 	uint8_t *ring = NULL, *blob = NULL;
 	uint64_t keep, pos;
 	uint32_t i;
@@ -300,6 +301,12 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 			ring[pos % MINIVMM_CONSOLE_RING];
 	put_section(&w, SNAP_SEC_DEVICES, &dev, sizeof(dev),
 		    ring + MINIVMM_CONSOLE_RING, keep);
+	if (ioctl(vmfd, MINIVMM_VM_GET_IOAPIC, &ioapic) < 0) {
+		ctl_err("%s: cannot read the I/O APIC state: %s", what,
+			strerror(errno));
+		goto out;
+	}
+	put_section(&w, SNAP_SEC_IOAPIC, &ioapic, sizeof(ioapic), NULL, 0);
 
 	*ram_pages = 0;
 	if (ram && write_ram(what, &w, vmfd, vm->mem, ram_pages))
@@ -478,6 +485,12 @@ static int load_state(const char *what, int vmfd, struct snap_image *img)
 	img->dev.console_ring = (uintptr_t)img->ring;
 	if (ioctl(vmfd, MINIVMM_VM_SET_DEVSTATE, &img->dev) < 0) {
 		ctl_err("%s: the kernel refused the saved device state: %s",
+			what, strerror(errno));
+		return CTL_EXIT_FAIL;
+	}
+	if (img->have_ioapic &&
+	    ioctl(vmfd, MINIVMM_VM_SET_IOAPIC, &img->ioapic) < 0) {
+		ctl_err("%s: the kernel refused the saved I/O APIC state: %s",
 			what, strerror(errno));
 		return CTL_EXIT_FAIL;
 	}

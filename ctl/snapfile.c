@@ -64,6 +64,7 @@ static const char *sec_name(uint32_t type)
 	case SNAP_SEC_LAPIC: return "local APIC";
 	case SNAP_SEC_DEVICES: return "device";
 	case SNAP_SEC_RAM: return "RAM";
+	case SNAP_SEC_IOAPIC: return "I/O APIC";
 	default: return "unknown";
 	}
 }
@@ -212,6 +213,24 @@ static int parse_lapic(struct snap_image *img, const uint8_t *p, uint64_t len,
 	return 0;
 }
 
+/* The kernel checks the fields themselves (MINIVMM_VM_SET_IOAPIC). */
+static int parse_ioapic(struct snap_image *img, const uint8_t *p, uint64_t len,
+			char *err, size_t errlen)
+{
+	struct minivmm_ioapic_state *s = &img->ioapic;
+
+	if (img->have_ioapic)
+		return say(err, errlen, "the I/O APIC section appears twice");
+	if (len != sizeof(*s))
+		return say(err, errlen, "the I/O APIC section has the wrong size");
+	memcpy(s, p, sizeof(*s));
+	if (s->size != sizeof(*s) || s->version != MINIVMM_IOAPIC_STATE_VERSION)
+		return say(err, errlen, "the I/O APIC state has version %u (size %u), not %u",
+			   s->version, s->size, MINIVMM_IOAPIC_STATE_VERSION);
+	img->have_ioapic = true;
+	return 0;
+}
+
 static int parse_devices(struct snap_image *img, const uint8_t *p, uint64_t len,
 			 bool *have, char *err, size_t errlen)
 {
@@ -323,7 +342,7 @@ int snap_parse(const struct snap_reader *r, struct snap_image *img,
 			goto out;
 		}
 		off += sizeof(sh);
-		if (sh.type > SNAP_SEC_RAM) {
+		if (sh.type > SNAP_SEC_IOAPIC) {
 			say(err, errlen, "section %u has an unknown type %u", n, sh.type);
 			goto out;
 		}
@@ -391,6 +410,10 @@ int snap_parse(const struct snap_reader *r, struct snap_image *img,
 			break;
 		case SNAP_SEC_DEVICES:
 			if (parse_devices(img, scratch, sh.len, &have_dev, err, errlen))
+				goto out;
+			break;
+		case SNAP_SEC_IOAPIC:
+			if (parse_ioapic(img, scratch, sh.len, err, errlen))
 				goto out;
 			break;
 		case SNAP_SEC_RAM:

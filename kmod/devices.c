@@ -146,7 +146,7 @@ void mv_uart_update_irq(struct mv_vm *vm)
 	bool level = mv_uart_iir(vm) != UART_IIR_NO_INT &&
 		     (vm->uart.mcr & UART_MCR_OUT2);
 
-	mv_pic_set_irq(&vm->platform, MV_UART_IRQ, level);
+	mv_isa_set_irq(vm, MV_UART_IRQ, level);
 }
 
 static u8 mv_uart_read(struct mv_vm *vm, unsigned int reg)

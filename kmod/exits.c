@@ -520,6 +520,7 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 		return -EINVAL;
 	if (vcpu->apic.ipi_pending)
 		mv_smp_send_ipi(vcpu);
+	mv_ioapic_lapic_eoi(vcpu);
 	return 0;
 }
 

@@ -169,35 +169,42 @@ static void mv_irq_lint0_nmi(struct mv_vcpu *vcpu)
 }
 
 /*
- * The APIC's own vectors first; then the 8259's, which reach vCPU 0 through
- * LINT0 in ExtINT mode (or directly while its APIC is off).  The source is
- * remembered for mv_irq_accept(), called right after from the same thread.
+ * The devices' lines first (vCPU 0: the PIT's expiries, COM1, a device
+ * process's lines), which may post I/O APIC messages to any vCPU, this
+ * one included (interrupts may be off: mv_smp_notify() kicks safely);
+ * then the APIC's own vectors; then the 8259's, which reach
+ * vCPU 0 through LINT0 in ExtINT mode (or directly while its APIC is
+ * off).  The source is remembered for mv_irq_accept(), called right after
+ * from the same thread.
  */
 int mv_irq_pending(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
 	int vector;
 
+	if (!vcpu->index) {
+		spin_lock(&vm->dev_lock);
+		/* PIT expiries as edges on IRQ 0. */
+		if (atomic_xchg(&vm->pit_timer.fired, 0)) {
+			mv_isa_set_irq(vm, 0, true);
+			mv_isa_set_irq(vm, 0, false);
+		}
+		mv_uart_update_irq(vm);
+		mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
+		mv_irq_lint0_nmi(vcpu);	/* LINT0 in NMI mode: an edge is an NMI */
+		spin_unlock(&vm->dev_lock);
+	}
 	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
 		mv_lapic_timer_expired(&vcpu->apic);
 	mv_smp_fold_posted(vcpu);
 	vector = mv_lapic_pending_vector(&vcpu->apic);
 	vcpu->irq_from_pic = false;
-	if (vcpu->index)
+	if (vcpu->index || vector >= 0 ||
+	    !mv_lapic_accepts_extint(&vcpu->apic))
 		return vector;
-	/* The 8259's inputs: PIT expiries as edges on IRQ 0, COM1. */
 	spin_lock(&vm->dev_lock);
-	if (atomic_xchg(&vm->pit_timer.fired, 0)) {
-		mv_pic_set_irq(&vm->platform, 0, true);
-		mv_pic_set_irq(&vm->platform, 0, false);
-	}
-	mv_uart_update_irq(vm);
-	mv_irq_apply_lines(vm);		/* a device process's lines (uio.c) */
-	if (vector < 0 && mv_lapic_accepts_extint(&vcpu->apic)) {
-		vector = mv_pic_pending(&vm->platform);
-		vcpu->irq_from_pic = vector >= 0;
-	}
-	mv_irq_lint0_nmi(vcpu);
+	vector = mv_pic_pending(&vm->platform);
+	vcpu->irq_from_pic = vector >= 0;
 	spin_unlock(&vm->dev_lock);
 	return vector;
 }
@@ -224,4 +231,55 @@ void mv_vm_input_arrived(struct mv_vm *vm)
 	wake_up_interruptible(&vm->run_wait);
 	if (vm->vcpus[0])
 		mv_vcpu_kick(vm->vcpus[0]);
+}
+
+/* ---- the I/O APIC's place in the VM ----------------------------------- */
+
+static void mv_ioapic_deliver(void *opaque, u32 lo, u32 hi)
+{
+	mv_smp_deliver_msg(opaque, lo, hi);
+}
+
+/*
+ * ID: the one after the last vCPU's APIC ID, as the MP table says
+ * (ctl/mptable.c), within the chip's 4 bits.
+ */
+void mv_ioapic_vm_init(struct mv_vm *vm)
+{
+	mv_ioapic_reset(&vm->ioapic, min_t(u32, vm->nr_vcpus, 15));
+	vm->ioapic.deliver = mv_ioapic_deliver;
+	vm->ioapic.opaque = vm;
+}
+
+bool mv_ioapic_claims(u64 gpa)
+{
+	return (gpa & PAGE_MASK) == MINIVMM_IOAPIC_BASE;
+}
+
+/*
+ * ISA IRQ 0 (the PIT) is wired to pin 2, as on most boards and as the MP
+ * table's interrupt entries say; IRQ 2 (the cascade) to no pin; the
+ * others to the pin of their own number.
+ */
+void mv_isa_set_irq(struct mv_vm *vm, unsigned int irq, bool level)
+{
+	lockdep_assert_held(&vm->dev_lock);
+	if (irq >= 16)
+		return;
+	mv_pic_set_irq(&vm->platform, irq, level);
+	if (irq != 2)
+		mv_ioapic_set_irq(&vm->ioapic, irq ? irq : 2, level);
+}
+
+/* After a local APIC write: an EOI of a level vector goes to the I/O APIC. */
+void mv_ioapic_lapic_eoi(struct mv_vcpu *vcpu)
+{
+	struct mv_vm *vm = vcpu->vm;
+
+	if (!vcpu->apic.eoi_level)
+		return;
+	vcpu->apic.eoi_level = false;
+	spin_lock(&vm->dev_lock);
+	mv_ioapic_eoi(&vm->ioapic, vcpu->apic.eoi_level_vector);
+	spin_unlock(&vm->dev_lock);
 }

@@ -9,8 +9,10 @@
  * clock; the owner runs a host timer from mv_lapic_timer_period_ns()) and
  * fixed IPIs to this APIC itself set IRR; the owner injects what
  * mv_lapic_pending_vector() says and acknowledges it with
- * mv_lapic_accept(); EOI retires the highest vector in service.  Edge
- * triggered only (TMR stays zero).
+ * mv_lapic_accept(); EOI retires the highest vector in service.  IPIs
+ * and the timer are edge triggered; a level-triggered interrupt from the
+ * I/O APIC sets TMR, and its EOI is latched for the owner (eoi_level),
+ * which broadcasts it to the I/O APIC.
  *
  * Fixed IPIs to this APIC itself land in IRR here; every other IPI is
  * latched (ipi_pending) for kmod/smp.c, which finds the destinations with
@@ -116,7 +118,14 @@ static void mv_lapic_eoi(struct mv_lapic *apic)
 {
 	unsigned int v = mv_lapic_highest(apic->isr);
 
+	if (!v)
+		return;			/* nothing in service */
 	apic->isr[v / 32] &= ~BIT(v % 32);
+	if (apic->tmr[v / 32] & BIT(v % 32)) {
+		apic->tmr[v / 32] &= ~BIT(v % 32);
+		apic->eoi_level = true;
+		apic->eoi_level_vector = v;
+	}
 }
 
 /* Divide configuration register -> divisor (bits 0, 1 and 3). */
@@ -238,6 +247,17 @@ void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector)
 {
 	if (vector >= 16)	/* 0-15 are illegal vectors: dropped */
 		apic->irr[vector / 32] |= BIT(vector % 32);
+}
+
+void mv_lapic_set_irr_trig(struct mv_lapic *apic, u8 vector, bool level)
+{
+	if (vector < 16)
+		return;
+	mv_lapic_set_irr(apic, vector);
+	if (level)
+		apic->tmr[vector / 32] |= BIT(vector % 32);
+	else
+		apic->tmr[vector / 32] &= ~BIT(vector % 32);
 }
 
 bool mv_lapic_x2apic_mode(const struct mv_lapic *apic)

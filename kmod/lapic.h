@@ -42,6 +42,13 @@ struct mv_lapic {
 	 */
 	bool timer_changed;
 	bool timer_restart;	/* TMICT was written: count from its load */
+	/*
+	 * An EOI retired a level-triggered vector (its TMR bit was set):
+	 * latched for the owner, which tells the I/O APIC (kmod/ioapic.c)
+	 * and clears eoi_level.
+	 */
+	bool eoi_level;
+	u8 eoi_level_vector;
 };
 
 /* Power-up state (IA32_APIC_BASE: enabled, xAPIC mode, BSP if @bsp). */
@@ -78,6 +85,8 @@ int mv_lapic_wrmsr(struct mv_lapic *apic, u32 msr, u64 val, u64 now_ns);
 u64 mv_lapic_timer_period_ns(const struct mv_lapic *apic, bool *periodic);
 void mv_lapic_timer_expired(struct mv_lapic *apic);
 void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector);
+/* An interrupt from the I/O APIC: IRR, and TMR set when @level-triggered. */
+void mv_lapic_set_irr_trig(struct mv_lapic *apic, u8 vector, bool level);
 int mv_lapic_pending_vector(const struct mv_lapic *apic);
 void mv_lapic_accept(struct mv_lapic *apic, u8 vector);
 /*

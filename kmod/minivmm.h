@@ -19,6 +19,7 @@
 #include "uapi/minivmm.h"
 #include "npt/npt.h"
 #include "lapic.h"
+#include "ioapic.h"
 #include "pit.h"
 #include "platform.h"
 #include "state.h"
@@ -210,6 +211,8 @@ struct mv_vcpu {
 	bool sipi_pending;
 	u8 sipi_vector;
 	unsigned long pir[256 / BITS_PER_LONG];
+	/* pir vectors that are level-triggered (I/O APIC): TMR on fold. */
+	unsigned long pir_tmr[256 / BITS_PER_LONG];
 	u64 npf_retry_gpa;
 	/*
 	 * An NMI latched for this vCPU (kmod/smp.c): set to 1 by any sender,
@@ -326,10 +329,12 @@ struct mv_vm {
 	struct mv_platform platform;	/* vCPU thread only */
 	struct mv_pit pit;		/* vCPU thread only */
 	struct mv_guest_timer pit_timer;	/* channel 0: IRQ 0, vCPU 0 */
+	struct mv_ioapic ioapic;	/* dev_lock (kmod/ioapic.c) */
 	u64 unclaimed_io;		/* vCPU thread only */
 
 	/*
-	 * Shared devices (UART, 8259, PIT, platform ports, unclaimed_io) are
+	 * Shared devices (UART, 8259, I/O APIC, PIT, platform ports,
+	 * unclaimed_io) are
 	 * reached by every vCPU thread: dev_lock serialises them.
 	 */
 	spinlock_t dev_lock;
@@ -596,6 +601,16 @@ void mv_irq_pause(struct mv_vcpu *vcpu);
 void mv_irq_update_timer(struct mv_vcpu *vcpu);
 int mv_irq_pending(struct mv_vcpu *vcpu);
 void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector);
+/*
+ * An ISA IRQ line (0-15) as a PC wires it: to the 8259 pair and to the
+ * I/O APIC (IRQ 0 on pin 2, IRQ 2 nowhere, the others on their own pin).
+ * dev_lock held.
+ */
+void mv_isa_set_irq(struct mv_vm *vm, unsigned int irq, bool level);
+/* The I/O APIC page, and a local APIC's EOI of a level vector. */
+void mv_ioapic_vm_init(struct mv_vm *vm);
+bool mv_ioapic_claims(u64 gpa);
+void mv_ioapic_lapic_eoi(struct mv_vcpu *vcpu);
 void mv_vm_input_arrived(struct mv_vm *vm);
 
 /*
@@ -631,6 +646,8 @@ static inline void mv_nmi_accept(struct mv_vcpu *vcpu)
 	atomic_set(&vcpu->nmi_pending, 0);
 	vcpu->nmis_injected++;
 }
+/* An I/O APIC message (ICR format, no shorthand) to its destinations. */
+void mv_smp_deliver_msg(struct mv_vm *vm, u32 lo, u32 hi);
 
 /*
  * kmod/pages.c: pages outside the slab allocator, counted for leak checks:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * MMIO emulation: a nested page fault outside guest RAM that lands on an
- * in-kernel device page (today: the local APIC) is completed by decoding
+ * in-kernel device page (the local APIC, the I/O APIC) is completed by decoding
  * the faulting instruction ourselves.  Neither backend relies on hardware
  * help for this (AMD decode assists, VMX instruction information), so the
  * same path serves both: fetch the bytes at CS:RIP through the guest's own
@@ -125,10 +125,32 @@ static void mv_mmio_lapic(struct mv_vcpu *vcpu, const struct mv_mmio_op *op,
 				    mv_mmio_store_value(op, vcpu->gprs), now);
 		if (vcpu->apic.ipi_pending)
 			mv_smp_send_ipi(vcpu);
+		mv_ioapic_lapic_eoi(vcpu);
 		return;
 	}
 	data = mv_lapic_mmio_read(&vcpu->apic, offset, op->size, now);
 	*reg = mv_mmio_load_result(op, *reg, data);
+}
+
+/* The decoded access, performed on the I/O APIC page (dev_lock). */
+static void mv_mmio_ioapic(struct mv_vcpu *vcpu, const struct mv_mmio_op *op,
+			   u32 offset)
+{
+	struct mv_vm *vm = vcpu->vm;
+	u64 *reg = &vcpu->gprs[op->reg];
+	u64 data;
+
+	spin_lock(&vm->dev_lock);
+	if (op->write) {
+		mv_ioapic_mmio_write(&vm->ioapic, offset, op->size,
+				     (u32)mv_mmio_store_value(op, vcpu->gprs));
+		data = 0;
+	} else {
+		data = mv_ioapic_mmio_read(&vm->ioapic, offset, op->size);
+	}
+	spin_unlock(&vm->dev_lock);
+	if (!op->write)
+		*reg = mv_mmio_load_result(op, *reg, data);
 }
 
 /* Stop the VM: an access we cannot emulate.  @raw carries up to 8 bytes. */
@@ -159,7 +181,7 @@ static bool mv_is_lapic_page(struct mv_vcpu *vcpu, u64 gpa)
 bool mv_mmio_claims(struct mv_vcpu *vcpu, u64 gpa, unsigned int npf_flags)
 {
 	return !(npf_flags & (MV_NPF_FETCH | MV_NPF_WALK)) &&
-	       (mv_is_lapic_page(vcpu, gpa) ||
+	       (mv_is_lapic_page(vcpu, gpa) || mv_ioapic_claims(gpa) ||
 		mv_uio_claims_mmio(vcpu->vm, gpa));
 }
 
@@ -204,6 +226,8 @@ enum mv_exit_action mv_exit_mmio(struct mv_vcpu *vcpu, u64 gpa)
 
 	if (mv_is_lapic_page(vcpu, gpa)) {
 		mv_mmio_lapic(vcpu, &op, offset);
+	} else if (mv_ioapic_claims(gpa)) {
+		mv_mmio_ioapic(vcpu, &op, offset);
 	} else {
 		switch (mv_mmio_uio(vcpu, &op, gpa)) {
 		case MV_UIO_DONE:

@@ -53,19 +53,47 @@ void mv_smp_vcpu_init(struct mv_vcpu *vcpu)
 				       MINIVMM_MP_RUNNABLE;
 }
 
-/* A target whose state changed: wake it if it sleeps, kick it if it runs. */
+/*
+ * A target whose state changed: wake it if it sleeps, kick it if it runs.
+ * vCPU 0 delivers I/O APIC messages from mv_irq_pending(), with
+ * interrupts off, where smp_call_function_single() must not be used: a
+ * reschedule IPI (kick_process(), as the guest timers' callbacks do)
+ * makes a target in guest mode exit just as well.
+ */
 static void mv_smp_notify(struct mv_vcpu *t)
 {
+	struct task_struct *thread;
+
 	wake_up_interruptible(&t->vm->run_wait);
-	mv_vcpu_kick(t);
+	if (!irqs_disabled()) {
+		mv_vcpu_kick(t);
+		return;
+	}
+	thread = READ_ONCE(t->thread);
+	if (thread)
+		kick_process(thread);
+}
+
+static void mv_smp_post(struct mv_vcpu *t, u8 vector, bool level)
+{
+	if (vector < 16)	/* illegal vectors are dropped */
+		return;
+	if (level)
+		set_bit(vector, t->pir_tmr);
+	else
+		clear_bit(vector, t->pir_tmr);
+	/*
+	 * The trigger mode before the vector: pairs with the xchg() of pir
+	 * in mv_smp_fold_posted(), which reads pir_tmr after it.
+	 */
+	smp_mb__before_atomic();
+	set_bit(vector, t->pir);
+	mv_smp_notify(t);
 }
 
 static void mv_smp_post_fixed(struct mv_vcpu *t, u8 vector)
 {
-	if (vector < 16)	/* illegal vectors are dropped */
-		return;
-	set_bit(vector, t->pir);
-	mv_smp_notify(t);
+	mv_smp_post(t, vector, false);
 }
 
 void mv_smp_fold_posted(struct mv_vcpu *vcpu)
@@ -79,7 +107,10 @@ void mv_smp_fold_posted(struct mv_vcpu *vcpu)
 			continue;
 		bits = xchg(&vcpu->pir[i], 0);
 		for_each_set_bit(v, &bits, BITS_PER_LONG)
-			mv_lapic_set_irr(&vcpu->apic, i * BITS_PER_LONG + v);
+			mv_lapic_set_irr_trig(&vcpu->apic,
+					      i * BITS_PER_LONG + v,
+					      test_and_clear_bit(v,
+								 &vcpu->pir_tmr[i]));
 	}
 }
 
@@ -186,6 +217,39 @@ void mv_smp_send_ipi(struct mv_vcpu *vcpu)
 		default:		/* reserved delivery modes */
 			return;
 		}
+	}
+}
+
+/*
+ * A message from the I/O APIC (kmod/ioapic.c; dev_lock held, any vCPU
+ * thread): fixed to every vCPU the destination names, lowest priority to
+ * the first of them, as an IPI from no CPU.  Posted to each target, the
+ * sender's own vCPU included: its thread folds pir before its next entry.
+ */
+void mv_smp_deliver_msg(struct mv_vm *vm, u32 lo, u32 hi)
+{
+	u32 mode = lo & MV_ICR_DM_MASK;
+	bool level = lo & MV_ICR_TRIGGER_LEVEL;
+	unsigned int i;
+
+	if (mode != MV_ICR_DM_FIXED && mode != MV_ICR_DM_LOWEST)
+		return;
+	lo &= ~MV_ICR_SH_MASK;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct mv_vcpu *t = vm->vcpus[i];
+		struct mv_lapic *a;
+
+		if (!t)
+			continue;
+		a = &t->apic;
+		if (!mv_lapic_ipi_accepts(lo, hi, false, false, a->id,
+					  READ_ONCE(a->ldr), READ_ONCE(a->dfr),
+					  READ_ONCE(a->base_msr) &
+					  MV_APIC_BASE_EN))
+			continue;
+		mv_smp_post(t, lo & 0xff, level);
+		if (mode == MV_ICR_DM_LOWEST)
+			return;		/* one destination only */
 	}
 }
 

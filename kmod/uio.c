@@ -123,8 +123,8 @@ void mv_irq_apply_lines(struct mv_vm *vm)
 	changed = (lines ^ vm->irq_applied) | pulses;
 	for_each_set_bit(irq, &changed, 16) {
 		if (pulses & BIT(irq))
-			mv_pic_set_irq(&vm->platform, irq, true);
-		mv_pic_set_irq(&vm->platform, irq, lines & BIT(irq));
+			mv_isa_set_irq(vm, irq, true);
+		mv_isa_set_irq(vm, irq, lines & BIT(irq));
 	}
 	vm->irq_applied = lines;
 }

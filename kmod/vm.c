@@ -265,6 +265,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->platform.nr_cpus = nr_vcpus;
 	mv_irq_vm_init(vm);
 	mv_smp_vm_init(vm);
+	mv_ioapic_vm_init(vm);
 	vm->state = MINIVMM_VM_CREATED;
 	mutex_init(&vm->lock);
 	mutex_init(&vm->npt_lock);

@@ -818,4 +818,30 @@ _Static_assert(sizeof(struct minivmm_dirty_bitmap) == 64, "minivmm_dirty_bitmap 
 #define MINIVMM_VM_DIRTY_LOG	_IOW(MINIVMM_IOC_MAGIC, 0x48, struct minivmm_dirty_log)
 #define MINIVMM_VM_GET_DIRTY	_IOWR(MINIVMM_IOC_MAGIC, 0x49, struct minivmm_dirty_bitmap)
 
+/*
+ * The VM's I/O APIC (kmod/ioapic.h), saved and restored with the other
+ * device state while the VM is quiet.  SET checks every field and refuses
+ * the whole struct with -EINVAL (nothing changes) when one is out of
+ * range: id only in bits 27:24, redirection entries without reserved bits
+ * and without delivery status, remote IRR only on level-triggered pins,
+ * irr and lines within the 24 pins, reserved zero.
+ */
+#define MINIVMM_IOAPIC_STATE_VERSION	1
+#define MINIVMM_IOAPIC_PINS		24
+struct minivmm_ioapic_state {
+	__u32 size;		/* sizeof(struct minivmm_ioapic_state) */
+	__u32 version;		/* MINIVMM_IOAPIC_STATE_VERSION */
+	__u32 id;		/* ID register */
+	__u32 irr;		/* pins with a request not yet sent */
+	__u32 lines;		/* input pins asserted */
+	__u8 regsel;		/* IOREGSEL */
+	__u8 padding[3];	/* must be 0 */
+	__u64 rte[MINIVMM_IOAPIC_PINS];
+	__u64 reserved[5];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_ioapic_state) == 256, "minivmm_ioapic_state ABI size");
+
+#define MINIVMM_VM_GET_IOAPIC	_IOR(MINIVMM_IOC_MAGIC, 0x38, struct minivmm_ioapic_state)
+#define MINIVMM_VM_SET_IOAPIC	_IOW(MINIVMM_IOC_MAGIC, 0x39, struct minivmm_ioapic_state)
+
 #endif /* _UAPI_MINIVMM_H */

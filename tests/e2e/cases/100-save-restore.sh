@@ -101,7 +101,7 @@ printf "\\$(printf %03o $((b ^ 0x20)))" |
 cmp -s "$S/a.snap" "$S/flip" && fail "the byte flip changed nothing"
 corrupt flip "bad checksum"
 cp "$S/a.snap" "$S/version"
-printf '\002' | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
+printf '\003' | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
 corrupt version "newer"
 cp "$S/a.snap" "$S/extended"
 printf 'garbage!' >>"$S/extended"
