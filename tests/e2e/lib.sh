@@ -289,6 +289,54 @@ snapcount_check() {
 		fail "$1: the guest's RAM check failed or it did not finish"
 }
 
+# ------------------------------------------------------------ migcount.bin
+# wait_console_bytes NAME N: until NAME's console has N bytes (20 s at most).
+wait_console_bytes() {
+	_n=200
+	until [ "$(console_bytes "$1")" -ge "$2" ]; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 bytes in 20 s"
+		sleep 0.1
+	done
+}
+
+# migcount_check FILE WRITES: migcount's console in FILE shows steps 1..N once
+# each, in order, no "mig BAD", and the last step's sum is the checksum
+# of N * WRITES numbers as migcount.S defines it (n to dword
+# (n * 1025) mod 16384, sum of dword[i] * (2i + 1) mod 2^32).  Prints N.
+migcount_check() {
+	awk -v W="$2" '
+	function hex(s,  v, k) {
+		v = 0
+		for (k = 1; k <= length(s); k++)
+			v = v * 16 + index("0123456789abcdef", substr(s, k, 1)) - 1
+		return v
+	}
+	/^mig BAD/ { print "the guest found RAM it did not write"; bad = 1 }
+	/^mig step / {
+		n++
+		if (hex($3) != n && !bad) { print "step " $3 " at line " n; bad = 1 }
+		last = $5
+	}
+	END {
+		if (bad)
+			exit 1
+		s = 0
+		for (k = 1; k <= n * W; k++) {
+			i = (k * 1025) % 16384
+			s = (s + (k - old[i]) * (2 * i + 1)) % 4294967296
+			old[i] = k
+		}
+		# busybox awk clamps %x to 31 bits: two halves
+		want = sprintf("%04x%04x", int(s / 65536), s % 65536)
+		if (want != last) {
+			print "last checksum " last ", expected " want
+			exit 1
+		}
+		print n
+	}' "$1"
+}
+
 # assert_progress NAME [SECONDS]: the guest (one that keeps printing, such
 # as counter.bin) is making progress: its console byte count must grow
 # within SECONDS (default 30).  A VM that only says RUNNING while its vCPU

@@ -31,58 +31,11 @@ PORT=41101
 
 uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
-# wait_bytes NAME N: until NAME's console has N bytes (20 s at most).
-wait_bytes() {
-	_n=200
-	until [ "$(console_bytes "$1")" -ge "$2" ]; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 bytes in 20 s"
-		sleep 0.1
-	done
-}
-
-# check_out FILE WRITES: migcount's console in FILE shows steps 1..N once
-# each, in order, no "mig BAD", and the last step's sum is the checksum
-# of N * WRITES numbers as migcount.S defines it (n to dword
-# (n * 1025) mod 16384, sum of dword[i] * (2i + 1) mod 2^32).  Prints N.
-check_out() {
-	awk -v W="$2" '
-	function hex(s,  v, k) {
-		v = 0
-		for (k = 1; k <= length(s); k++)
-			v = v * 16 + index("0123456789abcdef", substr(s, k, 1)) - 1
-		return v
-	}
-	/^mig BAD/ { print "the guest found RAM it did not write"; bad = 1 }
-	/^mig step / {
-		n++
-		if (hex($3) != n && !bad) { print "step " $3 " at line " n; bad = 1 }
-		last = $5
-	}
-	END {
-		if (bad)
-			exit 1
-		s = 0
-		for (k = 1; k <= n * W; k++) {
-			i = (k * 1025) % 16384
-			s = (s + (k - old[i]) * (2 * i + 1)) % 4294967296
-			old[i] = k
-		}
-		# busybox awk clamps %x to 31 bits: two halves
-		want = sprintf("%04x%04x", int(s / 65536), s % 65536)
-		if (want != last) {
-			print "last checksum " last ", expected " want
-			exit 1
-		}
-		print n
-	}' "$1"
-}
-
 t0=$(uptime_ms)
 assert_ok minivmmctl create src101 --mem 16M
 assert_ok minivmmctl load src101 "$G/migcount.bin" --mode long
 assert_ok minivmmctl start src101
-wait_bytes src101 $((31 * 5))		# 5 steps of 31 bytes
+wait_console_bytes src101 $((31 * 5))		# 5 steps of 31 bytes
 note "started: $(($(uptime_ms) - t0)) ms"
 
 minivmmctl receive --listen 127.0.0.1:$PORT --name dst101 \
@@ -136,7 +89,7 @@ assert_ok minivmmctl load back101 "$S/go" --addr $FLAG
 minivmmctl console back101 </dev/null >"$S/out" 2>"$S/out.err"
 note "finished: $(($(uptime_ms) - t0)) ms"
 sed -n '1,3p;$p' "$S/out" | sed 's/^/  | /'
-steps=$(check_out "$S/out" 16) || fail "$steps"
+steps=$(migcount_check "$S/out" 16) || fail "$steps"
 note "$steps steps, every checksum right"
 grep -q "^mig done steps .. failures 00\$" "$S/out" ||
 	fail "the guest's own check failed or it did not finish"

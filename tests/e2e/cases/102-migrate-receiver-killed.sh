@@ -26,15 +26,6 @@ printf 'go!!' >"$S/go"
 FLAG=0x1fe000
 PORT=41102
 
-wait_bytes() {
-	_n=200
-	until [ "$(console_bytes "$1")" -ge "$2" ]; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || fail "$1 printed fewer than $2 bytes in 20 s"
-		sleep 0.1
-	done
-}
-
 # migrate_and_kill SIGNAL: start a receiver and a slow migration, kill the
 # receiver with SIGNAL once round 1 is under way; migrate must fail.
 migrate_and_kill() {
@@ -60,47 +51,10 @@ migrate_and_kill() {
 	assert_state src102 RUNNING
 }
 
-# check_out FILE WRITES: migcount's console in FILE shows steps 1..N once
-# each, in order, no "mig BAD", and the last step's sum is the checksum
-# of N * WRITES numbers as migcount.S defines it (n to dword
-# (n * 1025) mod 16384, sum of dword[i] * (2i + 1) mod 2^32).  Prints N.
-check_out() {
-	awk -v W="$2" '
-	function hex(s,  v, k) {
-		v = 0
-		for (k = 1; k <= length(s); k++)
-			v = v * 16 + index("0123456789abcdef", substr(s, k, 1)) - 1
-		return v
-	}
-	/^mig BAD/ { print "the guest found RAM it did not write"; bad = 1 }
-	/^mig step / {
-		n++
-		if (hex($3) != n && !bad) { print "step " $3 " at line " n; bad = 1 }
-		last = $5
-	}
-	END {
-		if (bad)
-			exit 1
-		s = 0
-		for (k = 1; k <= n * W; k++) {
-			i = (k * 1025) % 16384
-			s = (s + (k - old[i]) * (2 * i + 1)) % 4294967296
-			old[i] = k
-		}
-		# busybox awk clamps %x to 31 bits: two halves
-		want = sprintf("%04x%04x", int(s / 65536), s % 65536)
-		if (want != last) {
-			print "last checksum " last ", expected " want
-			exit 1
-		}
-		print n
-	}' "$1"
-}
-
 assert_ok minivmmctl create src102 --mem 16M
 assert_ok minivmmctl load src102 "$G/migcount.bin" --mode long
 assert_ok minivmmctl start src102
-wait_bytes src102 $((31 * 5))
+wait_console_bytes src102 $((31 * 5))
 
 migrate_and_kill TERM
 grep -q 'the receiver refused the migration: the receiver was interrupted' "$S/mig.err" ||
@@ -141,7 +95,7 @@ RPID=
 # the guest goes on there and finishes consistent
 assert_ok minivmmctl load dst102 "$S/go" --addr $FLAG
 minivmmctl console dst102 </dev/null >"$S/out" 2>"$S/out.err"
-steps=$(check_out "$S/out" 16) || fail "$steps"
+steps=$(migcount_check "$S/out" 16) || fail "$steps"
 note "$steps steps, every checksum right"
 grep -q "^mig done steps .. failures 00\$" "$S/out" ||
 	fail "the guest's own check failed or it did not finish"
