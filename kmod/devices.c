@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/vmalloc.h>
@@ -20,25 +21,91 @@ int mv_console_init(struct mv_console *con)
 {
 	spin_lock_init(&con->lock);
 	init_waitqueue_head(&con->wait);
-	con->buf = kvmalloc(MV_CONSOLE_SIZE, GFP_KERNEL_ACCOUNT);
-	return con->buf ? 0 : -ENOMEM;
+	/* No ring until the guest writes: see struct mv_console. */
+	con->buf = NULL;
+	con->size = 0;
+	return 0;
 }
 
 void mv_console_free(struct mv_console *con)
 {
 	kvfree(con->buf);
 	con->buf = NULL;
+	con->size = 0;
 }
 
-/* A full ring drops its oldest byte: a guest cannot block on its console. */
+/* The oldest stream position the ring still holds.  con->lock held. */
+static u64 mv_console_oldest(const struct mv_console *con)
+{
+	return con->total > con->size ? con->total - con->size : 0;
+}
+
+/*
+ * Copy the bytes the ring holds into @buf of @size bytes (a power of two,
+ * at least con->size), where position p goes to buf[p % size], and make it
+ * the ring.  con->lock held; returns the old ring, to be freed after.
+ */
+static u8 *mv_console_swap(struct mv_console *con, u8 *buf, u32 size)
+{
+	u8 *old = con->buf;
+	u64 p;
+
+	for (p = mv_console_oldest(con); p < con->total; p++)
+		buf[p & (size - 1)] = con->buf[p & (con->size - 1)];
+	con->buf = buf;
+	con->size = size;
+	return old;
+}
+
+/*
+ * Double the ring (or give it its first MV_CONSOLE_MIN_SIZE bytes).  The
+ * allocation sleeps, so it happens outside the lock and the size is checked
+ * again under it (two vCPUs may race here).  A failed allocation keeps the
+ * ring as it is: the oldest bytes are then overwritten (and counted as
+ * dropped) sooner, nothing else changes.
+ */
+static void mv_console_grow(struct mv_console *con, u32 size)
+{
+	u8 *buf, *old;
+
+	size = size ? size * 2 : MV_CONSOLE_MIN_SIZE;
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!buf)
+		return;
+	spin_lock(&con->lock);
+	if (con->size >= size) {
+		spin_unlock(&con->lock);
+		kvfree(buf);
+		return;
+	}
+	old = mv_console_swap(con, buf, size);
+	spin_unlock(&con->lock);
+	kvfree(old);
+}
+
+/*
+ * A full ring drops its oldest byte: a guest cannot block on its console.
+ * Process context (the vCPU thread's exit handlers): growing the ring
+ * sleeps.
+ */
 void mv_console_put(struct mv_console *con, u8 byte)
 {
+	u32 size;
+
+	might_sleep();
 	spin_lock(&con->lock);
-	/* The byte overwritten now is at total - MV_CONSOLE_SIZE. */
-	if (con->total >= MV_CONSOLE_SIZE &&
-	    con->total - MV_CONSOLE_SIZE >= con->read_max)
+	size = con->size;
+	if (con->total >= size && size < MV_CONSOLE_SIZE) {
+		spin_unlock(&con->lock);
+		mv_console_grow(con, size);
+		spin_lock(&con->lock);
+	}
+	/* The byte overwritten now (or lost: no ring) is at total - size. */
+	if (con->total >= con->size &&
+	    con->total - con->size >= con->read_max)
 		con->dropped++;
-	con->buf[con->total % MV_CONSOLE_SIZE] = byte;
+	if (con->size)
+		con->buf[con->total & (con->size - 1)] = byte;
 	WRITE_ONCE(con->total, con->total + 1);
 	spin_unlock(&con->lock);
 	wake_up_interruptible(&con->wait);
@@ -51,18 +118,66 @@ size_t mv_console_read_from(struct mv_console *con, u64 *pos, u8 *dst,
 	size_t n, i;
 
 	spin_lock(&con->lock);
-	oldest = con->total > MV_CONSOLE_SIZE ?
-		 con->total - MV_CONSOLE_SIZE : 0;
+	oldest = mv_console_oldest(con);
 	/* A reader that fell behind the ring skips what was overwritten. */
 	if (*pos < oldest)
 		*pos = oldest;
 	n = min_t(u64, count, con->total - *pos);
 	for (i = 0; i < n; i++)
-		dst[i] = con->buf[(*pos + i) % MV_CONSOLE_SIZE];
+		dst[i] = con->buf[(*pos + i) & (con->size - 1)];
 	*pos += n;
 	con->read_max = max(con->read_max, *pos);
 	spin_unlock(&con->lock);
 	return n;
+}
+
+/*
+ * The snapshot's view: a MV_CONSOLE_SIZE image where position p is at
+ * ring[p % MV_CONSOLE_SIZE], zero where the ring holds nothing.
+ * con->lock held.
+ */
+void mv_console_image(struct mv_console *con, u8 *ring)
+{
+	u64 p;
+
+	memset(ring, 0, MV_CONSOLE_SIZE);
+	for (p = mv_console_oldest(con); p < con->total; p++)
+		ring[p % MV_CONSOLE_SIZE] = con->buf[p & (con->size - 1)];
+}
+
+/*
+ * A ring for a restored stream of @total bytes: big enough for the bytes
+ * a MV_CONSOLE_SIZE ring keeps of it.  NULL with *@size 0 when nothing was
+ * written; NULL with *@size set when the allocation failed.
+ */
+u8 *mv_console_alloc_for(u64 total, u32 *size)
+{
+	u64 need = min_t(u64, total, MV_CONSOLE_SIZE);
+
+	*size = 0;
+	if (!need)
+		return NULL;
+	*size = max_t(u32, roundup_pow_of_two(need), MV_CONSOLE_MIN_SIZE);
+	return kvmalloc(*size, GFP_KERNEL_ACCOUNT);
+}
+
+/*
+ * Make @buf (@size bytes from mv_console_alloc_for()) the ring of a
+ * restored stream of @total bytes, filled from the snapshot's @ring image.
+ * con->lock held; the caller sets the counters and frees the old ring,
+ * which is returned.
+ */
+u8 *mv_console_install(struct mv_console *con, u8 *buf, u32 size,
+		       const u8 *ring, u64 total)
+{
+	u8 *old = con->buf;
+	u64 p;
+
+	for (p = total > size ? total - size : 0; p < total; p++)
+		buf[p & (size - 1)] = ring[p % MV_CONSOLE_SIZE];
+	con->buf = buf;
+	con->size = size;
+	return old;
 }
 
 u64 mv_console_unread_start(struct mv_console *con)

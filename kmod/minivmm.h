@@ -232,12 +232,16 @@ struct mv_uart {
 };
 
 /*
- * Guest UART output: the last MV_CONSOLE_SIZE bytes of the stream, which
- * every console file descriptor reads with a cursor of its own, so that two
+ * Guest UART output: the last @size bytes of the stream, which every
+ * console file descriptor reads with a cursor of its own, so that two
  * readers (run and console, say) each get all of it.  The byte at stream
- * position p is buf[p % MV_CONSOLE_SIZE] while total - p <= MV_CONSOLE_SIZE.
+ * position p is buf[p % size] while total - p <= size.  The ring starts
+ * empty (size 0, no buffer: an idle VM pays nothing for it) and doubles
+ * from MV_CONSOLE_MIN_SIZE up to MV_CONSOLE_SIZE before any byte would be
+ * overwritten, so it keeps what a full-size ring would.
  */
 #define MV_CONSOLE_SIZE 65536
+#define MV_CONSOLE_MIN_SIZE 1024
 #define MV_CONSOLE_IN_SIZE 256
 struct mv_console {
 	/*
@@ -246,7 +250,8 @@ struct mv_console {
 	 * stale value only delays a wake-up or a UART status bit.
 	 */
 	spinlock_t lock;
-	u8 *buf;			/* MV_CONSOLE_SIZE bytes, ring */
+	u8 *buf;			/* @size bytes, ring; NULL when 0 */
+	u32 size;			/* 0 or a power of two */
 	u64 total;			/* bytes ever written: the stream's end */
 	u64 read_max;			/* furthest position any reader reached */
 	u64 dropped;			/* overwritten before any reader read them */
@@ -342,7 +347,8 @@ struct mv_vm {
 	spinlock_t mp_lock;
 	unsigned int nr_stopped_vcpus;	/* mp_lock */
 
-	struct mv_vcpu *vcpus[MINIVMM_MAX_VCPUS];	/* const after create */
+	/* nr_vcpus entries (not MINIVMM_MAX_VCPUS: keeps mv_vm small) */
+	struct mv_vcpu **vcpus;		/* const after create */
 
 	/* User-space devices (kmod/uio.c). */
 	struct mv_uio *uio;		/* set once under vm->lock */
@@ -565,6 +571,10 @@ void mv_nl_event(struct mv_vm *vm, enum minivmm_event event);
 int mv_console_init(struct mv_console *con);
 void mv_console_free(struct mv_console *con);
 void mv_console_put(struct mv_console *con, u8 byte);
+void mv_console_image(struct mv_console *con, u8 *ring);
+u8 *mv_console_alloc_for(u64 total, u32 *size);
+u8 *mv_console_install(struct mv_console *con, u8 *buf, u32 size,
+		       const u8 *ring, u64 total);
 /*
  * Copy up to @count bytes of the stream from *@pos (advanced past them, and
  * first past anything the ring no longer holds); returns how many.

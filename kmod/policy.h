@@ -10,10 +10,10 @@
 
 /*
  * Hard ceiling for max_vms.  A VM costs about 100 KiB of host memory
- * besides its RAM (64 KiB console ring, VMCB/VMCS, root nested table,
- * FPU area), so 4096 VMs hold about 400 MiB; VPIDs (65535) and AMD ASIDs
- * (shared when exhausted) are not the limit.  Memory limits bound it
- * first on small hosts.
+ * besides its RAM (a console ring grown up to 64 KiB as the guest writes,
+ * VMCB/VMCS, root nested table, FPU area), so 4096 VMs hold about 400 MiB;
+ * VPIDs (65535) and AMD ASIDs (shared when exhausted) are not the limit.
+ * Memory limits bound it first on small hosts.
  */
 #define MV_POLICY_MAX_VMS_CAP	4096
 

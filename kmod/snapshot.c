@@ -62,7 +62,7 @@ static long mv_snap_get_devstate(struct mv_vm *vm, void __user *argp)
 	s->uart_dlm = vm->uart.dlm;
 	s->uart_thre_pending = vm->uart.thre_pending;
 	spin_lock(&con->lock);
-	memcpy(ring, con->buf, MV_CONSOLE_SIZE);
+	mv_console_image(con, ring);
 	s->console_total = con->total;
 	s->console_read_max = con->read_max;
 	s->console_dropped = con->dropped;
@@ -93,7 +93,8 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 {
 	struct minivmm_devstate *s;
 	struct mv_console *con = &vm->console;
-	u8 *ring = NULL;
+	u8 *ring = NULL, *buf = NULL;
+	u32 size;
 	u64 now;
 	int ret;
 
@@ -111,6 +112,10 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 	if (copy_from_user(ring, u64_to_user_ptr(s->console_ring),
 			   MV_CONSOLE_SIZE))
 		goto out;
+	ret = -ENOMEM;
+	buf = mv_console_alloc_for(s->console_total, &size);
+	if (size && !buf)
+		goto out;
 	ret = mv_vm_lock_quiet(vm);
 	if (ret)
 		goto out;
@@ -123,7 +128,7 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 	vm->uart.dlm = s->uart_dlm;
 	vm->uart.thre_pending = s->uart_thre_pending;
 	spin_lock(&con->lock);
-	memcpy(con->buf, ring, MV_CONSOLE_SIZE);
+	buf = mv_console_install(con, buf, size, ring, s->console_total);
 	con->total = s->console_total;
 	con->read_max = s->console_read_max;
 	con->dropped = s->console_dropped;
@@ -137,6 +142,7 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 	mutex_unlock(&vm->lock);
 	ret = 0;
 out:
+	kvfree(buf);
 	kvfree(ring);
 	kfree(s);
 	return ret;

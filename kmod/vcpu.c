@@ -121,24 +121,18 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 		kfree(vcpu);
 		return ret;
 	}
-	vcpu->scratch = kvmalloc(sizeof(*vcpu->scratch), GFP_KERNEL_ACCOUNT);
-	if (!vcpu->scratch) {
-		ret = -ENOMEM;
-		goto out_fpu;
-	}
+	/* vcpu->scratch: at start (mv_vcpu_start_thread()), for its thread. */
 	ret = mv_host.ops->vcpu_init(vcpu);
 	if (ret)
-		goto out_scratch;
+		goto out_fpu;
 	ret = mv_vcpu_reset_state(vcpu);
 	if (ret) {
 		mv_host.ops->vcpu_destroy(vcpu);
-		goto out_scratch;
+		goto out_fpu;
 	}
 	vm->vcpus[index] = vcpu;
 	return 0;
 
-out_scratch:
-	kvfree(vcpu->scratch);
 out_fpu:
 	mv_fpu_free(vcpu);
 	kfree(vcpu);
@@ -295,6 +289,16 @@ int mv_vcpu_start_thread(struct mv_vcpu *vcpu)
 {
 	struct task_struct *t;
 
+	/*
+	 * Only the thread's exit handlers use the scratch state (5 KiB):
+	 * a VM that never runs does not pay for it.
+	 */
+	if (!vcpu->scratch) {
+		vcpu->scratch = kvmalloc(sizeof(*vcpu->scratch),
+					 GFP_KERNEL_ACCOUNT);
+		if (!vcpu->scratch)
+			return -ENOMEM;
+	}
 	t = kthread_create(mv_vcpu_thread, vcpu, "minivmm/%u:%u",
 			   vcpu->vm->id, vcpu->index);
 	if (IS_ERR(t))

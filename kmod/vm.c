@@ -137,6 +137,7 @@ static void mv_vm_free(struct kref *ref)
 	mutex_lock(&mv_vms_lock);
 	mv_usage_release(&mv_usage, vm->mem_size);
 	mutex_unlock(&mv_vms_lock);
+	kfree(vm->vcpus);
 	kfree(vm);
 }
 
@@ -257,6 +258,11 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 
 	if (!vm)
 		return NULL;
+	vm->vcpus = kcalloc(nr_vcpus, sizeof(*vm->vcpus), GFP_KERNEL_ACCOUNT);
+	if (!vm->vcpus) {
+		kfree(vm);
+		return NULL;
+	}
 	kref_init(&vm->ref);
 	strscpy(vm->name, name, sizeof(vm->name));
 	vm->mem_size = mem_size;

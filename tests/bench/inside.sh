@@ -116,16 +116,20 @@ meminfo() {
 	awk '/^MemFree:/ { f = $2 } /^Slab:/ { s = $2 } END { print f, s }' /proc/meminfo
 }
 
-# mem_figures HV "FREE SLAB" "FREE SLAB" N: per-VM total, slab, overhead.
+# mem_figures HV "FREE SLAB" "FREE SLAB" N RAM_KB: per-VM total, slab,
+# and overhead: the total less RAM_KB, the guest RAM each VM holds (KVM:
+# its populated 64 KiB slot; minivmm: what the module has granted, none
+# for a VM that never ran, as its RAM is allocated on first touch).
 mem_figures() {
-	set -- "$1" $2 $3 "$4"
+	set -- "$1" $2 $3 "$4" "$5"
 	_t=$(awk -v a="$2" -v b="$4" -v n="$6" 'BEGIN { printf "%.1f", (a - b) / n }')
 	_s=$(awk -v a="$3" -v b="$5" -v n="$6" 'BEGIN { printf "%.1f", (b - a) / n }')
-	_o=$(awk -v t="$_t" 'BEGIN { printf "%.1f", t - 64 }')
-	log "$1: per idle VM over $6 VMs: $_t KiB in all (MemFree delta), $_s KiB slab, 64 KiB guest RAM, $_o KiB overhead"
+	_o=$(awk -v t="$_t" -v r="$7" 'BEGIN { printf "%.1f", t - r }')
+	log "$1: per idle VM over $6 VMs: $_t KiB in all (MemFree delta), $_s KiB slab, $7 KiB guest RAM held, $_o KiB overhead"
 	emit "$1" mem_total "$_t"
 	emit "$1" mem_slab "$_s"
 	emit "$1" mem_overhead "$_o"
+	emit "$1" mem_ram "$7"
 	emit "$1" mem_nvms "$6"
 }
 
@@ -263,7 +267,9 @@ mv_memory() {
 	log "mv: idle VMs: $_out"
 	if [ "${_k:-0}" -gt 0 ]; then
 		_after=$(meminfo)
-		mem_figures mv "$_before" "$_after" "$_k"
+		_g=$(minivmmctl policy --json | sed -n 's/.*"mem_granted": \([0-9]*\).*/\1/p')
+		_g=$(awk -v g="${_g:-0}" -v n="$_k" 'BEGIN { printf "%.1f", g / 1024 / n }')
+		mem_figures mv "$_before" "$_after" "$_k" "$_g"
 	fi
 	[ "$_k" = "$IDLE_VMS" ] ||
 		note "minivmm idle VMs: $_out (of $IDLE_VMS; per-VM figures over the $_k created)"
@@ -305,7 +311,7 @@ kvm_memory() {
 	log "kvm: $(cat /tmp/idle.out)"
 	if [ "${_k:-0}" -gt 0 ]; then
 		_after=$(meminfo)
-		mem_figures kvm "$_before" "$_after" "$_k"
+		mem_figures kvm "$_before" "$_after" "$_k" 64
 	fi
 	[ "$_k" = "$IDLE_VMS" ] ||
 		note "KVM idle VMs: $(cat /tmp/idle.out) (of $IDLE_VMS)"
