@@ -61,45 +61,56 @@ static u8 *mv_console_swap(struct mv_console *con, u8 *buf, u32 size)
  * Double the ring (or give it its first MV_CONSOLE_MIN_SIZE bytes).  The
  * allocation sleeps, so it happens outside the lock and the size is checked
  * again under it (two vCPUs may race here).  A failed allocation keeps the
- * ring as it is: the oldest bytes are then overwritten (and counted as
- * dropped) sooner, nothing else changes.
+ * ring as it is (and the request): the oldest bytes are then overwritten,
+ * and counted as dropped, sooner; nothing else changes.
  */
-static void mv_console_grow(struct mv_console *con, u32 size)
+static int mv_console_grow(struct mv_console *con)
 {
+	u32 size = READ_ONCE(con->size);
 	u8 *buf, *old;
 
 	size = size ? size * 2 : MV_CONSOLE_MIN_SIZE;
 	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!buf)
-		return;
+		return -ENOMEM;
 	spin_lock(&con->lock);
 	if (con->size >= size) {
 		spin_unlock(&con->lock);
 		kvfree(buf);
-		return;
+		return 0;
 	}
 	old = mv_console_swap(con, buf, size);
+	con->grow = size < MV_CONSOLE_SIZE && con->total >= size / 2;
 	spin_unlock(&con->lock);
 	kvfree(old);
+	return 0;
+}
+
+/* At start: the smallest ring, so that the first byte has a place. */
+int mv_console_start(struct mv_console *con)
+{
+	return READ_ONCE(con->size) ? 0 : mv_console_grow(con);
+}
+
+/*
+ * Process context, no locks held (the vCPU thread after an I/O exit): the
+ * growth mv_console_put() asked for.  It asks once the ring is half full,
+ * and a vCPU writes one byte per exit, so the bytes written before the
+ * growth happens fit in the other half.
+ */
+void mv_console_maybe_grow(struct mv_console *con)
+{
+	if (unlikely(READ_ONCE(con->grow)))
+		mv_console_grow(con);
 }
 
 /*
  * A full ring drops its oldest byte: a guest cannot block on its console.
- * Process context (the vCPU thread's exit handlers): growing the ring
- * sleeps.
+ * Any context (the UART calls it under vm->dev_lock).
  */
 void mv_console_put(struct mv_console *con, u8 byte)
 {
-	u32 size;
-
-	might_sleep();
 	spin_lock(&con->lock);
-	size = con->size;
-	if (con->total >= size && size < MV_CONSOLE_SIZE) {
-		spin_unlock(&con->lock);
-		mv_console_grow(con, size);
-		spin_lock(&con->lock);
-	}
 	/* The byte overwritten now (or lost: no ring) is at total - size. */
 	if (con->total >= con->size &&
 	    con->total - con->size >= con->read_max)
@@ -107,6 +118,8 @@ void mv_console_put(struct mv_console *con, u8 byte)
 	if (con->size)
 		con->buf[con->total & (con->size - 1)] = byte;
 	WRITE_ONCE(con->total, con->total + 1);
+	if (con->size < MV_CONSOLE_SIZE && con->total >= con->size / 2)
+		WRITE_ONCE(con->grow, true);
 	spin_unlock(&con->lock);
 	wake_up_interruptible(&con->wait);
 }
@@ -173,10 +186,14 @@ u8 *mv_console_install(struct mv_console *con, u8 *buf, u32 size,
 	u8 *old = con->buf;
 	u64 p;
 
+	/* Nothing written: a ring the VM has (it started) stays. */
+	if (!buf)
+		return NULL;
 	for (p = total > size ? total - size : 0; p < total; p++)
 		buf[p & (size - 1)] = ring[p % MV_CONSOLE_SIZE];
 	con->buf = buf;
 	con->size = size;
+	con->grow = size < MV_CONSOLE_SIZE && total >= size / 2;
 	return old;
 }
 

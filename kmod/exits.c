@@ -574,6 +574,7 @@ enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
 	mask = size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
 	val = in ? mask : (u32)*rax & mask;
 	action = mv_io_dispatch(vcpu, port, size, in, &val);
+	mv_console_maybe_grow(&vcpu->vm->console);
 	if (in) {
 		val &= mask;
 		/* 32-bit IN zero-extends into RAX; 8/16-bit merge. */

@@ -23,6 +23,7 @@
 #include "pit.h"
 #include "platform.h"
 #include "state.h"
+#include "probe.h"
 
 struct netlink_ext_ack;
 
@@ -197,6 +198,9 @@ struct mv_vcpu {
 
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
+#ifdef MV_EXIT_PROBE
+	struct mv_probe probe;		/* kmod/probe.h */
+#endif
 	u64 run_time_ns;
 
 	/*
@@ -235,10 +239,12 @@ struct mv_uart {
  * Guest UART output: the last @size bytes of the stream, which every
  * console file descriptor reads with a cursor of its own, so that two
  * readers (run and console, say) each get all of it.  The byte at stream
- * position p is buf[p % size] while total - p <= size.  The ring starts
- * empty (size 0, no buffer: an idle VM pays nothing for it) and doubles
- * from MV_CONSOLE_MIN_SIZE up to MV_CONSOLE_SIZE before any byte would be
- * overwritten, so it keeps what a full-size ring would.
+ * position p is buf[p % size] while total - p <= size.  A VM that never
+ * started has no ring (an idle VM pays nothing for it); start gives it
+ * MV_CONSOLE_MIN_SIZE bytes, and it doubles up to MV_CONSOLE_SIZE when
+ * half full (the vCPU thread does it after the exit, outside the UART's
+ * lock), before any byte would be overwritten: it keeps what a full-size
+ * ring would.
  */
 #define MV_CONSOLE_SIZE 65536
 #define MV_CONSOLE_MIN_SIZE 1024
@@ -252,6 +258,7 @@ struct mv_console {
 	spinlock_t lock;
 	u8 *buf;			/* @size bytes, ring; NULL when 0 */
 	u32 size;			/* 0 or a power of two */
+	bool grow;			/* half full: double it (no lock held) */
 	u64 total;			/* bytes ever written: the stream's end */
 	u64 read_max;			/* furthest position any reader reached */
 	u64 dropped;			/* overwritten before any reader read them */
@@ -571,6 +578,8 @@ void mv_nl_event(struct mv_vm *vm, enum minivmm_event event);
 int mv_console_init(struct mv_console *con);
 void mv_console_free(struct mv_console *con);
 void mv_console_put(struct mv_console *con, u8 byte);
+int mv_console_start(struct mv_console *con);
+void mv_console_maybe_grow(struct mv_console *con);
 void mv_console_image(struct mv_console *con, u8 *ring);
 u8 *mv_console_alloc_for(u64 total, u32 *size);
 u8 *mv_console_install(struct mv_console *con, u8 *buf, u32 size,

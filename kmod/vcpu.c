@@ -141,6 +141,7 @@ out_fpu:
 
 void mv_vcpu_free(struct mv_vcpu *vcpu)
 {
+	MV_PROBE_REPORT(vcpu);
 	mv_irq_stop(vcpu);
 	mv_host.ops->vcpu_destroy(vcpu);
 	kvfree(vcpu->scratch);
@@ -264,6 +265,7 @@ static int mv_vcpu_thread(void *data)
 	struct mv_vm *vm = vcpu->vm;
 
 	while (!kthread_should_stop()) {
+		MV_PROBE_TOP(vcpu);
 		if (!mv_vcpu_should_run(vcpu)) {
 			if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)
 				break;
@@ -277,6 +279,7 @@ static int mv_vcpu_thread(void *data)
 		}
 		mv_irq_update_timer(vcpu);
 		trace_minivmm_entry(vm->id, vcpu->index, vcpu->rip);
+		MV_PROBE(vcpu, MV_P_LOOP);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
 		cond_resched();

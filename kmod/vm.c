@@ -515,6 +515,11 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 		ret = -EBUSY;
 		goto out;
 	}
+	ret = mv_console_start(&vm->console);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "not enough host memory for the VM's console");
+		goto out;
+	}
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		ret = mv_vcpu_start_thread(vm->vcpus[i]);
 		if (!ret) {

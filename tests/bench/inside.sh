@@ -383,6 +383,9 @@ for hv in mv kvm; do
 		emit "$hv" latency $(($(cat "$RES/$hv.latency_run") - $(cat "$RES/$hv.latency_noop")))
 	fi
 done
+# A probe build (MINIVMM_PROBE=y, kmod/probe.h) reported each guest's
+# exit-path segments when its vCPU was freed.
+dmesg | grep 'minivmm: probe ' | sed 's/^\[[^]]*\] */bench: /' >&2
 [ "${BENCH_ONLY:-}" = kvm ] || mv_memory
 [ "${BENCH_ONLY:-}" = mv ] || kvm_memory
 echo "@@BENCH-DONE@@"
