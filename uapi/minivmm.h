@@ -116,14 +116,16 @@ enum minivmm_cpu_model {
 };
 #define MINIVMM_CPU_MODEL_MAX (__MINIVMM_CPU_MODEL_MAX - 1)
 
-/* The baseline's feature words (also what a snapshot file records). */
-#define MINIVMM_BASELINE_1_ECX	0x80982201u	/* SSE3 SSSE3 CX16 SSE4.1 SSE4.2
-						 * POPCNT HYPERVISOR */
-#define MINIVMM_BASELINE_1_EDX	0x078bbb7du	/* FPU DE PSE TSC MSR PAE CX8 APIC
-						 * SEP MTRR PGE CMOV PAT PSE36
-						 * CLFSH MMX FXSR SSE SSE2 */
-#define MINIVMM_BASELINE_X1_ECX	0x00000001u	/* LAHF/SAHF */
-#define MINIVMM_BASELINE_X1_EDX	0x20100800u	/* SYSCALL NX LM */
+/*
+ * The baseline's feature words (also what a snapshot file records):
+ * CPUID.1 ECX: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 POPCNT HYPERVISOR;
+ * CPUID.1 EDX: FPU DE PSE TSC MSR PAE CX8 APIC SEP MTRR PGE CMOV PAT PSE36
+ * CLFSH MMX FXSR SSE SSE2; 80000001h ECX: LAHF/SAHF; EDX: SYSCALL NX LM.
+ */
+#define MINIVMM_BASELINE_1_ECX	0x80982201u
+#define MINIVMM_BASELINE_1_EDX	0x078bbb7du
+#define MINIVMM_BASELINE_X1_ECX	0x00000001u
+#define MINIVMM_BASELINE_X1_EDX	0x20100800u
 
 /* Per-vCPU statistics inside MINIVMM_ATTR_VCPU_STATS (append only). */
 enum minivmm_vcpu_attr {
