@@ -6,7 +6,7 @@
 # its /init (busybox) prints how many processors /proc/cpuinfo and nproc
 # show, runs a busy loop alone and then one pinned to each CPU (timed,
 # reported, not asserted), prints both CPUs' user time around the pair
-# and /proc/interrupts, then halts: both CPUs stop, and the host sees the
+# (reported too) and /proc/interrupts, then halts: both CPUs stop, and the host sees the
 # VM halt.
 . "$MV_LIB"
 
@@ -95,13 +95,15 @@ echo "  boot to halt: $(($(date +%s) - t0)) s, status $rc"
 out=$(tr -d '\r' </tmp/smp96.out)
 assert_match "$out" "mv96 cpuinfo 2 nproc 2" \
 	"the guest's /proc/cpuinfo and nproc"
-# Both CPUs ran a loop: each one's user time grew while the pair ran.
+# Both pinned loops finished, so each CPU ran one.  The user time each
+# CPU accounted while the pair ran is reported, not judged: it is sampled
+# at timer ticks, and in a CI run with Bochs beside QEMU a 0.5 s pair saw
+# one tick on CPU 0 and none on CPU 1.
 users=$(echo "$out" | sed -n 's/^mv96 user cpu0 \([0-9]*\) \([0-9]*\) cpu1 \([0-9]*\) \([0-9]*\)$/\1 \2 \3 \4/p')
 # shellcheck disable=SC2086 # four numbers, split on purpose
 set -- $users
 [ $# -eq 4 ] || fail "no user times from the guest"
-[ "$2" -gt "$1" ] || fail "CPU 0 ran no user time during the pair ($1 -> $2)"
-[ "$4" -gt "$3" ] || fail "CPU 1 ran no user time during the pair ($3 -> $4)"
+note "user ticks while the pair ran: CPU 0 $1 -> $2, CPU 1 $3 -> $4"
 # The timer and COM1 reach the guest through the I/O APIC, and counted.
 assert_match "$out" "mv96 irq +0: +[0-9]* +[0-9]* +IO-APIC +2-edge +timer" \
 	"IRQ 0 on I/O APIC pin 2"
