@@ -7,9 +7,10 @@
 # one process: fast); 200 under Bochs (30 times slower: this case was a
 # sixth of the vmx suite's time), on the debug kernel (KASAN makes it
 # slow; kmemleak judges leaks) and on Debian's kernels (CI time: the
-# per-cycle checks need no more).  Then 1000 VMs (100 under Bochs, 200 on
-# the debug and Debian kernels) are created, started and destroyed: the module's page count (vm_pages) is back
-# to 0, and MemFree is within 2 MiB of where it was.
+# per-cycle checks need no more).  Then 1000 VMs (50 under Bochs, 200 on
+# the debug and Debian kernels) are created, started and destroyed: the
+# module's page count (vm_pages) is back to 0, and MemFree is within 2 MiB
+# of where it was.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -138,7 +139,7 @@ memfree_now() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 memfree_kb() { settled memfree_now 256 3; }
 
 case $MV_ARCH:${MV_KERNEL:-test} in
-vmx:*) NS=${MV_STARTS:-100} ;;
+vmx:*) NS=${MV_STARTS:-50} ;;
 *:test-debug | *:debian-*) NS=${MV_STARTS:-200} ;;
 *) NS=${MV_STARTS:-1000} ;;
 esac
