@@ -387,20 +387,10 @@ static int send_pages(struct mig_src *s, const uint8_t *map, bool skip_zero)
 
 static int send_hello(struct mig_src *s)
 {
-	struct snap_header h = { .version = SNAP_VERSION,
-				 .header_size = SNAP_HEADER_SIZE };
-	struct snap_config cfg = { .mem_size = s->vm.mem,
-				   .nr_vcpus = s->vm.vcpus,
-				   .state = MINIVMM_VM_RUNNING };
+	struct snap_header h;
+	struct snap_config cfg;
 
-	memcpy(h.magic, SNAP_MAGIC, 8);
-	h.vendor = ctl_host_vendor();
-	h.nr_vcpus = s->vm.vcpus;
-	h.mem_size = s->vm.mem;
-	h.cpu_model = s->vm.cpu_model;
-	snap_shown_cpuid(s->vm.cpu_model, h.cpuid);
-	h.crc = snap_crc(0, &h, offsetof(struct snap_header, crc));
-	snprintf(cfg.name, sizeof(cfg.name), "%s", s->vm.name);
+	snap_describe(&s->vm, MINIVMM_VM_RUNNING, &h, &cfg);
 	send_frame(&s->io, MIG_HELLO, &h, sizeof(h), &cfg, sizeof(cfg));
 	return s->io.err ? -1 : 0;
 }

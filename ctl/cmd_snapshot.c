@@ -237,16 +237,34 @@ out:
 	return ret;
 }
 
+void snap_describe(const struct ctl_vm *vm, uint32_t state,
+		   struct snap_header *h, struct snap_config *cfg)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, SNAP_MAGIC, 8);
+	h->version = SNAP_VERSION;
+	h->header_size = SNAP_HEADER_SIZE;
+	h->vendor = ctl_host_vendor();	/* GET_INFO is /dev/minivmm's, not the VM fd's */
+	h->nr_vcpus = vm->vcpus;
+	h->mem_size = vm->mem;
+	h->cpu_model = vm->cpu_model;
+	shown_cpuid(vm->cpu_model, h->cpuid);
+	h->crc = snap_crc(0, h, offsetof(struct snap_header, crc));
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->name, sizeof(cfg->name), "%s", vm->name);
+	cfg->mem_size = vm->mem;
+	cfg->nr_vcpus = vm->vcpus;
+	cfg->state = state;
+}
+
 /* Everything of a quiet VM into @fd; 0 or CTL_EXIT_FAIL after a message. */
 static int write_snapshot(const char *what, int fd, int vmfd,
 			  const struct ctl_vm *vm, uint32_t state,
 			  const char *path, uint64_t *ram_pages, bool ram)
 {
 	struct snap_writer w = { .fd = fd };
-	struct snap_header h = { .version = SNAP_VERSION,
-				 .header_size = SNAP_HEADER_SIZE };
-	struct snap_config cfg = { .mem_size = vm->mem, .nr_vcpus = vm->vcpus,
-				   .state = state };
+	struct snap_header h;
+	struct snap_config cfg;
 	struct minivmm_devstate dev = { 0 };
 	struct minivmm_ioapic_state ioapic;
 	uint8_t *ring = NULL, *blob = NULL;
@@ -254,15 +272,8 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	uint32_t i;
 	int ret = CTL_EXIT_FAIL;
 
-	memcpy(h.magic, SNAP_MAGIC, 8);
-	h.vendor = ctl_host_vendor();	/* GET_INFO is /dev/minivmm's, not the VM fd's */
-	h.nr_vcpus = vm->vcpus;
-	h.mem_size = vm->mem;
-	h.cpu_model = vm->cpu_model;
-	shown_cpuid(vm->cpu_model, h.cpuid);
-	h.crc = snap_crc(0, &h, offsetof(struct snap_header, crc));
+	snap_describe(vm, state, &h, &cfg);
 	put(&w, &h, sizeof(h));
-	snprintf(cfg.name, sizeof(cfg.name), "%s", vm->name);
 	put_section(&w, SNAP_SEC_CONFIG, &cfg, sizeof(cfg), NULL, 0);
 
 	blob = malloc(SNAP_VCPU_BLOB_MAX);
@@ -646,11 +657,6 @@ int snap_write_state(const char *what, int fd, int vmfd,
 int snap_check_cpu(const char *what, const struct snap_header *h)
 {
 	return check_cpu(what, h);
-}
-
-void snap_shown_cpuid(uint32_t model, uint32_t *w)
-{
-	shown_cpuid(model, w);
 }
 
 int snap_load_state(const char *what, int vmfd, struct snap_image *img)

@@ -16,8 +16,9 @@ int snap_write_state(const char *what, int fd, int vmfd,
 		     const struct ctl_vm *vm, uint32_t state);
 /* 0, or a sentence and CTL_EXIT_FAIL naming the first missing feature. */
 int snap_check_cpu(const char *what, const struct snap_header *h);
-/* The CPUID words a guest of @model was shown (the header's). */
-void snap_shown_cpuid(uint32_t model, uint32_t *w);
+/* The file header and CONFIG payload of @vm, saved in @state. */
+void snap_describe(const struct ctl_vm *vm, uint32_t state,
+		   struct snap_header *h, struct snap_config *cfg);
 /* vCPU, local APIC and device state of @img into the VM (not started). */
 int snap_load_state(const char *what, int vmfd, struct snap_image *img);
 
