@@ -2,15 +2,14 @@
 # 1000 create/destroy cycles (no start) leak no slab memory: the slab use
 # before and after (after 20 warm-up cycles, caches dropped, settled) is
 # printed; the kmalloc/minivmm caches grow by less than 64 KiB beyond
-# SLUB's per-CPU slack, and no cache gains an object per cycle.  50 cycles
-# go through minivmmctl, the rest through nlfuzz --cycles (same requests,
-# one process: fast); 200 under Bochs (30 times slower: this case was a
-# sixth of the vmx suite's time) and on Debian's kernels (CI time: the
-# per-cycle checks need no more), 100 on the debug kernel (KASAN makes it
-# slow; kmemleak judges leaks).  Then 1000 VMs (50 under Bochs, 200 on
-# Debian's kernels, 100 on the debug kernel) are created, started and
-# destroyed: the module's page count (vm_pages) is back to 0, and MemFree
-# is within 2 MiB of where it was.
+# SLUB's per-CPU slack, and no cache gains an object per cycle in each
+# half of the run.  50 cycles go through minivmmctl, the rest through
+# nlfuzz --cycles (same requests, one process: fast); 200 under Bochs (30
+# times slower: this case was a sixth of the vmx suite's time), 100 on the
+# debug kernel (KASAN makes it slow; kmemleak judges leaks).  Then 1000 VMs
+# (50 under Bochs, 200 on Debian's kernels, 100 on the debug kernel) are
+# created, started and destroyed: the module's page count (vm_pages) is
+# back to 0, and MemFree is within 2 MiB of where it was.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -19,7 +18,7 @@ mv_loaded || mv_load
 
 case $MV_ARCH:${MV_KERNEL:-test} in
 *:test-debug) N=${MV_CYCLES:-100} ;;
-vmx:* | *:debian-*) N=${MV_CYCLES:-200} ;;
+vmx:*) N=${MV_CYCLES:-200} ;;
 *) N=${MV_CYCLES:-1000} ;;
 esac
 LIMIT_KB=64
@@ -90,7 +89,13 @@ before=$(slab_bytes)
 # netlink requests (nlfuzz --cycles).
 t0=$(date +%s)
 cycles 50 tool
-run "$MV_ADD/nlfuzz" --cycles $((N - 50)) cd64-nl
+if [ $((N / 2)) -gt 50 ]; then
+	run "$MV_ADD/nlfuzz" --cycles $((N / 2 - 50)) cd64-nl
+	[ "$RC" -eq 0 ] || fail "nlfuzz --cycles: $(echo "$ERR" | tail -n 1)"
+fi
+slab_bytes >/dev/null
+[ ! -r /proc/slabinfo ] || cp /proc/slabinfo /tmp/slab64.middle
+run "$MV_ADD/nlfuzz" --cycles $((N - N / 2)) cd64-nl
 [ "$RC" -eq 0 ] || fail "nlfuzz --cycles: $(echo "$ERR" | tail -n 1)"
 note "$N cycles took $(($(date +%s) - t0)) s"
 after=$(slab_bytes)
@@ -127,10 +132,19 @@ echo "kmalloc/minivmm slab growth beyond one slab per CPU per cache: $beyond byt
 [ "$beyond" -lt $((LIMIT_KB * 1024)) ] || [ "$JUDGE_MEMORY" -eq 0 ] ||
 	fail "slab grew by $beyond bytes (beyond per-CPU slack) over $N create/destroy cycles (limit ${LIMIT_KB} KiB)"
 # Small objects leaked once per cycle stay under the byte limit: a cache
-# that gained N/2 objects or more over N cycles leaks per cycle.
-leaks=$(awk -v n="$N" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
-	FNR > 2 && $2 - b[$1] >= n / 2 { print $1 " +" $2 - b[$1] }' \
-	/tmp/slab64.before /tmp/slab64.after)
+# that gained N/4 objects or more in each half of the N cycles leaks per
+# cycle.  One half alone is not enough: the kernel's own caches jump by a
+# few hundred objects once in a while (Debian's 6.12: kmalloc-16 +217 and
+# vmap_area +112 over 200 cycles, and nothing over 1000).
+grown_by() {
+	awk -v n="$1" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
+		FNR > 2 && $2 - b[$1] >= n { print $1 " +" $2 - b[$1] }' "$2" "$3"
+}
+grown_by $((N / 4)) /tmp/slab64.before /tmp/slab64.middle >/tmp/slab64.first
+grown_by $((N / 4)) /tmp/slab64.middle /tmp/slab64.after >/tmp/slab64.second
+leaks=$(awk 'NR == FNR { first[$1] = $2; next }
+	$1 in first { printf "%s %s then %s; ", $1, first[$1], $2 }' \
+	/tmp/slab64.first /tmp/slab64.second)
 [ -z "$leaks" ] || [ "$JUDGE_MEMORY" -eq 0 ] ||
 	fail "slab objects grew by about one per cycle: $leaks"
 [ "$JUDGE_MEMORY" -eq 1 ] ||
