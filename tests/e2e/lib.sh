@@ -23,7 +23,28 @@ fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 note() { echo "note: $*"; }
 
+# guest_time SECS: let running guests run for about SECS seconds.  Under
+# Bochs a fifth of that: its guest clock runs ~30 times slower than the
+# wall, and 0.2 s of it is still ~40 million guest instructions.
+guest_time() {
+	if [ "$MV_ARCH" = vmx ]; then
+		sleep "$(awk -v s="$1" 'BEGIN { printf "%.2f", s / 5 }')"
+	else
+		sleep "$1"
+	fi
+}
+
 # ------------------------------------------------------------ running commands
+# echo_lines PREFIX TEXT: TEXT's lines behind PREFIX, the first 24 of
+# them.  The serial console is the emulated machine's slowest part (under
+# Bochs a byte takes ~87 us of a guest clock that runs ~30 times slower
+# than the wall), and the usage text of every refused command filled it.
+echo_lines() {
+	[ -n "$2" ] || return 0
+	printf '%s\n' "$2" | awk -v p="$1" 'NR <= 24 { print p $0 }
+		END { if (NR > 24) printf "%s[%d more lines]\n", p, NR - 24 }'
+}
+
 # run CMD...: run CMD, keep stdout in $OUT, stderr in $ERR, status in $RC,
 # echo all three to the console (the log is what you debug from).
 run() {
@@ -33,8 +54,8 @@ run() {
 	OUT=$(cat "$_mv_o") ERR=$(cat "$_mv_e")
 	rm -f "$_mv_o" "$_mv_e"
 	echo "+ $* -> $RC"
-	[ -z "$OUT" ] || echo "$OUT" | sed 's/^/  out| /'
-	[ -z "$ERR" ] || echo "$ERR" | sed 's/^/  err| /'
+	echo_lines "  out| " "$OUT"
+	echo_lines "  err| " "$ERR"
 	return 0
 }
 

@@ -21,7 +21,7 @@ assert_eq "$(json_num "$S" run_time_ns)" 0 "run time before start"
 
 assert_ok minivmmctl load --mode long st66 "$G/spin.bin"
 assert_ok minivmmctl start st66
-sleep 1
+guest_time 1
 assert_ok minivmmctl stats --json st66
 S=$OUT
 assert_match "$S" '^\{"id": [0-9]+, "name": "st66", "state": "RUNNING"' "stats --json"
@@ -55,7 +55,9 @@ assert_match "$OUT" "state: +RUNNING" "stats state"
 assert_match "$OUT" "^ +io +[1-9][0-9]*\$" "stats io line"
 
 # top --once: one plain sample.
-run minivmmctl top --once --interval 1
+interval=1
+[ "$MV_ARCH" != vmx ] || interval=0.2
+run minivmmctl top --once --interval $interval
 [ "$RC" -eq 0 ] || fail "top --once exited $RC: $ERR"
 assert_match "$OUT" "^[0-9]+ +st66 +RUNNING " "top line for st66"
 esc=$(printf '\033')

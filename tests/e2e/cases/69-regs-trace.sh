@@ -21,7 +21,7 @@ assert_ok minivmmctl create regs69 --mem 1M
 id=$OUT
 assert_ok minivmmctl load --mode long regs69 "$G/spin.bin"
 assert_ok minivmmctl start regs69
-sleep 1
+guest_time 1
 
 run "$MV_ADD/vmregs" "$id"
 [ "$RC" -eq 1 ] || fail "GET_REGS on a running VM exited $RC, expected a refusal"
@@ -38,7 +38,7 @@ assert_ok "$MV_ADD/vmregs" "$id" set-rax 0x1234
 assert_match "$OUT" "rax=0x1234\$" "RAX after SET_REGS"
 
 assert_ok minivmmctl resume regs69
-sleep 1
+guest_time 1
 assert_state regs69 RUNNING
 assert_ok minivmmctl destroy --force regs69
 

@@ -51,13 +51,13 @@ wait_text /tmp/vd88.ev '"device-gone"' 5 || note "events: $(cat /tmp/vd88.ev)"
 assert_match "$(cat /tmp/vd88.ev)" "device-gone" "the device-gone event"
 b0=$(console_bytes vd88)
 last=$(grep -o 'rng [0-9a-f]*' /tmp/vd88.out | tail -n 1)
-sleep 2
+guest_time 2
 assert_eq "$(console_bytes vd88)" "$b0" "console while paused"
 
 minivmmctl serve vd88 --rng 2>/tmp/vd88.s2 &
 spid=$!
 wait_text /tmp/vd88.s2 "resumed" 30 || fail "serve did not resume the VM: $(cat /tmp/vd88.s2)"
-sleep 1
+guest_time 1
 sed 's/^/  serve| /' /tmp/vd88.s2
 tail -n 3 /tmp/vd88.out | sed 's/^/  guest| /'
 ctl list

@@ -68,7 +68,7 @@ ctl stats smp95
 assert_match "$OUT" "per vCPU:" "stats text"
 assert_match "$OUT" "^    3 +[0-9]+ " "stats text, vCPU 3"
 echo "$OUT" | tail -n 5
-sleep 1
+guest_time 1
 assert_ok minivmmctl resume smp95
 assert_state smp95 RUNNING
 n=0
@@ -98,7 +98,7 @@ assert_ok minivmmctl destroy smpstop
 assert_ok minivmmctl create smpwait --mem 1M --vcpus 4
 assert_ok minivmmctl load --mode long smpwait "$G/spin.bin"
 assert_ok minivmmctl start smpwait
-sleep 1
+guest_time 1
 assert_ok minivmmctl pause smpwait
 ctl stats --json smpwait
 assert_match "$OUT" '"vcpu": 3, [^}]*"mp_state": "wait-for-sipi"' "AP 3 waits for SIPI"
