@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # e2e-timeout: 360
-# Damaged snapshot files, 300 of them (20 under Bochs; none on the KASAN
-# kernel: each is a restore, a few process starts; fuzz-ci's libFuzzer
-# target fuzz_snapshot takes the same parser through far more), seeded and
+# Damaged snapshot files, 1000 of them (issue 17 asks that many; 20 under
+# Bochs; none on the KASAN kernel: each is a restore, a few process
+# starts), seeded and
 # reproducible (MV_SEED): tests/e2e/helpers/snapmangle
 # makes each from a file of snapcount.bin saved here: header or payload
 # bytes changed with their CRCs mended (so that the contents reach
@@ -19,7 +19,7 @@ assert_exists "$MV_ADD/snapmangle"
 
 [ "${MV_KERNEL:-test}" != test-debug ] ||
 	skip "each variant is a restore: minutes under KASAN; 100 and 101-103 take the restore paths there"
-N=300
+N=1000
 [ "$MV_ARCH" = vmx ] && N=20
 SEED=${MV_SEED:-20261201}
 W=/tmp/sm119
