@@ -35,14 +35,14 @@ guest_time() {
 }
 
 # ------------------------------------------------------------ running commands
-# echo_lines PREFIX TEXT: TEXT's lines behind PREFIX, the first 24 of
+# echo_lines PREFIX TEXT: TEXT's lines behind PREFIX, the first 16 of
 # them.  The serial console is the emulated machine's slowest part (under
 # Bochs a byte takes ~87 us of a guest clock that runs ~30 times slower
 # than the wall), and the usage text of every refused command filled it.
 echo_lines() {
 	[ -n "$2" ] || return 0
-	printf '%s\n' "$2" | awk -v p="$1" 'NR <= 24 { print p $0 }
-		END { if (NR > 24) printf "%s[%d more lines]\n", p, NR - 24 }'
+	printf '%s\n' "$2" | awk -v p="$1" 'NR <= 16 { print p $0 }
+		END { if (NR > 16) printf "%s[%d more lines]\n", p, NR - 16 }'
 }
 
 # run CMD...: run CMD, keep stdout in $OUT, stderr in $ERR, status in $RC,
