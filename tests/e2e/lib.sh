@@ -24,8 +24,9 @@ skip() { echo "SKIP: $*"; exit 77; }
 note() { echo "note: $*"; }
 
 # guest_time SECS: let running guests run for about SECS seconds.  Under
-# Bochs a fifth of that: its guest clock runs ~30 times slower than the
-# wall, and 0.2 s of it is still ~40 million guest instructions.
+# Bochs a fifth of that: its guest clock runs several times slower than
+# the wall (tests/testbed/run: ips), and 0.2 s of it is still 10 million
+# guest instructions.
 guest_time() {
 	if [ "$MV_ARCH" = vmx ]; then
 		sleep "$(awk -v s="$1" 'BEGIN { printf "%.2f", s / 5 }')"
@@ -37,8 +38,8 @@ guest_time() {
 # ------------------------------------------------------------ running commands
 # echo_lines PREFIX TEXT: TEXT's lines behind PREFIX, the first 16 of
 # them.  The serial console is the emulated machine's slowest part (under
-# Bochs a byte takes ~87 us of a guest clock that runs ~30 times slower
-# than the wall), and the usage text of every refused command filled it.
+# Bochs a 64 KB burst took over a minute of CI), and the usage text of
+# every refused command filled it.
 echo_lines() {
 	[ -n "$2" ] || return 0
 	printf '%s\n' "$2" | awk -v p="$1" 'NR <= 16 { print p $0 }
