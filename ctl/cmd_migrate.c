@@ -749,25 +749,16 @@ static int check_hello(const uint8_t *p, struct snap_header *h,
 {
 	memcpy(h, p, sizeof(*h));
 	memcpy(cfg, p + sizeof(*h), sizeof(*cfg));
-	if (memcmp(h->magic, SNAP_MAGIC, 8) || h->version != SNAP_VERSION ||
-	    h->header_size != SNAP_HEADER_SIZE ||
-	    h->cpu_model > MINIVMM_CPU_MODEL_MAX ||
-	    snap_crc(0, h, offsetof(struct snap_header, crc)) != h->crc) {
-		snprintf(err, cap, "the stream does not start with a minivmm migration header of version %u",
-			 SNAP_VERSION);
+	if (memcmp(h->magic, SNAP_MAGIC, 8)) {
+		snprintf(err, cap, "the stream does not start with a minivmm migration header");
 		return -1;
 	}
-	if (h->nr_vcpus < 1 || h->nr_vcpus > SNAP_MAX_VCPUS ||
-	    h->mem_size < 65536 || h->mem_size % SNAP_PAGE ||
-	    h->mem_size > MINIVMM_APIC_BASE || cfg->mem_size != h->mem_size ||
-	    cfg->nr_vcpus != h->nr_vcpus) {
-		snprintf(err, cap, "the VM's size in the header is invalid (%u vCPUs, %llu bytes of RAM)",
-			 h->nr_vcpus, (unsigned long long)h->mem_size);
+	if (snap_header_check(h, err, cap) || snap_config_check(cfg, h, err, cap))
 		return -1;
-	}
-	if (!memchr(cfg->name, 0, sizeof(cfg->name)) ||
-	    !snap_name_valid(cfg->name)) {
-		snprintf(err, cap, "the VM's name in the header is invalid");
+	/* Unlike a file, a stream is read by the version that sends it. */
+	if (h->version != SNAP_VERSION) {
+		snprintf(err, cap, "the stream's format version %u is not this minivmmctl's (%u)",
+			 h->version, SNAP_VERSION);
 		return -1;
 	}
 	return 0;

@@ -105,6 +105,11 @@ static int check_header(const struct snap_reader *r, struct snap_header *h,
 	}
 	if (r->read(r->ctx, 0, h, sizeof(*h)))
 		return say(err, errlen, "cannot read the header");
+	return snap_header_check(h, err, errlen);
+}
+
+int snap_header_check(const struct snap_header *h, char *err, size_t errlen)
+{
 	if (memcmp(h->magic, SNAP_MAGIC, 8))
 		return say(err, errlen, "the file is not a minivmm snapshot (bad magic)");
 	if (h->version > SNAP_VERSION)
@@ -149,16 +154,20 @@ static int section_crc(const struct snap_reader *r, uint64_t off, uint64_t len,
 static int parse_config(struct snap_image *img, const uint8_t *p, uint64_t len,
 			char *err, size_t errlen)
 {
-	struct snap_config *c = &img->cfg;
-
-	if (len != sizeof(*c))
+	if (len != sizeof(img->cfg))
 		return say(err, errlen, "the configuration section has the wrong size");
-	memcpy(c, p, sizeof(*c));
-	if (!snap_name_valid(c->name) ||
+	memcpy(&img->cfg, p, sizeof(img->cfg));
+	return snap_config_check(&img->cfg, &img->hdr, err, errlen);
+}
+
+int snap_config_check(const struct snap_config *c, const struct snap_header *h,
+		      char *err, size_t errlen)
+{
+	if (!memchr(c->name, 0, sizeof(c->name)) || !snap_name_valid(c->name) ||
 	    !all_zero(c->name + strlen(c->name),
 		      sizeof(c->name) - strlen(c->name)))
 		return say(err, errlen, "the configuration's VM name is not valid");
-	if (c->mem_size != img->hdr.mem_size || c->nr_vcpus != img->hdr.nr_vcpus)
+	if (c->mem_size != h->mem_size || c->nr_vcpus != h->nr_vcpus)
 		return say(err, errlen, "the configuration disagrees with the header on RAM size or vCPU count");
 	if (c->state > MINIVMM_VM_PAUSED)
 		return say(err, errlen, "the configuration's VM state %u is not one a save records",

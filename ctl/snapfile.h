@@ -110,6 +110,15 @@ int snap_parse(const struct snap_reader *r, struct snap_image *img,
 	       char *err, size_t errlen);
 void snap_image_free(struct snap_image *img);
 
+/*
+ * The checks snap_parse() makes of a header already read, and of the
+ * configuration against it (a migration stream starts with both): 0, or
+ * -1 with one sentence in @err.
+ */
+int snap_header_check(const struct snap_header *h, char *err, size_t errlen);
+int snap_config_check(const struct snap_config *c, const struct snap_header *h,
+		      char *err, size_t errlen);
+
 /* crc32 (zlib's) of @n bytes, continuing from @crc (0 to start). */
 uint32_t snap_crc(uint32_t crc, const void *buf, size_t n);
 bool snap_name_valid(const char *name);
