@@ -23,6 +23,8 @@
 #include "virtio.h"
 
 static int wake_pipe[2] = { -1, -1 };
+/* Long options without a short letter. */
+enum { OPT_DETACH = 256, OPT_CPU_MODEL };
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -85,10 +87,12 @@ static int start_vm(uint32_t id)
  */
 enum run_status { STATUS_CODE, STATUS_QEMU };
 
-enum run_end { END_EXITED, END_HALTED, END_FAILED };
+enum run_end { END_EXITED, END_HALTED, END_FAILED, END_DETACHED };
 
 static int exit_status(enum run_status conv, enum run_end end, uint32_t code)
 {
+	if (end == END_DETACHED)
+		return CTL_EXIT_OK;
 	if (conv == STATUS_QEMU) {
 		if (end == END_EXITED)
 			return (int)(((code << 1) | 1) & 0xff);
@@ -179,37 +183,55 @@ static int check_flat(const char *image, enum ctl_mode mode, uint64_t mem)
 }
 
 /* Everything run does after the options; returns how it ended. */
-static enum run_end run_image(const char *image, const char *name,
-			      uint32_t vcpus,
-			      enum ctl_format fmt, enum ctl_mode mode,
-			      uint64_t mem, const char *append,
-			      char *const *modules, unsigned int nmods,
-			      const char *initrd, enum run_status conv,
-			      const struct virtio_setup *devs, uint32_t *code)
+/* What run was asked to do, once the command line is checked. */
+struct run_req {
+	const char *image, *name, *append, *initrd;
+	char *const *modules;
+	unsigned int nmods;
+	enum ctl_format fmt;
+	enum ctl_mode mode;
+	enum run_status conv;
+	uint64_t mem;
+	uint32_t vcpus;
+	struct ctl_create_opts create;
+	struct virtio_setup *devs;
+	bool detach;		/* leave the VM running: print its id, exit 0 */
+};
+
+/* Check the image before creating anything: 0, or -1 after a message. */
+static int prepare_image(const struct run_req *r, struct ctl_mb_boot **boot,
+			 struct ctl_bz_boot **bz)
 {
+	if (r->fmt == CTL_FMT_MULTIBOOT) {
+		*boot = ctl_mb_prepare("run", r->image, r->mem, r->append,
+				       r->modules, r->nmods);
+		return *boot ? 0 : -1;
+	}
+	if (r->fmt == CTL_FMT_BZIMAGE) {
+		*bz = ctl_bz_prepare("run", r->image, r->mem, r->append, r->initrd);
+		return *bz ? 0 : -1;
+	}
+	return check_flat(r->image, r->mode, r->mem);
+}
+
+static enum run_end run_image(const struct run_req *r, uint32_t *code)
+{
+	const struct virtio_setup *devs = r->devs;
+	const char *name = r->name, *image = r->image;
+	enum ctl_mode mode = r->mode;
+	uint32_t id, vcpus = r->vcpus;
+	uint64_t mem = r->mem;
 	pid_t server = -1;
 	struct ctl_mb_boot *boot = NULL;
 	struct ctl_bz_boot *bz = NULL;
 	enum run_end end = END_FAILED;
 	struct ctl_vm vm;
-	uint32_t id;
 	int vmfd = -1, con = -1;
 
-	/* Check the image before creating anything. */
-	if (fmt == CTL_FMT_MULTIBOOT) {
-		boot = ctl_mb_prepare("run", image, mem, append, modules, nmods);
-		if (!boot)
-			return END_FAILED;
-	} else if (fmt == CTL_FMT_BZIMAGE) {
-		bz = ctl_bz_prepare("run", image, mem, append, initrd);
-		if (!bz)
-			return END_FAILED;
-	} else if (check_flat(image, mode, mem)) {
+	if (prepare_image(r, &boot, &bz))
 		return END_FAILED;
-	}
-
 	if (install_signals() < 0 ||
-	    ctl_vm_create("run: create", name, mem, vcpus, &id)) {
+	    ctl_vm_create_opts("run: create", name, mem, vcpus, &r->create, &id)) {
 		ctl_mb_free(boot);
 		ctl_bz_free(bz);
 		return END_FAILED;
@@ -253,14 +275,21 @@ static enum run_end run_image(const char *image, const char *name,
 	}
 	if (got_signal || start_vm(id))
 		goto out;
+	if (r->detach) {
+		printf("%u\n", id);
+		end = END_DETACHED;
+		goto out;
+	}
 	if (ctl_console_pump("run", con, wake_pipe[0]))
 		goto out;
 	if (ctl_vm_get_id("run", id, &vm))
 		goto out;
-	end = report(&vm, conv, code);
+	end = report(&vm, r->conv, code);
 out:
 	ctl_mb_free(boot);
 	ctl_bz_free(bz);
+	if (end == END_DETACHED)	/* started: a late signal changes nothing */
+		got_signal = 0;
 	if (got_signal)
 		ctl_err("run: interrupted by signal %d; destroying VM '%s'",
 			(int)got_signal, name);
@@ -268,7 +297,7 @@ out:
 		close(con);
 	if (vmfd >= 0)
 		close(vmfd);
-	if (destroy_vm(id) && end != END_EXITED)
+	if (end != END_DETACHED && destroy_vm(id) && end != END_EXITED)
 		end = END_FAILED;
 	if (server > 0)
 		waitpid(server, NULL, 0);
@@ -290,8 +319,12 @@ int cmd_run(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'D' },
 		{ "net", required_argument, NULL, 'N' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "detach", no_argument, NULL, OPT_DETACH },
+		{ "cpu-model", required_argument, NULL, OPT_CPU_MODEL },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ctl_create_opts create = { .cpu_model = MINIVMM_CPU_HOST };
+	bool detach = false;
 	static struct virtio_setup devs;
 	char *full_append = NULL;
 	enum ctl_mode mode = CTL_MODE_LONG;
@@ -354,6 +387,13 @@ int cmd_run(int argc, char **argv)
 			vcpus = (uint32_t)v;
 			break;
 		}
+		case OPT_DETACH:
+			detach = true;
+			break;
+		case OPT_CPU_MODEL:
+			if (ctl_parse_cpu_model("run", optarg, &create.cpu_model))
+				return CTL_EXIT_USAGE;
+			break;
 		case 'x':
 			if (!strcmp(optarg, "code"))
 				conv = STATUS_CODE;
@@ -374,6 +414,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return ctl_usage_error("run needs exactly one IMAGE");
+	if (detach && devs.n)
+		return ctl_usage_error("run: --detach leaves no process to serve --disk, --net or --rng devices (create, load and start the VM, then run serve)");
 	image = argv[optind];
 	ret = ctl_check_mem("run", mem_arg, &mem);
 	if (ret)
@@ -425,8 +467,17 @@ int cmd_run(int argc, char **argv)
 		}
 		append = full_append;
 	}
-	end = run_image(image, name, vcpus, fmt, mode, mem, append, modules, nmods,
-			initrd, conv, &devs, &code);
+	{
+		struct run_req r = {
+			.image = image, .name = name, .append = append,
+			.initrd = initrd, .modules = modules, .nmods = nmods,
+			.fmt = fmt, .mode = mode, .conv = conv, .mem = mem,
+			.vcpus = vcpus, .create = create, .devs = &devs,
+			.detach = detach,
+		};
+
+		end = run_image(&r, &code);
+	}
 	free(full_append);
 	return exit_status(conv, end, code);
 }
