@@ -49,18 +49,32 @@ static int run(char **argv)
 	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
+/* "sh -c @cmd", as run(). */
+static int run_shell(char *cmd)
+{
+	char *argv[4];
+
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = cmd;
+	argv[3] = NULL;
+	return run(argv);
+}
+
 int main(int argc, char **argv)
 {
 	double total = 0, min = -1;
-	char *after[] = { "sh", "-c", NULL, NULL };
-	int n, i, fails = 0;
+	char *after = NULL;
+	int n = 0, i, fails = 0;
 
 	if (argc > 2 && !strcmp(argv[1], "--after")) {
-		after[2] = argv[2];
+		after = argv[2];
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc < 3 || (n = atoi(argv[1])) <= 0) {
+	if (argc >= 3)
+		n = atoi(argv[1]);
+	if (n <= 0) {
 		fprintf(stderr, "usage: timeit [--after SHELL] N CMD [ARG...]\n");
 		return 2;
 	}
@@ -69,7 +83,7 @@ int main(int argc, char **argv)
 		int failed = run(argv + 2);
 
 		dt = now_us() - t0;
-		if (after[2] && run(after))
+		if (after && run_shell(after))
 			failed = 1;
 		fails += failed;
 		total += dt;
