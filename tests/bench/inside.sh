@@ -34,6 +34,10 @@ IDLE_VMS=${BENCH_IDLE_VMS:-100}
 MAX_VMS=${BENCH_MAX_VMS:-1500}
 MIN_FREE_KB=${BENCH_MIN_FREE_KB:-65536}
 TOUCH_MEM=40M
+# Snapshots (issue 17): the guest's RAM in MiB, and the rounds of each
+# timed step (0: skip these figures).
+SNAP_MB=${BENCH_SNAP_MB:-256}
+SNAP_ROUNDS=${BENCH_SNAP_ROUNDS:-3}
 # 5.75 MiB: its last 2 MiB block (4 MiB to 5.75 MiB) is partial, and
 # minivmm backs and maps a partial block with 4 KiB pages.
 TAIL_MEM=5888K
@@ -229,6 +233,172 @@ kvm_round() {
 	kvm_unload
 }
 
+# ------------------------------------------------------------- snapshots
+# Issue 17's figures, each against a baseline in this machine (not KVM):
+# save throughput of a SNAP_MB MiB guest with every page written (fill.bin)
+# against dd of the same number of bytes to the same tmpfs; restore to the
+# guest's next instruction against create + load of a SNAP_MB MiB image +
+# start; the file of a guest that wrote 10% of its RAM (fill10.bin)
+# against its RAM.  The VM is paused during dd and save alike.
+SD=/tmp/snapbench
+
+# snap_fill NAME IMAGE: a SNAP_MB MiB VM running IMAGE, paused once the
+# guest has printed "fill: filled" (13 bytes) after writing its pages.
+snap_fill() {
+	minivmmctl create "$1" --mem "${SNAP_MB}M" >/dev/null &&
+		minivmmctl load --mode long "$1" "$2" &&
+		minivmmctl start "$1" || return 1
+	_n=0
+	while :; do
+		_b=$(minivmmctl stats --json "$1" | sed -n 's/.*"console_bytes": \([0-9]*\).*/\1/p')
+		[ "${_b:-0}" -lt 13 ] || break
+		[ "$_n" -lt 3000 ] || return 1
+		sleep 0.2
+		_n=$((_n + 1))
+	done
+	minivmmctl pause "$1"
+}
+
+# snap_time FIG AFTER CMD...: one timed run (timeit, AFTER untimed after
+# it); keeps the smallest time in us as host/mv FIG.
+snap_time() {
+	_hv=$1 _fig=$2 _after=$3
+	shift 3
+	_r=$(/add/timeit --after "$_after" 1 "$@")
+	case $_r in *fails=0) ;; *)
+		log "$_hv $_fig: '$*' failed: $_r"
+		failed "$_hv" "$_fig" "'$*' failed"
+		return 1 ;;
+	esac
+	_t=$(echo "$_r" | sed -n 's/.*min_us=\([0-9]*\).*/\1/p')
+	keep_min "$_hv" "$_fig" "$_t"
+	printf ' %s=%sus' "$_fig" "$_t"
+}
+
+# snap_end NAME: destroy NAME, drop the tmpfs, unload the module.
+snap_end() {
+	minivmmctl destroy --force "$1" >/dev/null 2>&1
+	umount "$SD"
+	rmdir "$SD"
+	rmmod minivmm
+}
+
+mv_snapshot() {
+	[ "$SNAP_ROUNDS" -gt 0 ] || return 0
+	mv_load || return 1
+	rm -rf "$SD"
+	mkdir -p "$SD"
+	# A tmpfs of its own (the destination of both save and dd): /tmp's
+	# is half the RAM, too small for the file and dd's copy of a 256 MiB
+	# guest's in a 1 GiB machine.
+	if ! mount -t tmpfs -o size=$((SNAP_MB * 3 + 64))m snapbench "$SD"; then
+		failed mv snap_save "cannot mount a tmpfs on $SD"
+		rmmod minivmm
+		return 1
+	fi
+	_ram=$((SNAP_MB * 1048576))
+	emit host snap_mb "$SNAP_MB"
+	# 8-byte flags for fill.S's word at 0x7000: 1 exit, 2 check and exit.
+	printf '\001\000\000\000\000\000\000\000' >"$SD/flag1"
+	printf '\002\000\000\000\000\000\000\000' >"$SD/flag2"
+	# done.sh NAME: NAME's guest exited with code 0 (else status 1);
+	# destroys NAME either way.  list --json: the first "}" closes the
+	# fields before any nested object.
+	cat >"$SD/done.sh" <<-'EOF'
+		minivmmctl list --json | tr '}' '\n' | grep "\"name\": \"$1\"" |
+			grep -q '"exit_code": 0'
+		r=$?
+		minivmmctl destroy --force "$1" >/dev/null 2>&1
+		exit $r
+	EOF
+	log "snapshot: filling a $SNAP_MB MiB guest"
+	if ! snap_fill sf "$G/fill.bin"; then
+		failed mv snap_save "fill.bin did not fill its RAM: $(minivmmctl list | tail -n 1)"
+		snap_end sf
+		return 1
+	fi
+	minivmmctl load sf "$SD/flag1" --addr 0x7000
+	# One untimed save: the file restore uses, and its size for dd.
+	_o=$(minivmmctl save sf "$SD/s.snap" 2>&1)
+	_sz=$(stat -c %s "$SD/s.snap" 2>/dev/null)
+	log "snapshot: $_o; $_sz bytes; $(minivmmctl stats sf | grep -i touched)"
+	if [ -z "$_sz" ]; then
+		failed mv snap_save "the save failed: $_o"
+		snap_end sf
+		return 1
+	fi
+	emit host snap_bytes "$_sz"
+	# Odd rounds dd first, even rounds save first, as in the timed rounds.
+	_dd() { snap_time host snap_dd "rm -f $SD/dd.out" \
+		dd if=/dev/zero of="$SD/dd.out" bs=1M count="$_sz" iflag=count_bytes; }
+	_sv() { snap_time mv snap_save "rm -f $SD/t.snap" \
+		minivmmctl save sf "$SD/t.snap"; }
+	r=1
+	while [ "$r" -le "$SNAP_ROUNDS" ]; do
+		if [ $((r % 2)) -eq 1 ]; then
+			_line=$(_dd)$(_sv)
+		else
+			_line=$(_sv)$(_dd)
+		fi
+		log "snapshot save round $r:$_line"
+		r=$((r + 1))
+	done
+	minivmmctl destroy --force sf >/dev/null 2>&1
+
+	# The restored guest has its RAM: flag 2 makes it read every page.
+	_o=
+	minivmmctl restore --paused --name sv "$SD/s.snap" >/dev/null &&
+		minivmmctl load sv "$SD/flag2" --addr 0x7000 &&
+		minivmmctl start sv &&
+		_o=$(minivmmctl console sv 2>&1)
+	if sh "$SD/done.sh" sv && echo "$_o" | grep -q 'fill: ok'; then
+		log "snapshot: the restored guest read all its pages back"
+	else
+		note "minivmm snapshot: the restored $SNAP_MB MiB guest did not read its RAM back: $(echo "$_o" | tail -n 2 | tr '\n' ' ')"
+		failed mv snap_restore "the restored guest failed its RAM check"
+	fi
+	# A SNAP_MB MiB image, all data: exit0.bin (its first instruction
+	# exits), then the snapshot's bytes, up to the end of RAM from 0x10000.
+	dd if="$SD/s.snap" of="$SD/img" bs=64K count=$((SNAP_MB * 16 - 1)) 2>/dev/null &&
+		dd if="$G/exit0.bin" of="$SD/img" conv=notrunc 2>/dev/null
+	# Each timed run ends when the guest has stopped (console returns);
+	# done.sh checks its exit code and destroys it, untimed.
+	_rs() { snap_time mv snap_restore "sh $SD/done.sh rs" \
+		sh -c "minivmmctl restore --name rs $SD/s.snap && minivmmctl console rs"; }
+	_cl() { snap_time host snap_createload "sh $SD/done.sh cl" \
+		sh -c "minivmmctl create cl --mem ${SNAP_MB}M && minivmmctl load --mode long cl $SD/img && minivmmctl start cl && minivmmctl console cl"; }
+	r=1
+	while [ "$r" -le "$SNAP_ROUNDS" ] && [ ! -e "$RES/mv.snap_restore.failed" ]; do
+		if [ $((r % 2)) -eq 1 ]; then
+			_line=$(_rs)$(_cl)
+		else
+			_line=$(_cl)$(_rs)
+		fi
+		log "snapshot restore round $r:$_line"
+		r=$((r + 1))
+	done
+	rm -f "$SD/img" "$SD/s.snap"
+	for f in host.snap_dd mv.snap_save mv.snap_restore host.snap_createload; do
+		[ ! -s "$RES/$f" ] || emit "${f%%.*}" "${f#*.}" "$(cat "$RES/$f")"
+	done
+
+	# The file of a guest that wrote a tenth of its RAM.
+	if snap_fill st "$G/fill10.bin"; then
+		_o=$(minivmmctl save st "$SD/t.snap" 2>&1)
+		_t=$(stat -c %s "$SD/t.snap" 2>/dev/null)
+		log "snapshot, 10% written: $_o; ${_t:-?} bytes"
+		if [ -n "$_t" ]; then
+			emit mv snap_size10 "$_t"
+			emit host snap_ram "$_ram"
+		else
+			failed mv snap_size10 "the save failed: $_o"
+		fi
+	else
+		failed mv snap_size10 "fill10.bin did not fill its RAM"
+	fi
+	snap_end st
+}
+
 # ------------------------------------------------------------- memory
 # mv_create N PREFIX [MIN_FREE_KB]: create N 64 KiB VMs from one mvcreate
 # process.  Sets MV_MADE, MV_WHY.
@@ -386,6 +556,7 @@ done
 # A probe build (MINIVMM_PROBE=y, kmod/probe.h) reported each guest's
 # exit-path segments when its vCPU was freed.
 dmesg | grep 'minivmm: probe ' | sed 's/^\[[^]]*\] */bench: /' >&2
+[ "${BENCH_ONLY:-}" = kvm ] || mv_snapshot
 [ "${BENCH_ONLY:-}" = kvm ] || mv_memory
 [ "${BENCH_ONLY:-}" = mv ] || kvm_memory
 echo "@@BENCH-DONE@@"
