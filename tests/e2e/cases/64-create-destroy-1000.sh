@@ -7,7 +7,7 @@
 # nlfuzz --cycles (same requests, one process: fast); 200 under Bochs (30
 # times slower: this case was a sixth of the vmx suite's time), 100 on the
 # debug kernel (KASAN makes it slow; kmemleak judges leaks).  Then 1000 VMs
-# (50 under Bochs, 200 on Debian's kernels, 30 on the debug kernel) are
+# (20 under Bochs, 200 on Debian's kernels, 30 on the debug kernel) are
 # created, started and destroyed: the module's page count (vm_pages) is
 # back to 0, and MemFree is within 2 MiB of where it was.
 . "$MV_LIB"
@@ -159,7 +159,7 @@ memfree_now() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 memfree_kb() { settled memfree_now 256 3; }
 
 case $MV_ARCH:${MV_KERNEL:-test} in
-vmx:*) NS=${MV_STARTS:-50} ;;
+vmx:*) NS=${MV_STARTS:-20} ;;
 *:test-debug) NS=${MV_STARTS:-30} ;;
 *:debian-*) NS=${MV_STARTS:-200} ;;
 *) NS=${MV_STARTS:-1000} ;;
