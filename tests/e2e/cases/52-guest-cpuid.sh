@@ -26,12 +26,7 @@ no_vms_left
 assert_ok minivmmctl run --detach --name det52 --cpu-model baseline "$G/cpuid.bin"
 id=$OUT
 [ -n "$id" ] && [ "$id" -gt 0 ] 2>/dev/null || fail "run --detach printed '$id', not an id"
-n=0
-until [ "$(state_of det52)" = STOPPED ]; do
-	n=$((n + 1))
-	[ "$n" -le 100 ] || fail "the detached VM did not stop within 10 s"
-	sleep 0.1
-done
+wait_state det52 STOPPED 10
 ctl list --json
 assert_match "$OUT" "\"id\": $id, \"name\": \"det52\", \"state\": \"STOPPED\".*\"exit_code\": 64" "the detached VM's exit"
 ctl stats det52
