@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include "ctl.h"
@@ -64,6 +65,21 @@
 #define VQ_SIZE			256
 #define NET_HDR_LEN		12	/* virtio_net_hdr_v1 */
 
+/*
+ * What a device did, for MINIVMM_VIRTIO_DEBUG (printed on standard error
+ * every second while it is set, and when serving ends).
+ */
+struct vstats {
+	uint64_t notify[2];		/* QueueNotify writes, per queue */
+	uint64_t rx_frames, rx_bytes;	/* frames from the tap to the guest */
+	uint64_t rx_empty;		/* a buffer offered, no frame waiting */
+	uint64_t tx_frames, tx_bytes;	/* frames from the guest to the tap */
+	uint64_t tx_dropped;		/* the tap refused a frame */
+	uint64_t irqs;			/* interrupts sent */
+	uint64_t irqs_suppressed;	/* used entries without one */
+	uint64_t acks;			/* InterruptACK writes */
+};
+
 struct vdev {
 	enum virtio_kind kind;
 	uint32_t device_id;
@@ -80,6 +96,7 @@ struct vdev {
 	int fd;			/* image file or tap */
 	bool ro;
 	uint64_t capacity;	/* sectors */
+	struct vstats st;
 };
 
 struct virtio_server {
@@ -89,6 +106,8 @@ struct virtio_server {
 	unsigned int n;
 	uint64_t bad_requests;
 	bool dirty;		/* state changed since the last save */
+	bool debug;		/* MINIVMM_VIRTIO_DEBUG set */
+	struct timespec last_dump;
 };
 
 /*
@@ -207,8 +226,10 @@ static void vdev_update_irq(struct virtio_server *srv, struct vdev *d)
 	if (high == d->irq_high)
 		return;
 	srv->dirty = true;
-	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0)
+	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0) {
 		d->irq_high = high;
+		d->st.irqs += high;
+	}
 }
 
 static void vdev_reset(struct vdev *d)
@@ -323,7 +344,13 @@ static uint32_t net_tx(struct vdev *d, struct vq_chain *ch)
 		return 0;
 	/* The tap takes the virtio_net_hdr_v1 in front (IFF_VNET_HDR). */
 	r = writev(d->fd, ch->in, ch->nr_in);
-	(void)r;		/* a dropped frame is the network's business */
+	/* A dropped frame is the network's business: counted, no more. */
+	if (r < 0) {
+		d->st.tx_dropped++;
+	} else {
+		d->st.tx_frames++;
+		d->st.tx_bytes += r;
+	}
 	return 0;
 }
 
@@ -354,8 +381,11 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 		r = readv(d->fd, ch.out, ch.nr_out);
 		if (r < 0) {
 			q->last_avail = saved;	/* nothing waiting: keep it */
+			d->st.rx_empty++;
 			break;
 		}
+		d->st.rx_frames++;
+		d->st.rx_bytes += r;
 		iov_copy_to(ch.out, ch.nr_out, 10, &one, 2);	/* num_buffers */
 		vq_push(q, &srv->mem, ch.head, r);
 		used = true;
@@ -395,6 +425,7 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 
 	if (qi >= d->nqueues || !vdev_live(d))
 		return;
+	d->st.notify[qi]++;
 	if (d->kind == VIRTIO_NET && qi == 0) {
 		net_rx(srv, d);
 		return;
@@ -527,6 +558,7 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		vdev_notify(srv, d, v);
 		break;
 	case VM_INT_ACK:
+		d->st.acks++;
 		d->isr &= ~v;
 		vdev_update_irq(srv, d);
 		break;
@@ -676,6 +708,7 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 	}
 	srv->vmfd = vmfd;
 	srv->devfd = -1;
+	srv->debug = getenv("MINIVMM_VIRTIO_DEBUG") != NULL;
 	for (i = 0; i < s->n; i++) {
 		struct vdev *d = &srv->dev[i];
 
@@ -824,6 +857,61 @@ mismatch:
 	fprintf(stderr, "minivmmctl: virtio: the saved device state is for other devices; these start fresh\n");
 }
 
+/* ---- MINIVMM_VIRTIO_DEBUG ------------------------------------------------ */
+
+static const char *const vdev_names[] = {
+	[VIRTIO_BLK] = "blk", [VIRTIO_NET] = "net", [VIRTIO_RNG] = "rng",
+};
+
+/* One line per device: its queues as guest RAM shows them, its counters. */
+static void virtio_dump(struct virtio_server *srv, const char *when)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < srv->n; i++) {
+		const struct vdev *d = &srv->dev[i];
+		const struct vstats *st = &d->st;
+		char qs[2][96] = { "", "" };
+
+		for (q = 0; q < d->nqueues; q++) {
+			const struct virtq *vq = &d->vq[q];
+			const volatile uint16_t *a = vq->ready ?
+				vmem_ptr(&srv->mem, vq->avail_gpa, 4) : NULL;
+
+			if (a)
+				snprintf(qs[q], sizeof(qs[q]),
+					 " q%u avail %u flags %#x taken %u used %u;",
+					 q, a[1], a[0], vq->last_avail, vq->used_idx);
+			else
+				snprintf(qs[q], sizeof(qs[q]), " q%u off;", q);
+		}
+		fprintf(stderr,
+			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x isr %#x;%s%s"
+			" notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
+			" suppressed %" PRIu64 " acks %" PRIu64
+			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty"
+			" tx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " dropped\n",
+			when, vdev_names[d->kind], d->base, d->status, d->isr,
+			qs[0], qs[1], st->notify[0], st->notify[1], st->irqs,
+			st->irqs_suppressed, st->acks, st->rx_frames, st->rx_bytes,
+			st->rx_empty, st->tx_frames, st->tx_bytes, st->tx_dropped);
+	}
+}
+
+/* Every second while debugging, whether or not anything happens. */
+static void virtio_dump_tick(struct virtio_server *srv)
+{
+	struct timespec now;
+
+	if (!srv->debug)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - srv->last_dump.tv_sec < 1)
+		return;
+	srv->last_dump = now;
+	virtio_dump(srv, "state");
+}
+
 static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
 {
 	struct minivmm_dev_resp resp = { .id = r->id };
@@ -874,12 +962,13 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 				pfd[n++].events = POLLIN;
 			}
 		}
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, srv->debug ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ctl_err("virtio: poll: %s", strerror(errno));
 			return -1;
 		}
+		virtio_dump_tick(srv);
 		if (wake_fd >= 0 && pfd[1].revents)
 			return 0;
 		for (i = 0; i < nn; i++)
@@ -889,8 +978,11 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 		if (!pfd[0].revents)
 			continue;
 		r = read(srv->devfd, reqs, sizeof(reqs));
-		if (r == 0)
+		if (r == 0) {
+			if (srv->debug)
+				virtio_dump(srv, "end");
 			return 0;	/* the VM stopped */
+		}
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
