@@ -92,7 +92,7 @@ struct vdev {
 	uint64_t driver_features;
 	uint64_t base;
 	unsigned int irq;
-	bool irq_high;
+	bool irq_owed;		/* sending an edge failed: send one next time */
 	int fd;			/* image file or tap */
 	bool ro;
 	uint64_t capacity;	/* sectors */
@@ -215,21 +215,43 @@ void virtio_cmdline(const struct virtio_setup *s, char *buf, size_t len)
 
 /* ---- interrupts and reset ------------------------------------------------- */
 
-static void vdev_update_irq(struct virtio_server *srv, struct vdev *d)
+/*
+ * Interrupts are edges (MINIVMM_DEV_IRQ_PULSE), never a line held high
+ * while the ISR is non-zero.  Linux makes a command-line virtio-mmio IRQ an
+ * edge-triggered ISA IRQ, and the kernel hands a device process's line
+ * changes to the 8259 and I/O APIC only when vCPU 0 next enters the guest:
+ * a line lowered by the guest's InterruptACK and raised again for the next
+ * used buffer before that entry never dropped as far as they can tell.
+ * That edge was lost, the ISR was never acknowledged again, and the device
+ * sent no interrupt ever after (issue 19's stalled transfers).
+ *
+ * An edge goes out when the ISR gains a bit while it was clear, and after
+ * an InterruptACK that left bits set: the guest's handler reads the ISR,
+ * acknowledges what it read and then looks at every queue, so one edge
+ * covers all that was set before that read.
+ */
+static void vdev_edge(struct virtio_server *srv, struct vdev *d)
 {
-	bool high = d->isr != 0;
 	struct minivmm_dev_irq irq = {
-		.irq = d->irq,
-		.level = high ? MINIVMM_DEV_IRQ_HIGH : MINIVMM_DEV_IRQ_LOW,
+		.irq = d->irq, .level = MINIVMM_DEV_IRQ_PULSE,
 	};
 
-	if (high == d->irq_high)
-		return;
-	srv->dirty = true;
-	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0) {
-		d->irq_high = high;
-		d->st.irqs += high;
-	}
+	d->irq_owed = ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) != 0;
+	if (!d->irq_owed)
+		d->st.irqs++;
+}
+
+/* Set ISR @bits, with an edge if the guest may not have seen them. */
+static void vdev_interrupt(struct virtio_server *srv, struct vdev *d,
+			   uint32_t bits)
+{
+	uint32_t old = d->isr;
+	bool edge = isr_raise(&d->isr, bits);
+
+	if (d->isr != old)
+		srv->dirty = true;
+	if (edge || d->irq_owed)
+		vdev_edge(srv, d);
 }
 
 static void vdev_reset(struct vdev *d)
@@ -251,8 +273,17 @@ static void vdev_broken(struct virtio_server *srv, struct vdev *d,
 	fprintf(stderr, "minivmmctl: virtio device at 0x%" PRIx64 ": %s; device needs reset\n",
 		d->base, why);
 	d->status |= STATUS_NEEDS_RESET;
-	d->isr |= INT_CONFIG;
-	vdev_update_irq(srv, d);
+	vdev_interrupt(srv, d, INT_CONFIG);
+}
+
+/* Entries went into @q's used ring: interrupt unless the driver said not to. */
+static void vdev_used(struct virtio_server *srv, struct vdev *d,
+		      const struct virtq *q)
+{
+	if (vq_wants_interrupt(q, &srv->mem))
+		vdev_interrupt(srv, d, INT_VRING);
+	else
+		d->st.irqs_suppressed++;
 }
 
 static bool vdev_live(const struct vdev *d)
@@ -390,10 +421,8 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 		vq_push(q, &srv->mem, ch.head, r);
 		used = true;
 	}
-	if (used) {
-		d->isr |= INT_VRING;
-		vdev_update_irq(srv, d);
-	}
+	if (used)
+		vdev_used(srv, d, q);
 }
 
 /* ---- queues ---------------------------------------------------------------- */
@@ -460,10 +489,8 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 		used = true;
 	}
 	free(ch);
-	if (used) {
-		d->isr |= INT_VRING;
-		vdev_update_irq(srv, d);
-	}
+	if (used)
+		vdev_used(srv, d, q);
 }
 
 /* ---- registers ------------------------------------------------------------- */
@@ -559,13 +586,13 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		break;
 	case VM_INT_ACK:
 		d->st.acks++;
-		d->isr &= ~v;
-		vdev_update_irq(srv, d);
+		/* Bits set after the guest read the ISR: tell it again. */
+		if (isr_ack(&d->isr, v))
+			vdev_edge(srv, d);
 		break;
 	case VM_STATUS:
 		if (!v) {
 			vdev_reset(d);
-			vdev_update_irq(srv, d);
 			break;
 		}
 		/* FEATURES_OK only for features offered, VERSION_1 included. */
@@ -842,7 +869,9 @@ static void virtio_restore(struct virtio_server *srv)
 			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
 			vq->used_idx = vq->last_avail = *used;
 		}
-		vdev_update_irq(srv, d);
+		/* The predecessor's edge may have died with it. */
+		if (d->isr)
+			vdev_edge(srv, d);
 	}
 	/*
 	 * A notification posted to the predecessor may have died with it:

@@ -60,6 +60,22 @@ int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch);
 int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	    uint32_t len);
 
+/*
+ * After used entries were published: does the driver want an interrupt?
+ * Without VIRTIO_F_EVENT_IDX, not while it sets VIRTQ_AVAIL_F_NO_INTERRUPT
+ * (2.7.7.2).
+ */
+bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m);
+
+/*
+ * The virtio-mmio interrupt status, sent as edges: the driver's handler
+ * reads it, acknowledges what it read, then looks at every queue, so an
+ * edge is due only when bits appear in a clear status (isr_raise() true)
+ * or remain after an acknowledgement (isr_ack() true).
+ */
+bool isr_raise(uint32_t *isr, uint32_t bits);
+bool isr_ack(uint32_t *isr, uint32_t bits);
+
 /* Copy up to @len bytes from an iovec array starting at @off. */
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
 		     void *buf, size_t len);

@@ -11,6 +11,7 @@
 #define VRING_DESC_F_NEXT	1
 #define VRING_DESC_F_WRITE	2
 #define VRING_DESC_F_INDIRECT	4
+#define VRING_AVAIL_F_NO_INTERRUPT	1
 
 struct vring_desc {
 	uint64_t addr;
@@ -133,6 +134,34 @@ int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	*idx = ++q->used_idx;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return 0;
+}
+
+bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m)
+{
+	const volatile uint16_t *flags;
+
+	/*
+	 * The used index published before the flags are read: the driver
+	 * clears the flag before it reads the used index, so one of the two
+	 * sides sees the other's write (2.7.7, 2.7.10).
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = vmem_ptr(m, q->avail_gpa, 2);
+	return !flags || !(*flags & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+bool isr_raise(uint32_t *isr, uint32_t bits)
+{
+	bool was_clear = !*isr;
+
+	*isr |= bits;
+	return was_clear && bits;
+}
+
+bool isr_ack(uint32_t *isr, uint32_t bits)
+{
+	*isr &= ~bits;
+	return *isr != 0;
 }
 
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,

@@ -155,6 +155,39 @@ int main(void)
 	q.used_gpa = USED + 2;
 	check("misaligned used ring", vq_check(&q, &m) < 0, "accepted");
 
+	/* Interrupt suppression: VIRTQ_AVAIL_F_NO_INTERRUPT in avail->flags. */
+	reset();
+	check("interrupt wanted", vq_wants_interrupt(&q, &m), "suppressed");
+	ram[AVAIL] = 1;
+	check("interrupt suppressed", !vq_wants_interrupt(&q, &m),
+	      "NO_INTERRUPT ignored");
+	ram[AVAIL] = 0;
+	check("interrupt wanted again", vq_wants_interrupt(&q, &m),
+	      "flag cleared, still suppressed");
+
+	/*
+	 * The interrupt status as edges: one when bits appear in a clear
+	 * status, none while the driver has not read it yet, one after an
+	 * acknowledgement that left bits the driver had not seen.
+	 */
+	{
+		uint32_t isr = 0;
+		int ok;
+
+		ok = isr_raise(&isr, 1) && isr == 1;
+		ok = ok && !isr_raise(&isr, 1) && isr == 1;
+		ok = ok && !isr_ack(&isr, 1) && isr == 0;
+		check("edge per clear status", ok, "wrong edges for used buffers");
+		ok = isr_raise(&isr, 1);
+		ok = ok && !isr_raise(&isr, 2) && isr == 3;
+		ok = ok && isr_ack(&isr, 1) && isr == 2;
+		ok = ok && !isr_ack(&isr, 2) && isr == 0;
+		check("edge for bits left after an ack", ok,
+		      "a configuration change after the read was never signalled");
+		ok = !isr_raise(&isr, 0) && isr == 0;
+		check("no edge for nothing", ok, "edge without a bit");
+	}
+
 	free(ram);
 	return failed;
 }
