@@ -60,10 +60,19 @@
 
 #define VIRTIO_BLK_F_RO		(1ULL << 5)
 #define VIRTIO_BLK_F_FLUSH	(1ULL << 9)
+#define VIRTIO_NET_F_CSUM	(1ULL << 0)
+#define VIRTIO_NET_F_GUEST_CSUM	(1ULL << 1)
 #define VIRTIO_NET_F_MAC	(1ULL << 5)
+#define VIRTIO_NET_F_GUEST_TSO4	(1ULL << 7)
+#define VIRTIO_NET_F_GUEST_TSO6	(1ULL << 8)
+#define VIRTIO_NET_F_HOST_TSO4	(1ULL << 11)
+#define VIRTIO_NET_F_HOST_TSO6	(1ULL << 12)
+#define VIRTIO_NET_F_MRG_RXBUF	(1ULL << 15)
 
 #define VQ_SIZE			256
 #define NET_HDR_LEN		12	/* virtio_net_hdr_v1 */
+/* The largest frame a tap gives: 64 KiB of GSO payload and headers. */
+#define NET_FRAME_MAX		(NET_HDR_LEN + 65536 + 18)
 
 /*
  * What a device did, for MINIVMM_VIRTIO_DEBUG (printed on standard error
@@ -73,6 +82,8 @@ struct vstats {
 	uint64_t notify[2];		/* QueueNotify writes, per queue */
 	uint64_t rx_frames, rx_bytes;	/* frames from the tap to the guest */
 	uint64_t rx_empty;		/* a buffer offered, no frame waiting */
+	uint64_t rx_waits;		/* a frame waited for more buffers */
+	uint64_t rx_dropped;		/* a frame larger than the whole ring */
 	uint64_t tx_frames, tx_bytes;	/* frames from the guest to the tap */
 	uint64_t tx_dropped;		/* the tap refused a frame */
 	uint64_t irqs;			/* interrupts sent */
@@ -96,6 +107,9 @@ struct vdev {
 	int fd;			/* image file or tap */
 	bool ro;
 	uint64_t capacity;	/* sectors */
+	/* virtio-net with mergeable receive buffers: a frame read from the tap. */
+	uint8_t *frame;
+	size_t frame_len;	/* 0: none waiting */
 	struct vstats st;
 };
 
@@ -256,6 +270,7 @@ static void vdev_interrupt(struct virtio_server *srv, struct vdev *d,
 
 static void vdev_reset(struct vdev *d)
 {
+	d->frame_len = 0;
 	d->status = 0;
 	d->isr = 0;
 	d->dev_sel = d->drv_sel = d->queue_sel = 0;
@@ -385,6 +400,34 @@ static uint32_t net_tx(struct vdev *d, struct vq_chain *ch)
 	return 0;
 }
 
+/*
+ * Mergeable receive buffers: the frame waiting in d->frame goes into as
+ * many buffers as it needs.  False when the ring has too few yet: the
+ * frame waits, the tap is not read, and the guest's next receive
+ * notification (it adds buffers) tries again.
+ */
+static bool net_rx_merge(struct virtio_server *srv, struct vdev *d, bool *used)
+{
+	int n = vq_put_merged(&d->vq[0], &srv->mem, d->frame, d->frame_len,
+			      NET_HDR_LEN);
+
+	if (!n) {
+		d->st.rx_waits++;
+		return false;
+	}
+	if (n == -1) {
+		vdev_broken(srv, d, "bad receive queue (or a buffer smaller than the virtio-net header)");
+	} else if (n == -2) {
+		d->st.rx_dropped++;
+	} else {
+		d->st.rx_frames++;
+		d->st.rx_bytes += d->frame_len;
+		*used = true;
+	}
+	d->frame_len = 0;
+	return true;
+}
+
 /* Fill receive buffers from the tap while both have something. */
 static void net_rx(struct virtio_server *srv, struct vdev *d)
 {
@@ -392,6 +435,25 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 	struct vq_chain ch;
 	bool used = false;
 
+	if (d->driver_features & VIRTIO_NET_F_MRG_RXBUF) {
+		while (vdev_live(d) && vq_has_avail(q, &srv->mem)) {
+			if (!d->frame_len) {
+				ssize_t r = read(d->fd, d->frame, NET_FRAME_MAX);
+
+				if (r < NET_HDR_LEN) {
+					d->st.rx_empty += r < 0;
+					break;
+				}
+				/* A truncated frame reports its whole length. */
+				d->frame_len = r < NET_FRAME_MAX ? r : NET_FRAME_MAX;
+			}
+			if (!net_rx_merge(srv, d, &used))
+				break;
+		}
+		if (used)
+			vdev_used(srv, d, q);
+		return;
+	}
 	while (vdev_live(d) && vq_has_avail(q, &srv->mem)) {
 		uint16_t saved = q->last_avail;
 		uint16_t one = 1;
@@ -415,6 +477,9 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 			d->st.rx_empty++;
 			break;
 		}
+		/* The tap reports a truncated frame's whole length. */
+		if ((uint64_t)r > ch.out_len)
+			r = ch.out_len;
 		d->st.rx_frames++;
 		d->st.rx_bytes += r;
 		iov_copy_to(ch.out, ch.nr_out, 10, &one, 2);	/* num_buffers */
@@ -423,6 +488,42 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 	}
 	if (used)
 		vdev_used(srv, d, q);
+}
+
+/*
+ * The offloads the driver took decide what the tap may hand over: partial
+ * checksums with GUEST_CSUM, TCP segments of up to 64 KiB with GUEST_TSO4/6
+ * (which need GUEST_CSUM).  Frames from the driver go to the tap with their
+ * header as they are (CSUM, HOST_TSO4/6): the tap checks it.
+ */
+static void net_set_offload(struct vdev *d)
+{
+	unsigned int off = 0;
+
+	if (d->kind != VIRTIO_NET)
+		return;
+	if (d->driver_features & VIRTIO_NET_F_GUEST_CSUM) {
+		off |= TUN_F_CSUM;
+		if (d->driver_features & VIRTIO_NET_F_GUEST_TSO4)
+			off |= TUN_F_TSO4;
+		if (d->driver_features & VIRTIO_NET_F_GUEST_TSO6)
+			off |= TUN_F_TSO6;
+	}
+	if (ioctl(d->fd, TUNSETOFFLOAD, off) < 0)
+		fprintf(stderr, "minivmmctl: virtio-net at 0x%" PRIx64 ": cannot set the tap's offloads: %s\n",
+			d->base, strerror(errno));
+}
+
+/* Features that need another (5.1.3.1), as the driver must not take them. */
+static bool net_features_ok(uint64_t f)
+{
+	if ((f & (VIRTIO_NET_F_GUEST_TSO4 | VIRTIO_NET_F_GUEST_TSO6)) &&
+	    !(f & VIRTIO_NET_F_GUEST_CSUM))
+		return false;
+	if ((f & (VIRTIO_NET_F_HOST_TSO4 | VIRTIO_NET_F_HOST_TSO6)) &&
+	    !(f & VIRTIO_NET_F_CSUM))
+		return false;
+	return true;
 }
 
 /* ---- queues ---------------------------------------------------------------- */
@@ -593,12 +694,20 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 	case VM_STATUS:
 		if (!v) {
 			vdev_reset(d);
+			net_set_offload(d);
 			break;
 		}
-		/* FEATURES_OK only for features offered, VERSION_1 included. */
+		/*
+		 * FEATURES_OK only for features offered, VERSION_1 included,
+		 * none without the one it needs.
+		 */
 		if ((v & 8) && ((d->driver_features & ~d->features) ||
-				!(d->driver_features & VIRTIO_F_VERSION_1)))
+				!(d->driver_features & VIRTIO_F_VERSION_1) ||
+				(d->kind == VIRTIO_NET &&
+				 !net_features_ok(d->driver_features))))
 			v &= ~8u;
+		if ((v & 8) && !(d->status & 8))
+			net_set_offload(d);
 		d->status = v | (d->status & STATUS_NEEDS_RESET);
 		if (d->kind == VIRTIO_NET && vdev_live(d))
 			net_rx(srv, d);
@@ -693,7 +802,15 @@ static int vdev_open(const char *what, struct vdev *d,
 		for (i = 0; i < sizeof(sp->path) && sp->path[i]; i++)
 			d->config[5] += (uint8_t)sp->path[i];
 		d->config_len = 6;
-		d->features |= VIRTIO_NET_F_MAC;
+		d->features |= VIRTIO_NET_F_MAC | VIRTIO_NET_F_CSUM |
+			       VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_GUEST_TSO4 |
+			       VIRTIO_NET_F_GUEST_TSO6 | VIRTIO_NET_F_HOST_TSO4 |
+			       VIRTIO_NET_F_HOST_TSO6 | VIRTIO_NET_F_MRG_RXBUF;
+		d->frame = malloc(NET_FRAME_MAX);
+		if (!d->frame) {
+			ctl_err("%s: out of memory", what);
+			return -1;
+		}
 		break;
 	case VIRTIO_RNG:
 		d->device_id = 4;
@@ -783,9 +900,11 @@ void virtio_free(struct virtio_server *srv)
 
 	if (!srv)
 		return;
-	for (i = 0; i < srv->n; i++)
+	for (i = 0; i < srv->n; i++) {
 		if (srv->dev[i].fd >= 0)
 			close(srv->dev[i].fd);
+		free(srv->dev[i].frame);
+	}
 	if (srv->mem.base)
 		munmap(srv->mem.base, srv->mem.size);
 	if (srv->devfd >= 0)
@@ -855,6 +974,8 @@ static void virtio_restore(struct virtio_server *srv)
 		d->drv_sel = v->drv_sel;
 		d->queue_sel = v->queue_sel;
 		d->driver_features = v->driver_features;
+		if (d->status & 8)	/* FEATURES_OK */
+			net_set_offload(d);
 		for (q = 0; q < d->nqueues; q++) {
 			struct virtq *vq = &d->vq[q];
 			const uint16_t *used;
@@ -915,15 +1036,17 @@ static void virtio_dump(struct virtio_server *srv, const char *when)
 				snprintf(qs[q], sizeof(qs[q]), " q%u off;", q);
 		}
 		fprintf(stderr,
-			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x isr %#x;%s%s"
-			" notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
+			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x features %#" PRIx64
+			" isr %#x;%s%s notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
 			" suppressed %" PRIu64 " acks %" PRIu64
-			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty"
+			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty %" PRIu64
+			" waits %" PRIu64 " dropped"
 			" tx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " dropped\n",
-			when, vdev_names[d->kind], d->base, d->status, d->isr,
-			qs[0], qs[1], st->notify[0], st->notify[1], st->irqs,
-			st->irqs_suppressed, st->acks, st->rx_frames, st->rx_bytes,
-			st->rx_empty, st->tx_frames, st->tx_bytes, st->tx_dropped);
+			when, vdev_names[d->kind], d->base, d->status,
+			d->driver_features, d->isr, qs[0], qs[1], st->notify[0],
+			st->notify[1], st->irqs, st->irqs_suppressed, st->acks,
+			st->rx_frames, st->rx_bytes, st->rx_empty, st->rx_waits,
+			st->rx_dropped, st->tx_frames, st->tx_bytes, st->tx_dropped);
 	}
 }
 
@@ -980,11 +1103,16 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 			pfd[n].fd = wake_fd;
 			pfd[n++].events = POLLIN;
 		}
-		/* Wait for frames only where the guest has buffers for them. */
+		/*
+		 * Wait for frames only where the guest has buffers for them
+		 * and no frame already waits for more (the guest's next
+		 * receive notification brings those).
+		 */
 		for (i = 0; i < srv->n; i++) {
 			struct vdev *d = &srv->dev[i];
 
 			if (d->kind == VIRTIO_NET && vdev_live(d) &&
+			    !d->frame_len &&
 			    vq_has_avail(&d->vq[0], &srv->mem)) {
 				nets[nn++] = d;
 				pfd[n].fd = d->fd;

@@ -61,6 +61,19 @@ int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	    uint32_t len);
 
 /*
+ * virtio-net's mergeable receive buffers (VIRTIO_NET_F_MRG_RXBUF): copy
+ * @frame, @len bytes starting with a @hdr_len-byte header ending in
+ * num_buffers, into as many available chains as it needs, set num_buffers
+ * in the first and mark them used.  Returns the count of buffers used; 0
+ * when too few are available yet (none taken: the frame can wait for
+ * more); -1 when the driver broke the queue (as vq_pop(), or a buffer
+ * smaller than the header); -2 when the frame can never fit (the whole
+ * ring offered is too small, or it is shorter than a header).
+ */
+int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
+		  size_t len, size_t hdr_len);
+
+/*
  * After used entries were published: does the driver want an interrupt?
  * Without VIRTIO_F_EVENT_IDX, not while it sets VIRTQ_AVAIL_F_NO_INTERRUPT
  * (2.7.7.2).

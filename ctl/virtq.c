@@ -150,6 +150,52 @@ bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m)
 	return !flags || !(*flags & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
+int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
+		  size_t len, size_t hdr_len)
+{
+	static struct vq_chain ch;
+	static struct iovec first[VQ_MAX_SIZE];
+	static uint16_t heads[VQ_MAX_SIZE];
+	static uint32_t lens[VQ_MAX_SIZE];
+	uint16_t start = q->last_avail, nbufs;
+	unsigned int n = 0, nfirst = 0, i;
+	size_t off = 0;
+
+	if (len < hdr_len)
+		return -2;
+	while (off < len) {
+		int ret = vq_pop(q, m, &ch);
+
+		if (ret < 0)
+			return -1;
+		if (!ret) {
+			/* Not taken after all: they stay available. */
+			q->last_avail = start;
+			/* The whole ring offered and still too small. */
+			return n >= q->num ? -2 : 0;
+		}
+		/* Each buffer holds a header at least (5.1.6.3.1). */
+		if (ch.out_len < hdr_len || n == VQ_MAX_SIZE)
+			return -1;
+		if (!n) {
+			nfirst = ch.nr_out;
+			memcpy(first, ch.out, nfirst * sizeof(first[0]));
+		}
+		heads[n] = ch.head;
+		lens[n] = ch.out_len < len - off ? ch.out_len : len - off;
+		iov_copy_to(ch.out, ch.nr_out, 0, (const uint8_t *)frame + off,
+			    lens[n]);
+		off += lens[n++];
+	}
+	nbufs = n;
+	/* num_buffers, the last field of virtio_net_hdr_v1. */
+	iov_copy_to(first, nfirst, hdr_len - 2, &nbufs, 2);
+	for (i = 0; i < n; i++)
+		if (vq_push(q, m, heads[i], lens[i]) < 0)
+			return -1;
+	return n;
+}
+
 bool isr_raise(uint32_t *isr, uint32_t bits)
 {
 	bool was_clear = !*isr;
