@@ -117,22 +117,36 @@ int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch)
 	return 1;
 }
 
+/* Write used element @i past the used index (not yet published). */
+static void vq_used_elem(struct virtq *q, const struct vmem *m, uint16_t i,
+			 uint16_t head, uint32_t len)
+{
+	volatile uint32_t *elem = vmem_ptr(m, q->used_gpa + 4 +
+					   8ULL * ((uint16_t)(q->used_idx + i) % q->num), 8);
+
+	elem[0] = head;
+	elem[1] = len;
+}
+
+/* Publish @n used elements written with vq_used_elem(). */
+static void vq_used_publish(struct virtq *q, const struct vmem *m, uint16_t n)
+{
+	volatile uint16_t *idx = vmem_ptr(m, q->used_gpa + 2, 2);
+
+	/* The elements before the index that publishes them. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->used_idx += n;
+	*idx = q->used_idx;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	    uint32_t len)
 {
-	volatile uint32_t *elem;
-	volatile uint16_t *idx;
-
 	if (vq_check(q, m))
 		return -1;
-	elem = vmem_ptr(m, q->used_gpa + 4 + 8ULL * (q->used_idx % q->num), 8);
-	idx = vmem_ptr(m, q->used_gpa + 2, 2);
-	elem[0] = head;
-	elem[1] = len;
-	/* The element before the index that publishes it. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	*idx = ++q->used_idx;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vq_used_elem(q, m, 0, head, len);
+	vq_used_publish(q, m, 1);
 	return 0;
 }
 
@@ -190,9 +204,13 @@ int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
 	nbufs = n;
 	/* num_buffers, the last field of virtio_net_hdr_v1. */
 	iov_copy_to(first, nfirst, hdr_len - 2, &nbufs, 2);
+	/*
+	 * All of the frame's buffers under one used index update: a driver
+	 * that saw the first alone would find the rest missing (5.1.6.4.2).
+	 */
 	for (i = 0; i < n; i++)
-		if (vq_push(q, m, heads[i], lens[i]) < 0)
-			return -1;
+		vq_used_elem(q, m, i, heads[i], lens[i]);
+	vq_used_publish(q, m, nbufs);
 	return n;
 }
 
