@@ -658,7 +658,8 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		d->drv_sel = v;
 		break;
 	case VM_DRV_FEATURES:
-		if (d->drv_sel < 2)
+		/* Fixed from FEATURES_OK on: the tap's offloads follow them. */
+		if (d->drv_sel < 2 && !(d->status & 8))
 			vdev_set_half(&d->driver_features, d->drv_sel, v);
 		break;
 	case VM_QUEUE_SEL:
