@@ -34,6 +34,7 @@ rm -f /tmp/back86.md5 /tmp/sent86.md5
 mkdir -p /tmp/ird86/bin
 cp /bin/busybox /tmp/ird86/bin/busybox
 cat >/tmp/ird86/init <<'INIT'
+#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mkdir -p /dev /proc /sys /tmp
 mount -t devtmpfs dev /dev
