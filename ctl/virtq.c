@@ -214,17 +214,24 @@ int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
 	return n;
 }
 
-bool isr_raise(uint32_t *isr, uint32_t bits)
+bool isr_raise(uint32_t *isr, uint32_t *unread, uint32_t bits)
 {
 	bool was_clear = !*isr;
 
 	*isr |= bits;
+	*unread |= bits;
 	return was_clear && bits;
 }
 
-bool isr_ack(uint32_t *isr, uint32_t bits)
+uint32_t isr_read(const uint32_t *isr, uint32_t *unread)
 {
-	*isr &= ~bits;
+	*unread = 0;
+	return *isr;
+}
+
+bool isr_ack(uint32_t *isr, const uint32_t *unread, uint32_t bits)
+{
+	*isr &= ~(bits & ~*unread);
 	return *isr != 0;
 }
 
