@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include "ctl.h"
@@ -59,10 +60,36 @@
 
 #define VIRTIO_BLK_F_RO		(1ULL << 5)
 #define VIRTIO_BLK_F_FLUSH	(1ULL << 9)
+#define VIRTIO_NET_F_CSUM	(1ULL << 0)
+#define VIRTIO_NET_F_GUEST_CSUM	(1ULL << 1)
 #define VIRTIO_NET_F_MAC	(1ULL << 5)
+#define VIRTIO_NET_F_GUEST_TSO4	(1ULL << 7)
+#define VIRTIO_NET_F_GUEST_TSO6	(1ULL << 8)
+#define VIRTIO_NET_F_HOST_TSO4	(1ULL << 11)
+#define VIRTIO_NET_F_HOST_TSO6	(1ULL << 12)
+#define VIRTIO_NET_F_MRG_RXBUF	(1ULL << 15)
 
 #define VQ_SIZE			256
 #define NET_HDR_LEN		12	/* virtio_net_hdr_v1 */
+/* The largest frame a tap gives: 64 KiB of GSO payload and headers. */
+#define NET_FRAME_MAX		(NET_HDR_LEN + 65536 + 18)
+
+/*
+ * What a device did, for MINIVMM_VIRTIO_DEBUG (printed on standard error
+ * every second while it is set, and when serving ends).
+ */
+struct vstats {
+	uint64_t notify[2];		/* QueueNotify writes, per queue */
+	uint64_t rx_frames, rx_bytes;	/* frames from the tap to the guest */
+	uint64_t rx_empty;		/* a buffer offered, no frame waiting */
+	uint64_t rx_waits;		/* a frame waited for more buffers */
+	uint64_t rx_dropped;		/* a frame larger than the whole ring */
+	uint64_t tx_frames, tx_bytes;	/* frames from the guest to the tap */
+	uint64_t tx_dropped;		/* the tap refused a frame */
+	uint64_t irqs;			/* interrupts sent */
+	uint64_t irqs_suppressed;	/* used entries without one */
+	uint64_t acks;			/* InterruptACK writes */
+};
 
 struct vdev {
 	enum virtio_kind kind;
@@ -73,13 +100,18 @@ struct vdev {
 	unsigned int nqueues;
 	struct virtq vq[2];
 	uint32_t status, isr, dev_sel, drv_sel, queue_sel;
+	uint32_t isr_unread;	/* ISR bits set since the driver read it */
 	uint64_t driver_features;
 	uint64_t base;
 	unsigned int irq;
-	bool irq_high;
+	bool irq_owed;		/* sending an edge failed: send one next time */
 	int fd;			/* image file or tap */
 	bool ro;
 	uint64_t capacity;	/* sectors */
+	/* virtio-net with mergeable receive buffers: a frame read from the tap. */
+	uint8_t *frame;
+	size_t frame_len;	/* 0: none waiting */
+	struct vstats st;
 };
 
 struct virtio_server {
@@ -89,6 +121,8 @@ struct virtio_server {
 	unsigned int n;
 	uint64_t bad_requests;
 	bool dirty;		/* state changed since the last save */
+	bool debug;		/* MINIVMM_VIRTIO_DEBUG set */
+	struct timespec last_dump;
 };
 
 /*
@@ -196,25 +230,50 @@ void virtio_cmdline(const struct virtio_setup *s, char *buf, size_t len)
 
 /* ---- interrupts and reset ------------------------------------------------- */
 
-static void vdev_update_irq(struct virtio_server *srv, struct vdev *d)
+/*
+ * Interrupts are edges (MINIVMM_DEV_IRQ_PULSE), never a line held high
+ * while the ISR is non-zero.  Linux makes a command-line virtio-mmio IRQ an
+ * edge-triggered ISA IRQ, and the kernel hands a device process's line
+ * changes to the 8259 and I/O APIC only when vCPU 0 next enters the guest:
+ * a line lowered by the guest's InterruptACK and raised again for the next
+ * used buffer before that entry never dropped as far as they can tell.
+ * That edge was lost, the ISR was never acknowledged again, and the device
+ * sent no interrupt ever after (issue 19's stalled transfers).
+ *
+ * An edge goes out when the ISR gains a bit while it was clear, and after
+ * an InterruptACK that left bits set: the guest's handler reads the ISR,
+ * acknowledges what it read and then looks at every queue, so one edge
+ * covers all that was set before that read.
+ */
+static void vdev_edge(struct virtio_server *srv, struct vdev *d)
 {
-	bool high = d->isr != 0;
 	struct minivmm_dev_irq irq = {
-		.irq = d->irq,
-		.level = high ? MINIVMM_DEV_IRQ_HIGH : MINIVMM_DEV_IRQ_LOW,
+		.irq = d->irq, .level = MINIVMM_DEV_IRQ_PULSE,
 	};
 
-	if (high == d->irq_high)
-		return;
-	srv->dirty = true;
-	if (ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) == 0)
-		d->irq_high = high;
+	d->irq_owed = ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) != 0;
+	if (!d->irq_owed)
+		d->st.irqs++;
+}
+
+/* Set ISR @bits, with an edge if the guest may not have seen them. */
+static void vdev_interrupt(struct virtio_server *srv, struct vdev *d,
+			   uint32_t bits)
+{
+	uint32_t old = d->isr;
+	bool edge = isr_raise(&d->isr, &d->isr_unread, bits);
+
+	if (d->isr != old)
+		srv->dirty = true;
+	if (edge || d->irq_owed)
+		vdev_edge(srv, d);
 }
 
 static void vdev_reset(struct vdev *d)
 {
+	d->frame_len = 0;
 	d->status = 0;
-	d->isr = 0;
+	d->isr = d->isr_unread = 0;
 	d->dev_sel = d->drv_sel = d->queue_sel = 0;
 	d->driver_features = 0;
 	memset(d->vq, 0, sizeof(d->vq));
@@ -230,8 +289,17 @@ static void vdev_broken(struct virtio_server *srv, struct vdev *d,
 	fprintf(stderr, "minivmmctl: virtio device at 0x%" PRIx64 ": %s; device needs reset\n",
 		d->base, why);
 	d->status |= STATUS_NEEDS_RESET;
-	d->isr |= INT_CONFIG;
-	vdev_update_irq(srv, d);
+	vdev_interrupt(srv, d, INT_CONFIG);
+}
+
+/* Entries went into @q's used ring: interrupt unless the driver said not to. */
+static void vdev_used(struct virtio_server *srv, struct vdev *d,
+		      const struct virtq *q)
+{
+	if (vq_wants_interrupt(q, &srv->mem))
+		vdev_interrupt(srv, d, INT_VRING);
+	else
+		d->st.irqs_suppressed++;
 }
 
 static bool vdev_live(const struct vdev *d)
@@ -323,8 +391,42 @@ static uint32_t net_tx(struct vdev *d, struct vq_chain *ch)
 		return 0;
 	/* The tap takes the virtio_net_hdr_v1 in front (IFF_VNET_HDR). */
 	r = writev(d->fd, ch->in, ch->nr_in);
-	(void)r;		/* a dropped frame is the network's business */
+	/* A dropped frame is the network's business: counted, no more. */
+	if (r < 0) {
+		d->st.tx_dropped++;
+	} else {
+		d->st.tx_frames++;
+		d->st.tx_bytes += r;
+	}
 	return 0;
+}
+
+/*
+ * Mergeable receive buffers: the frame waiting in d->frame goes into as
+ * many buffers as it needs.  False when the ring has too few yet: the
+ * frame waits, the tap is not read, and the guest's next receive
+ * notification (it adds buffers) tries again.
+ */
+static bool net_rx_merge(struct virtio_server *srv, struct vdev *d, bool *used)
+{
+	int n = vq_put_merged(&d->vq[0], &srv->mem, d->frame, d->frame_len,
+			      NET_HDR_LEN);
+
+	if (!n) {
+		d->st.rx_waits++;
+		return false;
+	}
+	if (n == -1) {
+		vdev_broken(srv, d, "bad receive queue (or a buffer smaller than the virtio-net header)");
+	} else if (n == -2) {
+		d->st.rx_dropped++;
+	} else {
+		d->st.rx_frames++;
+		d->st.rx_bytes += d->frame_len;
+		*used = true;
+	}
+	d->frame_len = 0;
+	return true;
 }
 
 /* Fill receive buffers from the tap while both have something. */
@@ -334,6 +436,25 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 	struct vq_chain ch;
 	bool used = false;
 
+	if (d->driver_features & VIRTIO_NET_F_MRG_RXBUF) {
+		while (vdev_live(d) && vq_has_avail(q, &srv->mem)) {
+			if (!d->frame_len) {
+				ssize_t r = read(d->fd, d->frame, NET_FRAME_MAX);
+
+				if (r < NET_HDR_LEN) {
+					d->st.rx_empty += r < 0;
+					break;
+				}
+				/* A truncated frame reports its whole length. */
+				d->frame_len = r < NET_FRAME_MAX ? r : NET_FRAME_MAX;
+			}
+			if (!net_rx_merge(srv, d, &used))
+				break;
+		}
+		if (used)
+			vdev_used(srv, d, q);
+		return;
+	}
 	while (vdev_live(d) && vq_has_avail(q, &srv->mem)) {
 		uint16_t saved = q->last_avail;
 		uint16_t one = 1;
@@ -354,16 +475,56 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 		r = readv(d->fd, ch.out, ch.nr_out);
 		if (r < 0) {
 			q->last_avail = saved;	/* nothing waiting: keep it */
+			d->st.rx_empty++;
 			break;
 		}
+		/* The tap reports a truncated frame's whole length. */
+		if ((uint64_t)r > ch.out_len)
+			r = ch.out_len;
+		d->st.rx_frames++;
+		d->st.rx_bytes += r;
 		iov_copy_to(ch.out, ch.nr_out, 10, &one, 2);	/* num_buffers */
 		vq_push(q, &srv->mem, ch.head, r);
 		used = true;
 	}
-	if (used) {
-		d->isr |= INT_VRING;
-		vdev_update_irq(srv, d);
+	if (used)
+		vdev_used(srv, d, q);
+}
+
+/*
+ * The offloads the driver took decide what the tap may hand over: partial
+ * checksums with GUEST_CSUM, TCP segments of up to 64 KiB with GUEST_TSO4/6
+ * (which need GUEST_CSUM).  Frames from the driver go to the tap with their
+ * header as they are (CSUM, HOST_TSO4/6): the tap checks it.
+ */
+static void net_set_offload(struct vdev *d)
+{
+	unsigned int off = 0;
+
+	if (d->kind != VIRTIO_NET)
+		return;
+	if (d->driver_features & VIRTIO_NET_F_GUEST_CSUM) {
+		off |= TUN_F_CSUM;
+		if (d->driver_features & VIRTIO_NET_F_GUEST_TSO4)
+			off |= TUN_F_TSO4;
+		if (d->driver_features & VIRTIO_NET_F_GUEST_TSO6)
+			off |= TUN_F_TSO6;
 	}
+	if (ioctl(d->fd, TUNSETOFFLOAD, off) < 0)
+		fprintf(stderr, "minivmmctl: virtio-net at 0x%" PRIx64 ": cannot set the tap's offloads: %s\n",
+			d->base, strerror(errno));
+}
+
+/* Features that need another (5.1.3.1), as the driver must not take them. */
+static bool net_features_ok(uint64_t f)
+{
+	if ((f & (VIRTIO_NET_F_GUEST_TSO4 | VIRTIO_NET_F_GUEST_TSO6)) &&
+	    !(f & VIRTIO_NET_F_GUEST_CSUM))
+		return false;
+	if ((f & (VIRTIO_NET_F_HOST_TSO4 | VIRTIO_NET_F_HOST_TSO6)) &&
+	    !(f & VIRTIO_NET_F_CSUM))
+		return false;
+	return true;
 }
 
 /* ---- queues ---------------------------------------------------------------- */
@@ -395,6 +556,7 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 
 	if (qi >= d->nqueues || !vdev_live(d))
 		return;
+	d->st.notify[qi]++;
 	if (d->kind == VIRTIO_NET && qi == 0) {
 		net_rx(srv, d);
 		return;
@@ -429,10 +591,8 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 		used = true;
 	}
 	free(ch);
-	if (used) {
-		d->isr |= INT_VRING;
-		vdev_update_irq(srv, d);
-	}
+	if (used)
+		vdev_used(srv, d, q);
 }
 
 /* ---- registers ------------------------------------------------------------- */
@@ -466,7 +626,7 @@ static uint64_t vdev_read(struct vdev *d, uint64_t off, unsigned int size)
 	case VM_QUEUE_READY:
 		return q ? q->ready : 0;
 	case VM_INT_STATUS:
-		return d->isr;
+		return isr_read(&d->isr, &d->isr_unread);
 	case VM_STATUS:
 		return d->status;
 	case VM_CONFIG_GEN:
@@ -499,7 +659,8 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		d->drv_sel = v;
 		break;
 	case VM_DRV_FEATURES:
-		if (d->drv_sel < 2)
+		/* Fixed from FEATURES_OK on: the tap's offloads follow them. */
+		if (d->drv_sel < 2 && !(d->status & 8))
 			vdev_set_half(&d->driver_features, d->drv_sel, v);
 		break;
 	case VM_QUEUE_SEL:
@@ -527,19 +688,28 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		vdev_notify(srv, d, v);
 		break;
 	case VM_INT_ACK:
-		d->isr &= ~v;
-		vdev_update_irq(srv, d);
+		d->st.acks++;
+		/* Bits set after the guest read the ISR: tell it again. */
+		if (isr_ack(&d->isr, &d->isr_unread, v))
+			vdev_edge(srv, d);
 		break;
 	case VM_STATUS:
 		if (!v) {
 			vdev_reset(d);
-			vdev_update_irq(srv, d);
+			net_set_offload(d);
 			break;
 		}
-		/* FEATURES_OK only for features offered, VERSION_1 included. */
+		/*
+		 * FEATURES_OK only for features offered, VERSION_1 included,
+		 * none without the one it needs.
+		 */
 		if ((v & 8) && ((d->driver_features & ~d->features) ||
-				!(d->driver_features & VIRTIO_F_VERSION_1)))
+				!(d->driver_features & VIRTIO_F_VERSION_1) ||
+				(d->kind == VIRTIO_NET &&
+				 !net_features_ok(d->driver_features))))
 			v &= ~8u;
+		if ((v & 8) && !(d->status & 8))
+			net_set_offload(d);
 		d->status = v | (d->status & STATUS_NEEDS_RESET);
 		if (d->kind == VIRTIO_NET && vdev_live(d))
 			net_rx(srv, d);
@@ -634,7 +804,15 @@ static int vdev_open(const char *what, struct vdev *d,
 		for (i = 0; i < sizeof(sp->path) && sp->path[i]; i++)
 			d->config[5] += (uint8_t)sp->path[i];
 		d->config_len = 6;
-		d->features |= VIRTIO_NET_F_MAC;
+		d->features |= VIRTIO_NET_F_MAC | VIRTIO_NET_F_CSUM |
+			       VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_GUEST_TSO4 |
+			       VIRTIO_NET_F_GUEST_TSO6 | VIRTIO_NET_F_HOST_TSO4 |
+			       VIRTIO_NET_F_HOST_TSO6 | VIRTIO_NET_F_MRG_RXBUF;
+		d->frame = malloc(NET_FRAME_MAX);
+		if (!d->frame) {
+			ctl_err("%s: out of memory", what);
+			return -1;
+		}
 		break;
 	case VIRTIO_RNG:
 		d->device_id = 4;
@@ -676,6 +854,7 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 	}
 	srv->vmfd = vmfd;
 	srv->devfd = -1;
+	srv->debug = getenv("MINIVMM_VIRTIO_DEBUG") != NULL;
 	for (i = 0; i < s->n; i++) {
 		struct vdev *d = &srv->dev[i];
 
@@ -702,12 +881,19 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 	for (i = 0; i < srv->n; i++) {
 		uint64_t b = srv->dev[i].base;
 
-		/* Only QueueNotify is posted: everything else is ordered. */
+		/*
+		 * Writes to QueueNotify and InterruptACK (and the registers
+		 * between, which ignore writes) are posted: the vCPU does not
+		 * wait for them, and the device still sees every access in
+		 * the guest's order.  Each interrupt costs the guest one
+		 * round trip (the status read) instead of two.
+		 */
 		if (claim(what, srv->devfd, b, VM_QUEUE_NOTIFY, 0) ||
-		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY, 4,
+		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY,
+			  VM_INT_ACK + 4 - VM_QUEUE_NOTIFY,
 			  MINIVMM_DEV_CLAIM_POSTED) ||
-		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY + 4,
-			  VIRTIO_MMIO_SIZE - VM_QUEUE_NOTIFY - 4, 0))
+		    claim(what, srv->devfd, b + VM_INT_ACK + 4,
+			  VIRTIO_MMIO_SIZE - VM_INT_ACK - 4, 0))
 			goto fail;
 	}
 	virtio_restore(srv);
@@ -723,9 +909,11 @@ void virtio_free(struct virtio_server *srv)
 
 	if (!srv)
 		return;
-	for (i = 0; i < srv->n; i++)
+	for (i = 0; i < srv->n; i++) {
 		if (srv->dev[i].fd >= 0)
 			close(srv->dev[i].fd);
+		free(srv->dev[i].frame);
+	}
 	if (srv->mem.base)
 		munmap(srv->mem.base, srv->mem.size);
 	if (srv->devfd >= 0)
@@ -795,6 +983,8 @@ static void virtio_restore(struct virtio_server *srv)
 		d->drv_sel = v->drv_sel;
 		d->queue_sel = v->queue_sel;
 		d->driver_features = v->driver_features;
+		if (d->status & 8)	/* FEATURES_OK */
+			net_set_offload(d);
 		for (q = 0; q < d->nqueues; q++) {
 			struct virtq *vq = &d->vq[q];
 			const uint16_t *used;
@@ -809,7 +999,9 @@ static void virtio_restore(struct virtio_server *srv)
 			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
 			vq->used_idx = vq->last_avail = *used;
 		}
-		vdev_update_irq(srv, d);
+		/* The predecessor's edge may have died with it. */
+		if (d->isr)
+			vdev_edge(srv, d);
 	}
 	/*
 	 * A notification posted to the predecessor may have died with it:
@@ -822,6 +1014,63 @@ static void virtio_restore(struct virtio_server *srv)
 	return;
 mismatch:
 	fprintf(stderr, "minivmmctl: virtio: the saved device state is for other devices; these start fresh\n");
+}
+
+/* ---- MINIVMM_VIRTIO_DEBUG ------------------------------------------------ */
+
+static const char *const vdev_names[] = {
+	[VIRTIO_BLK] = "blk", [VIRTIO_NET] = "net", [VIRTIO_RNG] = "rng",
+};
+
+/* One line per device: its queues as guest RAM shows them, its counters. */
+static void virtio_dump(struct virtio_server *srv, const char *when)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < srv->n; i++) {
+		const struct vdev *d = &srv->dev[i];
+		const struct vstats *st = &d->st;
+		char qs[2][96] = { "", "" };
+
+		for (q = 0; q < d->nqueues; q++) {
+			const struct virtq *vq = &d->vq[q];
+			const volatile uint16_t *a = vq->ready ?
+				vmem_ptr(&srv->mem, vq->avail_gpa, 4) : NULL;
+
+			if (a)
+				snprintf(qs[q], sizeof(qs[q]),
+					 " q%u avail %u flags %#x taken %u used %u;",
+					 q, a[1], a[0], vq->last_avail, vq->used_idx);
+			else
+				snprintf(qs[q], sizeof(qs[q]), " q%u off;", q);
+		}
+		fprintf(stderr,
+			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x features %#" PRIx64
+			" isr %#x;%s%s notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
+			" suppressed %" PRIu64 " acks %" PRIu64
+			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty %" PRIu64
+			" waits %" PRIu64 " dropped"
+			" tx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " dropped\n",
+			when, vdev_names[d->kind], d->base, d->status,
+			d->driver_features, d->isr, qs[0], qs[1], st->notify[0],
+			st->notify[1], st->irqs, st->irqs_suppressed, st->acks,
+			st->rx_frames, st->rx_bytes, st->rx_empty, st->rx_waits,
+			st->rx_dropped, st->tx_frames, st->tx_bytes, st->tx_dropped);
+	}
+}
+
+/* Every second while debugging, whether or not anything happens. */
+static void virtio_dump_tick(struct virtio_server *srv)
+{
+	struct timespec now;
+
+	if (!srv->debug)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - srv->last_dump.tv_sec < 1)
+		return;
+	srv->last_dump = now;
+	virtio_dump(srv, "state");
 }
 
 static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
@@ -863,23 +1112,29 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 			pfd[n].fd = wake_fd;
 			pfd[n++].events = POLLIN;
 		}
-		/* Wait for frames only where the guest has buffers for them. */
+		/*
+		 * Wait for frames only where the guest has buffers for them
+		 * and no frame already waits for more (the guest's next
+		 * receive notification brings those).
+		 */
 		for (i = 0; i < srv->n; i++) {
 			struct vdev *d = &srv->dev[i];
 
 			if (d->kind == VIRTIO_NET && vdev_live(d) &&
+			    !d->frame_len &&
 			    vq_has_avail(&d->vq[0], &srv->mem)) {
 				nets[nn++] = d;
 				pfd[n].fd = d->fd;
 				pfd[n++].events = POLLIN;
 			}
 		}
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, srv->debug ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ctl_err("virtio: poll: %s", strerror(errno));
 			return -1;
 		}
+		virtio_dump_tick(srv);
 		if (wake_fd >= 0 && pfd[1].revents)
 			return 0;
 		for (i = 0; i < nn; i++)
@@ -889,8 +1144,11 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 		if (!pfd[0].revents)
 			continue;
 		r = read(srv->devfd, reqs, sizeof(reqs));
-		if (r == 0)
+		if (r == 0) {
+			if (srv->debug)
+				virtio_dump(srv, "end");
 			return 0;	/* the VM stopped */
+		}
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;

@@ -60,6 +60,40 @@ int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch);
 int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	    uint32_t len);
 
+/*
+ * virtio-net's mergeable receive buffers (VIRTIO_NET_F_MRG_RXBUF): copy
+ * @frame, @len bytes starting with a @hdr_len-byte header ending in
+ * num_buffers, into as many available chains as it needs, set num_buffers
+ * in the first and mark them used.  Returns the count of buffers used; 0
+ * when too few are available yet (none taken: the frame can wait for
+ * more); -1 when the driver broke the queue (as vq_pop(), or a buffer
+ * smaller than the header); -2 when the frame can never fit (the whole
+ * ring offered is too small, or it is shorter than a header).
+ */
+int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
+		  size_t len, size_t hdr_len);
+
+/*
+ * After used entries were published: does the driver want an interrupt?
+ * Without VIRTIO_F_EVENT_IDX, not while it sets VIRTQ_AVAIL_F_NO_INTERRUPT
+ * (2.7.7.2).
+ */
+bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m);
+
+/*
+ * The virtio-mmio interrupt status @isr, sent as edges: the driver's
+ * handler reads it, acknowledges what it read, then looks at every queue,
+ * so an edge is due only when bits appear in a clear status (isr_raise()
+ * true) or remain after an acknowledgement (isr_ack() true).  The
+ * acknowledgement is a posted write, so the device may see it after it set
+ * bits again that the driver's look at the queues missed: @unread holds
+ * the bits set since the driver last read the status (isr_read()), which
+ * an acknowledgement leaves set.
+ */
+bool isr_raise(uint32_t *isr, uint32_t *unread, uint32_t bits);
+uint32_t isr_read(const uint32_t *isr, uint32_t *unread);
+bool isr_ack(uint32_t *isr, const uint32_t *unread, uint32_t bits);
+
 /* Copy up to @len bytes from an iovec array starting at @off. */
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
 		     void *buf, size_t len);

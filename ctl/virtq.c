@@ -11,6 +11,7 @@
 #define VRING_DESC_F_NEXT	1
 #define VRING_DESC_F_WRITE	2
 #define VRING_DESC_F_INDIRECT	4
+#define VRING_AVAIL_F_NO_INTERRUPT	1
 
 struct vring_desc {
 	uint64_t addr;
@@ -116,23 +117,122 @@ int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch)
 	return 1;
 }
 
+/* Write used element @i past the used index (not yet published). */
+static void vq_used_elem(struct virtq *q, const struct vmem *m, uint16_t i,
+			 uint16_t head, uint32_t len)
+{
+	volatile uint32_t *elem = vmem_ptr(m, q->used_gpa + 4 +
+					   8ULL * ((uint16_t)(q->used_idx + i) % q->num), 8);
+
+	elem[0] = head;
+	elem[1] = len;
+}
+
+/* Publish @n used elements written with vq_used_elem(). */
+static void vq_used_publish(struct virtq *q, const struct vmem *m, uint16_t n)
+{
+	volatile uint16_t *idx = vmem_ptr(m, q->used_gpa + 2, 2);
+
+	/* The elements before the index that publishes them. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->used_idx += n;
+	*idx = q->used_idx;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	    uint32_t len)
 {
-	volatile uint32_t *elem;
-	volatile uint16_t *idx;
-
 	if (vq_check(q, m))
 		return -1;
-	elem = vmem_ptr(m, q->used_gpa + 4 + 8ULL * (q->used_idx % q->num), 8);
-	idx = vmem_ptr(m, q->used_gpa + 2, 2);
-	elem[0] = head;
-	elem[1] = len;
-	/* The element before the index that publishes it. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	*idx = ++q->used_idx;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vq_used_elem(q, m, 0, head, len);
+	vq_used_publish(q, m, 1);
 	return 0;
+}
+
+bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m)
+{
+	const volatile uint16_t *flags;
+
+	/*
+	 * The used index published before the flags are read: the driver
+	 * clears the flag before it reads the used index, so one of the two
+	 * sides sees the other's write (2.7.7, 2.7.10).
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = vmem_ptr(m, q->avail_gpa, 2);
+	return !flags || !(*flags & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
+		  size_t len, size_t hdr_len)
+{
+	static struct vq_chain ch;
+	static struct iovec first[VQ_MAX_SIZE];
+	static uint16_t heads[VQ_MAX_SIZE];
+	static uint32_t lens[VQ_MAX_SIZE];
+	uint16_t start = q->last_avail, nbufs;
+	unsigned int n = 0, nfirst = 0, i;
+	size_t off = 0;
+
+	if (len < hdr_len)
+		return -2;
+	while (off < len) {
+		int ret = vq_pop(q, m, &ch);
+
+		if (ret < 0)
+			return -1;
+		if (!ret) {
+			/* Not taken after all: they stay available. */
+			q->last_avail = start;
+			/* The whole ring offered and still too small. */
+			return n >= q->num ? -2 : 0;
+		}
+		/* Each buffer holds a header at least (5.1.6.3.1). */
+		if (ch.out_len < hdr_len || n == VQ_MAX_SIZE)
+			return -1;
+		if (!n) {
+			nfirst = ch.nr_out;
+			memcpy(first, ch.out, nfirst * sizeof(first[0]));
+		}
+		heads[n] = ch.head;
+		lens[n] = ch.out_len < len - off ? ch.out_len : len - off;
+		iov_copy_to(ch.out, ch.nr_out, 0, (const uint8_t *)frame + off,
+			    lens[n]);
+		off += lens[n++];
+	}
+	nbufs = n;
+	/* num_buffers, the last field of virtio_net_hdr_v1. */
+	iov_copy_to(first, nfirst, hdr_len - 2, &nbufs, 2);
+	/*
+	 * All of the frame's buffers under one used index update: a driver
+	 * that saw the first alone would find the rest missing (5.1.6.4.2).
+	 */
+	for (i = 0; i < n; i++)
+		vq_used_elem(q, m, i, heads[i], lens[i]);
+	vq_used_publish(q, m, nbufs);
+	return n;
+}
+
+bool isr_raise(uint32_t *isr, uint32_t *unread, uint32_t bits)
+{
+	bool was_clear = !*isr;
+
+	*isr |= bits;
+	*unread |= bits;
+	return was_clear && bits;
+}
+
+uint32_t isr_read(const uint32_t *isr, uint32_t *unread)
+{
+	*unread = 0;
+	return *isr;
+}
+
+bool isr_ack(uint32_t *isr, const uint32_t *unread, uint32_t bits)
+{
+	*isr &= ~(bits & ~*unread);
+	return *isr != 0;
 }
 
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,

@@ -3,7 +3,8 @@
  * libFuzzer harness for the split-virtqueue parser (ctl/virtq.c): the
  * input is guest RAM (64 KiB, the input repeated) whose first 8 bytes also
  * choose the queue size and ring addresses; the parser takes and returns
- * chains until it runs dry or reports the queue broken.  AddressSanitizer
+ * chains until it runs dry or reports the queue broken, then puts a
+ * virtio-net frame into mergeable buffers.  AddressSanitizer
  * catches any access outside that RAM, through the iovecs too.
  */
 #include <stdint.h>
@@ -50,6 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < ch.nr_out; i++)
 			memset(ch.out[i].iov_base, 0xa5, ch.out[i].iov_len);
 		vq_push(&q, &m, ch.head, (uint32_t)ch.out_len);
+	}
+	/* Then a virtio-net frame into mergeable buffers, as the RAM says. */
+	{
+		static uint8_t frame[70000];
+		size_t len = (data[0] ^ data[size - 1] << 8) * 3 % sizeof(frame);
+
+		memset(frame, 0x5a, len);
+		vq_put_merged(&q, &m, frame, len, 12);
 	}
 	free(ram);
 	return 0;

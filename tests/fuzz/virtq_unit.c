@@ -155,6 +155,131 @@ int main(void)
 	q.used_gpa = USED + 2;
 	check("misaligned used ring", vq_check(&q, &m) < 0, "accepted");
 
+	/*
+	 * Mergeable receive buffers: a 250-byte frame (12-byte header) in
+	 * three 100-byte buffers, num_buffers 3 in the first header.
+	 */
+	{
+		uint8_t frame[1024];
+		uint16_t nb;
+		int i, ok;
+
+		for (i = 0; i < (int)sizeof(frame); i++)
+			frame[i] = (uint8_t)(i * 7 + 1);
+		reset();
+		for (i = 0; i < 3; i++) {
+			put_desc(i, 0x4000 + 0x100 * i, 100, 2, 0);
+			offer(i);
+		}
+		r = vq_put_merged(&q, &m, frame, 250, 12);
+		memcpy(&used_idx, ram + USED + 2, 2);
+		memcpy(&nb, ram + 0x4000 + 10, 2);
+		ok = r == 3 && used_idx == 3 && nb == 3 &&
+		     !memcmp(ram + 0x4000, frame, 10) &&
+		     !memcmp(ram + 0x4000 + 12, frame + 12, 88) &&
+		     !memcmp(ram + 0x4100, frame + 100, 100) &&
+		     !memcmp(ram + 0x4200, frame + 200, 50);
+		for (i = 0; ok && i < 3; i++) {
+			memcpy(used, ram + USED + 4 + 8 * i, 8);
+			ok = used[0] == (uint32_t)i &&
+			     used[1] == (i < 2 ? 100u : 50u);
+		}
+		check("merged frame", ok, "wrong buffers, lengths or num_buffers");
+
+		/* 450 bytes, 300 offered of a ring of 8: it waits. */
+		reset();
+		for (i = 0; i < 3; i++) {
+			put_desc(i, 0x4000 + 0x100 * i, 100, 2, 0);
+			offer(i);
+		}
+		r = vq_put_merged(&q, &m, frame, 450, 12);
+		memcpy(&used_idx, ram + USED + 2, 2);
+		check("merged frame waits for buffers",
+		      r == 0 && q.last_avail == 0 && used_idx == 0,
+		      "took buffers for a frame they cannot hold");
+		for (i = 3; i < 5; i++) {
+			put_desc(i, 0x4000 + 0x100 * i, 100, 2, 0);
+			offer(i);
+		}
+		r = vq_put_merged(&q, &m, frame, 450, 12);
+		memcpy(&used_idx, ram + USED + 2, 2);
+		memcpy(&nb, ram + 0x4000 + 10, 2);
+		check("then goes when they come",
+		      r == 5 && q.last_avail == 5 && used_idx == 5 && nb == 5 &&
+		      !memcmp(ram + 0x4400, frame + 400, 50),
+		      "the waiting frame did not go");
+
+		/* The whole ring (8 x 20 bytes) is smaller than the frame. */
+		reset();
+		for (i = 0; i < NUM; i++) {
+			put_desc(i, 0x4000 + 0x100 * i, 20, 2, 0);
+			offer(i);
+		}
+		r = vq_put_merged(&q, &m, frame, 200, 12);
+		check("frame larger than the ring", r == -2 && q.last_avail == 0,
+		      "neither dropped nor left the ring alone");
+
+		reset();
+		put_desc(0, 0x4000, 8, 2, 0);
+		offer(0);
+		check("merged buffer smaller than the header",
+		      vq_put_merged(&q, &m, frame, 100, 12) == -1, "accepted");
+		reset();
+		put_desc(0, 0x4000, 100, 2, 0);
+		offer(0);
+		check("frame shorter than a header",
+		      vq_put_merged(&q, &m, frame, 6, 12) == -2, "accepted");
+	}
+
+	/* Interrupt suppression: VIRTQ_AVAIL_F_NO_INTERRUPT in avail->flags. */
+	reset();
+	check("interrupt wanted", vq_wants_interrupt(&q, &m), "suppressed");
+	ram[AVAIL] = 1;
+	check("interrupt suppressed", !vq_wants_interrupt(&q, &m),
+	      "NO_INTERRUPT ignored");
+	ram[AVAIL] = 0;
+	check("interrupt wanted again", vq_wants_interrupt(&q, &m),
+	      "flag cleared, still suppressed");
+
+	/*
+	 * The interrupt status as edges: one when bits appear in a clear
+	 * status, none while the driver has not read it yet, one after an
+	 * acknowledgement that left bits the driver had not seen.
+	 */
+	{
+		uint32_t isr = 0, unread = 0;
+		int ok;
+
+		ok = isr_raise(&isr, &unread, 1) && isr == 1;
+		ok = ok && !isr_raise(&isr, &unread, 1) && isr == 1;
+		ok = ok && isr_read(&isr, &unread) == 1;
+		ok = ok && !isr_ack(&isr, &unread, 1) && isr == 0;
+		check("edge per clear status", ok, "wrong edges for used buffers");
+		isr = unread = 0;
+		ok = isr_raise(&isr, &unread, 1);
+		ok = ok && !isr_raise(&isr, &unread, 2) && isr == 3;
+		ok = ok && isr_read(&isr, &unread) == 3;
+		ok = ok && !isr_ack(&isr, &unread, 3) && isr == 0;
+		check("ack clears what was read", ok, "bits left or edges sent");
+		isr = unread = 0;
+		ok = isr_raise(&isr, &unread, 1) && isr_read(&isr, &unread) == 1;
+		ok = ok && !isr_raise(&isr, &unread, 2);
+		ok = ok && isr_ack(&isr, &unread, 1) && isr == 2;
+		check("edge for bits left after an ack", ok,
+		      "a configuration change after the read was never signalled");
+		isr = unread = 0;
+		/* The posted ack arrives after used buffers set the bit again. */
+		ok = isr_raise(&isr, &unread, 1) && isr_read(&isr, &unread) == 1;
+		ok = ok && !isr_raise(&isr, &unread, 1);
+		ok = ok && isr_ack(&isr, &unread, 1) && isr == 1;
+		ok = ok && isr_read(&isr, &unread) == 1 &&
+		     !isr_ack(&isr, &unread, 1) && isr == 0;
+		check("late ack keeps a bit set after the read", ok,
+		      "used buffers after the status read lost their interrupt");
+		ok = !isr_raise(&isr, &unread, 0) && isr == 0;
+		check("no edge for nothing", ok, "edge without a bit");
+	}
+
 	free(ram);
 	return failed;
 }
