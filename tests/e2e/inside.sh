@@ -103,7 +103,7 @@ run_case() {
 	0) marker "@@CASE-END $name PASS@@" ;;
 	77) marker "@@CASE-END $name SKIP ${last:-no reason given}@@" ;;
 	124 | 137 | 143)
-		marker "@@CASE-END $name FAIL timed out after ${MV_CASE_TIMEOUT}s@@" ;;
+		marker "@@CASE-END $name FAIL timed out after ${limit}s@@" ;;
 	*) marker "@@CASE-END $name FAIL exit $rc: ${last:-no output}@@" ;;
 	esac
 }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# e2e-timeout: 360
+# e2e-timeout: 600
 # Damaged snapshot files, 1000 of them (issue 17 asks that many; 20 under
 # Bochs; none on the KASAN kernel: each is a restore, a few process
 # starts), seeded and
