@@ -403,6 +403,8 @@ touch_mv() {
 		log "mv: policy set --max-vms 4096 --overcommit 10000 refused: $(cat /tmp/pol.err)"
 	_pol=$(minivmmctl policy --json)
 	log "mv: policy for the touched VMs: $_pol"
+	# A vCPU thread per VM: the same pid_max as KVM gets (touch_kvm).
+	echo 32768 >/proc/sys/kernel/pid_max 2>/dev/null
 	_av0=$(meminfo >/dev/null; mem_free)
 	_t0=$(date +%s)
 	_o=$(/add/mvcreate --run "$G/touchhold.bin" --check-touch "$TOUCH_BYTES" \

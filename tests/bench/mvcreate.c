@@ -248,8 +248,11 @@ static const char *load_long(int fd, uint64_t mem)
 	if (put(fd, gdt, sizeof(gdt), GDT_GPA) ||
 	    put(fd, tss, sizeof(tss), TSS_GPA) ||
 	    put(fd, pt, sizeof(pt), PML4_GPA) ||
-	    put(fd, image, image_size, IMAGE_GPA))
-		return "writing guest memory failed";
+	    put(fd, image, image_size, IMAGE_GPA)) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "writing guest memory failed: %s", strerror(errno));
+		return why_buf;
+	}
 	flat_seg(&sr.cs, SEL_CODE64, 11, 1, 0);
 	flat_seg(&sr.ds, SEL_DATA64, 3, 0, 1);
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
@@ -270,8 +273,11 @@ static const char *load_long(int fd, uint64_t mem)
 	r.gprs[MINIVMM_RBX] = mem;
 	r.rflags = 2;
 	if (ioctl(fd, MINIVMM_VM_SET_SREGS, &sr) < 0 ||
-	    ioctl(fd, MINIVMM_VM_SET_REGS, &r) < 0)
-		return "setting the registers failed";
+	    ioctl(fd, MINIVMM_VM_SET_REGS, &r) < 0) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "setting the registers failed: %s", strerror(errno));
+		return why_buf;
+	}
 	return NULL;
 }
 
@@ -341,8 +347,11 @@ static const char *run_one(uint32_t id, uint64_t size, uint64_t check,
 	int fd;
 
 	fd = ioctl(dev_fd, MINIVMM_OPEN_VM, &o);
-	if (fd < 0)
-		return "MINIVMM_OPEN_VM failed";
+	if (fd < 0) {
+		snprintf(why_buf, sizeof(why_buf), "MINIVMM_OPEN_VM: %s",
+			 strerror(errno));
+		return why_buf;
+	}
 	why = load_long(fd, size);
 	if (!why)
 		why = request(MINIVMM_CMD_VM_START, id, NULL, 0);
