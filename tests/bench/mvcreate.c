@@ -422,6 +422,7 @@ int main(int argc, char **argv)
 	char name[MINIVMM_NAME_MAX], buf[320];
 	const char *why = NULL, *run = NULL;
 	long n, k, min_free = 0, free_kb;
+	double t_start = now();
 	int one = 1;
 
 	while (argc > 2 && argv[1][0] == '-') {
@@ -494,6 +495,10 @@ int main(int argc, char **argv)
 			why = run_one(c.id, size, check, &touched, &granted);
 		if (why)
 			break;
+		/* Progress on stderr (the console), as kvmrun --hold. */
+		if (run && (k + 1) % 250 == 0)
+			fprintf(stderr, "mvcreate: %ld halted VMs, MemFree %ld kB, %.1f s\n",
+				k + 1, meminfo_kb("MemFree"), now() - t_start);
 	}
 	printf("mvcreate created=%ld", k);
 	if (run)
