@@ -408,8 +408,9 @@ touch_mv() {
 	_av0=$(meminfo >/dev/null; mem_free)
 	_t0=$(date +%s)
 	_o=$(/add/mvcreate --run "$G/touchhold.bin" --check-touch "$TOUCH_BYTES" \
-		"$TOUCH_VMS" t "$TOUCH_VM_MEM" "$MIN_FREE_KB")
+		"$TOUCH_VMS" t "$TOUCH_VM_MEM" "$MIN_FREE_KB" 2>/tmp/mvc.err)
 	_t=$(($(date +%s) - _t0))
+	sed 's/^/bench: /' /tmp/mvc.err >&2
 	_n=$(echo "$_o" | sed -n 's/.*created=\([0-9]*\).*/\1/p')
 	_g=$(echo "$_o" | sed -n 's/.*granted=\([0-9]*\).*/\1/p')
 	_av=$(meminfo >/dev/null; mem_free)
