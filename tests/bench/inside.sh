@@ -424,13 +424,14 @@ touch_mv() {
 }
 
 # touch_kvm_hold N FLOOR_KB [--no-populate]: kvmrun --hold in the
-# background until it has counted; sets KH_OUT, KH_N, KH_PID, KH_T.
+# background until it has counted; sets KH_OUT, KH_N, KH_PID, KH_T.  Its
+# progress (stderr) goes straight to the console, as it comes.
 touch_kvm_hold() {
 	rm -f /tmp/hold.ready
 	_t0=$(date +%s)
 	$K --hold "$1" --mem "$TOUCH_VM_MEM" ${3:+"$3"} --check-touch "$TOUCH_BYTES" \
 		--ready /tmp/hold.ready --min-free "$2" "$G/touchhold.bin" \
-		>/tmp/hold.out 2>&1 &
+		>/tmp/hold.out &
 	KH_PID=$!
 	_n=0
 	while [ ! -s /tmp/hold.ready ] && [ "$_n" -lt 18000 ] && kill -0 "$KH_PID" 2>/dev/null; do
@@ -439,8 +440,7 @@ touch_kvm_hold() {
 	done
 	KH_T=$(($(date +%s) - _t0))
 	KH_N=$(cat /tmp/hold.ready 2>/dev/null)
-	KH_OUT=$(grep -v '^kvmrun: [0-9]* halted VMs' /tmp/hold.out | tr '\n' ' ')
-	grep '^kvmrun: [0-9]* halted VMs' /tmp/hold.out | sed 's/^/bench: /' >&2
+	KH_OUT=$(tr '\n' ' ' </tmp/hold.out)
 }
 
 touch_kvm() {
