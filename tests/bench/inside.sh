@@ -519,6 +519,135 @@ kvm_memory() {
 	kvm_unload
 }
 
+# ------------------------------------------------------------- touched VMs alive
+# Row (16): VMs of TOUCH_VM_MEM declared RAM, each running touchhold.bin,
+# which touches TOUCH_BYTES from 8 MiB, checks it and halts ("sti; hlt"),
+# created one after another from one process (mvcreate --run, kvmrun
+# --hold) until the kernel refuses one (for minivmm also a grant refused by
+# its policy: the VM pauses), MemFree is below MIN_FREE_KB (checked before
+# each create) or TOUCH_VMS are alive.  A VM counts only once its guest has
+# halted and its touched memory reads back right from the host side
+# (--check-touch).  KVM's guest RAM is a 64 MiB anonymous mapping without
+# MAP_POPULATE (allocated on the guest's first touch, as minivmm's).
+# The default target keeps the run short: on a loaded 2-core host KVM
+# took 0.8 s per VM (minivmm 0.13 s), so its count to the floor (about
+# 1500) would take 20 minutes; BENCH_TOUCH_VMS=4096 counts to the end.
+# TOUCH_VMS=0 skips the row.
+TOUCH_VMS=${BENCH_TOUCH_VMS:-250}
+TOUCH_VM_MEM=64M
+TOUCH_BYTES=1M
+TOUCH_PREFAULT=${BENCH_TOUCH_PREFAULT:-1}
+
+# touch_end OUTPUT: why a count ended, one word for the table.
+touch_end() {
+	case $1 in
+	*host-mem-limit* | *vm-mem-limit*) echo policy ;;
+	*"MemFree "*) echo floor ;;
+	*stopped:*) echo refused ;;
+	*) echo target ;;
+	esac
+}
+
+# touch_figures HV N FREE_BEFORE FREE_AFTER RAM_BYTES END: emit the row:
+# the count, why it ended, MemFree per VM, the guest RAM each VM holds,
+# and the count memory alone would allow down to the floor.
+touch_figures() {
+	emit "$1" touch_vms "$2"
+	emit "$1" touch_vms_end "$6"
+	[ "${2:-0}" -gt 0 ] || return 0
+	_e=$(awk -v n="$2" -v a="$3" -v b="$4" -v f="$MIN_FREE_KB" -v r="$5" \
+		'BEGIN { d = (a - b) / n; if (d > 0) printf "%.1f %d %.1f", d, n + (b - f) / d, r / 1024 / n }')
+	# shellcheck disable=SC2086 # a word list
+	set -- "$1" "$2" $_e
+	[ -n "${5:-}" ] || return 0
+	log "$1: touched VMs: MemFree fell $3 KiB per VM over $2 VMs, guest RAM held $5 KiB per VM; memory down to the floor would hold about $4"
+	emit "$1" touch_free_per_vm "$3"
+	emit "$1" touch_vms_est "$4"
+	emit "$1" touch_ram_per_vm "$5"
+}
+
+touch_mv() {
+	[ "$TOUCH_VMS" -gt 0 ] || return 0
+	mv_load || return 1
+	# Room for the count: the most VMs and declared RAM the module allows
+	# (max_mem x 100, max_mem being 3/4 of host RAM); max_granted stays
+	# at its default, max_mem.
+	minivmmctl policy set --max-vms 4096 --overcommit 10000 2>/tmp/pol.err ||
+		log "mv: policy set --max-vms 4096 --overcommit 10000 refused: $(cat /tmp/pol.err)"
+	_pol=$(minivmmctl policy --json)
+	log "mv: policy for the touched VMs: $_pol"
+	# A vCPU thread per VM: the same pid_max as KVM gets (touch_kvm).
+	echo 32768 >/proc/sys/kernel/pid_max 2>/dev/null
+	_av0=$(meminfo >/dev/null; mem_free)
+	_t0=$(date +%s)
+	_o=$(/add/mvcreate --run "$G/touchhold.bin" --check-touch "$TOUCH_BYTES" \
+		"$TOUCH_VMS" t "$TOUCH_VM_MEM" "$MIN_FREE_KB" 2>/tmp/mvc.err)
+	_t=$(($(date +%s) - _t0))
+	sed 's/^/bench: /' /tmp/mvc.err >&2
+	_n=$(echo "$_o" | sed -n 's/.*created=\([0-9]*\).*/\1/p')
+	_g=$(echo "$_o" | sed -n 's/.*granted=\([0-9]*\).*/\1/p')
+	_av=$(meminfo >/dev/null; mem_free)
+	_pol=$(minivmmctl policy --json)
+	_run=$(minivmmctl list --json | grep -c '"state": "RUNNING"')
+	log "mv: $_o, in $_t s; MemFree $_av0 -> $_av kB; $_run VMs RUNNING; policy $_pol"
+	dmesg | grep minivmm | tail -n 2 | sed 's/^/bench: mv dmesg: /'
+	note "minivmm touched VMs alive: $_o (target $TOUCH_VMS, $_run RUNNING by the module's count, floor MemFree $MIN_FREE_KB kB, $_t s); MemFree then $_av kB; policy max_granted $(echo "$_pol" | sed -n 's/.*"max_granted": \([0-9]*\).*/\1/p') bytes"
+	touch_figures mv "${_n:-0}" "$_av0" "$_av" "${_g:-0}" "$(touch_end "$_o")"
+	rmmod minivmm	# destroys every VM
+}
+
+# touch_kvm_hold N FLOOR_KB [--no-populate]: kvmrun --hold in the
+# background until it has counted; sets KH_OUT, KH_N, KH_PID, KH_T.  Its
+# progress (stderr) goes straight to the console, as it comes.
+touch_kvm_hold() {
+	rm -f /tmp/hold.ready
+	_t0=$(date +%s)
+	$K --hold "$1" --mem "$TOUCH_VM_MEM" ${3:+"$3"} --check-touch "$TOUCH_BYTES" \
+		--ready /tmp/hold.ready --min-free "$2" "$G/touchhold.bin" \
+		>/tmp/hold.out &
+	KH_PID=$!
+	_n=0
+	while [ ! -s /tmp/hold.ready ] && [ "$_n" -lt 18000 ] && kill -0 "$KH_PID" 2>/dev/null; do
+		sleep 0.2
+		_n=$((_n + 1))
+	done
+	KH_T=$(($(date +%s) - _t0))
+	KH_N=$(cat /tmp/hold.ready 2>/dev/null)
+	KH_OUT=$(tr '\n' ' ' </tmp/hold.out)
+}
+
+touch_kvm() {
+	[ "$TOUCH_VMS" -gt 0 ] || return 0
+	kvm_load || return 1
+	# One kernel thread per KVM VM (6.1): as in kvm_memory.
+	echo 32768 >/proc/sys/kernel/pid_max 2>/dev/null
+	_av0=$(meminfo >/dev/null; mem_free)
+	touch_kvm_hold "$TOUCH_VMS" "$MIN_FREE_KB" --no-populate
+	_av=$(meminfo >/dev/null; mem_free)
+	_ra=$(awk '/^RssAnon:/ { print $2 * 1024 }' "/proc/$KH_PID/status" 2>/dev/null)
+	log "kvm: $KH_OUT in $KH_T s; MemFree $_av0 -> $_av kB; kvmrun RssAnon ${_ra:-?} bytes"
+	note "KVM touched VMs alive (RAM not prefaulted): $KH_OUT(target $TOUCH_VMS, floor MemFree $MIN_FREE_KB kB, $KH_T s); MemFree then $_av kB"
+	# Guest RAM held: kvmrun's anonymous resident memory (the guests'
+	# pages, the tables kvmrun wrote, a little heap).
+	touch_figures kvm "${KH_N:-0}" "$_av0" "$_av" "${_ra:-0}" "$(touch_end "$KH_OUT")"
+	kill "$KH_PID"
+	wait "$KH_PID"
+	if [ "$TOUCH_PREFAULT" = 1 ]; then
+		# The same with KVM's RAM prefaulted (MAP_POPULATE, as a VMM
+		# that allocates all RAM at start): each VM then holds all
+		# 64 MiB.  The floor is raised by a VM's RAM, checked before the
+		# create that allocates it.
+		_fl=$((MIN_FREE_KB + 65536))
+		touch_kvm_hold "$TOUCH_VMS" "$_fl"
+		log "kvm: prefaulted: $KH_OUT in $KH_T s"
+		note "KVM touched VMs alive, RAM prefaulted: $KH_OUT(floor MemFree $_fl kB)"
+		emit kvm touch_vms_pop "${KH_N:-0}"
+		kill "$KH_PID"
+		wait "$KH_PID"
+	fi
+	kvm_unload
+}
+
 # ------------------------------------------------------------- main
 log "arch $ARCH, $(grep -c ^processor /proc/cpuinfo) CPUs, $(awk '/^MemTotal:/ { print $2 " kB" }' /proc/meminfo)"
 emit host memtotal_kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
@@ -559,5 +688,8 @@ dmesg | grep 'minivmm: probe ' | sed 's/^\[[^]]*\] */bench: /' >&2
 [ "${BENCH_ONLY:-}" = kvm ] || mv_snapshot
 [ "${BENCH_ONLY:-}" = kvm ] || mv_memory
 [ "${BENCH_ONLY:-}" = mv ] || kvm_memory
+emit host touch_vms_target "$TOUCH_VMS"
+[ "${BENCH_ONLY:-}" = kvm ] || touch_mv
+[ "${BENCH_ONLY:-}" = mv ] || touch_kvm
 echo "@@BENCH-DONE@@"
 exit 0

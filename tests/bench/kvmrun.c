@@ -31,6 +31,19 @@
  *	"idle created=K" (and why it stopped), write K to FILE, then sleep
  *	until killed.  For the memory-per-VM and VMs-alive figures.
  *
+ *   kvmrun --hold N [--mem SIZE] [--no-populate] [--ready FILE]
+ *	    [--min-free KB] [--check-touch BYTES] IMAGE
+ *	Like --idle, but each VM also runs IMAGE (loaded as above) until
+ *	the guest halts (KVM_EXIT_HLT: no in-kernel irqchip, so a HLT comes
+ *	back here), and only then counts; the VM is then kept, never run
+ *	again (no thread waits in KVM_RUN for it).  Any other end of the
+ *	guest (port 0xf4, shutdown, an error) stops the count.  With
+ *	--check-touch, BYTES from 8 MiB must hold what tests/bench/guests/
+ *	touchhold.S writes (address ^ its pattern in the first and last 8
+ *	bytes of every 4 KiB page), read back through this process's
+ *	mapping of guest RAM.  Prints "hold created=K ..." as --idle does.
+ *	For the "touched VMs alive" figure.
+ *
  * Exit status: the guest's exit code; 1 on any error (a message says what),
  * 2 for usage errors, 3 if the guest triple-faulted or halted.
  */
@@ -72,6 +85,8 @@
 static int kvm_fd;
 static int populate = 1;
 static int huge;
+static int hold;	/* --hold: run_vcpu() reports instead of dying */
+static int run_errno;	/* --hold: errno of a failed KVM_RUN */
 
 static void die(const char *what)
 {
@@ -301,6 +316,9 @@ static void load_long_mode(struct vm *vm, const char *image)
 		die("KVM_SET_REGS");
 }
 
+/* --hold: run_vcpu()'s result for a HLT (exit statuses are 0..255). */
+#define RUN_HALTED	256
+
 /* Run until port 0xf4, HLT, shutdown or an error; returns the exit status. */
 static int run_vcpu(struct vm *vm)
 {
@@ -310,6 +328,10 @@ static int run_vcpu(struct vm *vm)
 		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			if (hold) {
+				run_errno = errno;
+				return -1;
+			}
 			die("KVM_RUN");
 		}
 		switch (run->exit_reason) {
@@ -338,6 +360,8 @@ static int run_vcpu(struct vm *vm)
 		}
 		case KVM_EXIT_HLT:
 			fflush(stdout);
+			if (hold)
+				return RUN_HALTED;
 			fprintf(stderr, "kvmrun: guest halted\n");
 			return 3;
 		case KVM_EXIT_SHUTDOWN:
@@ -384,16 +408,11 @@ static double uptime(void)
 	return t;
 }
 
-static void __attribute__((noreturn))
-idle(long n, uint64_t size, const char *ready, long min_free)
+/* Two descriptors per VM: lift the usual 1024 soft limit for N VMs. */
+static void lift_nofile(long n)
 {
 	struct rlimit rl;
-	struct vm vm;
-	const char *why = "";
-	long k, free_kb = -1;
-	int err = 0;
 
-	/* Two descriptors per VM: lift the usual 1024 soft limit. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max = (rlim_t)(4 * n + 64);
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
@@ -402,6 +421,35 @@ idle(long n, uint64_t size, const char *ready, long min_free)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+}
+
+/* Write the count K to READY (if any), then sleep until killed. */
+static void __attribute__((noreturn)) ready_and_wait(const char *ready, long k)
+{
+	fflush(stdout);
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (!f)
+			die(ready);
+		fprintf(f, "%ld\n", k);
+		fclose(f);
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	for (;;)
+		pause();
+}
+
+static void __attribute__((noreturn))
+idle(long n, uint64_t size, const char *ready, long min_free)
+{
+	struct vm vm;
+	const char *why = "";
+	long k, free_kb = -1;
+	int err = 0;
+
+	lift_nofile(n);
 	for (k = 0; k < n; k++) {
 		free_kb = min_free > 0 ? meminfo_kb("MemFree") : -1;
 		if (free_kb >= 0 && free_kb < min_free)
@@ -421,32 +469,111 @@ idle(long n, uint64_t size, const char *ready, long min_free)
 		       k, free_kb, min_free);
 	else
 		printf("idle created=%ld\n", k);
-	fflush(stdout);
-	if (ready) {
-		FILE *f = fopen(ready, "w");
+	ready_and_wait(ready, k);
+}
 
-		if (!f)
-			die(ready);
-		fprintf(f, "%ld\n", k);
-		fclose(f);
+/* What tests/bench/guests/touchhold.S writes from 8 MiB. */
+#define TOUCH_START	0x800000ULL
+#define TOUCH_PATTERN	0x5a5aa5a5c3c33c3cULL
+
+/* 0 if BYTES from TOUCH_START hold the guest's pattern, else the GPA. */
+static uint64_t touch_check(const struct vm *vm, uint64_t bytes)
+{
+	uint64_t gpa, w0, w1;
+
+	for (gpa = TOUCH_START; gpa < TOUCH_START + bytes; gpa += 4096) {
+		memcpy(&w0, vm->mem + gpa, 8);
+		memcpy(&w1, vm->mem + gpa + 4088, 8);
+		if (w0 != (gpa ^ TOUCH_PATTERN) || w1 != w0)
+			return gpa;
 	}
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	for (;;)
-		pause();
+	return 0;
+}
+
+/*
+ * --hold: create up to N VMs that each run IMAGE until it halts, and keep
+ * them all.  A VM counts once its guest has halted (and, with CHECK, its
+ * touched memory reads back right); the first that cannot be created,
+ * ends otherwise or reads back wrong stops the count, as does MemFree
+ * below MIN_FREE (checked before each create).
+ */
+static void __attribute__((noreturn))
+hold_vms(long n, uint64_t size, const char *image, const char *ready,
+	 long min_free, uint64_t check)
+{
+	char buf[128];
+	struct vm vm;
+	const char *why = "";
+	long k, free_kb = -1;
+	uint64_t bad;
+	int err = 0, ret;
+
+	if (check && (TOUCH_START + check > size || check % 4096)) {
+		fprintf(stderr, "kvmrun: --check-touch must be a multiple of 4 KiB within --mem above 8 MiB\n");
+		exit(2);
+	}
+	hold = 1;
+	lift_nofile(n);
+	for (k = 0; k < n; k++) {
+		free_kb = min_free > 0 ? meminfo_kb("MemFree") : -1;
+		if (free_kb >= 0 && free_kb < min_free) {
+			snprintf(buf, sizeof(buf), "MemFree %ld kB < %ld kB",
+				 free_kb, min_free);
+			why = buf;
+			break;
+		}
+		err = vm_create(&vm, size, 0, &why);
+		if (err) {
+			snprintf(buf, sizeof(buf), "%s: %s", why, strerror(-err));
+			why = buf;
+			break;
+		}
+		load_long_mode(&vm, image);
+		ret = run_vcpu(&vm);
+		if (ret != RUN_HALTED) {
+			if (ret < 0)
+				snprintf(buf, sizeof(buf), "KVM_RUN: %s",
+					 strerror(run_errno));
+			else
+				snprintf(buf, sizeof(buf),
+					 "the guest ended with status %d, not a HLT",
+					 ret);
+			why = buf;
+			break;
+		}
+		bad = check ? touch_check(&vm, check) : 0;
+		if (bad) {
+			snprintf(buf, sizeof(buf),
+				 "guest memory at 0x%llx does not hold the guest's pattern",
+				 (unsigned long long)bad);
+			why = buf;
+			break;
+		}
+		if ((k + 1) % 250 == 0)
+			fprintf(stderr, "kvmrun: %ld halted VMs, MemFree %ld kB, %.1f s\n",
+				k + 1, meminfo_kb("MemFree"), uptime());
+	}
+	if (k < n)
+		printf("hold created=%ld stopped: VM %ld: %s\n", k, k, why);
+	else
+		printf("hold created=%ld\n", k);
+	ready_and_wait(ready, k);
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] IMAGE\n"
-		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n");
+		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n"
+		   "       kvmrun --hold N [--mem SIZE] [--no-populate] [--ready FILE]\n"
+		   "              [--min-free KB] [--check-touch BYTES] IMAGE\n");
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t size = 16ULL << 20;
 	const char *image = NULL, *ready = NULL, *why;
-	long nidle = 0, min_free = 0;
+	long nidle = 0, nhold = 0, min_free = 0;
+	uint64_t check = 0;
 	int pit = 0, i, ret;
 	struct vm vm;
 
@@ -468,6 +595,17 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--hold") && i + 1 < argc) {
+			nhold = strtol(argv[++i], NULL, 0);
+			if (nhold <= 0) {
+				usage(stderr);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--check-touch") && i + 1 < argc) {
+			if (parse_size(argv[++i], &check)) {
+				fprintf(stderr, "kvmrun: bad --check-touch %s\n", argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--min-free") && i + 1 < argc) {
 			min_free = strtol(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
@@ -482,7 +620,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!nidle && !image) {
+	if ((!nidle && !image) || (nhold && (nidle || !image || pit || huge))) {
 		usage(stderr);
 		return 2;
 	}
@@ -495,6 +633,8 @@ int main(int argc, char **argv)
 	}
 	if (nidle)
 		idle(nidle, size, ready, min_free);
+	if (nhold)
+		hold_vms(nhold, size, image, ready, min_free, check);
 
 	ret = vm_create(&vm, size, pit, &why);
 	if (ret) {
