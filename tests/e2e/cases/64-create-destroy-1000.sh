@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # 1000 create/destroy cycles (no start) leak no slab memory: the slab use
 # before and after (after 20 warm-up cycles, caches dropped, settled) is
-# printed; the kmalloc/minivmm caches grow by less than 64 KiB beyond
-# SLUB's per-CPU slack, and no cache gains an object per cycle in each
-# half of the run.  50 cycles go through minivmmctl, the rest through
+# printed; the kmalloc/minivmm caches grow by less than 32 KiB beyond
+# SLUB's per-CPU slack in one of the two halves of the run, and no cache
+# gains an object per cycle in each half.  50 cycles go through minivmmctl, the rest through
 # nlfuzz --cycles (same requests, one process: fast); 200 under Bochs (30
 # times slower: this case was a sixth of the vmx suite's time), 100 on the
 # debug kernel (KASAN makes it slow; kmemleak judges leaks).  Then 1000 VMs
@@ -129,13 +129,23 @@ awk -v cpus="$cpus" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
 	printf "  grew: %-24s %+8d bytes (%+d objects of %d, %d per slab)\n",
 	       $1, ($2 - b[$1]) * $4, $2 - b[$1], $4, $5 }' \
 	/tmp/slab64.before /tmp/slab64.after
-beyond=$(awk -v cpus="$cpus" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
-	FNR > 2 && ($1 ~ /^kmalloc/ || $1 ~ /minivmm/) {
-		d = $2 - b[$1] - cpus * $5; if (d > 0) s += d * $4 }
-	END { printf "%d\n", s }' /tmp/slab64.before /tmp/slab64.after)
-echo "kmalloc/minivmm slab growth beyond one slab per CPU per cache: $beyond bytes"
-[ "$beyond" -lt $((LIMIT_KB * 1024)) ] || [ "$JUDGE_MEMORY" -eq 0 ] ||
-	fail "slab grew by $beyond bytes (beyond per-CPU slack) over $N create/destroy cycles (limit ${LIMIT_KB} KiB)"
+# beyond FROM TO: bytes the kmalloc/minivmm caches grew from FROM to TO
+# beyond one slab per CPU each.
+beyond() {
+	awk -v cpus="$cpus" 'NR == FNR { if (FNR > 2) b[$1] = $2; next }
+		FNR > 2 && ($1 ~ /^kmalloc/ || $1 ~ /minivmm/) {
+			d = $2 - b[$1] - cpus * $5; if (d > 0) s += d * $4 }
+		END { printf "%d\n", s }' "$1" "$2"
+}
+beyond=$(beyond /tmp/slab64.before /tmp/slab64.after)
+b1=$(beyond /tmp/slab64.before /tmp/slab64.middle)
+b2=$(beyond /tmp/slab64.middle /tmp/slab64.after)
+echo "kmalloc/minivmm slab growth beyond one slab per CPU per cache: $beyond bytes ($b1 in the first half, $b2 in the second)"
+# As for objects below: a leak grows in both halves, the kernel's own
+# jumps in one (Debian's 6.1: kmalloc-2k +64 objects over 1000 cycles).
+[ "$b1" -lt $((LIMIT_KB * 512)) ] || [ "$b2" -lt $((LIMIT_KB * 512)) ] ||
+	[ "$JUDGE_MEMORY" -eq 0 ] ||
+	fail "slab grew by $b1 and $b2 bytes (beyond per-CPU slack) in the two halves of $N create/destroy cycles (limit ${LIMIT_KB} KiB in all)"
 # Small objects leaked once per cycle stay under the byte limit: a cache
 # that gained N/4 objects or more in each half of the N cycles leaks per
 # cycle.  One half alone is not enough: the kernel's own caches jump by a
