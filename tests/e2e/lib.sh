@@ -25,7 +25,7 @@ note() { echo "note: $*"; }
 
 # guest_time SECS: let running guests run for about SECS seconds.  Under
 # Bochs a fifth of that: its guest clock runs several times slower than
-# the wall (tests/testbed/run: ips), and 0.2 s of it is still 10 million
+# the wall (tests/testbed/run: ips), and 0.2 s of it is still 40 million
 # guest instructions.
 guest_time() {
 	if [ "$MV_ARCH" = vmx ]; then
