@@ -111,6 +111,16 @@ ram_sum:
 	jnz 1b
 	ret
 
+# EAX printed as 8 hex digits.
+puthex32:
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	call puthex8
+	rol $8, %eax
+	jmp puthex8
 
 irq0_isr:
 	incl ticks(%rip)

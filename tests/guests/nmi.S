@@ -159,6 +159,16 @@ wait_ap:
 	or $2, %r15d
 3:	ret
 
+# puthex32: EAX as 8 hex digits.  Clobbers RAX, RCX, RDX.
+puthex32:
+	mov %eax, %ecx
+	mov $4, %edx
+1:	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	dec %edx
+	jnz 1b
+	ret
 
 # The NMI handler of both CPUs (the AP's stack is above 0x40000).
 nmi_isr:

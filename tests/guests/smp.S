@@ -160,6 +160,21 @@ report:
 	or $0x40, %eax
 	jmp exit_eax
 
+# puthex32: EAX as 8 hex digits.  Clobbers RAX, RCX.
+puthex32:
+	mov %eax, %ecx
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	call puthex8
+	rol $8, %ecx
+	mov %cl, %al
+	jmp puthex8
 
 # count_work: INCS times, under the spinlock, counter += 1 (a plain
 # load-add-store, which only the lock makes safe).  Clobbers RAX, RCX.
