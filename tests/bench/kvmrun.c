@@ -60,24 +60,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "longmode.h"
 #include "meminfo.h"
 
-#define IMAGE_GPA	0x10000ULL
-#define GDT_GPA		0x800ULL
-#define TSS_GPA		0x900ULL
-#define TSS_LIMIT	0x67
-#define PML4_GPA	0x1000ULL
-#define PDPT_GPA	0x2000ULL
-#define PD_GPA		0x3000ULL
 #define STACK_TOP	0x10000ULL
-
-#define SEL_CODE64	0x18
-#define SEL_DATA64	0x20
-#define SEL_TSS		0x28
-
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
 
 #define PORT_COM1	0x3f8
 #define PORT_EXIT	0xf4
@@ -207,28 +193,6 @@ static int vm_create(struct vm *vm, uint64_t size, int pit, const char **why)
 	return 0;
 }
 
-/* An 8-byte code/data descriptor: flat, 4 GiB, G=1 (as ctl/loader.c). */
-static uint64_t seg_desc(unsigned int type, unsigned int l, unsigned int db)
-{
-	return 0xffffULL | ((uint64_t)(type | 0x10) << 40) | (1ULL << 47) |
-	       (0xfULL << 48) | ((uint64_t)l << 53) | ((uint64_t)db << 54) |
-	       (1ULL << 55);
-}
-
-static void flat_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
-		     uint8_t l, uint8_t db)
-{
-	memset(s, 0, sizeof(*s));
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->s = 1;
-	s->present = 1;
-	s->l = l;
-	s->db = db;
-	s->g = 1;
-}
-
 static void load_long_mode(struct vm *vm, const char *image)
 {
 	uint64_t *gdt = (uint64_t *)(vm->mem + GDT_GPA);
@@ -237,7 +201,7 @@ static void load_long_mode(struct vm *vm, const char *image)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct stat st;
-	int fd, i, j;
+	int fd;
 	size_t done = 0;
 
 	if (vm->size < IMAGE_GPA + 4096) {
@@ -260,32 +224,12 @@ static void load_long_mode(struct vm *vm, const char *image)
 	}
 	close(fd);
 
-	/* GDT: null, code32, data32, code64, data64, busy 64-bit TSS. */
-	memset(gdt, 0, 7 * 8);
-	gdt[1] = seg_desc(11, 0, 1);
-	gdt[2] = seg_desc(3, 0, 1);
-	gdt[3] = seg_desc(11, 1, 0);
-	gdt[4] = seg_desc(3, 0, 1);
-	gdt[5] = TSS_LIMIT | ((TSS_GPA & 0xffffff) << 16) | (11ULL << 40) |
-		 (1ULL << 47) | (((TSS_GPA >> 24) & 0xff) << 56);
-	gdt[6] = TSS_GPA >> 32;
-	memset(tss, 0, TSS_LIMIT + 1);
-	tss[0x66] = TSS_LIMIT + 1;
-
-	/* PML4 -> PDPT -> four PDs of 2 MiB pages: identity 0..4 GiB. */
-	memset(pt, 0, 6 * 4096);
-	pt[0][0] = PDPT_GPA | PTE_P | PTE_RW;
-	for (i = 0; i < 4; i++) {
-		pt[1][i] = (PD_GPA + 0x1000ULL * i) | PTE_P | PTE_RW;
-		for (j = 0; j < 512; j++)
-			pt[2 + i][j] = ((uint64_t)i << 30) | ((uint64_t)j << 21) |
-				       PTE_P | PTE_RW | PTE_PS;
-	}
+	longmode_tables(gdt, tss, pt);
 
 	if (ioctl(vm->vcpu, KVM_GET_SREGS, &sregs) < 0)
 		die("KVM_GET_SREGS");
-	flat_seg(&sregs.cs, SEL_CODE64, 11, 1, 0);
-	flat_seg(&sregs.ds, SEL_DATA64, 3, 0, 1);
+	FLAT_SEG(&sregs.cs, SEL_CODE64, 11, 1, 0);
+	FLAT_SEG(&sregs.ds, SEL_DATA64, 3, 0, 1);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	memset(&sregs.tr, 0, sizeof(sregs.tr));
 	sregs.tr.base = TSS_GPA;

@@ -47,6 +47,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include "../../uapi/minivmm.h"
+#include "longmode.h"
 #include "meminfo.h"
 
 struct ctx {
@@ -174,16 +175,6 @@ static const char *request(uint8_t cmd, uint32_t id, const char *name,
 
 /* ---- --run: load, start, wait for the guest's HLT ----------------------- */
 
-#define GDT_GPA		0x800ULL
-#define TSS_GPA		0x900ULL
-#define TSS_LIMIT	0x67
-#define PML4_GPA	0x1000ULL
-#define PDPT_GPA	0x2000ULL
-#define PD_GPA		0x3000ULL
-#define IMAGE_GPA	0x10000ULL
-#define SEL_CODE64	0x18
-#define SEL_DATA64	0x20
-#define SEL_TSS		0x28
 /* What tests/bench/guests/touchhold.S writes from 8 MiB. */
 #define TOUCH_START	0x800000ULL
 #define TOUCH_PATTERN	0x5a5aa5a5c3c33c3cULL
@@ -197,54 +188,16 @@ static int put(int fd, const void *buf, size_t len, uint64_t gpa)
 	return pwrite(fd, buf, len, (off_t)gpa) == (ssize_t)len ? 0 : -1;
 }
 
-/* An 8-byte code/data descriptor: flat, 4 GiB, G=1 (as ctl/loader.c). */
-static uint64_t seg_desc(unsigned int type, unsigned int l, unsigned int db)
-{
-	return 0xffffULL | ((uint64_t)(type | 0x10) << 40) | (1ULL << 47) |
-	       (0xfULL << 48) | ((uint64_t)l << 53) | ((uint64_t)db << 54) |
-	       (1ULL << 55);
-}
-
-static void flat_seg(struct minivmm_segment *s, uint16_t sel, uint8_t type,
-		     uint8_t l, uint8_t db)
-{
-	memset(s, 0, sizeof(*s));
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->s = 1;
-	s->present = 1;
-	s->l = l;
-	s->db = db;
-	s->g = 1;
-}
-
 /* Long mode, as "minivmmctl load --mode long": NULL, or why not. */
 static const char *load_long(int fd, uint64_t mem)
 {
-	static uint64_t pt[6][512];	/* PML4, PDPT, 4 PDs of 2 MiB pages */
-	uint64_t gdt[7] = { 0 };
-	uint8_t tss[TSS_LIMIT + 1] = { 0 };
+	static uint64_t pt[PT_PAGES][512];
+	uint64_t gdt[GDT_ENTRIES];
+	uint8_t tss[TSS_LIMIT + 1];
 	struct minivmm_sregs sr = { 0 };
 	struct minivmm_regs r = { 0 };
-	int i, j;
 
-	gdt[1] = seg_desc(11, 0, 1);
-	gdt[2] = seg_desc(3, 0, 1);
-	gdt[3] = seg_desc(11, 1, 0);
-	gdt[4] = seg_desc(3, 0, 1);
-	gdt[5] = TSS_LIMIT | ((TSS_GPA & 0xffffff) << 16) | (11ULL << 40) |
-		 (1ULL << 47) | (((TSS_GPA >> 24) & 0xff) << 56);
-	gdt[6] = TSS_GPA >> 32;
-	tss[0x66] = sizeof(tss);
-	memset(pt, 0, sizeof(pt));
-	pt[0][0] = PDPT_GPA | 3;
-	for (i = 0; i < 4; i++) {
-		pt[1][i] = (PD_GPA + 0x1000ULL * i) | 3;
-		for (j = 0; j < 512; j++)
-			pt[2 + i][j] = ((uint64_t)i << 30) |
-				       ((uint64_t)j << 21) | 0x83;
-	}
+	longmode_tables(gdt, tss, pt);
 	if (put(fd, gdt, sizeof(gdt), GDT_GPA) ||
 	    put(fd, tss, sizeof(tss), TSS_GPA) ||
 	    put(fd, pt, sizeof(pt), PML4_GPA) ||
@@ -253,8 +206,8 @@ static const char *load_long(int fd, uint64_t mem)
 			 "writing guest memory failed: %s", strerror(errno));
 		return why_buf;
 	}
-	flat_seg(&sr.cs, SEL_CODE64, 11, 1, 0);
-	flat_seg(&sr.ds, SEL_DATA64, 3, 0, 1);
+	FLAT_SEG(&sr.cs, SEL_CODE64, 11, 1, 0);
+	FLAT_SEG(&sr.ds, SEL_DATA64, 3, 0, 1);
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
 	sr.tr.base = TSS_GPA;
 	sr.tr.limit = TSS_LIMIT;
