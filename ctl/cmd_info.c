@@ -17,6 +17,7 @@ static const char *const feature_names[MINIVMM_FEAT_BIT_COUNT] = {
 	[MINIVMM_FEAT_BIT_FLUSH_BY_ASID]	= "flush-by-asid",
 	[MINIVMM_FEAT_BIT_VMCB_CLEAN]		= "vmcb-clean",
 	[MINIVMM_FEAT_BIT_VGIF]			= "vgif",
+	[MINIVMM_FEAT_BIT_PAUSE_LOOP]		= "pause-loop",
 };
 
 static const char *vendor_name(unsigned int vendor)

@@ -61,6 +61,7 @@ const char *ctl_exit_name(unsigned int reason)
 		[MINIVMM_EXIT_EXCEPTION]	= "exception",
 		[MINIVMM_EXIT_PREEMPT]		= "preempt",
 		[MINIVMM_EXIT_OTHER]		= "other",
+		[MINIVMM_EXIT_PAUSE]		= "pause",
 	};
 
 	return reason < MINIVMM_EXIT_COUNT && names[reason] ? names[reason] : "?";

@@ -348,6 +348,20 @@ enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu)
 	return MV_EXIT_RESUME;
 }
 
+/*
+ * The guest ran PAUSE in a tight loop for long enough that the CPU made
+ * it exit: it most likely waits for a spinlock whose holder, a sibling
+ * vCPU, is not running.  The run loop yields before the next entry
+ * (mv_vcpu_yield_to_sibling()); the PAUSE itself is done.
+ */
+enum mv_exit_action mv_exit_pause(struct mv_vcpu *vcpu)
+{
+	vcpu->exits[MINIVMM_EXIT_PAUSE]++;
+	vcpu->spinning = true;
+	mv_skip_insn(vcpu);
+	return MV_EXIT_RESUME;
+}
+
 enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu)
 {
 	vcpu->exits[MINIVMM_EXIT_OTHER]++;

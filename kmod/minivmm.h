@@ -163,6 +163,13 @@ struct mv_vcpu {
 	 * to pause (which acquires it).
 	 */
 	bool parked;
+	/*
+	 * A PAUSE-loop exit asks the thread to give its host CPU to a
+	 * sibling vCPU before the next entry; the search for one starts
+	 * at @yield_next (vCPU thread; mv_vcpu_yield_to_sibling()).
+	 */
+	bool spinning;
+	unsigned int yield_next;
 
 	/*
 	 * Guest x87/SSE/AVX state, restored around each entry: an XSAVE
@@ -399,6 +406,8 @@ enum mv_exit_action mv_exit_shutdown(struct mv_vcpu *vcpu);
  * the guest's to flush or to discard.
  */
 enum mv_exit_action mv_exit_cache_flush(struct mv_vcpu *vcpu);
+/* A PAUSE-loop exit (PLE, pause filter); exit_insn_len may be 0. */
+enum mv_exit_action mv_exit_pause(struct mv_vcpu *vcpu);
 /* RDPMC: there is no virtual PMU, so #GP(0) as for a bad counter. */
 enum mv_exit_action mv_exit_rdpmc(struct mv_vcpu *vcpu);
 /*

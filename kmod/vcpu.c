@@ -253,6 +253,39 @@ static void mv_vcpu_park(struct mv_vcpu *vcpu)
 }
 
 /*
+ * After a PAUSE-loop exit (mv_exit_pause()): hand the rest of this
+ * thread's time slice to the next sibling vCPU, round robin, whose thread
+ * is runnable but not on a CPU: the likeliest holder of the lock this
+ * guest spins on, preempted or queued behind us on this host CPU (KVM's
+ * kvm_vcpu_on_spin() has the same aim).  A sibling that sleeps in HLT or
+ * waits for a SIPI holds no lock, and yield_to() refuses a task that
+ * sleeps or runs; with no taker, the guest just goes on spinning.  The
+ * siblings' task structs stay valid: mv_vm_reap_threads() puts them only
+ * after every thread of the VM has ended.
+ */
+static void mv_vcpu_yield_to_sibling(struct mv_vcpu *me)
+{
+	struct mv_vm *vm = me->vm;
+	unsigned int n = vm->nr_vcpus, i, idx;
+
+	me->spinning = false;
+	for (i = 0; i < n; i++) {
+		struct task_struct *task;
+
+		idx = (me->yield_next + i) % n;
+		if (idx == me->index)
+			continue;
+		if (!vm->vcpus[idx])
+			continue;
+		task = READ_ONCE(vm->vcpus[idx]->thread);
+		if (task && yield_to(task, true) > 0) {
+			me->yield_next = idx + 1;
+			return;
+		}
+	}
+}
+
+/*
  * The run loop.  Host interrupts always exit the guest, so the loop comes
  * back here at least once a tick: kthread_should_stop() and a reschedule
  * are checked on every iteration and a spinning guest never starves the
@@ -282,6 +315,8 @@ static int mv_vcpu_thread(void *data)
 		MV_PROBE(vcpu, MV_P_LOOP);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
+		if (vcpu->spinning)
+			mv_vcpu_yield_to_sibling(vcpu);
 		cond_resched();
 	}
 	mv_irq_stop(vcpu);

@@ -485,12 +485,19 @@ void mv_vm_reap_threads(struct mv_vm *vm)
 	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
+	/*
+	 * Every thread ends before any task struct is put: a vCPU thread
+	 * still running reads its siblings' (mv_smp_notify(),
+	 * mv_vcpu_yield_to_sibling()) without vm->lock.
+	 */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i] && vm->vcpus[i]->thread)
+			kthread_stop(vm->vcpus[i]->thread);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct mv_vcpu *vcpu = vm->vcpus[i];
 
 		if (!vcpu || !vcpu->thread)
 			continue;
-		kthread_stop(vcpu->thread);
 		put_task_struct(vcpu->thread);
 		vcpu->thread = NULL;
 	}

@@ -24,6 +24,8 @@ static u64 svm_features(const struct svm_caps_raw *raw)
 		f |= MINIVMM_FEAT(VMCB_CLEAN);
 	if (raw->svm_edx & SVM_FEAT_VGIF)
 		f |= MINIVMM_FEAT(VGIF);
+	if (raw->svm_edx & SVM_FEAT_PAUSE_FILTER)
+		f |= MINIVMM_FEAT(PAUSE_LOOP);
 	return f;
 }
 

@@ -17,6 +17,7 @@
 #define SVM_FEAT_VMCB_CLEAN		BIT(5)
 #define SVM_FEAT_FLUSH_BY_ASID		BIT(6)
 #define SVM_FEAT_DECODE_ASSISTS		BIT(7)
+#define SVM_FEAT_PAUSE_FILTER		BIT(10)
 #define SVM_FEAT_VGIF			BIT(16)
 
 struct svm_caps_raw {

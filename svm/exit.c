@@ -205,6 +205,17 @@ static enum mv_exit_action svm_exit_wbinvd(struct svm_vcpu *svm)
 	return mv_exit_cache_flush(&svm->base);
 }
 
+/*
+ * The pause filter ran out (mv_exit_pause()).  PAUSE is f3 90, perhaps
+ * with more prefixes: without NRIP save its length is unknown, and
+ * running it again is harmless.
+ */
+static enum mv_exit_action svm_exit_pause(struct svm_vcpu *svm)
+{
+	svm_set_insn_len(svm, 0);
+	return mv_exit_pause(&svm->base);
+}
+
 static enum mv_exit_action svm_exit_rdpmc(struct svm_vcpu *svm)
 {
 	return mv_exit_rdpmc(&svm->base);
@@ -263,6 +274,7 @@ static const svm_exit_fn svm_exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_RDPMC]	= svm_exit_rdpmc,
 	[SVM_EXIT_INVD]		= svm_exit_invd,
 	[SVM_EXIT_HLT]		= svm_exit_hlt,
+	[SVM_EXIT_PAUSE]	= svm_exit_pause,
 	[SVM_EXIT_IOIO]		= svm_exit_ioio,
 	[SVM_EXIT_MSR]		= svm_exit_msr,
 	[SVM_EXIT_SHUTDOWN]	= svm_exit_shutdown,

@@ -11,6 +11,11 @@
 #include "svm/caps.h"
 #include "svm/vmcb.h"
 
+/* PAUSEs before an exit (the count KVM starts with: about 3000 PAUSEs
+ * of one spin; a lock held for microseconds does not make waiters exit).
+ */
+#define SVM_PAUSE_FILTER_COUNT	3000
+
 /* A VM: the core's object first (the core allocates vm_size bytes). */
 struct svm_vm {
 	struct mv_vm base;

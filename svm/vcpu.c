@@ -96,6 +96,15 @@ static void svm_init_control(struct svm_vcpu *svm)
 			SVM_I4_SKINIT | SVM_I4_WBINVD | SVM_I4_MONITOR |
 			SVM_I4_MWAIT | SVM_I4_MWAIT_COND | SVM_I4_XSETBV |
 			svm_rdpru_intercept();
+	/*
+	 * The pause filter: the PAUSE_FILTER_COUNT-th PAUSE since the entry
+	 * exits, and the thread yields to a sibling (mv_exit_pause()).  Only
+	 * a sibling can hold the lock a guest spins on.
+	 */
+	if ((mv_host.features & MINIVMM_FEAT(PAUSE_LOOP)) && vm->nr_vcpus > 1) {
+		c->intercept3 |= SVM_I3_PAUSE;
+		c->pause_filter_count = SVM_PAUSE_FILTER_COUNT;
+	}
 	/* CR4 writes: the guest may not set bits we do not offer (PKE). */
 	c->intercept_cr = SVM_CR_WRITE(4);
 	c->iopm_base_pa = svm_iopm_pa;

@@ -169,6 +169,7 @@ enum minivmm_feature_bit {
 	MINIVMM_FEAT_BIT_FLUSH_BY_ASID,	/* SVM TLB flush by ASID */
 	MINIVMM_FEAT_BIT_VMCB_CLEAN,	/* SVM VMCB clean bits */
 	MINIVMM_FEAT_BIT_VGIF,		/* SVM virtual GIF */
+	MINIVMM_FEAT_BIT_PAUSE_LOOP,	/* VMX PAUSE-loop exiting, SVM pause filter */
 
 	MINIVMM_FEAT_BIT_COUNT,
 };
@@ -257,6 +258,7 @@ enum minivmm_exit_reason {
 	MINIVMM_EXIT_EXCEPTION,
 	MINIVMM_EXIT_PREEMPT,		/* time slice ended */
 	MINIVMM_EXIT_OTHER,
+	MINIVMM_EXIT_PAUSE,		/* PAUSE-loop exit: the guest spins */
 
 	MINIVMM_EXIT_COUNT,
 };

@@ -117,6 +117,13 @@ static enum mv_exit_action vmx_exit_hlt(struct vmx_vcpu *vmx)
 	return mv_exit_hlt(&vmx->base);
 }
 
+static enum mv_exit_action vmx_exit_pause(struct vmx_vcpu *vmx)
+{
+	if (!vmx_set_insn_len(vmx))
+		return vmx_unhandled(vmx);
+	return mv_exit_pause(&vmx->base);
+}
+
 static enum mv_exit_action vmx_exit_vmcall(struct vmx_vcpu *vmx)
 {
 	if (!vmx_set_insn_len(vmx))
@@ -313,6 +320,7 @@ static const vmx_exit_fn vmx_exit_table[EXIT_REASON_MAX + 1] = {
 	[EXIT_WRMSR]			= vmx_exit_msr,
 	[EXIT_MWAIT]			= vmx_exit_ud,
 	[EXIT_MONITOR]			= vmx_exit_ud,
+	[EXIT_PAUSE]			= vmx_exit_pause,
 	[EXIT_EPT_VIOLATION]		= vmx_exit_ept_violation,
 	[EXIT_EPT_MISCONFIG]		= vmx_exit_ept_misconfig,
 	[EXIT_INVEPT]			= vmx_exit_ud,

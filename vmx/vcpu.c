@@ -287,6 +287,17 @@ static void vmx_init_controls(struct vmx_vcpu *vmx)
 
 	if (!vpid)
 		cpu2 &= ~CPU2_ENABLE_VPID;
+	/*
+	 * PAUSE-loop exits: a spin of more than PLE_WINDOW cycles, PAUSEs at
+	 * most PLE_GAP apart, exits (SDM 26.1.3), and the thread yields to a
+	 * sibling (mv_exit_pause()).  Only a sibling can hold the lock.
+	 */
+	if (vm->nr_vcpus < 2)
+		cpu2 &= ~CPU2_PAUSE_LOOP_EXITING;
+	if (cpu2 & CPU2_PAUSE_LOOP_EXITING) {
+		vmcs_write(VMCS_PLE_GAP, VMX_PLE_GAP);
+		vmcs_write(VMCS_PLE_WINDOW, VMX_PLE_WINDOW);
+	}
 	vmcs_write(VMCS_PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
 	vmcs_write(VMCS_CPU_BASED_VM_EXEC_CONTROL, vmx_config.cpu);
 	vmcs_write(VMCS_SECONDARY_VM_EXEC_CONTROL, cpu2);

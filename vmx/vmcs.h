@@ -308,6 +308,7 @@ static inline unsigned int vmcs_field_bytes(u32 enc)
 #define CPU2_ENABLE_VPID		BIT(5)
 #define CPU2_WBINVD_EXITING		BIT(6)
 #define CPU2_UNRESTRICTED_GUEST		BIT(7)
+#define CPU2_PAUSE_LOOP_EXITING		BIT(10)
 #define CPU2_ENABLE_INVPCID		BIT(12)
 #define CPU2_ENABLE_XSAVES		BIT(20)
 

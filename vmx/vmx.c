@@ -152,7 +152,8 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 		cpu2_msr = vmx_rdmsr0(MSR_IA32_VMX_PROCBASED_CTLS2);
 	/* WBINVD exiting: a guest must not stall the host's caches. */
 	need = CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | CPU2_WBINVD_EXITING;
-	if (!vmx_adjust(cpu2_msr, need | CPU2_ENABLE_VPID, need, &c->cpu2))
+	if (!vmx_adjust(cpu2_msr, need | CPU2_ENABLE_VPID |
+			CPU2_PAUSE_LOOP_EXITING, need, &c->cpu2))
 		return "the CPU lacks EPT, unrestricted guest (which minivmm needs for real-mode and unpaged guests) or WBINVD exiting";
 
 	need = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |

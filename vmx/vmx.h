@@ -159,6 +159,14 @@ extern struct vmx_config vmx_config;
 #define VMX_VPID_CAP_INVVPID_SINGLE	BIT_ULL(41)
 #define VMX_VPID_CAP_INVVPID_ALL	BIT_ULL(42)
 
+/*
+ * PAUSE-loop exiting, in TSC cycles: PAUSEs at most PLE_GAP apart are one
+ * loop, and a loop longer than PLE_WINDOW exits (the values KVM starts
+ * with: a lock held for a few microseconds does not make its waiters exit).
+ */
+#define VMX_PLE_GAP			128
+#define VMX_PLE_WINDOW			4096
+
 /* vmx.c: per-CPU list of the VMCSs active on a CPU. */
 void vmx_vcpu_track(struct vmx_vcpu *vmx);
 void vmx_vcpu_clear_here(struct vmx_vcpu *vmx);

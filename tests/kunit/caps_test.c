@@ -18,7 +18,8 @@ static void vmx_good_raw(struct vmx_caps_raw *raw)
 	raw->procbased = BIT_ULL(32 + VMX_PROC_SECONDARY);
 	raw->procbased2 = BIT_ULL(32 + VMX_PROC2_EPT) |
 			  BIT_ULL(32 + VMX_PROC2_VPID) |
-			  BIT_ULL(32 + VMX_PROC2_UNRESTRICTED);
+			  BIT_ULL(32 + VMX_PROC2_UNRESTRICTED) |
+			  BIT_ULL(32 + VMX_PROC2_PAUSE_LOOP);
 	raw->ept_vpid_cap = VMX_EPT_CAP_WALK4 | VMX_EPT_CAP_WB |
 			    VMX_EPT_CAP_2M | VMX_EPT_CAP_AD;
 }
@@ -37,7 +38,7 @@ static void vmx_caps_accepts_full_host(struct kunit *test)
 			MINIVMM_FEAT(NPT) | MINIVMM_FEAT(NPT_2M) |
 			MINIVMM_FEAT(NPT_AD) | MINIVMM_FEAT(TAGGED_TLB) |
 			MINIVMM_FEAT(UNRESTRICTED) |
-			MINIVMM_FEAT(PREEMPT_TIMER));
+			MINIVMM_FEAT(PREEMPT_TIMER) | MINIVMM_FEAT(PAUSE_LOOP));
 }
 
 static void vmx_caps_optional_features_off(struct kunit *test)
@@ -130,8 +131,10 @@ static void svm_caps_accepts_qemu_host(struct kunit *test)
 			MINIVMM_FEAT(TAGGED_TLB) | MINIVMM_FEAT(VGIF));
 
 	raw.svm_edx |= SVM_FEAT_NRIPS | SVM_FEAT_DECODE_ASSISTS |
-		       SVM_FEAT_FLUSH_BY_ASID | SVM_FEAT_VMCB_CLEAN;
+		       SVM_FEAT_FLUSH_BY_ASID | SVM_FEAT_VMCB_CLEAN |
+		       SVM_FEAT_PAUSE_FILTER;
 	KUNIT_ASSERT_NULL(test, svm_caps_check(&raw, &caps));
+	KUNIT_EXPECT_TRUE(test, caps.features & MINIVMM_FEAT(PAUSE_LOOP));
 	KUNIT_EXPECT_TRUE(test, caps.features & MINIVMM_FEAT(NRIPS));
 	KUNIT_EXPECT_TRUE(test, caps.features & MINIVMM_FEAT(DECODE_ASSISTS));
 	KUNIT_EXPECT_TRUE(test, caps.features & MINIVMM_FEAT(FLUSH_BY_ASID));
