@@ -10,6 +10,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <linux/sched/stat.h>
 #include <asm/fpu/types.h>
 #include <asm/mce.h>
 #include <asm/msr-index.h>
@@ -230,7 +231,8 @@ static bool mv_hlt_follows_irq(struct mv_vcpu *vcpu)
  * In a VM with several vCPUs, the interrupt a HLT waits for is often an
  * IPI a few microseconds away: look for it a little while (KVM's halt
  * polling) before sleeping, which costs a wakeup on each side.  Not while
- * another task wants this CPU.
+ * another task wants this CPU: on a host CPU shared by the vCPUs, the
+ * sender of that IPI may be the task waiting to run.
  */
 #define MV_HLT_POLL_NS	100000
 static bool mv_hlt_poll(struct mv_vcpu *vcpu)
@@ -247,7 +249,8 @@ static bool mv_hlt_poll(struct mv_vcpu *vcpu)
 		    READ_ONCE(vm->state) != MINIVMM_VM_RUNNING)
 			return true;
 		cpu_relax();
-	} while (!need_resched() && ktime_get_ns() < end);
+	} while (!need_resched() && single_task_running() &&
+		 ktime_get_ns() < end);
 	return false;
 }
 
@@ -274,7 +277,7 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 	mv_irq_update_timer(vcpu);
 	if (mv_hlt_poll(vcpu))
 		return MV_EXIT_RESUME;
-	wait_event_interruptible(vm->run_wait,
+	wait_event_interruptible(vcpu->wait,
 				 READ_ONCE(vm->state) != MINIVMM_VM_RUNNING ||
 				 kthread_should_stop() ||
 				 READ_ONCE(vcpu->init_pending) ||

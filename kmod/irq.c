@@ -25,7 +25,7 @@ static enum hrtimer_restart mv_guest_timer_fn(struct hrtimer *hrtimer)
 
 	atomic_inc(&t->fired);
 	/* Halted: wake it.  In guest mode on another CPU: make it exit. */
-	wake_up_interruptible(&vcpu->vm->run_wait);
+	mv_vcpu_wake(vcpu);
 	if (thread)
 		kick_process(thread);
 	if (!t->period_ns)
@@ -228,9 +228,10 @@ void mv_irq_accept(struct mv_vcpu *vcpu, u8 vector)
  */
 void mv_vm_input_arrived(struct mv_vm *vm)
 {
-	wake_up_interruptible(&vm->run_wait);
-	if (vm->vcpus[0])
-		mv_vcpu_kick(vm->vcpus[0]);
+	if (!vm->vcpus[0])
+		return;
+	mv_vcpu_wake(vm->vcpus[0]);
+	mv_vcpu_kick(vm->vcpus[0]);
 }
 
 /* ---- the I/O APIC's place in the VM ----------------------------------- */

@@ -170,6 +170,12 @@ struct mv_vcpu {
 	 */
 	bool spinning;
 	unsigned int yield_next;
+	/*
+	 * Where the thread sleeps in HLT or wait-for-SIPI: an IPI, its
+	 * timer or console input wakes this vCPU alone (mv_vcpu_wake());
+	 * a change of the VM's state wakes them all (mv_vm_wake_all()).
+	 */
+	wait_queue_head_t wait;
 
 	/*
 	 * Guest x87/SSE/AVX state, restored around each entry: an XSAVE
@@ -559,6 +565,8 @@ void mv_cpuid_baseline(struct mv_vcpu *vcpu, u32 leaf, u32 *a, u32 *b,
 bool mv_has_tsc_aux(void);
 /* Make the vCPU leave guest mode soon (an IPI to its CPU).  Process context. */
 void mv_vcpu_kick(struct mv_vcpu *vcpu);
+void mv_vcpu_wake(struct mv_vcpu *vcpu);
+void mv_vm_wake_all(struct mv_vm *vm);
 /*
  * Around each entry, interrupts off: enter returns false when the entry
  * must not happen (the VM is pausing or stopping, or the thread must

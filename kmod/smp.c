@@ -64,7 +64,7 @@ static void mv_smp_notify(struct mv_vcpu *t)
 {
 	struct task_struct *thread;
 
-	wake_up_interruptible(&t->vm->run_wait);
+	mv_vcpu_wake(t);
 	if (!irqs_disabled()) {
 		mv_vcpu_kick(t);
 		return;
@@ -341,7 +341,7 @@ bool mv_smp_runnable(struct mv_vcpu *vcpu)
 	 * Wait-for-SIPI or halted: until INIT/SIPI, an NMI (halted only:
 	 * mv_smp_post_nmi() makes it runnable), pause, stop or the end.
 	 */
-	wait_event_interruptible(vm->run_wait,
+	wait_event_interruptible(vcpu->wait,
 				 mv_smp_event(vcpu) || kthread_should_stop() ||
 				 READ_ONCE(vcpu->mp_state) ==
 				 MINIVMM_MP_RUNNABLE ||

@@ -146,7 +146,7 @@ static void mv_uio_pause_vm(struct mv_vm *vm)
 	spin_unlock(&vm->stop_lock);
 	if (!paused)
 		return;
-	wake_up_all(&vm->run_wait);
+	mv_vm_wake_all(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i])
 			mv_vcpu_kick(vm->vcpus[i]);
@@ -416,6 +416,7 @@ static ssize_t mv_uio_write(struct file *file, const char __user *ubuf,
 		spin_unlock(&uio->lock);
 		done += sizeof(resp);
 	}
+	/* The vCPUs waiting for their answers (not the halted ones). */
 	wake_up_all(&vm->run_wait);
 	return done;
 }
@@ -579,7 +580,7 @@ static int mv_uio_release(struct inode *inode, struct file *file)
 	spin_unlock(&uio->lock);
 	/* The lines it drove go low; a waiting vCPU gives up. */
 	WRITE_ONCE(vm->irq_lines, 0);
-	wake_up_all(&vm->run_wait);
+	mv_vm_wake_all(vm);
 	mv_uio_pause_vm(vm);
 	mv_vm_put(vm);
 	return 0;

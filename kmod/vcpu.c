@@ -112,6 +112,7 @@ int mv_vcpu_create(struct mv_vm *vm, unsigned int index)
 		return -ENOMEM;
 	vcpu->vm = vm;
 	vcpu->index = index;
+	init_waitqueue_head(&vcpu->wait);
 	mv_lapic_reset(&vcpu->apic, index, index == 0);
 	mv_irq_init(vcpu);
 	mv_smp_vcpu_init(vcpu);
@@ -183,6 +184,27 @@ void mv_vcpu_kick(struct mv_vcpu *vcpu)
 	/* The interrupt itself is the point: it makes the guest exit. */
 	if (cpu >= 0 && cpu_online(cpu))
 		smp_call_function_single(cpu, mv_kick_noop, NULL, 0);
+}
+
+/*
+ * A vCPU sleeping in HLT or wait-for-SIPI has something to look at.  One
+ * queue per vCPU: with one per VM, every IPI of an SMP guest woke every
+ * halted sibling just to let it sleep again.
+ */
+void mv_vcpu_wake(struct mv_vcpu *vcpu)
+{
+	wake_up_interruptible(&vcpu->wait);
+}
+
+/* The VM's state changed: every vCPU thread, wherever it waits, looks. */
+void mv_vm_wake_all(struct mv_vm *vm)
+{
+	unsigned int i;
+
+	wake_up_all(&vm->run_wait);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i])
+			wake_up_all(&vm->vcpus[i]->wait);
 }
 
 bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)

@@ -473,7 +473,7 @@ void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,
 	}
 	spin_unlock(&vm->stop_lock);
 	wake_up_all(&vm->stop_wait);
-	wake_up_all(&vm->run_wait);
+	mv_vm_wake_all(vm);
 	wake_up_interruptible_all(&vm->console.wait);
 	if (first)
 		mv_nl_event(vm, mv_stop_event(reason));
@@ -587,7 +587,7 @@ int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	}
 	WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_USER);
 	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
-	wake_up_all(&vm->run_wait);	/* a halted vCPU parks too */
+	mv_vm_wake_all(vm);	/* a halted vCPU parks too */
 	mv_vm_kick_all(vm);
 	if (wait_event_killable(vm->stop_wait, mv_vm_all_parked(vm) ||
 				READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)) {
@@ -624,7 +624,7 @@ int mv_vm_resume(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_nl_event(vm, MINIVMM_EVENT_RESUMED);
 	WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_NONE);
 	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
-	wake_up_all(&vm->run_wait);
+	mv_vm_wake_all(vm);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
