@@ -112,6 +112,10 @@ main() {
 	cd /add || exit 1
 	# Catch hung tasks within a case's lifetime rather than after the run.
 	echo 60 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+	# A ready RNG at once: without it, the first getrandom() (json-c's,
+	# in any "minivmmctl --json") waited minutes under Bochs.
+	[ ! -f /add/rng-seed ] || /add/seedrng /add/rng-seed ||
+		echo "e2e: seedrng failed; the first --json command may wait for the RNG"
 	echo "e2e: arch=$MV_ARCH cpus=$MV_CPUS online=$(nproc) case-timeout=${MV_CASE_TIMEOUT}s"
 	for file in /add/cases/*.sh; do
 		[ -f "$file" ] || continue
