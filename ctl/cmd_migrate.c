@@ -85,7 +85,12 @@ _Static_assert(sizeof(struct mig_frame) == SNAP_SECTION_HDR, "mig_frame size");
 #define MIG_DEFAULT_DOWNTIME	300	/* ms, as QEMU's default */
 #define MIG_DEFAULT_ROUNDS	30
 
-/* SIGINT, SIGTERM, SIGHUP: give up cleanly (resume, or destroy the copy). */
+/*
+ * SIGINT, SIGTERM, SIGHUP: give up cleanly (resume, or destroy the copy).
+ * The reads and writes look at the flag before each call too: a signal
+ * that came while this process was not blocked interrupts nothing, and a
+ * steady stream would otherwise never be cut.
+ */
 static volatile sig_atomic_t mig_interrupted;
 
 static void mig_on_signal(int sig)
@@ -108,6 +113,8 @@ struct mig_io {
 	int in, out;
 	int err;		/* errno of the first failure, or EPIPE at EOF */
 	uint64_t sent;		/* bytes written */
+	bool last_word;		/* the ABORT/REFUSED after a failure: tried
+				 * even after a signal asked to give up */
 };
 
 static uint64_t now_ns(void)
@@ -123,8 +130,13 @@ static void io_write(struct mig_io *io, const void *buf, size_t len)
 	const char *p = buf;
 
 	while (len && !io->err) {
-		ssize_t n = write(io->out, p, len);
+		ssize_t n;
 
+		if (mig_interrupted && !io->last_word) {
+			io->err = EINTR;
+			return;
+		}
+		n = write(io->out, p, len);
 		if (n < 0 && errno == EINTR && !mig_interrupted)
 			continue;
 		if (n <= 0) {
@@ -145,7 +157,13 @@ static int io_read(struct mig_io *io, void *buf, size_t len, int timeout_ms)
 	while (len) {
 		struct pollfd pfd = { .fd = io->in, .events = POLLIN };
 		ssize_t n;
-		int r = poll(&pfd, 1, timeout_ms);
+		int r;
+
+		if (mig_interrupted) {
+			io->err = EINTR;
+			return -1;
+		}
+		r = poll(&pfd, 1, timeout_ms);
 
 		if (r < 0 && errno == EINTR && !mig_interrupted)
 			continue;
@@ -697,7 +715,7 @@ lost:
 fail:
 	if (!go_sent && !s.refusal[0]) {
 		/* Best effort: the receiver frees its VM either way. */
-		struct mig_io a = { .out = s.io.out };
+		struct mig_io a = { .out = s.io.out, .last_word = true };
 
 		send_msg(&a, MIG_ABORT, s.io.err ? io_why(&s.io) : ctl_last_err);
 	}
@@ -1041,7 +1059,7 @@ int cmd_receive(int argc, char **argv)
 	if (ret) {
 		if (d.err[0]) {
 			/* A fresh writer: d.io.err may be set by a failed read. */
-			struct mig_io r = { .out = d.io.out };
+			struct mig_io r = { .out = d.io.out, .last_word = true };
 
 			ctl_err("%s: refused: %s", d.what, d.err);
 			send_msg(&r, MIG_REFUSED, d.err);

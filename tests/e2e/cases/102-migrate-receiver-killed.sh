@@ -36,7 +36,8 @@ migrate_and_kill() {
 	minivmmctl migrate src102 127.0.0.1:$PORT --bandwidth 64K \
 		>"$S/mig.out" 2>"$S/mig.err" &
 	MPID=$!
-	wait_text "$S/recv.err" created 10 || fail "the receiver made no VM"
+	wait_text "$S/recv.err" created 10 ||
+		fail "the receiver made no VM: receive: $(tail -n 2 "$S/recv.err" | tr '\n' ' ') migrate: $(tail -n 2 "$S/mig.err" | tr '\n' ' ')"
 	sleep 0.5
 	kill -"$1" "$RPID"
 	wait "$RPID"
@@ -75,9 +76,10 @@ minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
 	>"$S/recv.out" 2>"$S/recv.err" &
 RPID=$!
 wait_text "$S/recv.err" listening 10 || fail "receive did not listen"
-minivmmctl migrate src102 127.0.0.1:$PORT --bandwidth 64K >/dev/null 2>&1 &
+minivmmctl migrate src102 127.0.0.1:$PORT --bandwidth 64K >/dev/null 2>"$S/mig.err" &
 MPID=$!
-wait_text "$S/recv.err" created 10 || fail "the receiver made no VM"
+wait_text "$S/recv.err" created 10 ||
+	fail "the receiver made no VM: receive: $(tail -n 2 "$S/recv.err" | tr '\n' ' ') migrate: $(tail -n 2 "$S/mig.err" | tr '\n' ' ')"
 kill -KILL "$MPID"
 wait "$RPID"
 RPID=
