@@ -46,7 +46,7 @@ done
 assert_eq "$(json_num "$S" mem)" 1048576 "mem"
 v=$(json_num "$S" mem_touched)
 [ "$v" -le 1048576 ] || fail "mem_touched $v is more than the 1M granted"
-assert_match "$S" '"exits": \{"intr": [0-9]+, "nmi": [0-9]+, "cpuid": [0-9]+, "hlt": [0-9]+, "io": [0-9]+, "msr": [0-9]+, "hypercall": [0-9]+, "npf": [0-9]+, "shutdown": [0-9]+, "exception": [0-9]+, "preempt": [0-9]+, "other": [0-9]+\}, "vcpu_stats": \[\{"vcpu": 0, "exits": [0-9]+, ' "exits object and the per-vCPU figures"
+assert_match "$S" '"exits": \{"intr": [0-9]+, "nmi": [0-9]+, "cpuid": [0-9]+, "hlt": [0-9]+, "io": [0-9]+, "msr": [0-9]+, "hypercall": [0-9]+, "npf": [0-9]+, "shutdown": [0-9]+, "exception": [0-9]+, "preempt": [0-9]+, "other": [0-9]+, "pause": [0-9]+\}, "vcpu_stats": \[\{"vcpu": 0, "exits": [0-9]+, ' "exits object and the per-vCPU figures"
 
 # Text form.
 assert_ok minivmmctl stats st66
