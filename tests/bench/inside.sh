@@ -192,6 +192,7 @@ mv_round() {
 	_line=$_line$(cyc mv pio_dev minivmmctl run --mem 1M "$G/pio-scr.bin")
 	_line=$_line$(cyc mv pio_80 minivmmctl run --mem 1M "$G/pio-80.bin")
 	_line=$_line$(cyc mv hypercall minivmmctl run --mem 1M "$G/hypercall.bin")
+	_line=$_line$(cyc mv ipi minivmmctl run --mem 4M --vcpus 2 "$G/ipi.bin")
 	_line=$_line$(cyc mv touch_small minivmmctl run --mem "$TAIL_MEM" "$G/touch-tail.bin")
 	_line=$_line$(cyc mv touch4k minivmmctl run --mem "$TOUCH_MEM" "$G/touch.bin")
 	_line=$_line$(cyc mv touch2m minivmmctl run --mem "$TOUCH_MEM" "$G/touch2m.bin")
@@ -216,6 +217,7 @@ kvm_round() {
 	_line=$_line$(cyc kvm pio_dev $K --mem 1M --pit "$G/pio-pit.bin")
 	_line=$_line$(cyc kvm pio_80 $K --mem 1M "$G/pio-80.bin")
 	_line=$_line$(cyc kvm hypercall $K --mem 1M "$G/hypercall.bin")
+	_line=$_line$(cyc kvm ipi $K --mem 4M --vcpus 2 "$G/ipi.bin")
 	_line=$_line$(cyc kvm touch_small $K --mem "$TAIL_MEM" "$G/touch-tail.bin")
 	_line=$_line$(cyc kvm touch4k $K --mem "$TOUCH_MEM" "$G/touch.bin")
 	_line=$_line$(cyc kvm touch2m $K --mem "$TOUCH_MEM" "$G/touch2m.bin")
@@ -458,7 +460,7 @@ mv_memory() {
 	_out="$_i alive by the module's count (mvcreate counted $MV_MADE, one process)${MV_WHY:+, stopped: $MV_WHY}"
 	log "mv: $_out, in $(($(date +%s) - _t0)) s; MemFree now $_av kB"
 	dmesg | grep minivmm | tail -n 2 | sed 's/^/bench: mv dmesg: /'
-	note "minivmm VMs alive: $_out (target $MAX_VMS, policy max_vms $MV_CAP; the module's hard cap is 1024); MemFree then $_av kB"
+	note "minivmm VMs alive: $_out (target $MAX_VMS, policy max_vms $MV_CAP; the module's hard cap is 4096); MemFree then $_av kB"
 	fit_estimate mv "${_i:-0}" "$_av0" "$_av"
 	emit mv max_vms "${_i:-n/a}"
 	emit mv max_vms_cap "$MV_CAP"

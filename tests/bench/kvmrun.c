@@ -3,8 +3,8 @@
  * kvmrun: run a minivmm guest image on KVM, for the benchmarks' baseline.
  * Plain /dev/kvm ioctls, no libraries; build with gcc -static.
  *
- *   kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] IMAGE
- *	One VM, one vCPU, one memory slot of SIZE (default 16M) at guest-
+ *   kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] [--vcpus N] IMAGE
+ *	One VM, one vCPU (N with --vcpus), one memory slot of SIZE (default 16M) at guest-
  *	physical 0, IMAGE loaded at 0x10000 in 64-bit long mode with exactly
  *	the layout of ctl/loader.c (GDT at 0x800, TSS at 0x900, PML4 at
  *	0x1000, identity map of 0..4 GiB with 2 MiB pages, RSP = 0x10000,
@@ -15,6 +15,11 @@
  *	--pit creates KVM's in-kernel irqchip and PIT (KVM_CREATE_IRQCHIP,
  *	KVM_CREATE_PIT2), so ports 0x40-0x43 and 0x61 (and the PICs at
  *	0x20/0x21, 0xa0/0xa1, 0x4d0/0x4d1) never leave the kernel.
+ *	--vcpus N (2 to 64) creates KVM's in-kernel irqchip (local APICs)
+ *	and N vCPUs: vCPU 0 starts the image as above, the others wait for
+ *	INIT/SIPI from it, each in its own thread; the CPU count is fw_cfg's
+ *	item 5 (selector port 0x510, data 0x511), as "minivmmctl run
+ *	--vcpus N" gives it (tests/guests/smp.S reads it there).
  *	Guest RAM is MAP_POPULATE'd (allocated and zeroed before the guest
  *	runs, as minivmm does at create) unless --no-populate.
  *	--huge backs it with 2 MiB hugetlbfs pages (MAP_HUGETLB; SIZE a
@@ -50,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,8 +73,16 @@
 
 #define PORT_COM1	0x3f8
 #define PORT_EXIT	0xf4
+#define PORT_FW_CFG_SEL	0x510
+#define PORT_FW_CFG_DATA 0x511
+#define FW_CFG_NB_CPUS	5
+#define MAX_VCPUS	64
 
 static int kvm_fd;
+static unsigned int nr_vcpus = 1;
+/* fw_cfg: the selected item and the next byte of it (vCPU 0 reads it). */
+static uint16_t fw_cfg_key;
+static unsigned int fw_cfg_off;
 static int populate = 1;
 static int huge;
 static int hold;	/* --hold: run_vcpu() reports instead of dying */
@@ -133,8 +147,12 @@ static void set_cpuid(int vcpu)
 		die("KVM_SET_CPUID2");
 }
 
+/* Devices for vm_create(): the local APICs (and PICs, I/O APIC), the PIT. */
+#define VM_IRQCHIP	1
+#define VM_PIT		2
+
 /* 0 on success, else -errno (for --idle, which stops at the first refusal). */
-static int vm_create(struct vm *vm, uint64_t size, int pit, const char **why)
+static int vm_create(struct vm *vm, uint64_t size, int devices, const char **why)
 {
 	struct kvm_userspace_memory_region region = { 0 };
 	long run_size;
@@ -148,12 +166,14 @@ static int vm_create(struct vm *vm, uint64_t size, int pit, const char **why)
 		return -errno;
 	/* Intel without unrestricted guest needs these; AMD ignores them. */
 	ioctl(vm->fd, KVM_SET_TSS_ADDR, 0xfffbd000UL);
-	if (pit) {
-		struct kvm_pit_config pc = { .flags = 0 };
-
+	if (devices) {
 		*why = "KVM_CREATE_IRQCHIP";
 		if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
 			return -errno;
+	}
+	if (devices & VM_PIT) {
+		struct kvm_pit_config pc = { .flags = 0 };
+
 		*why = "KVM_CREATE_PIT2";
 		if (ioctl(vm->fd, KVM_CREATE_PIT2, &pc) < 0)
 			return -errno;
@@ -263,13 +283,42 @@ static void load_long_mode(struct vm *vm, const char *image)
 /* --hold: run_vcpu()'s result for a HLT (exit statuses are 0..255). */
 #define RUN_HALTED	256
 
-/* Run until port 0xf4, HLT, shutdown or an error; returns the exit status. */
-static int run_vcpu(struct vm *vm)
+/* A byte of fw_cfg: only the CPU count (item 5, 16 bits) is non-zero. */
+static uint8_t fw_cfg_read(void)
 {
-	struct kvm_run *run = vm->run;
+	unsigned int off = fw_cfg_off++;
 
+	if (fw_cfg_key == FW_CFG_NB_CPUS && off < 2)
+		return (nr_vcpus >> (8 * off)) & 0xff;
+	return 0;
+}
+
+static void port_out(uint16_t port, const uint8_t *data, uint8_t size)
+{
+	if (port == PORT_COM1) {
+		putchar(*data);
+	} else if (port == PORT_FW_CFG_SEL) {
+		fw_cfg_key = data[0] | (size > 1 ? data[1] << 8 : 0);
+		fw_cfg_off = 0;
+	}
+}
+
+static void port_in(uint16_t port, uint8_t *data, uint8_t size)
+{
+	if (port == PORT_FW_CFG_DATA) {
+		for (uint8_t i = 0; i < size; i++)
+			data[i] = fw_cfg_read();
+		return;
+	}
+	/* LSR: transmitter empty; else all ones. */
+	memset(data, port == PORT_COM1 + 5 ? 0x60 : 0xff, size);
+}
+
+/* Run until port 0xf4, HLT, shutdown or an error; returns the exit status. */
+static int run_vcpu_fd(int vcpu, struct kvm_run *run)
+{
 	for (;;) {
-		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (hold) {
@@ -284,21 +333,18 @@ static int run_vcpu(struct vm *vm)
 			uint32_t k;
 
 			for (k = 0; k < run->io.count; k++, data += run->io.size) {
-				if (run->io.direction == KVM_EXIT_IO_OUT) {
-					if (run->io.port == PORT_EXIT) {
-						uint32_t v = 0;
+				if (run->io.direction == KVM_EXIT_IO_OUT &&
+				    run->io.port == PORT_EXIT) {
+					uint32_t v = 0;
 
-						memcpy(&v, data, run->io.size);
-						fflush(stdout);
-						return v & 0xff;
-					}
-					if (run->io.port == PORT_COM1)
-						putchar(*data);
-				} else {
-					/* LSR: transmitter empty; else all ones. */
-					memset(data, run->io.port == PORT_COM1 + 5 ?
-					       0x60 : 0xff, run->io.size);
+					memcpy(&v, data, run->io.size);
+					fflush(stdout);
+					return v & 0xff;
 				}
+				if (run->io.direction == KVM_EXIT_IO_OUT)
+					port_out(run->io.port, data, run->io.size);
+				else
+					port_in(run->io.port, data, run->io.size);
 			}
 			break;
 		}
@@ -329,6 +375,52 @@ static int run_vcpu(struct vm *vm)
 				run->exit_reason);
 			return 1;
 		}
+	}
+}
+
+static int run_vcpu(struct vm *vm)
+{
+	return run_vcpu_fd(vm->vcpu, vm->run);
+}
+
+struct ap {
+	int fd;
+	struct kvm_run *run;
+};
+
+/* An AP's thread: whatever ends its run (port 0xf4 included) ends kvmrun. */
+static void *ap_thread(void *arg)
+{
+	struct ap *ap = arg;
+
+	exit(run_vcpu_fd(ap->fd, ap->run));
+}
+
+/*
+ * vCPUs 1..N-1 in their own threads.  With the in-kernel irqchip KVM
+ * keeps them in wait-for-SIPI (KVM_RUN blocks) until vCPU 0's INIT/SIPI.
+ */
+static void start_aps(struct vm *vm)
+{
+	static struct ap aps[MAX_VCPUS];
+	long run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	pthread_t t;
+	unsigned int i;
+
+	if (run_size <= 0)
+		die("KVM_GET_VCPU_MMAP_SIZE");
+	for (i = 1; i < nr_vcpus; i++) {
+		aps[i].fd = ioctl(vm->fd, KVM_CREATE_VCPU, i);
+		if (aps[i].fd < 0)
+			die("KVM_CREATE_VCPU");
+		aps[i].run = mmap(NULL, run_size, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, aps[i].fd, 0);
+		if (aps[i].run == MAP_FAILED)
+			die("mmap kvm_run");
+		set_cpuid(aps[i].fd);
+		errno = pthread_create(&t, NULL, ap_thread, &aps[i]);
+		if (errno)
+			die("pthread_create");
 	}
 }
 
@@ -506,7 +598,7 @@ hold_vms(long n, uint64_t size, const char *image, const char *ready,
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] IMAGE\n"
+	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] [--vcpus N] IMAGE\n"
 		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n"
 		   "       kvmrun --hold N [--mem SIZE] [--no-populate] [--ready FILE]\n"
 		   "              [--min-free KB] [--check-touch BYTES] IMAGE\n");
@@ -529,6 +621,15 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--pit")) {
 			pit = 1;
+		} else if (!strcmp(argv[i], "--vcpus") && i + 1 < argc) {
+			long n = strtol(argv[++i], NULL, 0);
+
+			if (n < 1 || n > MAX_VCPUS) {
+				fprintf(stderr, "kvmrun: --vcpus must be 1 to %d\n",
+					MAX_VCPUS);
+				return 2;
+			}
+			nr_vcpus = n;
 		} else if (!strcmp(argv[i], "--no-populate")) {
 			populate = 0;
 		} else if (!strcmp(argv[i], "--huge")) {
@@ -564,7 +665,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if ((!nidle && !image) || (nhold && (nidle || !image || pit || huge))) {
+	if ((!nidle && !image) || (nhold && (nidle || !image || pit || huge)) ||
+	    (nr_vcpus > 1 && (nidle || nhold))) {
 		usage(stderr);
 		return 2;
 	}
@@ -580,11 +682,15 @@ int main(int argc, char **argv)
 	if (nhold)
 		hold_vms(nhold, size, image, ready, min_free, check);
 
-	ret = vm_create(&vm, size, pit, &why);
+	/* Several vCPUs need the in-kernel local APICs for their IPIs. */
+	ret = vm_create(&vm, size, (pit ? VM_PIT : 0) |
+			(nr_vcpus > 1 ? VM_IRQCHIP : 0), &why);
 	if (ret) {
 		errno = -ret;
 		die(why);
 	}
 	load_long_mode(&vm, image);
+	if (nr_vcpus > 1)
+		start_aps(&vm);
 	return run_vcpu(&vm);
 }
