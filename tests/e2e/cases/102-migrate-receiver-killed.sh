@@ -27,8 +27,11 @@ FLAG=0x1fe000
 PORT=41102
 
 # migrate_and_kill SIGNAL: start a receiver and a slow migration, kill the
-# receiver with SIGNAL once round 1 is under way; migrate must fail.
+# receiver with SIGNAL once round 1 is under way; migrate must fail.  The
+# receiver's old stderr goes first: its "listening" line from the round
+# before once sent migrate to a port no one listened on yet.
 migrate_and_kill() {
+	rm -f "$S/recv.out" "$S/recv.err"	# no stale "listening" or "created"
 	minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
 		>"$S/recv.out" 2>"$S/recv.err" &
 	RPID=$!
@@ -72,6 +75,7 @@ note "SIGKILL leaves the receiver's unstarted VM behind (destroyed here)"
 
 # migrate itself killed: the receiver frees its VM, the source runs on,
 # and its dirty log went with migrate's VM fd: a new migration works
+rm -f "$S/recv.out" "$S/recv.err"	# no stale "listening" or "created"
 minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
 	>"$S/recv.out" 2>"$S/recv.err" &
 RPID=$!
@@ -86,6 +90,7 @@ RPID=
 grep -q 'receive: VM [0-9]* destroyed' "$S/recv.err" ||
 	fail "the receiver did not destroy its VM when migrate died"
 assert_state src102 RUNNING
+rm -f "$S/recv.out" "$S/recv.err"	# no stale "listening" or "created"
 minivmmctl receive --listen 127.0.0.1:$PORT --name dst102 \
 	>"$S/recv.out" 2>"$S/recv.err" &
 RPID=$!
