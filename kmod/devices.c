@@ -373,6 +373,12 @@ static enum mv_exit_action mv_io_dispatch_locked(struct mv_vcpu *vcpu,
 	if (size == 1 && mv_pit_io(&vm->pit, port, in, &byte, ktime_get_ns())) {
 		if (in)
 			*val = byte;
+		/*
+		 * vCPU 0 runs channel 0's timer: if another vCPU changed it
+		 * while vCPU 0 sleeps in HLT, vCPU 0 re-arms it now.
+		 */
+		if (vcpu->index && vm->pit.irq0_changed && vm->vcpus[0])
+			mv_vcpu_wake(vm->vcpus[0]);
 		return MV_EXIT_RESUME;
 	}
 	switch (mv_platform_io(&vm->platform, port, size, in, val)) {
