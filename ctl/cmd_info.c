@@ -18,6 +18,7 @@ static const char *const feature_names[MINIVMM_FEAT_BIT_COUNT] = {
 	[MINIVMM_FEAT_BIT_VMCB_CLEAN]		= "vmcb-clean",
 	[MINIVMM_FEAT_BIT_VGIF]			= "vgif",
 	[MINIVMM_FEAT_BIT_PAUSE_LOOP]		= "pause-loop",
+	[MINIVMM_FEAT_BIT_RDTSCP]		= "rdtscp",
 };
 
 static const char *vendor_name(unsigned int vendor)

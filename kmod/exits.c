@@ -66,25 +66,52 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * Leaf 7 EBX: hide the AVX-512 families (state a guest XCR0 cannot hold),
  * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
  * emulated) and INVPCID (#UD under VMX without its secondary control).
- * AVX2 only with the YMM state.  ECX: PKU and OSPKE (PKRU is not switched,
- * so CR4.PKE is refused), RDPID (#UD under VMX without RDTSCP enabled)
- * and PKS (IA32_PKRS is neither emulated nor switched; QEMU's TCG shows
- * PKS even on its AMD CPU models).
+ * AVX2 only with the YMM state.  ECX: PKU only where PKRU is switched
+ * (mv_guest_has_pku()), OSPKE as the guest's CR4.PKE says; PKS
+ * (IA32_PKRS is neither emulated nor switched; QEMU's TCG shows PKS even
+ * on its AMD CPU models).  RDPID and
+ * RDTSCP (8000_0001h EDX) only where the guest's TSC_AUX is switched
+ * (MINIVMM_FEAT(RDTSCP)); without it, VT-x makes both #UD.
  */
 #define LEAF7_EBX_HIDE	(BIT(1) | BIT(10) | BIT(16) | BIT(17) | \
 			 BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | \
 			 BIT(31))
 #define LEAF7_EBX_AVX2	BIT(5)
-#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(22) | BIT(31))
+#define LEAF7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(31))
+#define LEAF7_ECX_PKU	BIT(3)
+#define LEAF7_ECX_OSPKE	BIT(4)
+#define LEAF7_ECX_RDPID	BIT(22)
 /* Leaf 0xD sub-leaf 1 EAX: XSAVEOPT only (XSAVEC/XSAVES/XGETBV1 not offered). */
 #define LEAFD1_EAX_XSAVEOPT	BIT(0)
 /* 8000_0001h ECX: SVM, and SKINIT; the guest has no nested virt; the
  * core, northbridge and L3 performance counter extensions (no PMU). EDX:
- * RDTSCP (TSC_AUX is not switched; #UD under VMX without its control),
- * and the MCE/MCA mirror of leaf 1.
+ * the MCE/MCA mirror of leaf 1.
  */
 #define EXT1_ECX_HIDE	(BIT(2) | BIT(12) | BIT(23) | BIT(24) | BIT(28))
-#define EXT1_EDX_HIDE	(BIT(27) | LEAF1_EDX_HIDE)
+#define EXT1_EDX_HIDE	LEAF1_EDX_HIDE
+#define EXT1_EDX_RDTSCP	BIT(27)
+
+static bool mv_guest_has_rdtscp(void)
+{
+	return mv_host.features & MINIVMM_FEAT(RDTSCP);
+}
+
+/* Leaf 7 ECX: protection keys and RDPID as far as they are switched. */
+static u32 mv_cpuid_leaf7_ecx(struct mv_vcpu *vcpu, u32 c)
+{
+	struct minivmm_sregs sregs;
+
+	c &= ~LEAF7_ECX_HIDE;
+	if (!mv_guest_has_rdtscp())
+		c &= ~LEAF7_ECX_RDPID;
+	if (mv_guest_has_pku()) {
+		c |= LEAF7_ECX_PKU;
+		mv_vcpu_sregs(vcpu, &sregs);
+		if (sregs.cr4 & X86_CR4_PKE)
+			c |= LEAF7_ECX_OSPKE;
+	}
+	return c;
+}
 
 /* Leaf 1 ECX: XSAVE, OSXSAVE and AVX as kmod/fpu.c and the guest's CR4 say. */
 static u32 mv_cpuid_leaf1_ecx(struct mv_vcpu *vcpu, u32 c)
@@ -107,15 +134,16 @@ static u32 mv_cpuid_leaf1_ecx(struct mv_vcpu *vcpu, u32 c)
 
 /*
  * Leaf 0xD, XSAVE: the components of kmod/fpu.c (sub-leaf 0), XSAVEOPT
- * (sub-leaf 1), where YMM sits (sub-leaf 2); nothing else.
+ * (sub-leaf 1), where YMM sits (sub-leaf 2) and PKRU (sub-leaf 9, where
+ * offered); nothing else.
  */
 static void mv_cpuid_xsave(struct mv_vcpu *vcpu, u32 subleaf, u32 *a,
 			   u32 *b, u32 *c, u32 *d)
 {
 	u64 xcr0_max = mv_guest_xcr0_max();
 
-	if (!xcr0_max || subleaf > XFEATURE_YMM ||
-	    (subleaf == XFEATURE_YMM && !(xcr0_max & XFEATURE_MASK_YMM))) {
+	if (!xcr0_max || subleaf >= 64 ||
+	    (subleaf > 1 && !(xcr0_max & BIT_ULL(subleaf)))) {
 		*a = *b = *c = *d = 0;
 		return;
 	}
@@ -130,7 +158,7 @@ static void mv_cpuid_xsave(struct mv_vcpu *vcpu, u32 subleaf, u32 *a,
 		*a &= LEAFD1_EAX_XSAVEOPT;
 		*b = *c = *d = 0;
 		break;
-	default:		/* YMM: size and offset as the host's */
+	default:		/* YMM, PKRU: size and offset as the host's */
 		*c = *d = 0;
 		break;
 	}
@@ -174,7 +202,7 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 			*b &= ~LEAF7_EBX_HIDE;
 			if (!(mv_guest_xcr0_max() & XFEATURE_MASK_YMM))
 				*b &= ~LEAF7_EBX_AVX2;
-			*c &= ~LEAF7_ECX_HIDE;
+			*c = mv_cpuid_leaf7_ecx(vcpu, *c);
 		} else {
 			*a = *b = *c = *d = 0;
 		}
@@ -192,6 +220,8 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 	case 0x80000001:
 		*c &= ~EXT1_ECX_HIDE;
 		*d &= ~EXT1_EDX_HIDE;
+		if (!mv_guest_has_rdtscp())
+			*d &= ~EXT1_EDX_RDTSCP;
 		break;
 	default:
 		break;

@@ -14,6 +14,11 @@
  *
  * Without XSAVE (a host booted with noxsave) the area is a plain
  * FXSAVE image and XCR0 does not exist for the guest.
+ *
+ * PKRU is not in the area: kmod/vcpu.c switches the register itself around
+ * each entry, as it must whatever the guest's XCR0.  Where it does, the
+ * guest's XCR0 may still enable the component, so that the guest's own
+ * XSAVE/XRSTOR cover PKRU (Linux lays out signal frames by it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,20 +39,28 @@
 #define MV_RESET_FCW		0x37f
 #define MV_RESET_MXCSR		0x1f80
 
-/* What a guest XCR0 may hold (0: no XSAVE), and the area's size. */
+/*
+ * The components of the area (0: no XSAVE), what a guest XCR0 may hold
+ * (those and PKRU), and the area's size.
+ */
 static u64 mv_xcr0_max __ro_after_init;
+static u64 mv_xcr0_guest __ro_after_init;
 static unsigned int mv_fpu_size __ro_after_init = MV_FXSAVE_SIZE;
 
 /* Called once at module load. */
 void mv_fpu_setup(void)
 {
 	u32 eax, ebx, ecx, edx;
+	u64 host;
 
 	if (!boot_cpu_has(X86_FEATURE_XSAVE) ||
 	    !boot_cpu_has(X86_FEATURE_OSXSAVE))
 		return;
-	mv_xcr0_max = xgetbv(XCR_XFEATURE_ENABLED_MASK) &
-		      (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
+	host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	mv_xcr0_max = host & (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
+	mv_xcr0_guest = mv_xcr0_max;
+	if (mv_guest_has_pku())
+		mv_xcr0_guest |= host & XFEATURE_MASK_PKRU;
 	mv_fpu_size = MV_FXSAVE_SIZE + MV_XSAVE_HDR_SIZE;
 	if (mv_xcr0_max & XFEATURE_MASK_YMM) {
 		/* CPUID 0xD sub-leaf 2: size (EAX) and offset (EBX) of YMM. */
@@ -58,6 +71,11 @@ void mv_fpu_setup(void)
 
 u64 mv_guest_xcr0_max(void)
 {
+	return mv_xcr0_guest;
+}
+
+u64 mv_guest_fpu_components(void)
+{
 	return mv_xcr0_max;
 }
 
@@ -66,14 +84,21 @@ unsigned int mv_guest_fpu_size(void)
 	return mv_fpu_size;
 }
 
+/* Standard format: up to the end of the last component @xcr0 enables. */
 unsigned int mv_guest_xsave_size(u64 xcr0)
 {
+	unsigned int size = MV_FXSAVE_SIZE + MV_XSAVE_HDR_SIZE;
 	u32 eax, ebx, ecx, edx;
 
-	if (!(xcr0 & XFEATURE_MASK_YMM))
-		return MV_FXSAVE_SIZE + MV_XSAVE_HDR_SIZE;
-	cpuid_count(0xd, XFEATURE_YMM, &eax, &ebx, &ecx, &edx);
-	return eax + ebx;
+	if (xcr0 & XFEATURE_MASK_YMM) {
+		cpuid_count(0xd, XFEATURE_YMM, &eax, &ebx, &ecx, &edx);
+		size = max(size, eax + ebx);
+	}
+	if (xcr0 & XFEATURE_MASK_PKRU) {
+		cpuid_count(0xd, XFEATURE_PKRU, &eax, &ebx, &ecx, &edx);
+		size = max(size, eax + ebx);
+	}
+	return size;
 }
 
 /*
@@ -142,7 +167,7 @@ void mv_guest_fpu_exit(struct mv_vcpu *vcpu)
  */
 static bool mv_xcr0_valid(u64 xcr0)
 {
-	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~mv_xcr0_max))
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~mv_xcr0_guest))
 		return false;
 	return !((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE));
 }
@@ -177,7 +202,7 @@ void mv_guest_xcr0_save(struct mv_vcpu *vcpu, u64 host)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host);
 	if (cur != vcpu->xcr0)
 		vcpu->xcr0 = mv_xcr0_valid(cur) ? cur :
-			     (cur & mv_xcr0_max) | XFEATURE_MASK_FP;
+			     (cur & mv_xcr0_guest) | XFEATURE_MASK_FP;
 }
 
 /*

@@ -48,6 +48,9 @@ static int __init minivmm_init(void)
 	ret = ops->probe(&mv_host.features);
 	if (ret)
 		return ret;
+	/* Guests get RDTSCP/RDPID only where the host has TSC_AUX. */
+	if (!mv_has_tsc_aux())
+		mv_host.features &= ~MINIVMM_FEAT(RDTSCP);
 	mv_host.ops = ops;
 
 	mv_policy_init();

@@ -194,6 +194,7 @@ struct mv_vcpu {
 	u64 db[4];
 	u64 dr6;
 	u64 tsc_aux;
+	u32 pkru;		/* RDPKRU/WRPKRU need no exit either */
 
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
@@ -442,9 +443,14 @@ void mv_guest_fpu_enter(struct mv_vcpu *vcpu);
 void mv_guest_fpu_exit(struct mv_vcpu *vcpu);
 u64 mv_guest_xcr0_load(struct mv_vcpu *vcpu);
 void mv_guest_xcr0_save(struct mv_vcpu *vcpu, u64 host_xcr0);
-/* XCR0 bits a guest may set (0: no XSAVE for guests); XSAVE area size. */
+/*
+ * XCR0 bits a guest may set (0: no XSAVE for guests); the size of its
+ * XSAVE area for @xcr0; the components a vCPU's FPU area holds (PKRU,
+ * switched apart, is not one).
+ */
 u64 mv_guest_xcr0_max(void);
 unsigned int mv_guest_xsave_size(u64 xcr0);
+u64 mv_guest_fpu_components(void);
 /* Bytes of a vCPU's FPU area (what struct minivmm_state_fpu carries). */
 unsigned int mv_guest_fpu_size(void);
 /* XSETBV; @osxsave: the guest's CR4.OSXSAVE. */
@@ -457,6 +463,24 @@ enum mv_exit_action mv_exit_xsetbv(struct mv_vcpu *vcpu, bool osxsave);
  */
 void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6);
 void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6);
+
+/*
+ * The guest's TSC_AUX in the MSR while it runs, where it can read it
+ * (MINIVMM_FEAT(RDTSCP)), interrupts off: mv_guest_tsc_aux_load() before
+ * the entry returns the host's value, mv_guest_tsc_aux_put() after puts
+ * it back.  WRMSR is intercepted, so the guest's copy stays current.
+ */
+u64 mv_guest_tsc_aux_load(struct mv_vcpu *vcpu);
+void mv_guest_tsc_aux_put(struct mv_vcpu *vcpu, u64 host);
+
+/*
+ * Protection keys for guests where the host has them on (CR4.PKE): the
+ * guest's PKRU in the register while it runs, the same way round;
+ * mv_guest_pkru_save() also reads back what the guest wrote.
+ */
+bool mv_guest_has_pku(void);
+u32 mv_guest_pkru_load(struct mv_vcpu *vcpu);
+void mv_guest_pkru_save(struct mv_vcpu *vcpu, u32 host);
 
 /* Stop the VM with @reason (first caller wins).  Process context. */
 void mv_vm_stop(struct mv_vm *vm, enum minivmm_stop_reason reason,

@@ -23,6 +23,7 @@ struct mv_state_limits {
 	u64 fpu_components;	/* what the area holds (XCR0 bits), 0 for FXSAVE */
 	u32 mxcsr_mask;		/* MXCSR bits the CPU implements */
 	bool tsc_aux;		/* RDTSCP or RDPID exist */
+	bool pkru;		/* guests get protection keys (PKRU) */
 	bool soft_int_len;	/* an injected INT n needs its length (VT-x) */
 	u64 misc_enable;	/* the one IA32_MISC_ENABLE value */
 };

@@ -18,6 +18,7 @@
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
+#include <asm/special_insns.h>
 #include "minivmm.h"
 #include "trace.h"
 
@@ -77,6 +78,61 @@ bool mv_has_tsc_aux(void)
 	       boot_cpu_has(X86_FEATURE_RDPID);
 }
 
+/*
+ * The host keeps its CPU and node number in TSC_AUX (for getcpu()); the
+ * host's entry code finds its per-CPU base with LSL, not RDPID, so an NMI
+ * while the guest's value is loaded is safe.  WRMSR is slow: skipped when
+ * both agree.
+ */
+u64 mv_guest_tsc_aux_load(struct mv_vcpu *vcpu)
+{
+	u64 host = 0;
+
+	if (!(mv_host.features & MINIVMM_FEAT(RDTSCP)))
+		return 0;
+	rdmsrl(MSR_TSC_AUX, host);
+	if (host != vcpu->tsc_aux)
+		wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
+	return host;
+}
+
+void mv_guest_tsc_aux_put(struct mv_vcpu *vcpu, u64 host)
+{
+	if ((mv_host.features & MINIVMM_FEAT(RDTSCP)) &&
+	    host != vcpu->tsc_aux)
+		wrmsrl(MSR_TSC_AUX, host);
+}
+
+bool mv_guest_has_pku(void)
+{
+	return boot_cpu_has(X86_FEATURE_OSPKE);
+}
+
+/*
+ * RDPKRU and WRPKRU need CR4.PKE, which the host has on whenever guests
+ * get PKU (OSPKE); SVM and VT-x load the host's CR4 at every exit.
+ */
+u32 mv_guest_pkru_load(struct mv_vcpu *vcpu)
+{
+	u32 host;
+
+	if (!mv_guest_has_pku())
+		return 0;
+	host = rdpkru();
+	if (host != vcpu->pkru)
+		wrpkru(vcpu->pkru);
+	return host;
+}
+
+void mv_guest_pkru_save(struct mv_vcpu *vcpu, u32 host)
+{
+	if (!mv_guest_has_pku())
+		return;
+	vcpu->pkru = rdpkru();
+	if (vcpu->pkru != host)
+		wrpkru(host);
+}
+
 u64 mv_host_cr4_bits(void)
 {
 	u64 valid = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
@@ -94,6 +150,9 @@ u64 mv_host_cr4_bits(void)
 	/* XSAVE as far as kmod/fpu.c switches XCR0 and the state. */
 	if (mv_guest_xcr0_max())
 		valid |= X86_CR4_OSXSAVE;
+	/* Protection keys as far as PKRU is switched. */
+	if (mv_guest_has_pku())
+		valid |= X86_CR4_PKE;
 	if (boot_cpu_has(X86_FEATURE_SMEP))
 		valid |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))

@@ -27,9 +27,10 @@ void mv_state_limits_get(struct mv_state_limits *lim)
 	lim->xcr0_max = xcr0_max;
 	lim->fpu_format = xcr0_max ? MINIVMM_FPU_XSAVE : MINIVMM_FPU_FXSAVE;
 	lim->fpu_size = mv_guest_fpu_size();
-	lim->fpu_components = xcr0_max;
+	lim->fpu_components = mv_guest_fpu_components();
 	lim->mxcsr_mask = 0xffff;
 	lim->tsc_aux = mv_has_tsc_aux();
+	lim->pkru = mv_guest_has_pku();
 	lim->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	/* What the backend's hardware forbids in guest mode. */
 	mv_host.ops->state_limits(lim);
@@ -97,18 +98,17 @@ void mv_vcpu_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 		memcpy(st->dr, vcpu->db, sizeof(st->dr));
 	if (mask & MINIVMM_STATE_MSRS) {
 		st->msrs.tsc_aux = vcpu->tsc_aux;
+		st->msrs.pkru = vcpu->pkru;
 		st->msrs.apic_base = vcpu->apic.base_msr;
 		st->msrs.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	}
 	if (mask & MINIVMM_STATE_LAPIC)
 		mv_lapic_to_state(&vcpu->apic, &st->lapic);
 	if (mask & MINIVMM_STATE_FPU) {
-		u64 xcr0_max = mv_guest_xcr0_max();
-
-		st->fpu.format = xcr0_max ? MINIVMM_FPU_XSAVE :
-				 MINIVMM_FPU_FXSAVE;
+		st->fpu.format = mv_guest_fpu_components() ?
+				 MINIVMM_FPU_XSAVE : MINIVMM_FPU_FXSAVE;
 		st->fpu.size = mv_guest_fpu_size();
-		st->fpu.components = xcr0_max;
+		st->fpu.components = mv_guest_fpu_components();
 		memcpy(st->fpu.area, vcpu->fpu, st->fpu.size);
 	}
 	/* SEGS, CRS, DR6/DR7, MSRS, EVENTS: the backend's. */
@@ -196,6 +196,7 @@ static int mv_vcpu_apply_state(struct mv_vcpu *vcpu,
 		memcpy(vcpu->db, st->dr, sizeof(vcpu->db));
 	if (mask & MINIVMM_STATE_MSRS) {
 		vcpu->tsc_aux = st->msrs.tsc_aux;
+		vcpu->pkru = st->msrs.pkru;
 		vcpu->apic.base_msr = st->msrs.apic_base;
 	}
 	if (mask & MINIVMM_STATE_LAPIC)

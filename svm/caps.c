@@ -10,9 +10,13 @@
 
 static u64 svm_features(const struct svm_caps_raw *raw)
 {
-	/* Long-mode hosts always offer 2 MiB nested pages; ASIDs tag TLBs. */
+	/*
+	 * Long-mode hosts always offer 2 MiB nested pages; ASIDs tag TLBs.
+	 * RDTSCP and RDPID need no control under SVM (the core drops the bit
+	 * on a host without either).
+	 */
 	u64 f = MINIVMM_FEAT(NPT) | MINIVMM_FEAT(NPT_2M) |
-		MINIVMM_FEAT(TAGGED_TLB);
+		MINIVMM_FEAT(TAGGED_TLB) | MINIVMM_FEAT(RDTSCP);
 
 	if (raw->svm_edx & SVM_FEAT_NRIPS)
 		f |= MINIVMM_FEAT(NRIPS);

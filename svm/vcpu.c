@@ -607,18 +607,14 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
  * Preemption is off (guest FPU loaded); returns with the same.  False if
  * the entry was called off (mv_vcpu_enter_guest_mode()).
  *
- * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX, where
- * the host keeps its CPU and node number: the guest gets its own value
- * while it runs.  WRMSR to it is intercepted (the core keeps
- * vcpu->tsc_aux), so there is nothing to read back.  The host's entry code
- * finds its per-CPU base with LSL, not RDPID, so an NMI in the window is
- * safe.
+ * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX: the
+ * guest gets its own value while it runs (mv_guest_tsc_aux_load()).
  */
 static bool svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
-	u64 host_tsc_aux = 0, host_xcr0;
-	bool tsc_aux = mv_has_tsc_aux();
+	u64 host_tsc_aux, host_xcr0;
+	u32 host_pkru;
 
 	local_irq_disable();
 	if (!mv_vcpu_enter_guest_mode(&svm->base)) {
@@ -635,11 +631,8 @@ static bool svm_enter(struct svm_vcpu *svm)
 	svm_sync_irq(svm);
 	svm_sync_nmi(svm);
 	svm_exit_after_injection(svm);
-	if (tsc_aux) {
-		rdmsrl(MSR_TSC_AUX, host_tsc_aux);
-		if (host_tsc_aux != svm->base.tsc_aux)
-			wrmsrl(MSR_TSC_AUX, svm->base.tsc_aux);
-	}
+	host_tsc_aux = mv_guest_tsc_aux_load(&svm->base);
+	host_pkru = mv_guest_pkru_load(&svm->base);
 	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
 	mv_guest_dr_load(&svm->base, false);
 	host_xcr0 = mv_guest_xcr0_load(&svm->base);
@@ -650,8 +643,8 @@ static bool svm_enter(struct svm_vcpu *svm)
 	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	mv_guest_dr_save(&svm->base, false);
-	if (tsc_aux && host_tsc_aux != svm->base.tsc_aux)
-		wrmsrl(MSR_TSC_AUX, host_tsc_aux);
+	mv_guest_pkru_save(&svm->base, host_pkru);
+	mv_guest_tsc_aux_put(&svm->base, host_tsc_aux);
 	svm_stgi();
 	mv_vcpu_exit_guest_mode(&svm->base);
 	/* Still with interrupts off, as the host's own #MC would be. */

@@ -170,6 +170,7 @@ enum minivmm_feature_bit {
 	MINIVMM_FEAT_BIT_VMCB_CLEAN,	/* SVM VMCB clean bits */
 	MINIVMM_FEAT_BIT_VGIF,		/* SVM virtual GIF */
 	MINIVMM_FEAT_BIT_PAUSE_LOOP,	/* VMX PAUSE-loop exiting, SVM pause filter */
+	MINIVMM_FEAT_BIT_RDTSCP,	/* guests run RDTSCP/RDPID, own TSC_AUX */
 
 	MINIVMM_FEAT_BIT_COUNT,
 };
@@ -587,7 +588,8 @@ _Static_assert(sizeof(struct minivmm_mem_map) == 32, "minivmm_mem_map ABI size")
 	X(INT_SHADOW, "the interrupt shadow") \
 	X(EVENT, "the pending event") \
 	X(LAPIC, "the local APIC") \
-	X(FPU, "the FPU area")
+	X(FPU, "the FPU area") \
+	X(PKRU, "PKRU")
 
 #define MINIVMM_FIELD_ENUM_(name, text)	MINIVMM_FIELD_##name,
 enum minivmm_state_field {
@@ -605,7 +607,8 @@ struct minivmm_state_msrs {
 	__u64 tsc_aux;
 	__u64 apic_base;	/* IA32_APIC_BASE */
 	__u64 misc_enable;	/* IA32_MISC_ENABLE (read-only for now) */
-	__u64 reserved[7];
+	__u64 pkru;		/* protection keys (32 bits; 0 at reset) */
+	__u64 reserved[6];
 };
 _Static_assert(sizeof(struct minivmm_state_msrs) == 160, "state_msrs ABI size");
 

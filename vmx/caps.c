@@ -60,6 +60,8 @@ static u64 vmx_features(const struct vmx_caps_raw *raw)
 		f |= MINIVMM_FEAT(PREEMPT_TIMER);
 	if (VMX_ALLOWED1(raw->procbased2, VMX_PROC2_PAUSE_LOOP))
 		f |= MINIVMM_FEAT(PAUSE_LOOP);
+	if (VMX_ALLOWED1(raw->procbased2, VMX_PROC2_RDTSCP))
+		f |= MINIVMM_FEAT(RDTSCP);
 	return f;
 }
 

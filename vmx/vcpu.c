@@ -1057,7 +1057,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 {
 	unsigned long debugctl = get_debugctlmsr();
 	struct vmx_guest_msrs host_msrs;
-	u64 fs_base, host_xcr0;
+	u64 fs_base, host_xcr0, host_tsc_aux;
+	u32 host_pkru;
 	u16 ds, es, ldt;
 	int ret;
 
@@ -1080,6 +1081,9 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	savesegment(es, es);
 	asm volatile("sldt %0" : "=rm" (ldt));
 	vmx_load_guest_msrs(vmx, &host_msrs);
+	/* RDTSCP and RDPID run in the guest ("enable RDTSCP"). */
+	host_tsc_aux = mv_guest_tsc_aux_load(&vmx->base);
+	host_pkru = mv_guest_pkru_load(&vmx->base);
 	/* So is CR2; NMIs preserve it for us. */
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
@@ -1096,6 +1100,8 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 
 	vmx->cr2 = native_read_cr2();
 	vmx_load_host_msrs(vmx, &host_msrs);
+	mv_guest_tsc_aux_put(&vmx->base, host_tsc_aux);
+	mv_guest_pkru_save(&vmx->base, host_pkru);
 	/*
 	 * VM exit set the GDT limit to 0xffff (SDM 28.5.2) and loaded null
 	 * DS/ES/LDTR and TR with limit 0x67.  The GDT base is the read-only

@@ -153,8 +153,12 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 	/* WBINVD exiting: a guest must not stall the host's caches. */
 	need = CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | CPU2_WBINVD_EXITING;
 	if (!vmx_adjust(cpu2_msr, need | CPU2_ENABLE_VPID |
-			CPU2_PAUSE_LOOP_EXITING, need, &c->cpu2))
+			CPU2_PAUSE_LOOP_EXITING | CPU2_ENABLE_RDTSCP, need,
+			&c->cpu2))
 		return "the CPU lacks EPT, unrestricted guest (which minivmm needs for real-mode and unpaged guests) or WBINVD exiting";
+	/* Without TSC_AUX on the host there is nothing for RDTSCP to read. */
+	if (!(mv_host.features & MINIVMM_FEAT(RDTSCP)))
+		c->cpu2 &= ~CPU2_ENABLE_RDTSCP;
 
 	need = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 	       EXIT_LOAD_IA32_EFER;

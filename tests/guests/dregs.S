@@ -3,11 +3,15 @@
 # the reset values (DR0-3 0, DR6 0xffff0ff0, DR7 0x400, TSC_AUX 0), sets
 # its own (from its TSC, so that each VM's differ), exits to the host
 # NLOOPS times (hypercall NOP) and finds them unchanged each time: by
-# RDMSR and, where the CPU lets it run (AMD-V: not intercepted; VT-x:
-# #UD), by RDTSCP.  Run several at once on fewer host CPUs, a VM would see
-# another one's values (or a fresh one the old values) if they were not
-# switched.
-# Exit 0x60 and "dregs: ok" if all good, else 0x61..0x6f (messages).
+# RDMSR, by RDTSCP where it runs (it must where CPUID offers it; AMD-V
+# cannot stop it) and by RDPID where CPUID offers that.  Run several at
+# once on fewer host CPUs, a VM would see another one's values (or a
+# fresh one the old values) if they were not switched.
+# Where CPUID offers protection keys, the same for PKRU: CR4.PKE on, a
+# fresh guest reads 0, then its own value (keys 1-15) survives.
+# Exit 0x60 and "dregs: ok" if all good, else 0x61..0x6f (messages);
+# before it "dregs: rdtscp ok" / "dregs: rdpid ok" / "dregs: pkru ok" for
+# what was checked.
 	.code64
 	.include "lib64.inc"
 	.equ NLOOPS, 20000
@@ -28,6 +32,21 @@ _start:
 	lidt idtr(%rip)
 	xor %r13d, %r13d		# #UD count
 	xor %r14d, %r14d		# #GP count
+	mov $0x80000001, %eax		# what CPUID offers
+	cpuid
+	shr $27, %edx
+	and $1, %edx
+	mov %edx, rdtscp_offered(%rip)
+	mov $7, %eax
+	xor %ecx, %ecx
+	cpuid
+	mov %ecx, %edx
+	shr $22, %ecx
+	and $1, %ecx
+	mov %ecx, rdpid_offered(%rip)
+	shr $3, %edx			# PKU
+	and $1, %edx
+	mov %edx, pku_offered(%rip)
 
 	rdtsc				# this VM's values: seed in EAX
 	or $1, %eax
@@ -72,6 +91,28 @@ _start:
 no_aux:	PUTS m_no_aux
 	xor %r12d, %r12d
 1:
+	cmpl $0, pku_offered(%rip)
+	je 1f
+	mov %cr4, %rax			# protection keys on
+	bts $22, %rax
+	mov %rax, %cr4
+	mov $7, %eax			# and CPUID says so (OSPKE)
+	xor %ecx, %ecx
+	cpuid
+	bt $4, %ecx
+	jnc pkru_reset_bad
+	xor %ecx, %ecx
+	rdpkru
+	test %eax, %eax
+	jnz pkru_reset_bad
+	mov aux(%rip), %eax		# keys 1-15 from the seed; key 0 open
+	shl $2, %eax
+	or $4, %eax
+	mov %eax, pkru(%rip)
+	xor %ecx, %ecx
+	xor %edx, %edx
+	wrpkru
+1:
 	# Our own values.
 	mov dr(%rip), %rax
 	mov %rax, %db0
@@ -98,12 +139,38 @@ no_aux:	PUTS m_no_aux
 	xor %ecx, %ecx
 	rdtscp
 	test %r13d, %r13d		# #UD: not offered here (VT-x)
-	jnz 3f
+	jnz 5f
 	cmp aux(%rip), %ecx
 	jne aux_bad
-3:	decq (%rsp)
+	cmpl $0, rdpid_offered(%rip)
+	je 3f
+	xor %eax, %eax
+	rdpid %rax
+	cmp aux(%rip), %eax
+	jne aux_bad
+	jmp 3f
+5:	cmpl $0, rdtscp_offered(%rip)
+	jne ud_bad
+3:	cmpl $0, pku_offered(%rip)
+	je 7f
+	xor %ecx, %ecx
+	rdpkru
+	cmp pkru(%rip), %eax
+	jne pkru_bad
+7:	decq (%rsp)
 	jnz 2b
-	PUTS m_ok
+	test %r12d, %r12d
+	jz 6f
+	test %r13d, %r13d
+	jnz 6f
+	PUTS m_rdtscp_ok
+	cmpl $0, rdpid_offered(%rip)
+	je 6f
+	PUTS m_rdpid_ok
+6:	cmpl $0, pku_offered(%rip)
+	je 8f
+	PUTS m_pkru_ok
+8:	PUTS m_ok
 	EXIT 0x60
 
 # ZF set when DR0-3 and DR6 hold our values.  Clobbers RAX RBX.
@@ -133,6 +200,12 @@ dr_bad:		PUTS m_dr
 	EXIT 0x63
 aux_bad:	PUTS m_aux
 	EXIT 0x64
+ud_bad:		PUTS m_ud
+	EXIT 0x65
+pkru_reset_bad:	PUTS m_pkru_reset
+	EXIT 0x66
+pkru_bad:	PUTS m_pkru
+	EXIT 0x67
 
 gp_handler:
 	inc %r14d
@@ -147,6 +220,10 @@ ud_handler:
 	.balign 8
 dr:	.quad 0, 0, 0, 0		# this VM's DR0-3
 aux:	.long 0				# and TSC_AUX
+rdtscp_offered:	.long 0			# CPUID 8000_0001h EDX[27]
+rdpid_offered:	.long 0			# CPUID 7.0 ECX[22]
+pku_offered:	.long 0			# CPUID 7.0 ECX[3]
+pkru:		.long 0			# this VM's PKRU
 idtr:	.word 16 * 32 - 1
 	.quad IDT
 m_ok:		.asciz "dregs: ok\n"
@@ -154,4 +231,10 @@ m_no_aux:	.asciz "dregs: no TSC_AUX here (#GP)\n"
 m_dr_reset:	.asciz "dregs: a fresh guest's DR0-3/DR6/DR7 are not the reset values\n"
 m_aux_reset:	.asciz "dregs: a fresh guest's TSC_AUX is not 0\n"
 m_dr:		.asciz "dregs: DR0-3/DR6 changed across exits\n"
-m_aux:		.asciz "dregs: TSC_AUX (RDMSR or RDTSCP) is not ours\n"
+m_aux:		.asciz "dregs: TSC_AUX (RDMSR, RDTSCP or RDPID) is not ours\n"
+m_ud:		.asciz "dregs: CPUID offers RDTSCP, yet it raised #UD\n"
+m_rdtscp_ok:	.asciz "dregs: rdtscp ok\n"
+m_rdpid_ok:	.asciz "dregs: rdpid ok\n"
+m_pkru_ok:	.asciz "dregs: pkru ok\n"
+m_pkru_reset:	.asciz "dregs: after CR4.PKE, CPUID's OSPKE is clear or a fresh guest's PKRU is not 0\n"
+m_pkru:		.asciz "dregs: PKRU changed across exits\n"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Long mode: the guest's own SSE and AVX registers and XCR0.
-#  0. CR4.PKE, and CR4.OSXSAVE while CPUID offers no XSAVE, raise #GP.
+#  0. CR4.PKE while CPUID offers no PKU, and CR4.OSXSAVE while it offers
+#     no XSAVE, raise #GP.
 #  1. A fresh guest finds XMM0-15 zero; it fills them with its own values
 #     and exits to the host NLOOPS times (hypercall NOP), checking them
 #     after every exit.
@@ -34,14 +35,21 @@ _start:
 	or $0x600, %eax
 	mov %rax, %cr4
 
-	# CR4.PKE is never offered (PKRU is not switched): #GP, CR4 stays.
+	# CR4.PKE while CPUID offers no PKU: #GP, CR4 stays (dregs.S checks
+	# PKRU where it is offered).
 	xor %r14d, %r14d		# #GP count
+	mov $7, %eax
+	xor %ecx, %ecx
+	cpuid
+	test $(1 << 3), %ecx
+	jnz 0f
 	mov %cr4, %rbx
 	mov %rbx, %rax
 	or $(1 << 22), %eax
 	mov %rax, %cr4			# 0f 22 e0: 3 bytes, as XSETBV
 	call cr4_refused
 	jne cr4_pke_bad
+0:
 	mov $1, %eax			# no XSAVE in CPUID: no OSXSAVE either
 	cpuid
 	test $(1 << 26), %ecx
@@ -242,5 +250,5 @@ m_osxsave:	.asciz "fpu: CPUID.OSXSAVE does not follow CR4\n"
 m_xcr0:		.asciz "fpu: XCR0 or XSETBV misbehaves\n"
 m_ymm_dirty:	.asciz "fpu: a fresh guest's YMM upper halves are not zero\n"
 m_ymm_bad:	.asciz "fpu: YMM registers changed across exits\n"
-m_cr4_pke:	.asciz "fpu: CR4.PKE was accepted\n"
+m_cr4_pke:	.asciz "fpu: CR4.PKE was accepted, though CPUID offers no PKU\n"
 m_cr4:		.asciz "fpu: CR4.OSXSAVE was accepted without XSAVE in CPUID\n"

@@ -19,7 +19,8 @@ static void vmx_good_raw(struct vmx_caps_raw *raw)
 	raw->procbased2 = BIT_ULL(32 + VMX_PROC2_EPT) |
 			  BIT_ULL(32 + VMX_PROC2_VPID) |
 			  BIT_ULL(32 + VMX_PROC2_UNRESTRICTED) |
-			  BIT_ULL(32 + VMX_PROC2_PAUSE_LOOP);
+			  BIT_ULL(32 + VMX_PROC2_PAUSE_LOOP) |
+			  BIT_ULL(32 + VMX_PROC2_RDTSCP);
 	raw->ept_vpid_cap = VMX_EPT_CAP_WALK4 | VMX_EPT_CAP_WB |
 			    VMX_EPT_CAP_2M | VMX_EPT_CAP_AD;
 }
@@ -38,7 +39,8 @@ static void vmx_caps_accepts_full_host(struct kunit *test)
 			MINIVMM_FEAT(NPT) | MINIVMM_FEAT(NPT_2M) |
 			MINIVMM_FEAT(NPT_AD) | MINIVMM_FEAT(TAGGED_TLB) |
 			MINIVMM_FEAT(UNRESTRICTED) |
-			MINIVMM_FEAT(PREEMPT_TIMER) | MINIVMM_FEAT(PAUSE_LOOP));
+			MINIVMM_FEAT(PREEMPT_TIMER) | MINIVMM_FEAT(PAUSE_LOOP) |
+			MINIVMM_FEAT(RDTSCP));
 }
 
 static void vmx_caps_optional_features_off(struct kunit *test)
@@ -128,7 +130,8 @@ static void svm_caps_accepts_qemu_host(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, caps.nr_asids, 16u);
 	KUNIT_EXPECT_EQ(test, caps.features,
 			MINIVMM_FEAT(NPT) | MINIVMM_FEAT(NPT_2M) |
-			MINIVMM_FEAT(TAGGED_TLB) | MINIVMM_FEAT(VGIF));
+			MINIVMM_FEAT(TAGGED_TLB) | MINIVMM_FEAT(VGIF) |
+			MINIVMM_FEAT(RDTSCP));
 
 	raw.svm_edx |= SVM_FEAT_NRIPS | SVM_FEAT_DECODE_ASSISTS |
 		       SVM_FEAT_FLUSH_BY_ASID | SVM_FEAT_VMCB_CLEAN |

@@ -21,6 +21,7 @@ static const struct mv_state_limits lim_xsave = {
 			  XFEATURE_MASK_YMM,
 	.mxcsr_mask = 0xffff,
 	.tsc_aux = true,
+	.pkru = true,
 	.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING,
 };
 
@@ -362,6 +363,7 @@ static void state_msrs(struct kunit *test)
 	st->msrs.kernel_gs_base = 0xffff888000000000ULL;
 	st->msrs.sysenter_cs = 0x10;
 	st->msrs.tsc_aux = 7;
+	st->msrs.pkru = 0x55555554;
 	st->msrs.tsc_offset = -12345;
 	st->msrs.pat = 0x0007010600070106ULL;
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
@@ -391,6 +393,14 @@ static void state_msrs(struct kunit *test)
 	st->msrs = good;
 	KUNIT_EXPECT_EQ(test, (int)mv_state_check(st, 0, &lim_fxsave) ==
 			MINIVMM_FIELD_TSC_AUX, true);
+	/* PKRU: 32 bits, and only where guests get protection keys. */
+	st->msrs.pkru = BIT_ULL(32);
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_PKRU);
+	st->msrs = good;
+	st->msrs.tsc_aux = 0;
+	KUNIT_EXPECT_EQ(test, (int)mv_state_check(st, 0, &lim_fxsave) ==
+			MINIVMM_FIELD_PKRU, true);
+	st->msrs = good;
 	st->msrs.apic_base = 0xfec00900ULL;	/* not relocatable */
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_APIC_BASE);
 	st->msrs.apic_base = 0xfee00800ULL;	/* vCPU 0 is the BSP */
