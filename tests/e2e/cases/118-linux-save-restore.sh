@@ -48,7 +48,10 @@ no_vms_left
 
 assert_ok minivmmctl restore "$W/lx.snap"
 assert_state lx118 RUNNING
-(sleep 1; printf 'echo mv118-$((6 * 7))\n'; sleep 120) |
+# The feeder's last sleep outlives the console: its stderr must not be
+# the case's, or the case's output stays open (and the case ends) only
+# when that sleep does.
+(sleep 1; printf 'echo mv118-$((6 * 7))\n'; sleep 120) 2>/dev/null |
 	minivmmctl console lx118 >"$W/after.out" 2>&1 &
 conpid=$!
 wait_text "$W/after.out" 'mv118-42' 60 || {
