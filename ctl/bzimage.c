@@ -36,7 +36,7 @@
  * loadflags without KEEP_SEGMENTS, QUIET_FLAG and CAN_USE_HEAP (no real-mode
  * heap: the setup code does not run), cmd_line_ptr, ramdisk_image/size (and
  * their ext_ high halves, zero below 4 GiB), and the e820 map:
- *   [0, 0x9fc00) RAM, [0x9fc00, 0xa0000) reserved, [0xf0000, 0x100000)
+ *   [0, 0x9fc00) RAM, [0x9fc00, 0xa0000) reserved, [0xe0000, 0x100000)
  *   reserved, [1 MiB, RAM end) RAM.
  *
  * Entry: 64-bit mode, paging on (the 4 GiB identity map), CS = 0x10,
@@ -50,6 +50,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "le.h"
 
 /*
  * struct boot_params offsets (the zero page), from the boot protocol
@@ -120,39 +121,6 @@ struct ctl_bz_boot {
 	char *cmdline;
 	size_t cmdline_len;	/* with the NUL */
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 void ctl_bz_free(struct ctl_bz_boot *b)
 {
@@ -303,7 +271,7 @@ static void build_zero_page(struct ctl_bz_boot *b, const uint8_t *h)
 
 	e820_add(zp, 0, 0x9fc00, E820_RAM);
 	e820_add(zp, 0x9fc00, 0x400, E820_RESERVED);
-	e820_add(zp, 0xf0000, 0x10000, E820_RESERVED);
+	e820_add(zp, 0xe0000, 0x20000, E820_RESERVED);
 	e820_add(zp, BZ_1M, b->mem - BZ_1M, E820_RAM);
 }
 

@@ -245,6 +245,7 @@ static enum run_end run_image(const struct run_req *r, uint32_t *code)
 			goto out;
 	} else if (bz) {
 		if (ctl_bz_load("run", vmfd, bz) ||
+		    ctl_acpi_write("run", vmfd, vcpus ? vcpus : 1) ||
 		    (vcpus > 1 && ctl_mptable_write("run", vmfd, vcpus)))
 			goto out;
 	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||

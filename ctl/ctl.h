@@ -253,8 +253,14 @@ struct ctl_bz_boot *ctl_bz_prepare(const char *what, const char *path,
 				   uint64_t mem, const char *append,
 				   const char *initrd);
 int ctl_bz_load(const char *what, int vmfd, struct ctl_bz_boot *boot);
-/* mptable.c: an MP table for @ncpus vCPUs in the EBDA (bzImage guests). */
+/*
+ * mptable.c: an MP table for @ncpus vCPUs in the BIOS area (bzImage
+ * guests); kmod/ioapic.c's I/O APIC ID for a VM of @ncpus vCPUs.
+ * acpi.c: the ACPI tables (MADT, and FADT/DSDT for poweroff) likewise.
+ */
 int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus);
+uint8_t ctl_ioapic_id(unsigned int ncpus);
+int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus);
 void ctl_bz_free(struct ctl_bz_boot *boot);
 
 int cmd_info(int argc, char **argv);

@@ -11,11 +11,13 @@
  * cascade) on none, every other IRQ on the pin of its own number, all
  * edge triggered and active high as ISA is.  The 8259 stays usable: it
  * reaches the BSP through LINT0 (virtual wire mode), and the devices
- * raise their lines on both.  No ACPI tables (MADT) are written.
+ * raise their lines on both.  acpi.c writes the same facts as ACPI tables,
+ * which a kernel with ACPI prefers.
  */
 #include <stdint.h>
 #include <string.h>
 #include "ctl.h"
+#include "le.h"
 
 #define MP_GPA			0xf0000ULL
 #define MP_FPS_SIZE		16
@@ -37,34 +39,17 @@
 				 MP_MAX_CPUS * MP_CPU_SIZE + MP_IOAPIC_SIZE + \
 				 MP_ISA_IRQS * MP_IRQ_SIZE)
 
-static void put16(uint8_t *p, uint16_t v)
+/* kmod/ioapic.c's ID: the one after the last vCPU, within 4 bits. */
+uint8_t ctl_ioapic_id(unsigned int ncpus)
 {
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-/* The byte that makes @len bytes at @p sum to zero. */
-static uint8_t mp_checksum(const uint8_t *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *p++;
-	return (uint8_t)-sum;
+	return ncpus < 15 ? ncpus : 15;
 }
 
 int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus)
 {
 	uint8_t buf[MP_BUF_SIZE];
 	uint8_t *fps = buf, *hdr = buf + MP_FPS_SIZE, *e;
-	/* kmod/ioapic.c's ID: the one after the last vCPU, 4 bits. */
-	uint8_t ioapic_id = ncpus < 15 ? ncpus : 15;
+	uint8_t ioapic_id = ctl_ioapic_id(ncpus);
 	unsigned int i;
 	size_t len;
 
@@ -112,7 +97,7 @@ int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus)
 	memcpy(hdr + 16, "VCPUS       ", 12);
 	put16(hdr + 34, ncpus + 2 + MP_ISA_IRQS);	/* entries */
 	put32(hdr + 36, MP_APIC_ADDR);
-	hdr[7] = mp_checksum(hdr, len);
+	hdr[7] = sum8_fix(hdr, len);
 
 	memcpy(fps, "_MP_", 4);
 	put32(fps + 4, (uint32_t)(MP_GPA + MP_FPS_SIZE));
@@ -125,7 +110,7 @@ int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus)
 	 * moves the ISA IRQs to the I/O APIC.
 	 */
 	fps[12] = 0;
-	fps[10] = mp_checksum(fps, MP_FPS_SIZE);
+	fps[10] = sum8_fix(fps, MP_FPS_SIZE);
 
 	return ctl_guest_write(what, vmfd, buf, MP_FPS_SIZE + len, MP_GPA);
 }

@@ -63,6 +63,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "le.h"
 
 #define MB_HEADER_MAGIC		0x1BADB002U
 #define MB_BOOT_MAGIC		0x2BADB002U
@@ -137,31 +138,6 @@ struct ctl_mb_boot {
 	uint32_t entry;
 	uint64_t mem;
 };
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 int ctl_parse_format(const char *s, enum ctl_format *fmt)
 {

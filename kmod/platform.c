@@ -16,6 +16,9 @@
  *    Not modelled: level mode, rotation, special mask, poll.
  *  - The "Shutdown" port at 0x8900: writing those eight bytes powers the VM
  *    off (MINIVMM_STOP_POWEROFF).
+ *  - The ACPI PM1a event and control blocks (MINIVMM_PORT_ACPI_PM1) of the
+ *    FADT minivmmctl writes: ACPI mode always, no events; sleep state S5
+ *    powers the VM off.
  *
  * State is touched by the vCPU thread only: one vCPU per VM today; SMP
  * guests will put these devices under a per-VM lock.  Nothing here calls
@@ -303,6 +306,38 @@ static bool mv_shutdown_port_write(struct mv_platform *p, u8 byte)
 	return true;
 }
 
+/* ---- ACPI PM1a blocks ---------------------------------------------------- */
+
+#define MV_PM1_CNT		(MINIVMM_PORT_ACPI_PM1 + 4)
+#define MV_PM1_SCI_EN		BIT(0)
+#define MV_PM1_SLP_TYP_SHIFT	10
+#define MV_PM1_SLP_TYP_MASK	7
+#define MV_PM1_SLP_EN		BIT(13)
+
+static bool mv_is_pm1_port(u16 port)
+{
+	return port >= MINIVMM_PORT_ACPI_PM1 && port < MV_PM1_CNT + 2;
+}
+
+/*
+ * No events: status and enable read 0 and take any write.  The control
+ * register reads SCI_EN (ACPI mode, always); a write with SLP_EN and the
+ * \_S5_ sleep type is the poweroff.  No other sleep state is offered.
+ */
+static bool mv_pm1_io(u16 port, u8 size, bool in, u32 *val)
+{
+	u32 typ;
+
+	if (in) {
+		*val = port == MV_PM1_CNT ? MV_PM1_SCI_EN : 0;
+		return false;
+	}
+	if (port != MV_PM1_CNT || size < 2 || !(*val & MV_PM1_SLP_EN))
+		return false;
+	typ = (*val >> MV_PM1_SLP_TYP_SHIFT) & MV_PM1_SLP_TYP_MASK;
+	return typ == MINIVMM_ACPI_S5_TYP;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static bool mv_is_pic_port(u16 port)
@@ -336,5 +371,8 @@ enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 	if (port == MINIVMM_PORT_SHUTDOWN && !in && size == 1)
 		return mv_shutdown_port_write(p, (u8)*val) ? MV_IO_POWEROFF :
 							     MV_IO_DONE;
+	if (mv_is_pm1_port(port))
+		return mv_pm1_io(port, size, in, val) ? MV_IO_POWEROFF :
+							MV_IO_DONE;
 	return MV_IO_UNCLAIMED;
 }

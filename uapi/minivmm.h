@@ -207,7 +207,7 @@ enum minivmm_stop_reason {
 	MINIVMM_STOP_BAD_GPA,		/* access outside RAM and devices: ERROR_GPA */
 	MINIVMM_STOP_INTERNAL_ERROR,	/* unhandled exit or entry failure: ERROR_RAW */
 	MINIVMM_STOP_USER,		/* VM_STOP */
-	MINIVMM_STOP_POWEROFF,		/* guest wrote "Shutdown" to port 0x8900 */
+	MINIVMM_STOP_POWEROFF,		/* "Shutdown" to port 0x8900, or ACPI S5 */
 };
 
 /*
@@ -295,6 +295,14 @@ enum minivmm_exit_reason {
 #define MINIVMM_PORT_COM1	0x3f8	/* 16550 UART subset, 8 ports */
 #define MINIVMM_PORT_DEBUG_EXIT	0xf4	/* write: stop the VM, EXITED, code = value */
 #define MINIVMM_PORT_SHUTDOWN	0x8900	/* the bytes "Shutdown": stop, POWEROFF */
+/*
+ * ACPI PM1a blocks (the FADT minivmmctl writes for bzImage guests): event
+ * status and enable at +0 and +2 (read 0), control at +4 (reads SCI_EN);
+ * SLP_EN with SLP_TYP MINIVMM_ACPI_S5_TYP (the DSDT's \_S5_) stops the VM,
+ * POWEROFF.
+ */
+#define MINIVMM_PORT_ACPI_PM1	0x600
+#define MINIVMM_ACPI_S5_TYP	5
 #define MINIVMM_PORT_FW_CFG	0x510	/* QEMU fw_cfg: selector, data at +1 */
 #define MINIVMM_PORT_PCI_ADDR	0xcf8	/* PCI configuration: no devices */
 #define MINIVMM_PORT_PCI_DATA	0xcfc

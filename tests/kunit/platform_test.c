@@ -139,6 +139,32 @@ static void pic_init_and_masks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, io_in(test, &p, MV_PORT_ELCR + 1, 1), 0x0eu);
 }
 
+/* ACPI PM1a: SCI_EN reads set; only SLP_EN with S5's SLP_TYP powers off. */
+static void acpi_pm1(struct kunit *test)
+{
+	struct mv_platform p = test_platform();
+	const u16 cnt = MINIVMM_PORT_ACPI_PM1 + 4;
+	const u32 s5 = MINIVMM_ACPI_S5_TYP << 10;
+
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, cnt, 2), 1u);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_ACPI_PM1, 2), 0u);
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, MINIVMM_PORT_ACPI_PM1 + 2, 2), 0u);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_ACPI_PM1 + 2, 2, 0x121),
+			MV_IO_DONE);
+	/* ACPICA writes the type first, then type and SLP_EN. */
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt, 2, s5 | 1), MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt, 2, BIT(13) | (3 << 10) | 1),
+			MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt, 1, BIT(13) | s5), MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_ACPI_PM1, 2,
+				     BIT(13) | s5), MV_IO_DONE);
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt, 2, BIT(13) | s5 | 1),
+			MV_IO_POWEROFF);
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt, 4, BIT(13) | s5),
+			MV_IO_POWEROFF);
+	KUNIT_EXPECT_EQ(test, io_out(&p, cnt + 2, 2, 0), MV_IO_UNCLAIMED);
+}
+
 static void shutdown_port(struct kunit *test)
 {
 	struct mv_platform p = test_platform();
@@ -268,6 +294,7 @@ static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(pci_has_no_devices),
 	KUNIT_CASE(pic_init_and_masks),
 	KUNIT_CASE(shutdown_port),
+	KUNIT_CASE(acpi_pm1),
 	KUNIT_CASE(other_ports_unclaimed),
 	{}
 };

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A minimal ACPI 1.0 table set for bzImage guests, in the BIOS area at
+ * 0xe0000 (reserved in the bzImage loader's e820 map), where Linux scans
+ * for the RSDP:
+ *
+ *   RSDP -> RSDT -> FADT -> FACS, DSDT
+ *                -> MADT
+ *
+ * The FADT points at kmod/platform.c's PM1a event and control blocks
+ * (MINIVMM_PORT_ACPI_PM1); SMI_CMD 0 says the machine is in ACPI mode
+ * from the start; there is no PM timer and no GPE block.  The DSDT holds
+ * one object, \_S5_, so a guest's poweroff writes SLP_TYP 5 and SLP_EN
+ * to PM1a_CNT, and the VM stops as POWEROFF.
+ *
+ * The MADT lists one local APIC per vCPU (APIC ID = vCPU index) and the
+ * I/O APIC with the routing of the MP table (mptable.c): IRQ 0 on pin 2,
+ * every other ISA IRQ on its own pin, and the SCI (IRQ 9) level triggered
+ * and active high, so that a line no device raises never fires.  Also
+ * with one vCPU: Linux, finding local APICs in a MADT, takes the
+ * symmetric I/O mode, in which the 8259's path (LINT0) is closed; with no
+ * I/O APIC its timer would be dead.  PCAT_COMPAT: the 8259 pair is there.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "ctl.h"
+#include "le.h"
+
+#define ACPI_GPA		0xe0000ULL
+#define ACPI_RSDP_OFF		0x000	/* 20 bytes (ACPI 1.0) */
+#define ACPI_RSDT_OFF		0x040
+#define ACPI_FACS_OFF		0x080	/* 64 bytes, 64-byte aligned */
+#define ACPI_FADT_OFF		0x100	/* 116 bytes (revision 1) */
+#define ACPI_DSDT_OFF		0x180
+#define ACPI_MADT_OFF		0x200
+#define ACPI_HDR_SIZE		36
+#define ACPI_RSDP_SIZE		20
+#define ACPI_FACS_SIZE		64
+#define ACPI_FADT_SIZE		116
+#define ACPI_MADT_LAPIC_SIZE	8
+#define ACPI_MADT_IOAPIC_SIZE	12
+#define ACPI_MADT_ISO_SIZE	10
+#define ACPI_MADT_SIZE		(ACPI_HDR_SIZE + 8 + \
+				 MINIVMM_MAX_VCPUS * ACPI_MADT_LAPIC_SIZE + \
+				 ACPI_MADT_IOAPIC_SIZE + 2 * ACPI_MADT_ISO_SIZE)
+#define ACPI_BUF_SIZE		(ACPI_MADT_OFF + ACPI_MADT_SIZE)
+#define ACPI_APIC_ADDR		0xfee00000u
+#define ACPI_IOAPIC_ADDR	0xfec00000u
+#define ACPI_SCI_IRQ		9
+/* FADT flags: WBINVD works, C1 (HLT) works, no fixed power or sleep button. */
+#define ACPI_FADT_FLAGS		(1u << 0 | 1u << 2 | 1u << 4 | 1u << 5)
+/* ISO flags: active high (01), level (11 << 2); 0: as the bus (ISA: edge, high). */
+#define ACPI_ISO_LEVEL_HIGH	0x000d
+
+/*
+ * The DSDT's AML: Name (_S5_, Package (4) { 5, 5, 0, 0 }), the SLP_TYPa
+ * and SLP_TYPb values kmod/platform.c takes as "off".
+ */
+static const uint8_t acpi_dsdt_aml[] = {
+	0x08, '_', 'S', '5', '_',	/* NameOp, NameString */
+	0x12, 0x08, 0x04,		/* PackageOp, PkgLength 8, 4 elements */
+	0x0a, MINIVMM_ACPI_S5_TYP,	/* BytePrefix, SLP_TYPa */
+	0x0a, MINIVMM_ACPI_S5_TYP,	/* BytePrefix, SLP_TYPb */
+	0x00, 0x00,			/* ZeroOp, ZeroOp: reserved */
+};
+
+_Static_assert(ACPI_DSDT_OFF + ACPI_HDR_SIZE + sizeof(acpi_dsdt_aml) <=
+	       ACPI_MADT_OFF, "the DSDT fits before the MADT");
+
+/* A table header; the checksum comes last (acpi_seal()). */
+static void acpi_header(uint8_t *t, const char *sig, uint32_t len,
+			uint8_t rev)
+{
+	memcpy(t, sig, 4);
+	put32(t + 4, len);
+	t[8] = rev;
+	memcpy(t + 10, "MINVMM", 6);		/* OEM ID */
+	memcpy(t + 16, "MINIVMM ", 8);		/* OEM table ID */
+	put32(t + 24, 1);			/* OEM revision */
+	memcpy(t + 28, "MVMM", 4);		/* creator ID */
+	put32(t + 32, 1);			/* creator revision */
+}
+
+static void acpi_seal(uint8_t *t)
+{
+	t[9] = 0;
+	t[9] = sum8_fix(t, get32(t + 4));
+}
+
+static void acpi_fadt(uint8_t *buf)
+{
+	uint8_t *t = buf + ACPI_FADT_OFF;
+
+	acpi_header(t, "FACP", ACPI_FADT_SIZE, 1);
+	put32(t + 36, ACPI_GPA + ACPI_FACS_OFF);	/* FIRMWARE_CTRL */
+	put32(t + 40, ACPI_GPA + ACPI_DSDT_OFF);	/* DSDT */
+	put16(t + 46, ACPI_SCI_IRQ);			/* SCI_INT */
+	/* SMI_CMD (48) 0: no transition to ACPI mode; it is on. */
+	put32(t + 56, MINIVMM_PORT_ACPI_PM1);		/* PM1a_EVT_BLK */
+	put32(t + 64, MINIVMM_PORT_ACPI_PM1 + 4);	/* PM1a_CNT_BLK */
+	t[88] = 4;					/* PM1_EVT_LEN */
+	t[89] = 2;					/* PM1_CNT_LEN */
+	put16(t + 96, 101);	/* P_LVL2_LAT > 100: no C2 */
+	put16(t + 98, 1001);	/* P_LVL3_LAT > 1000: no C3 */
+	put32(t + 112, ACPI_FADT_FLAGS);
+	acpi_seal(t);
+}
+
+static void acpi_facs(uint8_t *buf)
+{
+	uint8_t *t = buf + ACPI_FACS_OFF;
+
+	memcpy(t, "FACS", 4);
+	put32(t + 4, ACPI_FACS_SIZE);	/* the rest zero: no waking vector */
+}
+
+static void acpi_dsdt(uint8_t *buf)
+{
+	uint8_t *t = buf + ACPI_DSDT_OFF;
+
+	acpi_header(t, "DSDT", ACPI_HDR_SIZE + sizeof(acpi_dsdt_aml), 1);
+	memcpy(t + ACPI_HDR_SIZE, acpi_dsdt_aml, sizeof(acpi_dsdt_aml));
+	acpi_seal(t);
+}
+
+static uint8_t *acpi_madt_iso(uint8_t *e, uint8_t irq, uint32_t gsi,
+			      uint16_t flags)
+{
+	e[0] = 2;			/* interrupt source override */
+	e[1] = ACPI_MADT_ISO_SIZE;
+	e[2] = 0;			/* bus: ISA */
+	e[3] = irq;
+	put32(e + 4, gsi);
+	put16(e + 8, flags);
+	return e + ACPI_MADT_ISO_SIZE;
+}
+
+static void acpi_madt(uint8_t *buf, unsigned int ncpus)
+{
+	uint8_t *t = buf + ACPI_MADT_OFF, *e = t + ACPI_HDR_SIZE + 8;
+	unsigned int i;
+
+	put32(t + ACPI_HDR_SIZE, ACPI_APIC_ADDR);
+	put32(t + ACPI_HDR_SIZE + 4, 1);	/* PCAT_COMPAT */
+	for (i = 0; i < ncpus; i++, e += ACPI_MADT_LAPIC_SIZE) {
+		e[0] = 0;			/* processor local APIC */
+		e[1] = ACPI_MADT_LAPIC_SIZE;
+		e[2] = i;			/* ACPI processor UID */
+		e[3] = i;			/* APIC ID */
+		put32(e + 4, 1);		/* enabled */
+	}
+	e[0] = 1;				/* I/O APIC */
+	e[1] = ACPI_MADT_IOAPIC_SIZE;
+	e[2] = ctl_ioapic_id(ncpus);
+	put32(e + 4, ACPI_IOAPIC_ADDR);
+	put32(e + 8, 0);			/* GSI base */
+	e += ACPI_MADT_IOAPIC_SIZE;
+	e = acpi_madt_iso(e, 0, 2, 0);
+	e = acpi_madt_iso(e, ACPI_SCI_IRQ, ACPI_SCI_IRQ, ACPI_ISO_LEVEL_HIGH);
+	acpi_header(t, "APIC", e - t, 1);
+	acpi_seal(t);
+}
+
+static void acpi_rsdt_rsdp(uint8_t *buf)
+{
+	uint8_t *t = buf + ACPI_RSDT_OFF, *p = buf + ACPI_RSDP_OFF;
+
+	acpi_header(t, "RSDT", ACPI_HDR_SIZE + 8, 1);
+	put32(t + ACPI_HDR_SIZE, ACPI_GPA + ACPI_FADT_OFF);
+	put32(t + ACPI_HDR_SIZE + 4, ACPI_GPA + ACPI_MADT_OFF);
+	acpi_seal(t);
+
+	memcpy(p, "RSD PTR ", 8);
+	memcpy(p + 9, "MINVMM", 6);
+	p[15] = 0;				/* revision 0: ACPI 1.0 */
+	put32(p + 16, ACPI_GPA + ACPI_RSDT_OFF);
+	p[8] = sum8_fix(p, ACPI_RSDP_SIZE);
+}
+
+int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus)
+{
+	uint8_t buf[ACPI_BUF_SIZE];
+
+	if (ncpus < 1 || ncpus > MINIVMM_MAX_VCPUS) {
+		ctl_err("%s: the ACPI tables describe 1 to %u CPUs, not %u",
+			what, MINIVMM_MAX_VCPUS, ncpus);
+		return CTL_EXIT_FAIL;
+	}
+	memset(buf, 0, sizeof(buf));
+	acpi_facs(buf);
+	acpi_fadt(buf);
+	acpi_dsdt(buf);
+	acpi_madt(buf, ncpus);
+	acpi_rsdt_rsdp(buf);
+	return ctl_guest_write(what, vmfd, buf, sizeof(buf), ACPI_GPA);
+}
