@@ -408,3 +408,26 @@ hammers_check() {
 
 # For "trap cleanup_vms EXIT": destroy every VM still listed, then unload.
 cleanup_vms() { destroy_all; mv_unload_quiet; }
+
+# cpu1_up: CPU 1 online for this case (a machine booted with CPU 1
+# present but offline, tests/e2e/run --online 1, keeps the other cases at
+# one CPU's cost); 1 if there is no CPU 1.  cpu1_restore (in the case's
+# EXIT trap) puts it back as it was.
+MV_CPU1=/sys/devices/system/cpu/cpu1/online
+cpu1_up() {
+	[ -w $MV_CPU1 ] || return 1
+	_mv_cpu1_was=$(cat $MV_CPU1)
+	[ "$_mv_cpu1_was" = 1 ] || echo 1 >$MV_CPU1
+}
+cpu1_restore() {
+	[ -w $MV_CPU1 ] || return 0
+	echo "${_mv_cpu1_was:-1}" >$MV_CPU1 2>/dev/null || true
+}
+
+# smp_expect NCPUS ROUNDS: $OUT has tests/guests/smp.S's closing line for
+# NCPUS vCPUs and ROUNDS round trips, exactly (numbers in hex, as the
+# guest prints them).
+smp_expect() {
+	assert_match "$OUT" "^smp cpus $(printf %08x "$1") started $(printf %08x $(($1 - 1))) counter $(printf %08x $(($1 * 20000))) rounds $(printf %08x "$2") hits1 $(printf %08x "$2")\$" \
+		"console of the $1-vCPU run"
+}

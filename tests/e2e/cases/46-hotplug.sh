@@ -8,6 +8,7 @@
 cpu1=/sys/devices/system/cpu/cpu1/online
 cleanup() {
 	[ -w $cpu1 ] && echo 1 >$cpu1 2>/dev/null
+	cpu1_restore
 	for id in $(minivmmctl list 2>/dev/null | awk 'NR > 1 { print $1 }'); do
 		minivmmctl destroy --force "$id" >/dev/null 2>&1
 	done
@@ -15,8 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ "$MV_CPUS" -ge 2 ] || skip "needs 2 CPUs (this machine has $MV_CPUS)"
-[ -w $cpu1 ] || skip "no $cpu1 (CONFIG_HOTPLUG_CPU?)"
+cpu1_up || skip "needs 2 CPUs (no $cpu1: one CPU, or no CONFIG_HOTPLUG_CPU)"
 spin=$G/counter.bin
 assert_exists "$spin"
 

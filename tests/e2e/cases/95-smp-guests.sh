@@ -35,23 +35,14 @@ for r in $big $small $paused; do
 	assert_exists "$G/smp-$r.bin"
 done
 
-# hex8 N: N as the guest prints it.
-hex8() { printf '%08x' "$1"; }
-
-# expect_smp NCPUS ROUNDS: the last run's console line, exactly.
-expect_smp() {
-	assert_match "$OUT" "^smp cpus $(hex8 "$1") started $(hex8 $(($1 - 1))) counter $(hex8 $(($1 * 20000))) rounds $(hex8 "$2") hits1 $(hex8 "$2")\$" \
-		"console of the $1-vCPU run"
-}
-
 t0=$(date +%s)
 assert_status 64 timeout 200 minivmmctl run --vcpus 2 "$G/smp-$big.bin"
-expect_smp 2 $big
+smp_expect 2 $big
 echo "  2 vCPUs, $big round trips: $(($(date +%s) - t0)) s"
 
 t0=$(date +%s)
 assert_status 64 timeout 200 minivmmctl run --vcpus 4 "$G/smp-$small.bin"
-expect_smp 4 $small
+smp_expect 4 $small
 echo "  4 vCPUs, $small round trips: $(($(date +%s) - t0)) s"
 
 # One vCPU: the guest refuses to run (bit 0), the VM still works.
@@ -85,7 +76,7 @@ until [ "$(state_of smp95)" = STOPPED ]; do
 done
 wait "$cpid"
 OUT=$(cat /tmp/smp95.out)
-expect_smp 4 $paused
+smp_expect 4 $paused
 ctl list --json
 assert_match "$OUT" '"name": "smp95", "state": "STOPPED".*"stop_reason": "exited"' "smp95 exited"
 # PAUSE-loop exits: the BSP spins on PAUSE while its APs start and count,
