@@ -19,6 +19,7 @@ static const char *const feature_names[MINIVMM_FEAT_BIT_COUNT] = {
 	[MINIVMM_FEAT_BIT_VGIF]			= "vgif",
 	[MINIVMM_FEAT_BIT_PAUSE_LOOP]		= "pause-loop",
 	[MINIVMM_FEAT_BIT_RDTSCP]		= "rdtscp",
+	[MINIVMM_FEAT_BIT_PKS]			= "pks",
 };
 
 static const char *vendor_name(unsigned int vendor)

@@ -56,7 +56,7 @@ static const struct { const char *name; size_t off, size; } set_fields[] = {
 	F("pat", msrs.pat), F("star", msrs.star), F("lstar", msrs.lstar),
 	F("cstar", msrs.cstar), F("sfmask", msrs.sfmask),
 	F("kernel_gs_base", msrs.kernel_gs_base), F("tsc_aux", msrs.tsc_aux),
-	F("pkru", msrs.pkru),
+	F("pkru", msrs.pkru), F("pkrs", msrs.pkrs),
 	F("cs.type", cs.type), F("cs.s", cs.s), F("cs.l", cs.l),
 	F("cs.db", cs.db), F("cs.present", cs.present), F("cs.dpl", cs.dpl),
 	F("ss.type", ss.type), F("ss.dpl", ss.dpl), F("ss.s", ss.s),
@@ -213,6 +213,7 @@ static void print_json(const struct minivmm_vcpu_state *st)
 	json_object_object_add(m, "apic_base", ju64(st->msrs.apic_base));
 	json_object_object_add(m, "misc_enable", ju64(st->msrs.misc_enable));
 	json_object_object_add(m, "pkru", ju64(st->msrs.pkru));
+	json_object_object_add(m, "pkrs", ju64(st->msrs.pkrs));
 	json_object_object_add(o, "msrs", m);
 
 	e = json_object_new_object();
@@ -311,11 +312,13 @@ static void print_text(const struct minivmm_vcpu_state *st)
 	       (uint64_t)st->msrs.kernel_gs_base);
 	printf("sysenter cs 0x%" PRIx64 " esp 0x%" PRIx64 " eip 0x%" PRIx64
 	       " pat 0x%" PRIx64 " tsc_offset 0x%" PRIx64 " tsc_aux 0x%" PRIx64
-	       " apic_base 0x%" PRIx64 " pkru 0x%" PRIx64 "\n",
+	       " apic_base 0x%" PRIx64 " pkru 0x%" PRIx64 " pkrs 0x%" PRIx64
+	       "\n",
 	       (uint64_t)st->msrs.sysenter_cs, (uint64_t)st->msrs.sysenter_esp,
 	       (uint64_t)st->msrs.sysenter_eip, (uint64_t)st->msrs.pat,
 	       (uint64_t)st->msrs.tsc_offset, (uint64_t)st->msrs.tsc_aux,
-	       (uint64_t)st->msrs.apic_base, (uint64_t)st->msrs.pkru);
+	       (uint64_t)st->msrs.apic_base, (uint64_t)st->msrs.pkru,
+	       (uint64_t)st->msrs.pkrs);
 	printf("events int_shadow %u nmi_blocked %u pending %u type %u vector %u error %s0x%x nmi_pending %u\n",
 	       st->events.int_shadow, st->events.nmi_blocked,
 	       st->events.pending, st->events.type, st->events.vector,

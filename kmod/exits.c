@@ -67,9 +67,9 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
  * emulated) and INVPCID (#UD under VMX without its secondary control).
  * AVX2 only with the YMM state.  ECX: PKU only where PKRU is switched
- * (mv_guest_has_pku()), OSPKE as the guest's CR4.PKE says; PKS
- * (IA32_PKRS is neither emulated nor switched; QEMU's TCG shows PKS even
- * on its AMD CPU models).  RDPID and
+ * (mv_guest_has_pku()), OSPKE as the guest's CR4.PKE says; PKS only where
+ * IA32_PKRS is switched (AMD-V; QEMU's TCG shows PKS on AMD models, real
+ * AMD parts have none).  RDPID and
  * RDTSCP (8000_0001h EDX) only where the guest's TSC_AUX is switched
  * (MINIVMM_FEAT(RDTSCP)); without it, VT-x makes both #UD.
  */
@@ -104,6 +104,8 @@ static u32 mv_cpuid_leaf7_ecx(struct mv_vcpu *vcpu, u32 c)
 	c &= ~LEAF7_ECX_HIDE;
 	if (!mv_guest_has_rdtscp())
 		c &= ~LEAF7_ECX_RDPID;
+	if (mv_guest_has_pks())
+		c |= MV_CPUID7_ECX_PKS;
 	if (mv_guest_has_pku()) {
 		c |= LEAF7_ECX_PKU;
 		mv_vcpu_sregs(vcpu, &sregs);
@@ -540,6 +542,11 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 			return -EINVAL;
 		*val = vcpu->tsc_aux;
 		return 0;
+	case MV_MSR_IA32_PKRS:
+		if (!mv_guest_has_pks())
+			return -EINVAL;
+		*val = vcpu->pkrs;
+		return 0;
 	}
 	if (mv_pmu_msr(vcpu, msr)) {
 		*val = 0;
@@ -559,6 +566,13 @@ static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 		if (!mv_has_tsc_aux() || val >> 32)
 			return -EINVAL;
 		vcpu->tsc_aux = val;
+		return 0;
+	}
+	if (msr == MV_MSR_IA32_PKRS) {
+		/* Two bits per key, 16 keys: bits 63:32 are reserved. */
+		if (!mv_guest_has_pks() || val >> 32)
+			return -EINVAL;
+		vcpu->pkrs = val;
 		return 0;
 	}
 	if (mv_pmu_msr(vcpu, msr))

@@ -195,6 +195,7 @@ struct mv_vcpu {
 	u64 dr6;
 	u64 tsc_aux;
 	u32 pkru;		/* RDPKRU/WRPKRU need no exit either */
+	u32 pkrs;		/* IA32_PKRS (WRMSR exits) */
 
 	/* Local APIC (kmod/lapic.c); vCPU thread, or vm->lock when stopped. */
 	struct mv_lapic apic;
@@ -479,6 +480,18 @@ void mv_guest_tsc_aux_put(struct mv_vcpu *vcpu, u64 host);
  * mv_guest_pkru_save() also reads back what the guest wrote.
  */
 bool mv_guest_has_pku(void);
+
+/*
+ * Supervisor protection keys (MINIVMM_FEAT(PKS)): the guest's IA32_PKRS
+ * in the MSR while it runs (WRMSR to it is intercepted, so the guest's
+ * copy stays current); mv_guest_pkrs_put() puts the host's back.
+ */
+#define MV_MSR_IA32_PKRS	0x000006e1
+#define MV_CR4_PKS		BIT_ULL(24)
+#define MV_CPUID7_ECX_PKS	BIT(31)
+bool mv_guest_has_pks(void);
+u64 mv_guest_pkrs_load(struct mv_vcpu *vcpu);
+void mv_guest_pkrs_put(struct mv_vcpu *vcpu, u64 host);
 u32 mv_guest_pkru_load(struct mv_vcpu *vcpu);
 void mv_guest_pkru_save(struct mv_vcpu *vcpu, u32 host);
 

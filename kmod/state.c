@@ -316,6 +316,8 @@ static enum minivmm_state_field mv_check_msrs(const struct minivmm_vcpu_state *s
 		return MINIVMM_FIELD_TSC_AUX;
 	if ((m->pkru >> 32) || (!lim->pkru && m->pkru))
 		return MINIVMM_FIELD_PKRU;
+	if ((m->pkrs >> 32) || (!lim->pkrs && m->pkrs))
+		return MINIVMM_FIELD_PKRS;
 	/* Enabled, at the one address, BSP on vCPU 0; x2APIC mode allowed. */
 	if ((m->apic_base & ~BIT_ULL(10)) != apic_fixed)
 		return MINIVMM_FIELD_APIC_BASE;

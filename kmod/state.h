@@ -24,6 +24,7 @@ struct mv_state_limits {
 	u32 mxcsr_mask;		/* MXCSR bits the CPU implements */
 	bool tsc_aux;		/* RDTSCP or RDPID exist */
 	bool pkru;		/* guests get protection keys (PKRU) */
+	bool pkrs;		/* and supervisor keys (IA32_PKRS) */
 	bool soft_int_len;	/* an injected INT n needs its length (VT-x) */
 	u64 misc_enable;	/* the one IA32_MISC_ENABLE value */
 };

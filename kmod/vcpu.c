@@ -133,6 +133,30 @@ void mv_guest_pkru_save(struct mv_vcpu *vcpu, u32 host)
 		wrpkru(host);
 }
 
+bool mv_guest_has_pks(void)
+{
+	return mv_host.features & MINIVMM_FEAT(PKS);
+}
+
+/* The host (Linux does not use PKS) keeps its own value all the same. */
+u64 mv_guest_pkrs_load(struct mv_vcpu *vcpu)
+{
+	u64 host;
+
+	if (!mv_guest_has_pks())
+		return 0;
+	rdmsrl(MV_MSR_IA32_PKRS, host);
+	if (host != vcpu->pkrs)
+		wrmsrl(MV_MSR_IA32_PKRS, vcpu->pkrs);
+	return host;
+}
+
+void mv_guest_pkrs_put(struct mv_vcpu *vcpu, u64 host)
+{
+	if (mv_guest_has_pks() && host != vcpu->pkrs)
+		wrmsrl(MV_MSR_IA32_PKRS, host);
+}
+
 u64 mv_host_cr4_bits(void)
 {
 	u64 valid = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
@@ -153,6 +177,8 @@ u64 mv_host_cr4_bits(void)
 	/* Protection keys as far as PKRU is switched. */
 	if (mv_guest_has_pku())
 		valid |= X86_CR4_PKE;
+	if (mv_guest_has_pks())
+		valid |= MV_CR4_PKS;
 	if (boot_cpu_has(X86_FEATURE_SMEP))
 		valid |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))

@@ -31,6 +31,7 @@ void mv_state_limits_get(struct mv_state_limits *lim)
 	lim->mxcsr_mask = 0xffff;
 	lim->tsc_aux = mv_has_tsc_aux();
 	lim->pkru = mv_guest_has_pku();
+	lim->pkrs = mv_guest_has_pks();
 	lim->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	/* What the backend's hardware forbids in guest mode. */
 	mv_host.ops->state_limits(lim);
@@ -99,6 +100,7 @@ void mv_vcpu_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 	if (mask & MINIVMM_STATE_MSRS) {
 		st->msrs.tsc_aux = vcpu->tsc_aux;
 		st->msrs.pkru = vcpu->pkru;
+		st->msrs.pkrs = vcpu->pkrs;
 		st->msrs.apic_base = vcpu->apic.base_msr;
 		st->msrs.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	}
@@ -197,6 +199,7 @@ static int mv_vcpu_apply_state(struct mv_vcpu *vcpu,
 	if (mask & MINIVMM_STATE_MSRS) {
 		vcpu->tsc_aux = st->msrs.tsc_aux;
 		vcpu->pkru = st->msrs.pkru;
+		vcpu->pkrs = st->msrs.pkrs;
 		vcpu->apic.base_msr = st->msrs.apic_base;
 	}
 	if (mask & MINIVMM_STATE_LAPIC)

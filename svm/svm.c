@@ -69,6 +69,12 @@ static int svm_probe(u64 *features)
 		return -ENODEV;
 	}
 	*features = svm_caps.features;
+	/*
+	 * IA32_PKRS is in no VMCB field: the core switches it around each
+	 * entry (mv_guest_pkrs_load()).  Only emulators show PKS on AMD.
+	 */
+	if (cpuid_ecx(7) & MV_CPUID7_ECX_PKS)
+		*features |= MINIVMM_FEAT(PKS);
 	return 0;
 }
 

@@ -613,7 +613,7 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 static bool svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
-	u64 host_tsc_aux, host_xcr0;
+	u64 host_tsc_aux, host_xcr0, host_pkrs;
 	u32 host_pkru;
 
 	local_irq_disable();
@@ -633,6 +633,7 @@ static bool svm_enter(struct svm_vcpu *svm)
 	svm_exit_after_injection(svm);
 	host_tsc_aux = mv_guest_tsc_aux_load(&svm->base);
 	host_pkru = mv_guest_pkru_load(&svm->base);
+	host_pkrs = mv_guest_pkrs_load(&svm->base);
 	/* The VMCB holds the guest's DR6 and DR7, the CPU its DR0-3. */
 	mv_guest_dr_load(&svm->base, false);
 	host_xcr0 = mv_guest_xcr0_load(&svm->base);
@@ -644,6 +645,7 @@ static bool svm_enter(struct svm_vcpu *svm)
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	mv_guest_dr_save(&svm->base, false);
 	mv_guest_pkru_save(&svm->base, host_pkru);
+	mv_guest_pkrs_put(&svm->base, host_pkrs);
 	mv_guest_tsc_aux_put(&svm->base, host_tsc_aux);
 	svm_stgi();
 	mv_vcpu_exit_guest_mode(&svm->base);

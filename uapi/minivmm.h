@@ -171,6 +171,7 @@ enum minivmm_feature_bit {
 	MINIVMM_FEAT_BIT_VGIF,		/* SVM virtual GIF */
 	MINIVMM_FEAT_BIT_PAUSE_LOOP,	/* VMX PAUSE-loop exiting, SVM pause filter */
 	MINIVMM_FEAT_BIT_RDTSCP,	/* guests run RDTSCP/RDPID, own TSC_AUX */
+	MINIVMM_FEAT_BIT_PKS,		/* guests get supervisor protection keys */
 
 	MINIVMM_FEAT_BIT_COUNT,
 };
@@ -597,7 +598,8 @@ _Static_assert(sizeof(struct minivmm_mem_map) == 32, "minivmm_mem_map ABI size")
 	X(EVENT, "the pending event") \
 	X(LAPIC, "the local APIC") \
 	X(FPU, "the FPU area") \
-	X(PKRU, "PKRU")
+	X(PKRU, "PKRU") \
+	X(PKRS, "IA32_PKRS")
 
 #define MINIVMM_FIELD_ENUM_(name, text)	MINIVMM_FIELD_##name,
 enum minivmm_state_field {
@@ -616,7 +618,8 @@ struct minivmm_state_msrs {
 	__u64 apic_base;	/* IA32_APIC_BASE */
 	__u64 misc_enable;	/* IA32_MISC_ENABLE (read-only for now) */
 	__u64 pkru;		/* protection keys (32 bits; 0 at reset) */
-	__u64 reserved[6];
+	__u64 pkrs;		/* IA32_PKRS, supervisor keys (32 bits) */
+	__u64 reserved[5];
 };
 _Static_assert(sizeof(struct minivmm_state_msrs) == 160, "state_msrs ABI size");
 

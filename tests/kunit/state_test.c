@@ -22,6 +22,7 @@ static const struct mv_state_limits lim_xsave = {
 	.mxcsr_mask = 0xffff,
 	.tsc_aux = true,
 	.pkru = true,
+	.pkrs = true,
 	.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING,
 };
 
@@ -364,6 +365,7 @@ static void state_msrs(struct kunit *test)
 	st->msrs.sysenter_cs = 0x10;
 	st->msrs.tsc_aux = 7;
 	st->msrs.pkru = 0x55555554;
+	st->msrs.pkrs = 0x30;
 	st->msrs.tsc_offset = -12345;
 	st->msrs.pat = 0x0007010600070106ULL;
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_NONE);
@@ -400,6 +402,15 @@ static void state_msrs(struct kunit *test)
 	st->msrs.tsc_aux = 0;
 	KUNIT_EXPECT_EQ(test, (int)mv_state_check(st, 0, &lim_fxsave) ==
 			MINIVMM_FIELD_PKRU, true);
+	st->msrs = good;
+	/* IA32_PKRS likewise, for supervisor keys. */
+	st->msrs.pkrs = BIT_ULL(40);
+	EXPECT_FIELD(test, st, MINIVMM_FIELD_PKRS);
+	st->msrs = good;
+	st->msrs.tsc_aux = 0;
+	st->msrs.pkru = 0;
+	KUNIT_EXPECT_EQ(test, (int)mv_state_check(st, 0, &lim_fxsave) ==
+			MINIVMM_FIELD_PKRS, true);
 	st->msrs = good;
 	st->msrs.apic_base = 0xfec00900ULL;	/* not relocatable */
 	EXPECT_FIELD(test, st, MINIVMM_FIELD_APIC_BASE);
