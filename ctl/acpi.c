@@ -5,7 +5,7 @@
  * for the RSDP:
  *
  *   RSDP -> RSDT -> FADT -> FACS, DSDT
- *                -> MADT
+ *                -> MADT (two vCPUs or more)
  *
  * The FADT points at kmod/platform.c's PM1a event and control blocks
  * (MINIVMM_PORT_ACPI_PM1); SMI_CMD 0 says the machine is in ACPI mode
@@ -16,11 +16,14 @@
  * The MADT lists one local APIC per vCPU (APIC ID = vCPU index) and the
  * I/O APIC with the routing of the MP table (mptable.c): IRQ 0 on pin 2,
  * every other ISA IRQ on its own pin, and the SCI (IRQ 9) level triggered
- * and active high, so that a line no device raises never fires.  Also
- * with one vCPU: Linux, finding local APICs in a MADT, takes the
- * symmetric I/O mode, in which the 8259's path (LINT0) is closed; with no
- * I/O APIC its timer would be dead.  PCAT_COMPAT: the 8259 pair is there.
+ * and active high, so that a line no device raises never fires.
+ * PCAT_COMPAT: the 8259 pair is there.  A one-vCPU guest gets no MADT
+ * and keeps the 8259 through LINT0, as without ACPI: Linux, finding local
+ * APICs in a MADT, takes the symmetric I/O mode, which closes that path
+ * (without an I/O APIC listed its timer was dead; with one, a Linux guest
+ * on VT-x got no timer interrupt at all, see the README).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include "ctl.h"
@@ -161,13 +164,14 @@ static void acpi_madt(uint8_t *buf, unsigned int ncpus)
 	acpi_seal(t);
 }
 
-static void acpi_rsdt_rsdp(uint8_t *buf)
+static void acpi_rsdt_rsdp(uint8_t *buf, bool madt)
 {
 	uint8_t *t = buf + ACPI_RSDT_OFF, *p = buf + ACPI_RSDP_OFF;
 
-	acpi_header(t, "RSDT", ACPI_HDR_SIZE + 8, 1);
+	acpi_header(t, "RSDT", ACPI_HDR_SIZE + (madt ? 8 : 4), 1);
 	put32(t + ACPI_HDR_SIZE, ACPI_GPA + ACPI_FADT_OFF);
-	put32(t + ACPI_HDR_SIZE + 4, ACPI_GPA + ACPI_MADT_OFF);
+	if (madt)
+		put32(t + ACPI_HDR_SIZE + 4, ACPI_GPA + ACPI_MADT_OFF);
 	acpi_seal(t);
 
 	memcpy(p, "RSD PTR ", 8);
@@ -190,7 +194,8 @@ int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus)
 	acpi_facs(buf);
 	acpi_fadt(buf);
 	acpi_dsdt(buf);
-	acpi_madt(buf, ncpus);
-	acpi_rsdt_rsdp(buf);
+	if (ncpus > 1)
+		acpi_madt(buf, ncpus);
+	acpi_rsdt_rsdp(buf, ncpus > 1);
 	return ctl_guest_write(what, vmfd, buf, sizeof(buf), ACPI_GPA);
 }
