@@ -465,6 +465,10 @@ enum mv_exit_action mv_exit_xsetbv(struct mv_vcpu *vcpu, bool osxsave);
 void mv_guest_dr_load(struct mv_vcpu *vcpu, bool dr6);
 void mv_guest_dr_save(struct mv_vcpu *vcpu, bool dr6);
 
+/* Switch one MSR around an entry, interrupts off (kmod/vcpu.c). */
+u64 mv_msr_swap_in(u32 msr, u64 guest);
+void mv_msr_swap_out(u32 msr, u64 host, u64 guest);
+
 /*
  * The guest's TSC_AUX in the MSR while it runs, where it can read it
  * (MINIVMM_FEAT(RDTSCP)), interrupts off: mv_guest_tsc_aux_load() before

@@ -79,28 +79,43 @@ bool mv_has_tsc_aux(void)
 }
 
 /*
+ * An MSR the guest uses without an exit and no VM entry or exit switches,
+ * interrupts off: mv_msr_swap_in() loads the guest's value and returns the
+ * host's, mv_msr_swap_out() puts the host's back.  WRMSR is slow: skipped
+ * where both agree.
+ */
+u64 mv_msr_swap_in(u32 msr, u64 guest)
+{
+	u64 host;
+
+	rdmsrl(msr, host);
+	if (host != guest)
+		wrmsrl(msr, guest);
+	return host;
+}
+
+void mv_msr_swap_out(u32 msr, u64 host, u64 guest)
+{
+	if (host != guest)
+		wrmsrl(msr, host);
+}
+
+/*
  * The host keeps its CPU and node number in TSC_AUX (for getcpu()); the
  * host's entry code finds its per-CPU base with LSL, not RDPID, so an NMI
- * while the guest's value is loaded is safe.  WRMSR is slow: skipped when
- * both agree.
+ * while the guest's value is loaded is safe.
  */
 u64 mv_guest_tsc_aux_load(struct mv_vcpu *vcpu)
 {
-	u64 host = 0;
-
 	if (!(mv_host.features & MINIVMM_FEAT(RDTSCP)))
 		return 0;
-	rdmsrl(MSR_TSC_AUX, host);
-	if (host != vcpu->tsc_aux)
-		wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
-	return host;
+	return mv_msr_swap_in(MSR_TSC_AUX, vcpu->tsc_aux);
 }
 
 void mv_guest_tsc_aux_put(struct mv_vcpu *vcpu, u64 host)
 {
-	if ((mv_host.features & MINIVMM_FEAT(RDTSCP)) &&
-	    host != vcpu->tsc_aux)
-		wrmsrl(MSR_TSC_AUX, host);
+	if (mv_host.features & MINIVMM_FEAT(RDTSCP))
+		mv_msr_swap_out(MSR_TSC_AUX, host, vcpu->tsc_aux);
 }
 
 bool mv_guest_has_pku(void)
@@ -141,20 +156,15 @@ bool mv_guest_has_pks(void)
 /* The host (Linux does not use PKS) keeps its own value all the same. */
 u64 mv_guest_pkrs_load(struct mv_vcpu *vcpu)
 {
-	u64 host;
-
 	if (!mv_guest_has_pks())
 		return 0;
-	rdmsrl(MV_MSR_IA32_PKRS, host);
-	if (host != vcpu->pkrs)
-		wrmsrl(MV_MSR_IA32_PKRS, vcpu->pkrs);
-	return host;
+	return mv_msr_swap_in(MV_MSR_IA32_PKRS, vcpu->pkrs);
 }
 
 void mv_guest_pkrs_put(struct mv_vcpu *vcpu, u64 host)
 {
-	if (mv_guest_has_pks() && host != vcpu->pkrs)
-		wrmsrl(MV_MSR_IA32_PKRS, host);
+	if (mv_guest_has_pks())
+		mv_msr_swap_out(MV_MSR_IA32_PKRS, host, vcpu->pkrs);
 }
 
 u64 mv_host_cr4_bits(void)

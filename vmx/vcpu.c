@@ -995,27 +995,19 @@ static void vmx_sync_irq(struct vmx_vcpu *vmx)
 /*
  * The MSRs the guest uses through SWAPGS and SYSCALL/SYSRET without an
  * exit, which VM entry and exit do not switch: swap in the guest's values
- * (interrupts off) and keep the host's in @host.  A write is skipped where
- * both agree: WRMSR is slow.
+ * (interrupts off) and keep the host's in @host.
  */
-static void vmx_swap_msr(u32 msr, u64 *host, u64 guest)
-{
-	rdmsrl(msr, *host);
-	if (*host != guest)
-		wrmsrl(msr, guest);
-}
-
 static void vmx_load_guest_msrs(struct vmx_vcpu *vmx,
 				struct vmx_guest_msrs *host)
 {
 	const struct vmx_guest_msrs *g = &vmx->msrs;
 
-	vmx_swap_msr(MSR_KERNEL_GS_BASE, &host->kernel_gs_base,
-		     g->kernel_gs_base);
-	vmx_swap_msr(MSR_STAR, &host->star, g->star);
-	vmx_swap_msr(MSR_LSTAR, &host->lstar, g->lstar);
-	vmx_swap_msr(MSR_CSTAR, &host->cstar, g->cstar);
-	vmx_swap_msr(MSR_SYSCALL_MASK, &host->sfmask, g->sfmask);
+	host->kernel_gs_base = mv_msr_swap_in(MSR_KERNEL_GS_BASE,
+					      g->kernel_gs_base);
+	host->star = mv_msr_swap_in(MSR_STAR, g->star);
+	host->lstar = mv_msr_swap_in(MSR_LSTAR, g->lstar);
+	host->cstar = mv_msr_swap_in(MSR_CSTAR, g->cstar);
+	host->sfmask = mv_msr_swap_in(MSR_SYSCALL_MASK, g->sfmask);
 }
 
 /*
@@ -1029,14 +1021,10 @@ static void vmx_load_host_msrs(struct vmx_vcpu *vmx,
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->msrs.kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
-	if (host->star != g->star)
-		wrmsrl(MSR_STAR, host->star);
-	if (host->lstar != g->lstar)
-		wrmsrl(MSR_LSTAR, host->lstar);
-	if (host->cstar != g->cstar)
-		wrmsrl(MSR_CSTAR, host->cstar);
-	if (host->sfmask != g->sfmask)
-		wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	mv_msr_swap_out(MSR_STAR, host->star, g->star);
+	mv_msr_swap_out(MSR_LSTAR, host->lstar, g->lstar);
+	mv_msr_swap_out(MSR_CSTAR, host->cstar, g->cstar);
+	mv_msr_swap_out(MSR_SYSCALL_MASK, host->sfmask, g->sfmask);
 }
 
 /*
