@@ -50,9 +50,17 @@ assert_match "$OUT" "PAUSED \\(device process gone\\)" "stats"
 wait_text /tmp/vd88.ev '"device-gone"' 5 || note "events: $(cat /tmp/vd88.ev)"
 assert_match "$(cat /tmp/vd88.ev)" "device-gone" "the device-gone event"
 b0=$(console_bytes vd88)
-last=$(grep -o 'rng [0-9a-f]*' /tmp/vd88.out | tail -n 1)
 guest_time 2
 assert_eq "$(console_bytes vd88)" "$b0" "console while paused"
+# The last whole answer line, once the console reader has copied all the
+# guest wrote (the pause may cut a line in two).
+n=50
+until [ "$(wc -c </tmp/vd88.out)" -ge "$b0" ] || [ "$n" -eq 0 ]; do
+	n=$((n - 1))
+	sleep 0.1
+done
+last=$(grep -x 'rng [0-9a-f]\{8\}' /tmp/vd88.out | tail -n 1)
+[ -n "$last" ] || fail "no whole 'rng' line before the pause: $(cat /tmp/vd88.out)"
 
 minivmmctl serve vd88 --rng 2>/tmp/vd88.s2 &
 spid=$!
