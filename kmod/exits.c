@@ -17,6 +17,7 @@
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
+#include <asm/tsc.h>
 #include "minivmm.h"
 
 #define MV_RFLAGS_IF		BIT(9)
@@ -62,6 +63,15 @@ static void mv_set_rax_rbx_rcx_rdx(struct mv_vcpu *vcpu, u32 a, u32 b,
  * sees MCA reads them and panics on the #GP.
  */
 #define LEAF1_EDX_HIDE	(BIT(7) | BIT(14))
+/*
+ * Leaf 1: thermal monitoring (EDX ACPI and TM, ECX TM2), whose MSRs
+ * (IA32_THERM_*, IA32_CLOCK_MODULATION) are not emulated either; a Linux
+ * guest that sees them warns of #GP on each.  Leaf 6 likewise keeps only
+ * ARAT: kmod/lapic.c's timer runs in every C-state.
+ */
+#define LEAF1_EDX_THERMAL	(BIT(22) | BIT(29))
+#define LEAF1_ECX_THERMAL	BIT(8)
+#define LEAF6_EAX_ARAT		BIT(2)
 /*
  * Leaf 7 EBX: hide the AVX-512 families (state a guest XCR0 cannot hold),
  * and what neither backend gives a guest: TSC_ADJUST (the MSR is not
@@ -166,6 +176,25 @@ static void mv_cpuid_xsave(struct mv_vcpu *vcpu, u32 subleaf, u32 *a,
 	}
 }
 
+/*
+ * Leaf 0x15: the host's says the TSC against the host's crystal, which
+ * Linux also takes as the local APIC timer's clock; the guest's timer is
+ * kmod/lapic.c's, at MV_LAPIC_BUS_HZ.  So the crystal is that, and the
+ * ratio gives the host's TSC rate (tsc_khz) from it; nothing when the
+ * host does not know its TSC rate (the guest then measures both).  With
+ * the host's leaf, a Linux guest under Bochs programmed its timer 40
+ * times too fast and did nothing but take timer interrupts.
+ */
+static void mv_cpuid_tsc_crystal(u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	*a = *b = *c = *d = 0;
+	if (!tsc_khz)
+		return;
+	*a = MV_LAPIC_BUS_HZ / 1000;	/* crystal kHz : TSC kHz */
+	*b = tsc_khz;
+	*c = MV_LAPIC_BUS_HZ;
+}
+
 static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 			  u32 *a, u32 *b, u32 *c, u32 *d)
 {
@@ -194,8 +223,9 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 	cpuid_count(leaf, subleaf, a, b, c, d);
 	switch (leaf) {
 	case 1:
-		*c = mv_cpuid_leaf1_ecx(vcpu, *c) | LEAF1_ECX_HYPERVISOR;
-		*d &= ~LEAF1_EDX_HIDE;
+		*c = (mv_cpuid_leaf1_ecx(vcpu, *c) & ~LEAF1_ECX_THERMAL) |
+		     LEAF1_ECX_HYPERVISOR;
+		*d &= ~(LEAF1_EDX_HIDE | LEAF1_EDX_THERMAL);
 		/* our APIC ID, one logical CPU */
 		*b = (*b & 0x0000ffff) | (apic_id << 24);
 		break;
@@ -209,8 +239,15 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 			*a = *b = *c = *d = 0;
 		}
 		break;
+	case 6:
+		*a &= LEAF6_EAX_ARAT;
+		*b = *c = *d = 0;
+		break;
 	case 0xd:
 		mv_cpuid_xsave(vcpu, subleaf, a, b, c, d);
+		break;
+	case 0x15:
+		mv_cpuid_tsc_crystal(a, b, c, d);
 		break;
 	case 0xb:		/* x2APIC topology: the host's, so hidden; */
 	case 0x1f:		/* leaf 1 describes our one CPU */

@@ -27,13 +27,14 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
 #include "uapi/minivmm.h"
 #include "lapic.h"
 
 #define MV_LAPIC_VERSION	(0x14 | ((MV_LAPIC_LVT_COUNT - 1) << 16))
-#define MV_APIC_BUS_NS		1	/* timer input clock: 1 GHz */
+#define MV_APIC_BUS_NS		(NSEC_PER_SEC / MV_LAPIC_BUS_HZ)
 
 #define LVT_TIMER_MODE_MASK	(3u << 17)
 #define LVT_TIMER_PERIODIC	(1u << 17)

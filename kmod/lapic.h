@@ -11,6 +11,11 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+/*
+ * The timer's input clock, 1 GHz: what CPUID leaf 0x15 tells the guest is
+ * its core crystal clock (Linux then takes its timer period from there).
+ */
+#define MV_LAPIC_BUS_HZ		1000000000u
 #define MV_LAPIC_LVT_COUNT	6	/* timer, thermal, perf, LINT0, LINT1, error */
 #define MV_LAPIC_VEC_WORDS	8	/* 256 vectors as 32-bit words */
 
