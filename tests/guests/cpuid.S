@@ -4,6 +4,9 @@
 #   bit 1: leaf 1 ECX[5] (VMX) is set
 #   bit 2: leaf 0x80000001 ECX[2] (SVM) is set
 #   bit 3: leaf 0x40000000 signature is not "MiniVMMiniVM"
+#   bit 4: leaf 0x15 names a crystal other than the local APIC timer's
+#          1 GHz clock (ECX), or not as 1,000,000 kHz (EAX)
+#   bit 5: leaf 1 EDX shows thermal monitoring (ACPI, TM), not emulated
 # so 0x40 means all good.  Prints the signature, then the CPU's vendor
 # and its leaf 1 ECX/EDX and 0x80000001 ECX/EDX words (the CPU model).
 	.code64
@@ -50,6 +53,27 @@ _start:
 	je 5f
 4:	or $8, %r12d
 5:	xor %eax, %eax
+	xor %ecx, %ecx
+	cpuid
+	cmp $0x15, %eax
+	jb 7f
+	mov $0x15, %eax
+	xor %ecx, %ecx
+	cpuid
+	test %ecx, %ecx			# zeros: the host's TSC rate unknown
+	jz 7f
+	cmp $1000000000, %ecx
+	jne 6f
+	cmp $1000000, %eax
+	je 7f
+6:	or $16, %r12d
+7:	mov $1, %eax
+	xor %ecx, %ecx
+	cpuid
+	test $0x20400000, %edx		# ACPI (22), TM (29)
+	jz 8f
+	or $32, %r12d
+8:	xor %eax, %eax
 	xor %ecx, %ecx
 	cpuid
 	lea sig(%rip), %rdi
