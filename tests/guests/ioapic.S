@@ -84,16 +84,8 @@ _start:
 6:	sti
 	hlt
 	cli
-	cmpl $5, ticks(%rip)
-	jb 6b
-	movl $RTE2, (%rdi)		# now edge triggered
-	movl $VEC, 0x10(%rdi)
-	movb $0, level(%rip)
-7:	sti
-	hlt
-	cli
 	cmpl $10, ticks(%rip)
-	jb 7b
+	jb 6b
 	movl $RTE2, (%rdi)
 	movl $MASKED | VEC, 0x10(%rdi)
 	mov $0x30, %al			# PIT stopped: mode 0, no count
@@ -121,12 +113,20 @@ isr:
 	test $TMR_BIT, %eax
 	jnz 2f
 	or $8, %r15d
-2:	movl $0, 0xb0(%rsi)		# EOI: broadcast to the I/O APIC
-	movl $RTE2, (%rdi)
+	# Masked while the EOI is checked: the next tick would otherwise
+	# set remote IRR again between the EOI and the read below.
+2:	movl $MASKED | LEVEL | VEC, 0x10(%rdi)
+	movl $0, 0xb0(%rsi)		# EOI: broadcast to the I/O APIC
 	mov 0x10(%rdi), %eax
 	test $RIRR, %eax
-	jz 5f
+	jz 7f
 	or $0x10, %r15d
+7:	mov $LEVEL | VEC, %eax		# unmasked again; edge after 5 ticks,
+	cmpl $5, ticks(%rip)		# switched while masked so that no
+	jb 8f				# level request is left in flight
+	mov $VEC, %eax
+	movb $0, level(%rip)
+8:	mov %eax, 0x10(%rdi)
 	jmp 5f
 3:	test $RIRR, %eax
 	jz 4f
@@ -136,6 +136,9 @@ isr:
 	jz 6f
 	or $0x20, %r15d
 6:	movl $0, 0xb0(%rsi)		# EOI
+	cmpl $10, ticks(%rip)		# the last one: no more requests
+	jb 5f
+	movl $MASKED | VEC, 0x10(%rdi)
 5:	pop %rsi
 	pop %rdi
 	pop %rax
