@@ -30,6 +30,15 @@ snapcount_start sm119
 assert_ok minivmmctl save --stop sm119 "$W/a.snap"
 assert_ok minivmmctl destroy sm119
 
+# lines = the non-empty lines of a file, counted by the shell itself: a
+# grep per variant would be a thousand more process starts.
+count_lines() {
+	lines=0
+	while IFS= read -r _l; do
+		[ -z "$_l" ] || lines=$((lines + 1))
+	done <"$1"
+}
+
 refused=0 restored=0 i=1 t0=$(date +%s)
 while [ "$i" -le "$N" ]; do
 	what=$("$MV_ADD/snapmangle" "$W/a.snap" "$SEED" "$i" "$W/v.snap") ||
@@ -45,8 +54,9 @@ while [ "$i" -le "$N" ]; do
 		;;
 	1)
 		refused=$((refused + 1))
-		[ "$(grep -c . "$W/err")" -eq 1 ] ||
-			fail "variant $i ($what): refused with $(grep -c . "$W/err") lines on stderr: $(head -n 3 "$W/err")"
+		count_lines "$W/err"
+		[ "$lines" -eq 1 ] ||
+			fail "variant $i ($what): refused with $lines lines on stderr: $(head -n 3 "$W/err")"
 		;;
 	*)
 		fail "variant $i ($what): restore exited $rc: $(head -n 3 "$W/err")"
