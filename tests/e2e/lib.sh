@@ -47,13 +47,17 @@ echo_lines() {
 }
 
 # run CMD...: run CMD, keep stdout in $OUT, stderr in $ERR, status in $RC,
-# echo all three to the console (the log is what you debug from).
+# echo all three to the console (the log is what you debug from).  Each
+# process start costs tens of ms in the emulators, so the files are fixed
+# (run is never used in a background job) and empty ones are not read.
+_MV_RUN_OUT=/tmp/.mv-run.$$.out
+_MV_RUN_ERR=/tmp/.mv-run.$$.err
 run() {
-	_mv_o=$(mktemp) _mv_e=$(mktemp)
-	"$@" >"$_mv_o" 2>"$_mv_e"
+	"$@" >"$_MV_RUN_OUT" 2>"$_MV_RUN_ERR"
 	RC=$?
-	OUT=$(cat "$_mv_o") ERR=$(cat "$_mv_e")
-	rm -f "$_mv_o" "$_mv_e"
+	OUT= ERR=
+	[ ! -s "$_MV_RUN_OUT" ] || OUT=$(cat "$_MV_RUN_OUT")
+	[ ! -s "$_MV_RUN_ERR" ] || ERR=$(cat "$_MV_RUN_ERR")
 	echo "+ $* -> $RC"
 	echo_lines "  out| " "$OUT"
 	echo_lines "  err| " "$ERR"
