@@ -469,13 +469,14 @@ mv_memory() {
 
 kvm_memory() {
 	kvm_load || return 1
+	[ "$IDLE_VMS" -gt 0 ] || { kvm_max_vms; return; }
 	set -- $(meminfo)
 	_before="$1 $2"
 	rm -f /tmp/idle.ready
 	$K --idle "$IDLE_VMS" --mem 64K --ready /tmp/idle.ready >/tmp/idle.out &
 	_pid=$!
 	_n=0
-	while [ ! -s /tmp/idle.ready ] && [ "$_n" -lt 900 ]; do
+	while [ ! -s /tmp/idle.ready ] && [ "$_n" -lt 900 ] && kill -0 "$_pid" 2>/dev/null; do
 		sleep 0.2
 		_n=$((_n + 1))
 	done
@@ -487,9 +488,13 @@ kvm_memory() {
 	fi
 	[ "$_k" = "$IDLE_VMS" ] ||
 		note "KVM idle VMs: $(cat /tmp/idle.out) (of $IDLE_VMS)"
-	kill "$_pid"
+	kill "$_pid" 2>/dev/null
 	wait "$_pid"
+	kvm_max_vms
+}
 
+# KVM VMs alive at once (MAX_VMS > 0), then KVM unloaded.
+kvm_max_vms() {
 	if [ "$MAX_VMS" -le 0 ]; then
 		kvm_unload
 		return 0
