@@ -1,35 +1,35 @@
 # SPDX-License-Identifier: GPL-2.0
 # Long mode: a tiny balloon driver (e2e 91), using the MINIVMM_HC_MEM_*
 # hypercalls of uapi/minivmm.h.  RBX at entry = RAM size.
-#  1. Fill 8 MiB from 8 MiB (2048 pages: first and last word of each get
-#     address ^ pattern); print "balloon: filled".
+#  1. Fill its RAM from 8 MiB to the top (first and last word of each page
+#     get address ^ pattern); print "balloon: filled".
 #  2. Poll MEM_TARGET until it is below the RAM size; give back the top
-#     (RAM - target) bytes of the filled region (at most its upper half)
-#     with MEM_RETURN; print "balloon: returned".
-#  3. Check that the lower half still holds its pattern (the guest keeps
-#     running on what it kept); print "balloon: kept ok".
+#     (RAM - target) bytes (all but the lowest 4 MiB of the filled region
+#     at most) with MEM_RETURN; print "balloon: returned".
+#  3. Check that what it kept still holds its pattern (the guest keeps
+#     running on it); print "balloon: kept ok".
 #  4. Poll MEM_TARGET until it is back at the RAM size; MEM_RECLAIM the
 #     pages, check each reads zero, fill and check them again.
 # Exit 0x74 on success; 0x75 a hypercall failed; 0x76 kept memory changed;
 # 0x77 a reclaimed page was not zero; 0x78 mismatch after refill; 0x79 RAM
-# below 16 MiB or target asks more than half.
+# below 16 MiB or a target below 12 MiB.
 	.code64
 	.include "lib64.inc"
 	.equ HC_MEM_TARGET, 5
 	.equ HC_MEM_RETURN, 6
 	.equ HC_MEM_RECLAIM, 7
-	.equ START, 0x800000
-	.equ MID, 0xc00000
-	.equ END, 0x1000000
+	.equ START, 0x800000		# filled from here to the top of RAM
+	.equ KEEP, 0x400000		# of which this much is never returned
+	.equ MIN_RAM, 0x1000000
 	.globl _start
 _start:
 	mov %rbx, %r13			# RAM size
-	cmp $END, %r13
+	cmp $MIN_RAM, %r13
 	jb small
 	call hc_init
 	movabs $0x5a5aa5a5c3c33c3c, %r14
 	mov $START, %rdi
-	mov $END, %rsi
+	mov %r13, %rsi
 	call fill
 	PUTS m_filled
 	# 2. wait for a target below the RAM size
@@ -38,12 +38,11 @@ _start:
 	call hypercall
 	cmp %r13, %rax
 	jae 1b
+	cmp $(START + KEEP), %rax
+	jb small
 	mov %r13, %rcx
 	sub %rax, %rcx			# bytes to give back
-	cmp $(END - MID), %rcx
-	ja small
-	mov $END, %rbx
-	sub %rcx, %rbx			# from here to END
+	mov %rax, %rbx			# from the target to the top
 	mov %rbx, %r12			# remember where
 	shr $12, %rcx			# pages
 	mov %rcx, %rbp
@@ -76,13 +75,13 @@ _start:
 	cmpq $0, 4088(%rdi)
 	jne notzero
 	add $4096, %rdi
-	cmp $END, %rdi
+	cmp %r13, %rdi
 	jb 3b
 	mov %r12, %rdi
-	mov $END, %rsi
+	mov %r13, %rsi
 	call fill
 	mov $START, %rdi
-	mov $END, %rsi
+	mov %r13, %rsi
 	call check
 	jc refill_bad
 	PUTS m_ok
@@ -130,4 +129,4 @@ m_hc:	.asciz "balloon: a hypercall failed\n"
 m_kbad:	.asciz "balloon: kept memory changed\n"
 m_nz:	.asciz "balloon: a reclaimed page was not zero\n"
 m_rbad:	.asciz "balloon: mismatch after refill\n"
-m_small: .asciz "balloon: RAM below 16 MiB or target too low\n"
+m_small: .asciz "balloon: RAM below 16 MiB or a target below 12 MiB\n"
