@@ -115,7 +115,25 @@ struct mig_io {
 	uint64_t sent;		/* bytes written */
 	bool last_word;		/* the ABORT/REFUSED after a failure: tried
 				 * even after a signal asked to give up */
+	int idle_ms;		/* no byte for this long: give up */
+	int reply_ms;		/* READY / RUNNING after STATE / GO */
 };
+
+/* --timeout SECONDS: both waits at least that long (a slow link). */
+static int mig_parse_timeout(const char *what, const char *arg,
+			     struct mig_io *io)
+{
+	char *end;
+	unsigned long sec;
+
+	errno = 0;
+	sec = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || !sec || sec > 86400)
+		return ctl_usage_error("%s: --timeout takes seconds, 1 to 86400", what);
+	io->reply_ms = (int)(sec * 1000);
+	io->idle_ms = io->reply_ms > MIG_IDLE_MS ? io->reply_ms : MIG_IDLE_MS;
+	return 0;
+}
 
 static uint64_t now_ns(void)
 {
@@ -492,9 +510,12 @@ int cmd_migrate(int argc, char **argv)
 		{ "bandwidth", required_argument, NULL, 'b' },
 		{ "max-rounds", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mig_src s = { .what = "migrate", .vmfd = -1 };
+	struct mig_src s = { .what = "migrate", .vmfd = -1,
+			     .io = { .idle_ms = MIG_IDLE_MS,
+				     .reply_ms = MIG_REPLY_MS } };
 	struct minivmm_dirty_log log = { .enable = 1 };
 	unsigned long max_downtime = MIG_DEFAULT_DOWNTIME;
 	unsigned long max_rounds = MIG_DEFAULT_ROUNDS;
@@ -509,7 +530,7 @@ int cmd_migrate(int argc, char **argv)
 	uint32_t dest_id = 0;
 	int c, sock = -1, ret = CTL_EXIT_FAIL;
 
-	while ((c = getopt_long(argc, argv, "d:b:r:j", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:b:r:jt:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			errno = 0;
@@ -532,6 +553,10 @@ int cmd_migrate(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 't':
+			if (mig_parse_timeout(s.what, optarg, &s.io))
+				return CTL_EXIT_USAGE;
 			break;
 		default:
 			return ctl_bad_option(s.what, argv);
@@ -644,7 +669,7 @@ int cmd_migrate(int argc, char **argv)
 	if (send_pages(&s, s.map, false) || send_state(&s))
 		goto lost;
 	final_pages = s.pages_sent - p0;
-	if (recv_small(&s.io, &f, reply, sizeof(reply), MIG_REPLY_MS))
+	if (recv_small(&s.io, &f, reply, sizeof(reply), s.io.reply_ms))
 		goto lost;
 	if (f.type == MIG_REFUSED) {
 		snprintf(s.refusal, sizeof(s.refusal), "%s", reply);
@@ -659,7 +684,7 @@ int cmd_migrate(int argc, char **argv)
 	if (s.io.err)
 		goto lost;
 	go_sent = true;
-	if (recv_small(&s.io, &f, reply, sizeof(reply), MIG_REPLY_MS))
+	if (recv_small(&s.io, &f, reply, sizeof(reply), s.io.reply_ms))
 		goto lost;
 	if (f.type == MIG_REFUSED) {
 		/* The receiver refused to start it: it runs nowhere. */
@@ -833,7 +858,7 @@ static int recv_pages(struct mig_dst *d, const struct mig_frame *f,
 			 (unsigned long long)f->len);
 		return -1;
 	}
-	if (io_read(&d->io, buf, f->len, MIG_IDLE_MS))
+	if (io_read(&d->io, buf, f->len, d->io.idle_ms))
 		return -1;
 	if (snap_crc(0, buf, f->len) != f->crc) {
 		snprintf(d->err, sizeof(d->err), "a RAM frame's checksum does not match its contents");
@@ -875,7 +900,7 @@ static int recv_state(struct mig_dst *d, const struct mig_frame *f,
 		return -1;
 	}
 	memset(&img, 0, sizeof(img));
-	if (io_read(&d->io, blob, f->len, MIG_IDLE_MS))
+	if (io_read(&d->io, blob, f->len, d->io.idle_ms))
 		goto out;
 	if (snap_crc(0, blob, f->len) != f->crc) {
 		snprintf(d->err, sizeof(d->err), "the state frame's checksum does not match its contents");
@@ -919,13 +944,13 @@ static int receive_one(struct mig_dst *d, const char *name)
 	char msg[MIG_MSG_MAX + 1];
 	int ret = -1;
 
-	if (io_read(&d->io, &f, sizeof(f), MIG_IDLE_MS))
+	if (io_read(&d->io, &f, sizeof(f), d->io.idle_ms))
 		return -1;
 	if (f.type != MIG_HELLO || f.len != MIG_HELLO_LEN) {
 		snprintf(d->err, sizeof(d->err), "the stream does not start with a minivmm migration header");
 		return -1;
 	}
-	if (io_read(&d->io, hello, sizeof(hello), MIG_IDLE_MS))
+	if (io_read(&d->io, hello, sizeof(hello), d->io.idle_ms))
 		return -1;
 	if (snap_crc(0, hello, sizeof(hello)) != f.crc) {
 		snprintf(d->err, sizeof(d->err), "the header's checksum does not match its contents");
@@ -956,7 +981,7 @@ static int receive_one(struct mig_dst *d, const char *name)
 		goto out;
 	}
 	for (;;) {
-		if (io_read(&d->io, &f, sizeof(f), MIG_IDLE_MS))
+		if (io_read(&d->io, &f, sizeof(f), d->io.idle_ms))
 			goto out;
 		if (f.type == MIG_PAGES) {
 			if (recv_pages(d, &f, buf, h.mem_size))
@@ -964,7 +989,7 @@ static int receive_one(struct mig_dst *d, const char *name)
 			continue;
 		}
 		if (f.type == MIG_ABORT && f.len <= MIG_MSG_MAX) {
-			if (io_read(&d->io, msg, f.len, MIG_IDLE_MS))
+			if (io_read(&d->io, msg, f.len, d->io.idle_ms))
 				goto out;
 			msg[f.len] = 0;
 			ctl_err("%s: the source gave up: %s", d->what, msg);
@@ -979,7 +1004,7 @@ static int receive_one(struct mig_dst *d, const char *name)
 	if (recv_state(d, &f, &h))
 		goto out;
 	send_frame(&d->io, MIG_READY, NULL, 0, NULL, 0);
-	if (d->io.err || recv_small(&d->io, &f, msg, sizeof(msg), MIG_REPLY_MS))
+	if (d->io.err || recv_small(&d->io, &f, msg, sizeof(msg), d->io.reply_ms))
 		goto out;
 	if (f.type != MIG_GO) {
 		if (f.type == MIG_ABORT)
@@ -1013,19 +1038,26 @@ int cmd_receive(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mig_dst d = { .what = "receive", .vmfd = -1 };
+	struct mig_dst d = { .what = "receive", .vmfd = -1,
+			     .io = { .idle_ms = MIG_IDLE_MS,
+				     .reply_ms = MIG_REPLY_MS } };
 	const char *listen_arg = NULL, *name = NULL;
 	int c, lfd = -1, sock = -1, ret;
 
-	while ((c = getopt_long(argc, argv, "l:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:n:t:", longopts, NULL)) != -1) {
 		if (c == 'l')
 			listen_arg = optarg;
 		else if (c == 'n')
 			name = optarg;
-		else
+		else if (c == 't') {
+			if (mig_parse_timeout(d.what, optarg, &d.io))
+				return CTL_EXIT_USAGE;
+		} else {
 			return ctl_bad_option(d.what, argv);
+		}
 	}
 	if (!listen_arg || optind != argc)
 		return ctl_usage_error("receive needs --listen [ADDR:]PORT or --listen -");

@@ -77,12 +77,12 @@ static const struct ctl_cmd commands[] = {
 	  "a running copy of a VM, with RAM of its own; prints its id",
 	  cmd_clone },
 	{ "migrate", "NAME|ID HOST:PORT|- [--max-downtime MS] [--bandwidth RATE]\n"
-	  "      [--max-rounds N] [--json]",
+	  "      [--max-rounds N] [--timeout SEC] [--json]",
 	  "move a running VM to a receiver (or through stdin/stdout with -):\n"
 	  "      pre-copy rounds, then a short pause; destroyed here once the\n"
 	  "      receiver runs it, resumed here if anything fails",
 	  cmd_migrate },
-	{ "receive", "--listen [ADDR:]PORT|- [--name NAME]",
+	{ "receive", "--listen [ADDR:]PORT|- [--name NAME] [--timeout SEC]",
 	  "accept one migration and run the VM here; prints its id",
 	  cmd_receive },
 	{ "state", "NAME|ID [--vcpu N] [--json] [--save FILE] [--set NAME=VALUE]...\n"
