@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module ctl clean kunit e2e-svm e2e-vmx check install setup demo
 .PHONY: lint dkms-check e2e-debian e2e-debian-all e2e-svm-debug check-all
-.PHONY: fuzz fuzz-ci kut kut-vmx e2e-xvendor e2e-vmx-smp
+.PHONY: fuzz fuzz-ci kut kut-vmx e2e-xvendor e2e-vmx-smp e2e-twohost
 
 all: module ctl
 
@@ -68,6 +68,12 @@ kut-vmx:
 # Save under AMD-V, restore under VT-x and back (tests/e2e/xvendor/run).
 e2e-xvendor:
 	tests/e2e/xvendor/run
+
+# Live migration between two emulated machines joined by a serial line:
+# QEMU (AMD-V) to Bochs (Intel VT-x), a running VM changing CPU vendor
+# (tests/e2e/twohost/run; --to svm for QEMU to QEMU).
+e2e-twohost:
+	tests/e2e/twohost/run --to vmx
 
 # Every suite, the two emulators side by side (tests/check).
 check:
