@@ -218,14 +218,16 @@ kvm_round() {
 	_line=$_line$(cyc kvm pio_80 $K --mem 1M "$G/pio-80.bin")
 	_line=$_line$(cyc kvm hypercall $K --mem 1M "$G/hypercall.bin")
 	_line=$_line$(cyc kvm ipi $K --mem 4M --vcpus 2 "$G/ipi.bin")
-	_line=$_line$(cyc kvm touch_small $K --mem "$TAIL_MEM" "$G/touch-tail.bin")
+	# (4) and (5): allocation on first touch on both (issue 21's fair
+	# pairing): minivmm allocates in the nested fault by default.
+	_line=$_line$(cyc kvm touch_small $K --mem "$TAIL_MEM" --no-populate "$G/touch-tail.bin")
 	_line=$_line$(cyc kvm touch4k $K --mem "$TOUCH_MEM" "$G/touch.bin")
 	_line=$_line$(cyc kvm touch2m $K --mem "$TOUCH_MEM" "$G/touch2m.bin")
 	# 2 MiB against 2 MiB: KVM maps 2 MiB only where the host memory is
 	# huge (THP or hugetlbfs); the test kernel has neither, so this is
 	# n/a there, with a note.
 	if [ "$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)" -ge 20 ]; then
-		_line=$_line$(cyc kvm touch2m_huge $K --mem "$TOUCH_MEM" --huge "$G/touch2m.bin")
+		_line=$_line$(cyc kvm touch2m_huge $K --mem "$TOUCH_MEM" --huge --no-populate "$G/touch2m.bin")
 	else
 		failed kvm touch2m_huge "no 2 MiB host pages for KVM: this kernel has no hugetlbfs (/proc/sys/vm/nr_hugepages) and no THP, so KVM maps guest RAM 4 KiB at a time"
 	fi
