@@ -119,6 +119,9 @@ struct mig_io {
 	int reply_ms;		/* READY / RUNNING after STATE / GO */
 };
 
+/* The waits of struct mig_io until --timeout says otherwise. */
+#define MIG_IO_DEFAULT_WAITS { .idle_ms = MIG_IDLE_MS, .reply_ms = MIG_REPLY_MS }
+
 /* --timeout SECONDS: both waits at least that long (a slow link). */
 static int mig_parse_timeout(const char *what, const char *arg,
 			     struct mig_io *io)
@@ -514,8 +517,7 @@ int cmd_migrate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mig_src s = { .what = "migrate", .vmfd = -1,
-			     .io = { .idle_ms = MIG_IDLE_MS,
-				     .reply_ms = MIG_REPLY_MS } };
+			     .io = MIG_IO_DEFAULT_WAITS };
 	struct minivmm_dirty_log log = { .enable = 1 };
 	unsigned long max_downtime = MIG_DEFAULT_DOWNTIME;
 	unsigned long max_rounds = MIG_DEFAULT_ROUNDS;
@@ -1042,8 +1044,7 @@ int cmd_receive(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mig_dst d = { .what = "receive", .vmfd = -1,
-			     .io = { .idle_ms = MIG_IDLE_MS,
-				     .reply_ms = MIG_REPLY_MS } };
+			     .io = MIG_IO_DEFAULT_WAITS };
 	const char *listen_arg = NULL, *name = NULL;
 	int c, lfd = -1, sock = -1, ret;
 

@@ -33,17 +33,19 @@ wait_console_bytes src $((31 * 5))		# 5 steps of 31 bytes
 # The line carries kilobytes a second (Bochs paces its UART at 115200
 # baud of its own clock; QEMU about 30 KB/s), and the guest dirties 16
 # pages every 20 ms: the rounds would never get below the downtime
-# target, so after 2 of them it stops and copies (and says so).  What it sends waits in the buffers on
-# the way (the sockets, both UARTs' ttys), and the receiver answers only
-# once it has read all of it: --timeout for a slow link.
+# target, so after 2 of them it stops and copies (and says so).  What it
+# sends waits in the buffers on the way (the sockets, both UARTs' ttys),
+# and the receiver answers only once it has read all of it: --timeout for
+# a slow link.
 minivmmctl migrate src - --json --max-rounds 2 --timeout 900 <&3 >&3 2>/tmp/th1.err
 rc=$?
 sed 's/^/  mig| /' /tmp/th1.err
 [ "$rc" -eq 0 ] || fail "migrate exited $rc: $(tail -n 1 /tmp/th1.err)"
 grep -q '^migrate: done: ' /tmp/th1.err || fail "migrate did not report done"
-rounds=$(json_num "$(cat /tmp/th1.err)" rounds)
+report=$(cat /tmp/th1.err)
+rounds=$(json_num "$report" rounds)
 [ "${rounds:-0}" -ge 2 ] || fail "${rounds:-no} rounds: the pre-copy did not happen"
-note "migrated over the serial line: rounds $rounds, pages $(json_num "$(cat /tmp/th1.err)" pages_sent), downtime $(sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p' /tmp/th1.err) ms, $(grep -o '"stop_and_copy": [a-z]*' /tmp/th1.err)"
+note "migrated over the serial line: rounds $rounds, pages $(json_num "$report" pages_sent), downtime $(sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p' /tmp/th1.err) ms, $(grep -o '"stop_and_copy": [a-z]*' /tmp/th1.err)"
 no_vms_left
 # This machine's end stays open until the destination has finished (its
 # emulator may not outlive the line): it says BYE as it ends.
