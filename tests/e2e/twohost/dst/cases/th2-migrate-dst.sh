@@ -18,6 +18,27 @@ stty -F /dev/ttyS1 115200 raw -echo clocal || fail "stty cannot make the link ra
 trap 'printf "BYE\n" >&3; cleanup_vms' EXIT
 printf 'READY\n' >&3
 
+# ---- first the source's host-model VM: refused by Bochs' CPU ----
+minivmmctl receive --listen - --name hostcpu --timeout 900 <&3 >&3 2>/tmp/th2r.err
+rc=$?
+sed 's/^/  recv| /' /tmp/th2r.err
+if [ "$MV_ARCH" = vmx ]; then
+	[ "$rc" -ne 0 ] || fail "took a VM shown features this CPU lacks"
+	grep -q "the guest was shown CPU features this host cannot give (CPUID[^ ]* bits 0x[0-9a-f]*)" \
+		/tmp/th2r.err || fail "the refusal does not name the missing feature"
+	no_vms_left
+	# Skip what the source sent before it read the refusal.
+	while IFS= read -r -t 600 line <&3; do
+		[ "$line" = SYNC ] && break
+	done
+	[ "$line" = SYNC ] || fail "the source did not send SYNC after the refusal"
+	note "refused the host-model VM; nothing left here"
+else
+	[ "$rc" -eq 0 ] || fail "receive of the host-model VM failed: $(tail -n 1 /tmp/th2r.err)"
+	assert_ok minivmmctl destroy --force hostcpu
+fi
+printf 'READY\n' >&3
+
 minivmmctl receive --listen - --name dst --timeout 900 <&3 >&3 2>/tmp/th2.err
 rc=$?
 sed 's/^/  recv| /' /tmp/th2.err
