@@ -11,6 +11,8 @@
  *
  * Locking and TLB rules are at the top of npt.h.
  */
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
@@ -522,4 +524,94 @@ int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable)
 	if (!writable)
 		mv_npt_request_flush(npt);
 	return 0;
+}
+
+/*
+ * Split every large leaf in [@gpa, @gpa + @size) into 4 KiB leaves, for
+ * dirty logging by D flags (a large leaf's flag says nothing of which of
+ * its pages was written).  The leaves stay writable, so a CPU may set D
+ * in a large leaf between the split's read and its replacement and that
+ * flag is lost: callers split only pages their log holds already.
+ */
+int mv_npt_split_range(struct mv_npt *npt, u64 gpa, u64 size)
+{
+	unsigned int level;
+	u64 end, *ptep;
+	int ret;
+
+	if (!npt || !npt->root ||
+	    !mv_npt_range_ok(gpa, size, MV_NPT_GPA_LIMIT))
+		return -EINVAL;
+	for (end = gpa + size; gpa < end; gpa += MV_NPT_PAGE_4K) {
+		for (;;) {
+			ptep = mv_npt_find_leaf(npt, gpa, &level);
+			if (!ptep || level == MV_NPT_LEVEL_PT)
+				break;
+			ret = mv_npt_split(npt, ptep, level);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+struct mv_npt_dirty_scan {
+	u64 start, end;		/* the range scanned */
+	unsigned long *bits;	/* bit n: the page at n * 4 KiB */
+	u64 count;		/* D flags taken */
+};
+
+/* The D flag's bit number in a leaf of @kind. */
+static unsigned int mv_npt_d_bit(enum mv_npt_kind kind)
+{
+	return kind == MV_NPT_EPT ? __ffs64(MV_NPT_EPT_D) : __ffs64(MV_NPT_AMD_D);
+}
+
+static int mv_npt_leaf_take_dirty(struct mv_npt *npt, u64 *ptep, u64 gpa,
+				  unsigned int level, void *data)
+{
+	struct mv_npt_dirty_scan *scan = data;
+	unsigned int d = mv_npt_d_bit(npt->kind);
+	u64 first, last;
+
+	if (!(READ_ONCE(*ptep) & BIT_ULL(d)))
+		return 0;
+	/* Atomic: a CPU walking the tables may set A or D meanwhile. */
+	if (!test_and_clear_bit(d, (unsigned long *)ptep))
+		return 0;
+	/* A large leaf (none while a log splits them): all of its pages. */
+	first = max(gpa, scan->start);
+	last = min(gpa + mv_npt_level_size(level), scan->end);
+	bitmap_set(scan->bits, first >> PAGE_SHIFT, (last - first) >> PAGE_SHIFT);
+	scan->count += (last - first) >> PAGE_SHIFT;
+	return 0;
+}
+
+/**
+ * mv_npt_take_dirty() - move the CPU's D flags into a dirty log
+ * @npt:	the address space
+ * @gpa:	first page of the range (4 KiB aligned)
+ * @size:	bytes in the range
+ * @bits:	the log, bit n for the page at n * 4 KiB
+ * @count:	set to the number of D flags taken
+ *
+ * Clears the D flag of every leaf in the range that has it and sets the
+ * leaf's pages in @bits.  The caller flushes the vCPUs' TLBs before it
+ * reports the pages clean (a TLB may hold a translation whose D flag was
+ * set: writes through it set no flag again) and holds the owner's lock.
+ */
+int mv_npt_take_dirty(struct mv_npt *npt, u64 gpa, u64 size,
+		      unsigned long *bits, u64 *count)
+{
+	struct mv_npt_dirty_scan scan = {
+		.start = gpa, .end = gpa + size, .bits = bits,
+	};
+	int ret;
+
+	if (!npt || !npt->root ||
+	    !mv_npt_range_ok(gpa, size, MV_NPT_GPA_LIMIT))
+		return -EINVAL;
+	ret = mv_npt_walk(npt, gpa, gpa + size, mv_npt_leaf_take_dirty, &scan);
+	*count = scan.count;
+	return ret;
 }

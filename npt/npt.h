@@ -161,6 +161,10 @@ int mv_npt_lookup(const struct mv_npt *npt, u64 gpa, u64 *hpa,
 		  unsigned int *prot, u64 *page_size);
 /* Dirty logging: write access to one 4 KiB page (splits a large leaf). */
 int mv_npt_set_writable(struct mv_npt *npt, u64 gpa, bool writable);
+/* Dirty logging by the CPU's D flags (EPT with A/D, AMD's nested tables). */
+int mv_npt_split_range(struct mv_npt *npt, u64 gpa, u64 size);
+int mv_npt_take_dirty(struct mv_npt *npt, u64 gpa, u64 size,
+		      unsigned long *bits, u64 *count);
 
 /*
  * Ask every vCPU to drop its cached translations before its next entry:

@@ -546,6 +546,74 @@ static void npt_set_writable(struct kunit *test)
 	}
 }
 
+/* Set the D flag of the leaf that maps @gpa, as a CPU's write would. */
+static void set_d(struct kunit *test, struct mv_npt *npt, u64 gpa)
+{
+	unsigned int level;
+	u64 *ptep = mv_npt_find_leaf(npt, gpa, &level);
+
+	KUNIT_ASSERT_NOT_NULL(test, ptep);
+	*ptep |= BIT_ULL(mv_npt_d_bit(npt->kind));
+}
+
+/*
+ * Dirty logging by D flags: a flag is taken once (and cleared), a large
+ * leaf's flag marks its pages inside the range only, splitting keeps
+ * mappings and flags, and nothing outside the range is touched.
+ */
+static void npt_take_dirty(struct kunit *test)
+{
+	enum mv_npt_kind kind;
+
+	for (kind = MV_NPT_AMD; kind <= MV_NPT_EPT; kind++) {
+		struct mv_npt *npt = npt_new(test, kind);
+		u64 hpa = 0x4000000ULL, count = 99, off;
+		unsigned long *bits;
+
+		bits = kunit_kzalloc(test, BITS_TO_LONGS(2048) * sizeof(long),
+				     GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, bits);
+		/* two 2 MiB leaves from 0, 4 KiB pages at 4 MiB */
+		KUNIT_ASSERT_EQ(test, mv_npt_map(npt, 0, hpa, 2 * T_2M,
+						 MV_NPT_RWX), 0);
+		KUNIT_ASSERT_EQ(test, mv_npt_map(npt, 2 * T_2M, 0x9000000ULL,
+						 4 * T_4K, MV_NPT_RWX), 0);
+		set_d(test, npt, T_2M);
+		set_d(test, npt, 2 * T_2M + T_4K);
+		/* the large leaf from half of it: 256 pages, plus one */
+		KUNIT_EXPECT_EQ(test, mv_npt_take_dirty(npt, T_2M + T_2M / 2,
+							T_2M, bits, &count),
+				0);
+		KUNIT_EXPECT_EQ(test, count, 257ULL);
+		KUNIT_EXPECT_EQ(test, bitmap_weight(bits, 2048), 257U);
+		KUNIT_EXPECT_TRUE(test, test_bit(768, bits));
+		KUNIT_EXPECT_TRUE(test, test_bit(1023, bits));
+		KUNIT_EXPECT_TRUE(test, test_bit(1025, bits));
+		KUNIT_EXPECT_FALSE(test, test_bit(767, bits));
+		/* taken: a second scan finds nothing */
+		bitmap_zero(bits, 2048);
+		KUNIT_EXPECT_EQ(test, mv_npt_take_dirty(npt, 0, 3 * T_2M, bits,
+							&count), 0);
+		KUNIT_EXPECT_EQ(test, count, 0ULL);
+		/* split: 4 KiB leaves, same memory, a flag per page */
+		set_d(test, npt, 0);
+		KUNIT_EXPECT_EQ(test, mv_npt_split_range(npt, 0, 2 * T_2M), 0);
+		for (off = 0; off < 2 * T_2M; off += 64 * T_4K)
+			expect_map(test, npt, off, hpa + off, T_4K, MV_NPT_RWX);
+		set_d(test, npt, 3 * T_4K);
+		KUNIT_EXPECT_EQ(test, mv_npt_take_dirty(npt, 0, 2 * T_2M, bits,
+							&count), 0);
+		/* the old leaf's flag went to all 512, then one more set */
+		KUNIT_EXPECT_EQ(test, count, 512ULL);
+		KUNIT_EXPECT_EQ(test, bitmap_weight(bits, 2048), 512U);
+		/* bad ranges */
+		KUNIT_EXPECT_EQ(test, mv_npt_take_dirty(npt, 1, T_4K, bits,
+							&count), -EINVAL);
+		KUNIT_EXPECT_EQ(test, mv_npt_split_range(npt, 0, 0), -EINVAL);
+		mv_npt_destroy(npt);
+	}
+}
+
 static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_map_lookup_4k),
 	KUNIT_CASE(npt_large_when_aligned),
@@ -562,6 +630,7 @@ static struct kunit_case npt_test_cases[] = {
 	KUNIT_CASE(npt_flush_requests),
 	KUNIT_CASE(npt_destroy_frees_all),
 	KUNIT_CASE(npt_set_writable),
+	KUNIT_CASE(npt_take_dirty),
 	{}
 };
 
