@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -171,6 +172,41 @@ fail:
 	return CTL_EXIT_FAIL;
 }
 
+/*
+ * Requests share one socket per process, connected and with the family
+ * resolved once: a migration pauses the VM and starts it on the other
+ * side within its downtime, and every request used to open a socket and
+ * ask for the family first (two round trips to the kernel instead of
+ * one).  A forked child opens its own; a request that failed drops the
+ * socket, so that nothing left unread in it meets the next one.
+ */
+static struct nl_sock *req_sock;
+static int req_family;
+static pid_t req_pid;
+
+static void drop_req_sock(void)
+{
+	nl_socket_free(req_sock);	/* in a child: its copy of the fd */
+	req_sock = NULL;
+}
+
+static int get_req_sock(struct nl_sock **sockp, int *family)
+{
+	int err;
+
+	if (req_sock && req_pid != getpid())
+		drop_req_sock();
+	if (!req_sock) {
+		err = connect_family(&req_sock, &req_family);
+		if (err)
+			return err;
+		req_pid = getpid();
+	}
+	*sockp = req_sock;
+	*family = req_family;
+	return 0;
+}
+
 static int put_attrs(struct nl_msg *msg, const struct ctl_nl_req *req)
 {
 	if (req->has_id && nla_put_u32(msg, MINIVMM_ATTR_VM_ID, req->id) < 0)
@@ -197,6 +233,9 @@ static int put_attrs(struct nl_msg *msg, const struct ctl_nl_req *req)
 	    nla_put_u32(msg, MINIVMM_ATTR_POLICY_MAX_VCPUS, req->max_vcpus) < 0)
 		return -1;
 	if (req->prealloc && nla_put_flag(msg, MINIVMM_ATTR_PREALLOC) < 0)
+		return -1;
+	if (req->start_paused &&
+	    nla_put_flag(msg, MINIVMM_ATTR_START_PAUSED) < 0)
 		return -1;
 	if (req->has_mem_limit &&
 	    nla_put_u64(msg, MINIVMM_ATTR_MEM_LIMIT, req->mem_limit) < 0)
@@ -230,7 +269,7 @@ int ctl_nl_call(struct ctl_nl_req *req, ctl_nl_handler handle, void *arg)
 		req->what = "request";
 	req->err = 0;
 	req->errmsg[0] = 0;
-	err = connect_family(&sock, &family);
+	err = get_req_sock(&sock, &family);
 	if (err)
 		return err;
 	msg = nlmsg_alloc();
@@ -268,7 +307,8 @@ int ctl_nl_call(struct ctl_nl_req *req, ctl_nl_handler handle, void *arg)
 out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
-	nl_socket_free(sock);
+	if (ctx.ret)
+		drop_req_sock();
 	return ctx.ret;
 }
 
