@@ -1006,6 +1006,18 @@ out:
 	return ret;
 }
 
+static int start_paused(struct mig_dst *d)
+{
+	struct ctl_nl_req req = { .cmd = MINIVMM_CMD_VM_START, .what = d->what,
+				  .has_id = true, .id = d->id,
+				  .start_paused = true };
+
+	if (!ctl_nl_call(&req, NULL, NULL))
+		return 0;
+	snprintf(d->err, sizeof(d->err), "%s", ctl_last_err);
+	return -1;
+}
+
 static int receive_one(struct mig_dst *d, const char *name)
 {
 	uint8_t hello[MIG_HELLO_LEN], *buf = NULL;
@@ -1046,6 +1058,9 @@ static int receive_one(struct mig_dst *d, const char *name)
 	}
 	fprintf(stderr, "receive: VM '%s' (%u vCPUs, %s) created as id %u\n", name,
 		h.nr_vcpus, ctl_fmt_size(h.mem_size, msg, sizeof(msg)), d->id);
+	/* Its threads now, parked: GO then only wakes them (the downtime). */
+	if (start_paused(d))
+		goto out;
 	d->vmfd = ctl_open_vm(d->what, d->id);
 	buf = malloc(8 + MIG_PAGES_MAX * SNAP_PAGE);
 	if (d->vmfd < 0 || !buf) {
@@ -1085,7 +1100,7 @@ static int receive_one(struct mig_dst *d, const char *name)
 			snprintf(d->err, sizeof(d->err), "unexpected frame %#x instead of GO", f.type);
 		goto out;
 	}
-	if (vm_nl(d->what, MINIVMM_CMD_VM_START, d->id, false)) {
+	if (vm_nl(d->what, MINIVMM_CMD_VM_RESUME, d->id, false)) {
 		snprintf(d->err, sizeof(d->err), "%s", ctl_last_err);
 		goto out;
 	}

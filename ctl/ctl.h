@@ -59,6 +59,7 @@ struct ctl_nl_req {
 	bool has_max_vcpus;
 	uint32_t max_vcpus;	/* MINIVMM_ATTR_POLICY_MAX_VCPUS */
 	bool prealloc;		/* MINIVMM_ATTR_PREALLOC */
+	bool start_paused;	/* MINIVMM_ATTR_START_PAUSED */
 	bool has_mem_limit;
 	uint64_t mem_limit;	/* MINIVMM_ATTR_MEM_LIMIT */
 	bool has_mem_target;

@@ -521,7 +521,8 @@ struct mv_vm *mv_vm_get_by_name(const char *name);
 void mv_vm_put(struct mv_vm *vm);
 /* The caller created @vm (same euid) or has CAP_SYS_ADMIN. */
 bool mv_vm_may_manage(const struct mv_vm *vm);
-int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack);
+int mv_vm_start(struct mv_vm *vm, bool paused,
+		struct netlink_ext_ack *extack);
 int mv_vm_stop_user(struct mv_vm *vm, bool force, u32 timeout_ms,
 		    struct netlink_ext_ack *extack);
 int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack);

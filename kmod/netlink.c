@@ -330,7 +330,9 @@ static int mv_nl_start(struct sk_buff *skb, struct genl_info *info)
 	vm = mv_nl_lookup_managed(info, &ret);
 	if (!vm)
 		return ret;
-	ret = mv_vm_start(vm, info->extack);
+	ret = mv_vm_start(vm,
+			  nla_get_flag(info->attrs[MINIVMM_ATTR_START_PAUSED]),
+			  info->extack);
 	mv_vm_put(vm);
 	return ret;
 }

@@ -73,6 +73,7 @@ static const struct nla_policy mv_nl_policy[MINIVMM_ATTR_MAX + 1] = {
 					    .len = MINIVMM_CGROUP_MAX - 1 },
 	[MINIVMM_ATTR_VCPU_STATS]	= { .type = NLA_REJECT },
 	[MINIVMM_ATTR_CPU_MODEL]	= NLA_POLICY_MAX(NLA_U32, MINIVMM_CPU_MODEL_MAX),
+	[MINIVMM_ATTR_START_PAUSED]	= { .type = NLA_FLAG },
 };
 
 #endif /* MINIVMM_NL_POLICY_H */

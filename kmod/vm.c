@@ -511,7 +511,42 @@ static void mv_vm_kick_all(struct mv_vm *vm)
 		mv_vcpu_kick(vm->vcpus[i]);
 }
 
-int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
+static bool mv_vm_all_parked(struct mv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (!smp_load_acquire(&vm->vcpus[i]->parked))
+			return false;
+	return true;
+}
+
+/*
+ * After the state became PAUSED (vm->lock held): wait until every vCPU
+ * has parked, then say the VM is paused.
+ */
+static int mv_vm_wait_parked(struct mv_vm *vm, struct netlink_ext_ack *extack)
+{
+	if (wait_event_killable(vm->stop_wait, mv_vm_all_parked(vm) ||
+				READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)) {
+		NL_SET_ERR_MSG(extack, "interrupted; the VM is pausing");
+		return -EINTR;
+	}
+	if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED) {
+		NL_SET_ERR_MSG(extack, "the VM stopped while being paused");
+		return -EINVAL;
+	}
+	mv_nl_event(vm, MINIVMM_EVENT_PAUSED);
+	return 0;
+}
+
+/*
+ * Start: the vCPU threads are made and run the guest; with @paused they
+ * park at once instead (state PAUSED, as after mv_vm_pause()), so that a
+ * later resume only wakes them.  A migration's receiver starts so before
+ * the source pauses, taking the threads' creation off the downtime.
+ */
+int mv_vm_start(struct mv_vm *vm, bool paused, struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 	int ret = 0;
@@ -542,7 +577,12 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 			goto out;
 		}
 	}
-	mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
+	if (paused) {
+		WRITE_ONCE(vm->pause_reason, MINIVMM_PAUSE_USER);
+		mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
+	} else {
+		mv_vm_set_state(vm, MINIVMM_VM_RUNNING);
+	}
 	/*
 	 * Before any vCPU runs (kthread_create() leaves them asleep): a guest
 	 * can exit, and say so, before the wake-up returns.
@@ -550,20 +590,13 @@ int mv_vm_start(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_nl_event(vm, MINIVMM_EVENT_STARTED);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		wake_up_process(vm->vcpus[i]->thread);
+	if (paused)
+		ret = mv_vm_wait_parked(vm, extack);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
 }
 
-static bool mv_vm_all_parked(struct mv_vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (!smp_load_acquire(&vm->vcpus[i]->parked))
-			return false;
-	return true;
-}
 
 /*
  * Pause: every vCPU leaves guest mode (an IPI makes it exit now) and parks
@@ -589,18 +622,7 @@ int mv_vm_pause(struct mv_vm *vm, struct netlink_ext_ack *extack)
 	mv_vm_set_state(vm, MINIVMM_VM_PAUSED);
 	mv_vm_wake_all(vm);	/* a halted vCPU parks too */
 	mv_vm_kick_all(vm);
-	if (wait_event_killable(vm->stop_wait, mv_vm_all_parked(vm) ||
-				READ_ONCE(vm->state) == MINIVMM_VM_STOPPED)) {
-		NL_SET_ERR_MSG(extack, "interrupted; the VM is pausing");
-		ret = -EINTR;
-		goto out;
-	}
-	if (READ_ONCE(vm->state) == MINIVMM_VM_STOPPED) {
-		NL_SET_ERR_MSG(extack, "the VM stopped while being paused");
-		ret = -EINVAL;
-		goto out;
-	}
-	mv_nl_event(vm, MINIVMM_EVENT_PAUSED);
+	ret = mv_vm_wait_parked(vm, extack);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;

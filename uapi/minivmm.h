@@ -96,6 +96,9 @@ enum minivmm_attr {
 					 * enum minivmm_vcpu_attr (VM_STATS)
 					 */
 	MINIVMM_ATTR_CPU_MODEL,		/* u32, enum minivmm_cpu_model (VM_CREATE) */
+	MINIVMM_ATTR_START_PAUSED,	/* flag (VM_START): vCPU threads made and
+					 * parked; VM_RESUME runs them
+					 */
 
 	__MINIVMM_ATTR_MAX,
 };

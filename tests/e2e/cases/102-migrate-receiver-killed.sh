@@ -5,7 +5,8 @@
 # source says the stream failed and that the VM kept running.  The source
 # VM stays RUNNING; dirty logging was turned off again (a second migration
 # may start).  Then a receiver killed with SIGKILL cannot clean
-# up: the source is unharmed, the half-made VM it leaves was never started.
+# up: the source is unharmed, the half-made VM it leaves is paused (the
+# receiver starts it paused before any page comes) and never ran.
 # Last, migrate itself is killed (SIGKILL) mid-transfer: the receiver
 # frees its VM, the source runs on, and a new migration (its dirty log
 # went with the dead migrate's VM fd) moves it.  It finishes there with
@@ -69,9 +70,11 @@ ctl list
 [ "$(echo "$OUT" | tail -n +2 | wc -l)" -eq 1 ] || fail "the receiver left a VM"
 
 migrate_and_kill KILL
-assert_state dst102 CREATED
+assert_state dst102 PAUSED
+assert_ok minivmmctl stats --json dst102
+assert_match "$OUT" '"run_time_ns": 0[,}]' "the half-made VM never ran"
 assert_ok minivmmctl destroy --force dst102
-note "SIGKILL leaves the receiver's unstarted VM behind (destroyed here)"
+note "SIGKILL leaves the receiver's paused, never-run VM behind (destroyed here)"
 
 # migrate itself killed: the receiver frees its VM, the source runs on,
 # and its dirty log went with migrate's VM fd: a new migration works
