@@ -13,10 +13,12 @@
  *     PAGES   a guest-physical address and 1..512 pages of RAM
  *     STATE   a whole snapshot file without RAM sections, taken while
  *             the VM is paused: vCPUs, local APICs, devices, console
+ *     SYNC    answer SYNCED once everything before it is in the VM
  *     GO      start the VM
  *     ABORT   a sentence: the source gives up; the receiver frees all
  *   receiver -> source
- *     READY   STATE was checked and loaded into a VM that is not started
+ *     SYNCED  everything before the SYNC is in the VM
+ *     READY   STATE was checked and loaded into the VM, started paused
  *     RUNNING the VM runs here (payload: its id)
  *     REFUSED a sentence: the receiver gives up and frees all
  *
@@ -24,7 +26,10 @@
  * rounds: first every page that holds data, then the pages dirtied during
  * the previous round, until the pages dirtied meanwhile would take no more
  * than --max-downtime at the rate the last round reached (or --max-rounds
- * is reached: stop-and-copy, said so).  Then it pauses the VM, sends the
+ * is reached: stop-and-copy, said so).  Each round ends with SYNC: its
+ * rate is the rate at which the receiver took the pages, not the rate of
+ * filling the buffers on the way, and no backlog of earlier rounds is
+ * left to the downtime.  Then it pauses the VM, sends the
  * last dirty pages and STATE, and waits for READY before it sends GO.
  * Until GO, any failure (connection lost, REFUSED, a timeout) resumes the
  * VM here and nothing is lost; once GO is sent the receiver may run the
@@ -65,9 +70,11 @@ enum mig_type {
 	MIG_STATE,
 	MIG_GO,
 	MIG_ABORT,
+	MIG_SYNC,
 	MIG_READY = 0x4d470101,
 	MIG_RUNNING,
 	MIG_REFUSED,
+	MIG_SYNCED,
 };
 
 struct mig_frame {
@@ -472,6 +479,30 @@ static int send_pages(struct mig_src *s, const uint8_t *map, bool skip_zero)
 	return 0;
 }
 
+/*
+ * End a round: wait until the receiver has taken everything sent so far
+ * (SYNC, SYNCED), or refused.
+ */
+static int sync_round(struct mig_src *s)
+{
+	struct mig_frame f;
+	char reply[MIG_MSG_MAX + 1];
+
+	send_frame(&s->io, MIG_SYNC, NULL, 0, NULL, 0);
+	if (s->io.err ||
+	    recv_small(&s->io, &f, reply, sizeof(reply), s->io.reply_ms))
+		return -1;
+	if (f.type == MIG_REFUSED) {
+		snprintf(s->refusal, sizeof(s->refusal), "%s", reply);
+		return -1;
+	}
+	if (f.type != MIG_SYNCED) {
+		s->io.err = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
 static int send_hello(struct mig_src *s)
 {
 	struct snap_header h;
@@ -695,7 +726,7 @@ int cmd_migrate(int argc, char **argv)
 		p0 = s.pages_sent;
 		if (round > 1)
 			s.pages_if_2m += pages_at_2m(&s, s.map);
-		if (send_pages(&s, s.map, round == 1))
+		if (send_pages(&s, s.map, round == 1) || sync_round(&s))
 			goto lost;
 		if (round == 1)	/* pages holding data, either way */
 			s.pages_if_2m += s.pages_sent - p0;
@@ -1072,6 +1103,12 @@ static int receive_one(struct mig_dst *d, const char *name)
 			goto out;
 		if (f.type == MIG_PAGES) {
 			if (recv_pages(d, &f, buf, h.mem_size))
+				goto out;
+			continue;
+		}
+		if (f.type == MIG_SYNC && !f.len) {
+			send_frame(&d->io, MIG_SYNCED, NULL, 0, NULL, 0);
+			if (d->io.err)
 				goto out;
 			continue;
 		}
