@@ -59,6 +59,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include "ctl.h"
 #include "snapfile.h"
 #include "snap_vcpu.h"
@@ -126,7 +127,16 @@ struct mig_io {
 				 * even after a signal asked to give up */
 	int idle_ms;		/* no byte for this long: give up */
 	int reply_ms;		/* READY / RUNNING after STATE / GO */
+	/*
+	 * The receiver reads through a buffer (MIG_RBUF bytes, NULL: not):
+	 * a round after the first is mostly frames of one page, and one
+	 * read() for each header and payload cost more than the page.
+	 */
+	uint8_t *rbuf;
+	size_t rpos, rlen;
 };
+
+#define MIG_RBUF		(256 * 1024)
 
 /* The waits of struct mig_io until --timeout says otherwise. */
 #define MIG_IO_DEFAULT_WAITS { .idle_ms = MIG_IDLE_MS, .reply_ms = MIG_REPLY_MS }
@@ -155,27 +165,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void io_write(struct mig_io *io, const void *buf, size_t len)
+/* All of @iov (@cnt pieces, consumed) in as few writes as the fd takes. */
+static void io_writev(struct mig_io *io, struct iovec *iov, int cnt)
 {
-	const char *p = buf;
-
-	while (len && !io->err) {
+	while (cnt && !io->err) {
 		ssize_t n;
 
+		if (!iov->iov_len) {
+			iov++;
+			cnt--;
+			continue;
+		}
 		if (mig_interrupted && !io->last_word) {
 			io->err = EINTR;
 			return;
 		}
-		n = write(io->out, p, len);
+		n = writev(io->out, iov, cnt);
 		if (n < 0 && errno == EINTR && !mig_interrupted)
 			continue;
 		if (n <= 0) {
 			io->err = n < 0 ? errno : EIO;
 			return;
 		}
-		p += n;
-		len -= (size_t)n;
 		io->sent += (uint64_t)n;
+		while (cnt && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
 	}
 }
 
@@ -186,8 +207,25 @@ static int io_read(struct mig_io *io, void *buf, size_t len, int timeout_ms)
 
 	while (len) {
 		struct pollfd pfd = { .fd = io->in, .events = POLLIN };
+		size_t take = io->rlen - io->rpos < len ? io->rlen - io->rpos : len;
+		void *dst = p;
+		size_t want = len;
 		ssize_t n;
 		int r;
+
+		if (take) {	/* what the buffer holds first */
+			memcpy(p, io->rbuf + io->rpos, take);
+			io->rpos += take;
+			p += take;
+			len -= take;
+			continue;
+		}
+		/* A large rest goes straight where it belongs. */
+		if (io->rbuf && len < MIG_RBUF / 2) {
+			io->rpos = io->rlen = 0;
+			dst = io->rbuf;
+			want = MIG_RBUF;
+		}
 
 		if (mig_interrupted) {
 			io->err = EINTR;
@@ -201,12 +239,16 @@ static int io_read(struct mig_io *io, void *buf, size_t len, int timeout_ms)
 			io->err = r == 0 ? ETIMEDOUT : errno;
 			return -1;
 		}
-		n = read(io->in, p, len);
+		n = read(io->in, dst, want);
 		if (n < 0 && errno == EINTR && !mig_interrupted)
 			continue;
 		if (n <= 0) {
 			io->err = n < 0 ? errno : EPIPE;
 			return -1;
+		}
+		if (dst == io->rbuf) {
+			io->rlen = (size_t)n;
+			continue;
 		}
 		p += n;
 		len -= (size_t)n;
@@ -218,11 +260,15 @@ static void send_frame(struct mig_io *io, uint32_t type, const void *a,
 		       size_t alen, const void *b, size_t blen)
 {
 	struct mig_frame f = { .type = type, .len = alen + blen };
+	struct iovec iov[3] = {
+		{ .iov_base = &f, .iov_len = sizeof(f) },
+		{ .iov_base = (void *)a, .iov_len = alen },
+		{ .iov_base = (void *)b, .iov_len = blen },
+	};
 
 	f.crc = snap_crc(snap_crc(0, a, alen), b, blen);
-	io_write(io, &f, sizeof(f));
-	io_write(io, a, alen);
-	io_write(io, b, blen);
+	/* One write, one segment: frames of one page are the common case. */
+	io_writev(io, iov, 3);
 }
 
 static void send_msg(struct mig_io *io, uint32_t type, const char *msg)
@@ -1208,7 +1254,10 @@ int cmd_receive(int argc, char **argv)
 		}
 		d.io.in = d.io.out = sock;
 	}
-	ret = receive_one(&d, name);
+	d.io.rbuf = malloc(MIG_RBUF);
+	ret = d.io.rbuf ? receive_one(&d, name) : -1;
+	if (!d.io.rbuf)
+		snprintf(d.err, sizeof(d.err), "out of memory");
 	if (ret && !d.err[0] && d.io.err == EINTR)
 		snprintf(d.err, sizeof(d.err), "the receiver was interrupted by a signal");
 	if (ret) {
@@ -1241,5 +1290,6 @@ int cmd_receive(int argc, char **argv)
 		close(d.vmfd);
 	if (sock >= 0)
 		close(sock);
+	free(d.io.rbuf);
 	return ret ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }
