@@ -137,8 +137,9 @@ mem_figures() {
 	emit "$1" mem_nvms "$6"
 }
 
+# mv_load [PARAM=VALUE...]: module parameters.
 mv_load() {
-	insmod /minivmm.ko 2>/tmp/ins.err && return 0
+	insmod /minivmm.ko "$@" 2>/tmp/ins.err && return 0
 	failed mv load "minivmm did not load on $ARCH: $(cat /tmp/ins.err) $(dmesg | grep minivmm | tail -n 1)"
 	return 1
 }
@@ -403,6 +404,172 @@ mv_snapshot() {
 	snap_end st
 }
 
+# ------------------------------------------------------------- migration
+# Issue 20's figures: a MIG_MB MiB guest (dirty.bin) migrated over
+# loopback TCP inside this machine (minivmmctl migrate, receive).  The
+# guest first writes every page of its RAM (all of it must travel), then
+# one page every 1/256 s of its own TSC (1 MiB/s), scattered over its RAM,
+# and watches its clock.  From migrate --json: rounds, bytes sent over
+# RAM, the host-side downtime (paused here to running there) and its
+# parts, what logging per 2 MiB block would have sent, and the first
+# fetch of the log (it write-protects every page).  From the guest: the
+# largest and second largest gaps in its TSC stream (the pause as it sees
+# it, and the noise around it), and the mean cost of a write before the
+# migration, during it (nearly every write a write fault of the log; the
+# slowest write, which may hold the pause, left out) and after it.
+# Five runs (mig_runs): RAM on demand (4 KiB leaves) logged by D flags
+# and by write-protection; --prealloc (2 MiB leaves, split when the log
+# starts); both logs again with --bandwidth 8M (the copy mostly sleeps,
+# so a write costs what it costs on a quiet host).
+MIG_MB=${BENCH_MIG_MB:-64}
+MIG_PORT=41300
+MIG_D=/tmp/migbench
+
+# le64 FILE VALUE: VALUE as 8 little-endian bytes.
+le64() {
+	_v=$2 _s=
+	for _i in 1 2 3 4 5 6 7 8; do
+		_s="$_s\\$(printf %03o $((_v & 255)))"
+		_v=$((_v >> 8))
+	done
+	# shellcheck disable=SC2059 # octal escapes built above
+	printf "$_s" >"$1"
+}
+
+# mig_field NAME: "NAME=value" from the guest's report in $MIG_D/out.
+mig_field() {
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$MIG_D/out" | head -n 1
+}
+
+# mig_phase P: "n sum max" of the guest's writes in phase P.
+mig_phase() {
+	sed -n "s/^dirty: phase $1 n=\([0-9]*\) sum=\([0-9]*\) max=\([0-9]*\).*/\1 \2 \3/p" "$MIG_D/out"
+}
+
+# mig_us TICKS: TSC ticks in microseconds (TSC_KHZ).
+mig_us() {
+	awk -v t="$1" -v k="$TSC_KHZ" 'BEGIN { printf "%.1f\n", t * 1000 / k }'
+}
+
+mig_end() {
+	minivmmctl destroy --force mg >/dev/null 2>&1
+	minivmmctl destroy --force mg2 >/dev/null 2>&1
+	rmmod minivmm
+}
+
+# mv_migrate KEY LOG CREATE-OPTION MIGRATE-OPTION...: the figures as
+# KEY_*, of a VM created with CREATE-OPTION ("" for none), migrated with
+# the MIGRATE-OPTIONs; LOG "flags" (the default: the CPU's D flags where
+# it has them) or "wp" (write-protection: dirty_flags=0).
+mv_migrate() {
+	_k=$1 _log=$2 _co=$3
+	shift 3
+	[ "$MIG_MB" -gt 0 ] || return 0
+	if [ -z "$TSC_KHZ" ]; then
+		failed mv "${_k}_gap" "the kernel did not say its TSC rate"
+		return 1
+	fi
+	if [ "$_log" = wp ]; then
+		mv_load dirty_flags=0 || return 1
+	else
+		mv_load || return 1
+	fi
+	ip link set lo up
+	rm -rf "$MIG_D"
+	mkdir -p "$MIG_D"
+	le64 "$MIG_D/period" $((TSC_KHZ * 1000 / 256))
+	le64 "$MIG_D/p1" 1
+	le64 "$MIG_D/p2" 2
+	log "migration ($_k): a $MIG_MB MiB guest ${_co:-on demand} dirtying 1 MiB/s, log by $_log, migrate $* (TSC $TSC_KHZ kHz)"
+	if ! { minivmmctl create mg --mem "${MIG_MB}M" ${_co:+"$_co"} >/dev/null &&
+		minivmmctl load --mode long mg "$G/dirty.bin" &&
+		minivmmctl load mg "$MIG_D/period" --addr 0x7000 &&
+		minivmmctl start mg; }; then
+		failed mv "${_k}_downtime" "the guest did not start"
+		mig_end
+		return 1
+	fi
+	_n=0	# "dirty: filled\n"
+	until [ "$(minivmmctl stats --json mg | sed -n 's/.*"console_bytes": \([0-9]*\).*/\1/p')" -ge 14 ]; do
+		_n=$((_n + 1))
+		if [ "$_n" -gt 3000 ]; then
+			failed mv "${_k}_downtime" "dirty.bin did not fill its RAM"
+			mig_end
+			return 1
+		fi
+		sleep 0.2
+	done
+	sleep 2		# phase 0: writes with no log
+	minivmmctl receive --listen 127.0.0.1:$MIG_PORT --name mg2 \
+		>"$MIG_D/id" 2>"$MIG_D/recv.err" &
+	_rp=$!
+	_n=0
+	until grep -q listening "$MIG_D/recv.err" || [ "$_n" -gt 150 ]; do
+		sleep 0.2
+		_n=$((_n + 1))
+	done
+	minivmmctl load mg "$MIG_D/p1" --addr 0x7010
+	minivmmctl migrate mg 127.0.0.1:$MIG_PORT --json "$@" >"$MIG_D/json" 2>"$MIG_D/mig.err"
+	_rc=$?
+	wait "$_rp"
+	sed 's/^/bench: /' "$MIG_D/mig.err" "$MIG_D/recv.err" "$MIG_D/json" >&2
+	if [ "$_rc" -ne 0 ]; then
+		failed mv "${_k}_downtime" "the migration failed: $(tail -n 1 "$MIG_D/mig.err")"
+		mig_end
+		return 1
+	fi
+	minivmmctl load mg2 "$MIG_D/p2" --addr 0x7010
+	sleep 2		# phase 2: writes on the destination
+	minivmmctl load mg2 "$MIG_D/p1" --addr 0x7008
+	minivmmctl console mg2 >"$MIG_D/out" 2>&1
+	sed 's/^/bench: guest: /' "$MIG_D/out" >&2
+	_j=$(cat "$MIG_D/json")
+	_jn() { echo "$_j" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+	_gap=$(mig_field maxgap)
+	if [ -z "$_gap" ]; then
+		failed mv "${_k}_gap" "the guest did not report: $(tail -n 2 "$MIG_D/out" | tr '\n' ' ')"
+		mig_end
+		return 1
+	fi
+	emit mv "${_k}_ram" "$(_jn ram_bytes)"
+	emit mv "${_k}_bytes" "$(_jn bytes_sent)"
+	emit mv "${_k}_pages" "$(_jn pages_sent)"
+	emit mv "${_k}_pages_2m" "$(_jn pages_if_2m)"
+	emit mv "${_k}_rounds" "$(_jn rounds)"
+	emit mv "${_k}_downtime_ms" "$(_jn downtime_ms)"
+	for _p in pause fetch pages state ready running; do
+		emit mv "${_k}_dt_$_p" "$(_jn "$_p")"
+	done
+	emit mv "${_k}_gap_ms" "$(awk -v t="$_gap" -v k="$TSC_KHZ" 'BEGIN { printf "%.3f\n", t / k }')"
+	emit mv "${_k}_gap2_ms" "$(awk -v t="$(mig_field gap2)" -v k="$TSC_KHZ" 'BEGIN { printf "%.3f\n", t / k }')"
+	emit mv "${_k}_rate_kib" "$(awk -v w="$(mig_field writes)" -v t="$(mig_field ticks)" -v k="$TSC_KHZ" \
+		'BEGIN { if (t > 0) printf "%.0f\n", w * 4 * k * 1000 / t }')"
+	emit mv "${_k}_fetch_us_per_page" "$(awk -v m="$(_jn first_fetch_ms)" -v p="$(_jn first_fetch_pages)" \
+		'BEGIN { if (p > 0) printf "%.3f\n", m * 1000 / p }')"
+	grep -q '"stop_and_copy": true' "$MIG_D/json" && note "minivmm migration ($_k): stop-and-copy after $(_jn rounds) rounds"
+	# Write costs per phase, in us: phase 1 without its slowest write.
+	# shellcheck disable=SC2046 # three numbers per phase
+	set -- $(mig_phase 0) $(mig_phase 1) $(mig_phase 2)
+	if [ $# -eq 9 ] && [ "$1" -gt 0 ] && [ "$4" -gt 1 ]; then
+		emit mv "${_k}_write0_us" "$(mig_us "$(($2 / $1))")"
+		emit mv "${_k}_write1_us" "$(mig_us "$((($5 - $6) / ($4 - 1)))")"
+		emit mv "${_k}_write1_n" "$(($4 - 1))"
+		[ "$7" -eq 0 ] || emit mv "${_k}_write2_us" "$(mig_us "$(($8 / $7))")"
+	else
+		note "minivmm migration ($_k): too few writes per phase to cost them: $(grep phase "$MIG_D/out" | tr '\n' ' ')"
+	fi
+	mig_end
+}
+
+# mig_runs: the columns of the migration table (tests/bench/run).
+mig_runs() {
+	mv_migrate mig flags ""
+	mv_migrate migw wp ""
+	mv_migrate migp flags --prealloc
+	mv_migrate migq flags "" --bandwidth 8M
+	mv_migrate migqw wp "" --bandwidth 8M
+}
+
 # ------------------------------------------------------------- memory
 # mv_create N PREFIX [MIN_FREE_KB]: create N 64 KiB VMs from one mvcreate
 # process.  Sets MV_MADE, MV_WHY.
@@ -659,6 +826,13 @@ touch_kvm() {
 
 # ------------------------------------------------------------- main
 log "arch $ARCH, $(grep -c ^processor /proc/cpuinfo) CPUs, $(awk '/^MemTotal:/ { print $2 " kB" }' /proc/meminfo)"
+# The TSC rate Linux measured (kHz), before the bench fills the kernel log.
+TSC_KHZ=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]\{3\}\) MHz.*/\1\2/p; s/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]\{3\}\) MHz.*/\1\2/p' | tail -n 1)
+if [ "${BENCH_ONLY:-}" = migrate ]; then
+	mig_runs
+	echo "@@BENCH-DONE@@"
+	exit 0
+fi
 emit host memtotal_kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 emit host max_vms_target "$MAX_VMS"
 # hugetlbfs pages for KVM's 2 MiB row, where the kernel has hugetlbfs.
@@ -695,6 +869,9 @@ done
 # exit-path segments when its vCPU was freed.
 dmesg | grep 'minivmm: probe ' | sed 's/^\[[^]]*\] */bench: /' >&2
 [ "${BENCH_ONLY:-}" = kvm ] || mv_snapshot
+if [ "${BENCH_ONLY:-}" != kvm ]; then
+	mig_runs
+fi
 [ "${BENCH_ONLY:-}" = kvm ] || mv_memory
 [ "${BENCH_ONLY:-}" = mv ] || kvm_memory
 emit host touch_vms_target "$TOUCH_VMS"

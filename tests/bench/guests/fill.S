@@ -14,7 +14,7 @@
 # and the save writes all of RAM but those; PCT 10 (fill10.bin) writes a
 # tenth of it.
 	.code64
-	.include "lib64.inc"
+	.include "bench.inc"
 	.ifndef PCT
 	.equ PCT, 100
 	.endif
@@ -33,14 +33,8 @@ _start:
 	add $0xfff, %rdi
 	and $~0xfff, %rdi
 	mov %rdi, %r13			# first filled page
-1:	cmp %r15, %rdi
-	jae 2f
-	mov %rdi, %rax
-	xor %r14, %rax
-	mov %rax, (%rdi)
-	add $0x1000, %rdi
-	jmp 1b
-2:	PUTS m_filled
+	call fill_pages
+	PUTS m_filled
 wait:	mov FLAG, %rax
 	cmp $1, %rax
 	je done
