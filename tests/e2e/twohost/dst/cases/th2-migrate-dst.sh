@@ -6,8 +6,9 @@
 # with "receive --listen -" (stream on stdin, answers on stdout).  Then
 # the guest goes on here: it is the only VM, running; released, it
 # finishes, and its console (the source's part replayed from the migrated
-# ring, then this machine's) shows every step once and in order, the last
-# checksum the one computed here, and the guest's own RAM check clean.
+# ring, then this machine's) shows every step once and in order (from the
+# first the ring kept), the last checksum the one computed here, and the
+# guest's own RAM check clean.
 . "$MV_LIB"
 
 mv_loaded || mv_load
@@ -24,14 +25,13 @@ rc=$?
 sed 's/^/  recv| /' /tmp/th2r.err
 if [ "$MV_ARCH" = vmx ]; then
 	[ "$rc" -ne 0 ] || fail "took a VM shown features this CPU lacks"
-	grep -q "the guest was shown CPU features this host cannot give (CPUID[^ ]* bits 0x[0-9a-f]*)" \
-		/tmp/th2r.err || fail "the refusal does not name the missing feature"
+	assert_cpu_refusal /tmp/th2r.err
 	no_vms_left
 	# Skip what the source sent before it read the refusal.
 	while IFS= read -r -t 600 line <&3; do
-		[ "$line" = SYNC ] && break
+		[ "$line" = RESYNC ] && break
 	done
-	[ "$line" = SYNC ] || fail "the source did not send SYNC after the refusal"
+	[ "$line" = RESYNC ] || fail "the source did not send RESYNC after the refusal"
 	note "refused the host-model VM; nothing left here"
 else
 	[ "$rc" -eq 0 ] || fail "receive of the host-model VM failed: $(tail -n 1 /tmp/th2r.err)"
@@ -51,7 +51,12 @@ printf 'go!!' >/tmp/th2.go
 assert_ok minivmmctl load dst /tmp/th2.go --addr 0x1fe000
 minivmmctl console dst </dev/null >/tmp/th2.out 2>/tmp/th2.cerr
 sed -n '1,3p;$p' /tmp/th2.out | sed 's/^/  | /'
-steps=$(migcount_check /tmp/th2.out 16) || fail "$steps"
+# The source's part of the console is its ring, the last 64 KiB: with
+# the pre-copy rounds paced by the line, the first steps may be gone.
+steps=$(migcount_check /tmp/th2.out 16 from-any) || fail "$steps"
+first=$(sed -n 's/^mig step \([0-9a-f]*\) .*/\1/p' /tmp/th2.out | head -n 1)
+[ "$first" = 00000001 ] || note "the console ring kept the steps from 0x$first on"
+
 grep -q "^mig done steps .. failures 00\$" /tmp/th2.out ||
 	fail "the guest's own check failed or it did not finish"
 note "$steps steps, every checksum right, after moving from svm (QEMU) to $MV_ARCH"
