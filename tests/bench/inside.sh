@@ -203,7 +203,7 @@ mv_round() {
 	if [ "$1" -eq 1 ]; then
 		# How many nested faults the touch guests really take.
 		set -- $(mv_npf bt "$TOUCH_MEM" "$G/touch.bin")
-		note "minivmm: the 4 KiB-stride touch in 40 MiB (2048 pages from 4 MiB) took ${1:-?} nested page faults in all, mem_touched ${2:-?} bytes: RAM in 2 MiB blocks is mapped 2 MiB per fault"
+		note "minivmm: the 4 KiB-stride touch in 40 MiB (2048 pages from 4 MiB) took ${1:-?} nested page faults in all, mem_touched ${2:-?} bytes (RAM allocated on first touch is mapped 4 KiB per fault; --prealloc RAM in 2 MiB blocks, 2 MiB)"
 		set -- $(mv_npf bs "$TAIL_MEM" "$G/touch-tail.bin")
 		note "minivmm: the 4 KiB-stride touch in $TAIL_MEM (384 pages from 4 MiB, in the partial last block) took ${1:-?} nested page faults in all, mem_touched ${2:-?} bytes: 4 KiB per fault there"
 	fi
