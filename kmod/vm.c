@@ -597,7 +597,6 @@ out:
 	return ret;
 }
 
-
 /*
  * Pause: every vCPU leaves guest mode (an IPI makes it exit now) and parks
  * in its thread; registers can then be read and written.
