@@ -273,9 +273,14 @@ static long mv_dirty_take_pass(struct mv_vm *vm, unsigned long start,
 		return -ENOENT;
 	}
 	if (d->by_flags) {
+		u64 flagged;
+
+		/* Before the bits are taken: a failure loses none. */
 		ret = mv_npt_take_dirty(&vm->npt, (u64)start << PAGE_SHIFT,
-					(u64)n << PAGE_SHIFT, d->bits, count);
-		*count = mv_dirty_take(d->bits + start / BITS_PER_LONG, buf, n);
+					(u64)n << PAGE_SHIFT, d->bits, &flagged);
+		if (!ret)
+			*count = mv_dirty_take(d->bits + start / BITS_PER_LONG,
+					       buf, n);
 		mutex_unlock(&vm->npt_lock);
 		return ret;
 	}
