@@ -272,6 +272,7 @@ enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu)
 	u32 a, b, c, d;
 
 	vcpu->exits[MINIVMM_EXIT_CPUID]++;
+	MV_PROBE_KIND(vcpu, MV_PK_CPUID);
 	mv_cpuid_leaf(vcpu, (u32)vcpu->gprs[MINIVMM_RAX],
 		      (u32)vcpu->gprs[MINIVMM_RCX], &a, &b, &c, &d);
 	mv_set_rax_rbx_rcx_rdx(vcpu, a, b, c, d);
@@ -357,11 +358,42 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu)
 	return MV_EXIT_RESUME;
 }
 
+/* Hypercalls that only read or compute: the short path may answer them. */
+static bool mv_hypercall_is_fast(u64 nr)
+{
+	switch (nr) {
+	case MINIVMM_HC_API_VERSION:
+	case MINIVMM_HC_ADD:
+	case MINIVMM_HC_NOP:
+	case MINIVMM_HC_STOP_REQUESTED:
+	case MINIVMM_HC_VM_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool mv_exit_fast(struct mv_vcpu *vcpu, enum mv_fast_exit what)
+{
+	switch (what) {
+	case MV_FAST_CPUID:
+		mv_exit_cpuid(vcpu);
+		return true;
+	case MV_FAST_HYPERCALL:
+		if (!mv_hypercall_is_fast(vcpu->gprs[MINIVMM_RAX]))
+			return false;
+		mv_exit_hypercall(vcpu);
+		return true;
+	}
+	return false;
+}
+
 enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu)
 {
 	u64 *r = vcpu->gprs;
 
 	vcpu->exits[MINIVMM_EXIT_HYPERCALL]++;
+	MV_PROBE_KIND(vcpu, MV_PK_HC);
 	switch (r[MINIVMM_RAX]) {
 	case MINIVMM_HC_API_VERSION:
 		r[MINIVMM_RAX] = MINIVMM_API_VERSION;

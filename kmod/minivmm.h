@@ -390,6 +390,24 @@ struct mv_vm {
  */
 enum mv_exit_action mv_exit_cpuid(struct mv_vcpu *vcpu);
 enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu);
+/*
+ * The short path: exits a backend answers in the loop around its entry,
+ * interrupts still off and the guest's MSRs, XCR0, FPU and debug
+ * registers still loaded (KVM's "fastpath").  The handlers it calls
+ * neither sleep nor take locks nor touch a device.  True: answered (the
+ * instruction skipped); false: nothing was done, take the full path.
+ */
+enum mv_fast_exit { MV_FAST_CPUID, MV_FAST_HYPERCALL };
+bool mv_exit_fast(struct mv_vcpu *vcpu, enum mv_fast_exit what);
+/*
+ * After a short-path exit, interrupts still off and the vCPU still in
+ * guest mode: may the backend enter again at once?  No when anything
+ * wants the thread back in its loop: a reschedule, a pause or stop, the
+ * thread's end, a TLB flush.  Whatever another CPU asks of the vCPU comes
+ * with a kick, whose interrupt, held while interrupts are off, ends the
+ * next entry at once.
+ */
+bool mv_vcpu_may_reenter(struct mv_vcpu *vcpu);
 enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu);
 /* Port I/O: in = read; size 1, 2 or 4; string/rep instructions unsupported. */
 enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,

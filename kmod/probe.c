@@ -7,10 +7,13 @@
 #include "minivmm.h"
 
 static const char *const mv_probe_names[MV_P_NR] = {
-	"loop", "fpu_in", "pre", "switch", "post", "fpu_out", "handle", "tail",
+	"loop", "fpu_in", "load", "irq", "pre", "switch", "fast", "restore",
+	"post", "fpu_out", "handle", "tail",
 };
 
-static const char *const mv_probe_kinds[MV_PK_NR] = { "cpuid", "hypercall" };
+static const char *const mv_probe_kinds[MV_PK_NR] = {
+	"cpuid", "hypercall", "cpuid-short", "hypercall-short",
+};
 
 void mv_probe_report(const char *vm, unsigned int index,
 		     const struct mv_probe *p)
@@ -23,6 +26,8 @@ void mv_probe_report(const char *vm, unsigned int index,
 		if (!p->n[k])
 			continue;
 		for (i = 0; i < MV_P_NR; i++) {
+			if (!p->sum[k][i])
+				continue;	/* not on this path */
 			tot += p->sum[k][i];
 			tmin += p->min[k][i];
 			pr_info("probe %s/%u %s %s: avg %llu min %llu\n", vm,

@@ -17,16 +17,22 @@
 enum mv_probe_point {
 	MV_P_LOOP,	/* loop top -> vcpu_run: runnable, timer, trace */
 	MV_P_FPU_IN,	/* guest FPU in (kernel_fpu_begin, XRSTOR) */
-	MV_P_PRE,	/* regs to VMCB/VMCS, host state, IRQs off, MSRs, DRs, XCR0 */
+	MV_P_LOAD,	/* VMCS current, regs to VMCB/VMCS, clock read */
+	MV_P_IRQ,	/* IRQs off, guest mode, interrupts/NMIs to inject, TLB */
+	MV_P_PRE,	/* host state, MSRs, DRs, XCR0, speculation barriers */
 	MV_P_SWITCH,	/* VMRUN/VMRESUME to the exit: world switch + guest */
-	MV_P_POST,	/* back to host state: XCR0, MSRs, DRs, GDT, IRQs on */
+	MV_P_FAST,	/* short path: exit read, answer, state for the next entry */
+	MV_P_RESTORE,	/* back to host state: XCR0, MSRs, DRs, GDT */
+	MV_P_POST,	/* exit information, IRQs on, clock read */
 	MV_P_FPU_OUT,	/* regs from VMCB, run-time clock, XSAVE, kernel_fpu_end */
 	MV_P_HANDLE,	/* dispatch and the handler (CPUID, hypercall) */
 	MV_P_TAIL,	/* cond_resched, kthread_should_stop, back to the top */
 	MV_P_NR,
 };
 
-enum { MV_PK_CPUID, MV_PK_HC, MV_PK_NR };
+/* Round trips through the run loop, then those of the short path. */
+enum { MV_PK_CPUID, MV_PK_HC, MV_PK_FAST_CPUID, MV_PK_FAST_HC, MV_PK_NR };
+#define MV_PK_FAST_OFFSET	MV_PK_FAST_CPUID
 
 struct mv_probe {
 	u64 last;
@@ -36,6 +42,8 @@ struct mv_probe {
 	u64 n[MV_PK_NR];
 	int kind;		/* of the exit this round trip: MV_PK_*, or -1 */
 	bool armed;		/* a full round trip is being measured */
+	bool fast_armed;	/* a short-path round trip is being measured */
+	bool fast_seen;		/* this loop round trip had short-path ones */
 };
 
 #ifdef MV_EXIT_PROBE
@@ -49,21 +57,50 @@ static inline void mv_probe_at(struct mv_probe *p, enum mv_probe_point pt)
 	p->last = t;
 }
 
-/* Loop top: account the round trip that ended here, start the next. */
+static inline void mv_probe_account(struct mv_probe *p, int k)
+{
+	int i;
+
+	for (i = 0; i < MV_P_NR; i++) {
+		p->sum[k][i] += p->cur[i];
+		if (!p->n[k] || p->cur[i] < p->min[k][i])
+			p->min[k][i] = p->cur[i];
+	}
+	p->n[k]++;
+}
+
+/*
+ * Loop top: account the round trip that ended here (unless short-path
+ * round trips were part of it), start the next.
+ */
 static inline void mv_probe_top(struct mv_probe *p)
 {
-	int i, k = p->kind;
-
 	mv_probe_at(p, MV_P_TAIL);
-	if (p->armed && k >= 0) {
-		for (i = 0; i < MV_P_NR; i++) {
-			p->sum[k][i] += p->cur[i];
-			if (!p->n[k] || p->cur[i] < p->min[k][i])
-				p->min[k][i] = p->cur[i];
-		}
-		p->n[k]++;
-	}
+	if (p->armed && p->kind >= 0 && !p->fast_seen)
+		mv_probe_account(p, p->kind);
 	p->armed = true;
+	p->fast_armed = false;
+	p->fast_seen = false;
+	p->kind = -1;
+}
+
+/*
+ * Short path, before the next entry: a round trip that began at the
+ * previous one is the entry (pre), the switch and this segment.
+ */
+static inline void mv_probe_fast(struct mv_probe *p)
+{
+	int i;
+
+	mv_probe_at(p, MV_P_FAST);
+	if (p->fast_armed && p->kind >= 0) {
+		for (i = 0; i < MV_P_NR; i++)
+			if (i != MV_P_PRE && i != MV_P_SWITCH && i != MV_P_FAST)
+				p->cur[i] = 0;
+		mv_probe_account(p, p->kind + MV_PK_FAST_OFFSET);
+	}
+	p->fast_armed = true;
+	p->fast_seen = true;
 	p->kind = -1;
 }
 
@@ -76,12 +113,14 @@ void mv_probe_report(const char *vm, unsigned int index,
 		     const struct mv_probe *p);
 #define MV_PROBE(vcpu, pt)	mv_probe_at(&(vcpu)->probe, pt)
 #define MV_PROBE_TOP(vcpu)	mv_probe_top(&(vcpu)->probe)
+#define MV_PROBE_FAST(vcpu)	mv_probe_fast(&(vcpu)->probe)
 #define MV_PROBE_KIND(vcpu, k)	mv_probe_kind(&(vcpu)->probe, k)
 #define MV_PROBE_REPORT(vcpu) \
 	mv_probe_report((vcpu)->vm->name, (vcpu)->index, &(vcpu)->probe)
 #else
 #define MV_PROBE(vcpu, pt)	do { } while (0)
 #define MV_PROBE_TOP(vcpu)	do { } while (0)
+#define MV_PROBE_FAST(vcpu)	do { } while (0)
 #define MV_PROBE_KIND(vcpu, k)	do { } while (0)
 #define MV_PROBE_REPORT(vcpu)	do { } while (0)
 #endif

@@ -318,6 +318,14 @@ bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
 	return false;
 }
 
+bool mv_vcpu_may_reenter(struct mv_vcpu *vcpu)
+{
+	lockdep_assert_irqs_disabled();
+	return !need_resched() && mv_vcpu_should_run(vcpu) &&
+	       !kthread_should_stop() &&
+	       mv_npt_flush_gen(&vcpu->vm->npt) == vcpu->flush_gen_seen;
+}
+
 void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu)
 {
 	WRITE_ONCE(vcpu->mode, MV_OUTSIDE_GUEST);
@@ -432,6 +440,7 @@ static int mv_vcpu_thread(void *data)
 		MV_PROBE(vcpu, MV_P_LOOP);
 		if (mv_host.ops->vcpu_run(vcpu) == MV_EXIT_STOP)
 			break;
+		MV_PROBE(vcpu, MV_P_HANDLE);
 		if (vcpu->spinning)
 			mv_vcpu_yield_to_sibling(vcpu);
 		cond_resched();

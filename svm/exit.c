@@ -327,6 +327,38 @@ static void svm_requeue_event(struct svm_vcpu *svm)
 		c->event_inj = info;
 }
 
+/*
+ * The short path (mv_exit_fast()), from svm_enter(): GIF clear, the
+ * registers taken from the VMCB.  Only an instruction exit that
+ * interrupted no event delivery qualifies, and none while an NMI's IRET
+ * is being stepped (svm/nmi.c).
+ */
+bool svm_exit_fast(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	enum mv_fast_exit what;
+
+	switch (c->exit_code) {
+	case SVM_EXIT_CPUID:
+		what = MV_FAST_CPUID;
+		svm_set_insn_len(svm, 2);
+		break;
+	case SVM_EXIT_VMMCALL:
+		what = MV_FAST_HYPERCALL;
+		svm_set_insn_len(svm, 3);
+		break;
+	default:
+		return false;
+	}
+	if ((c->exit_int_info & SVM_EVT_VALID) || svm->nmi_step)
+		return false;
+	mv_trace_exit(&svm->base, c->exit_code);
+	if (!mv_exit_fast(&svm->base, what))
+		return false;
+	c->event_inj = 0;
+	return true;
+}
+
 enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm)
 {
 	u64 code = svm->vmcb->control.exit_code;

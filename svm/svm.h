@@ -74,6 +74,8 @@ void svm_inject_exception(struct mv_vcpu *vcpu, u8 vector, bool has_error,
 
 /* exit.c */
 enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm);
+/* GIF clear: answer the exit on the short path; false: not done. */
+bool svm_exit_fast(struct svm_vcpu *svm);
 
 /* nmi.c */
 void svm_sync_nmi(struct svm_vcpu *svm);

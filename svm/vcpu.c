@@ -604,22 +604,54 @@ static void svm_exit_after_injection(struct svm_vcpu *svm)
 }
 
 /*
- * Preemption is off (guest FPU loaded); returns with the same.  False if
- * the entry was called off (mv_vcpu_enter_guest_mode()).
+ * Enter the guest, and again at once for as long as its exits are
+ * answered on the short path (svm_exit_fast()).  GIF clear, guest state
+ * loaded.  True when the last exit needs nothing more.
+ */
+static bool svm_run_guest(struct svm_vcpu *svm, u64 host_save)
+{
+	struct mv_vcpu *vcpu = &svm->base;
+
+	for (;;) {
+		MV_PROBE(vcpu, MV_P_PRE);
+		mv_svm_vmrun(svm->vmcb_pa, vcpu->gprs, host_save);
+		MV_PROBE(vcpu, MV_P_SWITCH);
+		mv_spec_after_exit();
+		svm->vmcb->control.tlb_control = SVM_TLB_CONTROL_NONE;
+		svm_regs_from_vmcb(svm);
+		if (!svm_exit_fast(svm))
+			return false;
+		if (!mv_vcpu_may_reenter(vcpu)) {
+			MV_PROBE_FAST(vcpu);
+			return true;
+		}
+		svm_regs_to_vmcb(svm);
+		MV_PROBE_FAST(vcpu);
+	}
+}
+
+/*
+ * Preemption is off (guest FPU loaded); returns with the same.
+ * SVM_ENTER_CANCELLED if the entry was called off
+ * (mv_vcpu_enter_guest_mode()), SVM_ENTER_ANSWERED when the short path
+ * answered the last exit, otherwise SVM_ENTER_EXIT.
  *
  * RDTSCP (not intercepted) and RDPID (which cannot be) read TSC_AUX: the
  * guest gets its own value while it runs (mv_guest_tsc_aux_load()).
  */
-static bool svm_enter(struct svm_vcpu *svm)
+enum svm_enter_result { SVM_ENTER_EXIT, SVM_ENTER_CANCELLED, SVM_ENTER_ANSWERED };
+
+static enum svm_enter_result svm_enter(struct svm_vcpu *svm)
 {
 	u64 host_save = svm_host_save_pa();
 	u64 host_tsc_aux, host_xcr0, host_pkrs;
 	u32 host_pkru;
+	bool answered;
 
 	local_irq_disable();
 	if (!mv_vcpu_enter_guest_mode(&svm->base)) {
 		local_irq_enable();
-		return false;
+		return SVM_ENTER_CANCELLED;
 	}
 	/*
 	 * After IN_GUEST is published: whoever raises a flush request and
@@ -631,6 +663,7 @@ static bool svm_enter(struct svm_vcpu *svm)
 	svm_sync_irq(svm);
 	svm_sync_nmi(svm);
 	svm_exit_after_injection(svm);
+	MV_PROBE(&svm->base, MV_P_IRQ);
 	host_tsc_aux = mv_guest_tsc_aux_load(&svm->base);
 	host_pkru = mv_guest_pkru_load(&svm->base);
 	host_pkrs = mv_guest_pkrs_load(&svm->base);
@@ -639,14 +672,14 @@ static bool svm_enter(struct svm_vcpu *svm)
 	host_xcr0 = mv_guest_xcr0_load(&svm->base);
 	mv_spec_switch_vm(svm->base.vm);
 	svm_clgi();
-	mv_svm_vmrun(svm->vmcb_pa, svm->base.gprs, host_save);
-	mv_spec_after_exit();
+	answered = svm_run_guest(svm, host_save);
 	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
 	mv_guest_dr_save(&svm->base, false);
 	mv_guest_pkru_save(&svm->base, host_pkru);
 	mv_guest_pkrs_put(&svm->base, host_pkrs);
 	mv_guest_tsc_aux_put(&svm->base, host_tsc_aux);
+	MV_PROBE(&svm->base, MV_P_RESTORE);
 	svm_stgi();
 	mv_vcpu_exit_guest_mode(&svm->base);
 	/* Still with interrupts off, as the host's own #MC would be. */
@@ -654,29 +687,37 @@ static bool svm_enter(struct svm_vcpu *svm)
 		     SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		mv_machine_check();
 	local_irq_enable();
-	return true;
+	return answered ? SVM_ENTER_ANSWERED : SVM_ENTER_EXIT;
 }
 
 enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control *c = &svm->vmcb->control;
+	enum svm_enter_result res;
 	u64 start;
 
 	mv_guest_fpu_enter(vcpu);
+	MV_PROBE(vcpu, MV_P_FPU_IN);
 	svm_regs_to_vmcb(svm);
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 
 	start = ktime_get_ns();
-	if (!svm_enter(svm)) {
+	MV_PROBE(vcpu, MV_P_LOAD);
+	res = svm_enter(svm);
+	if (res == SVM_ENTER_CANCELLED) {
 		mv_guest_fpu_exit(vcpu);
 		return MV_EXIT_RESUME;
 	}
+	/* With the short path's exits: their handling is the guest's work. */
 	vcpu->run_time_ns += ktime_get_ns() - start;
-
-	c->tlb_control = SVM_TLB_CONTROL_NONE;
-	svm_regs_from_vmcb(svm);
+	if (res == SVM_ENTER_ANSWERED) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 	svm_nmi_after_exit(svm);
+	MV_PROBE(vcpu, MV_P_POST);
 	mv_guest_fpu_exit(vcpu);
+	MV_PROBE(vcpu, MV_P_FPU_OUT);
 	return svm_handle_exit(svm);
 }

@@ -395,6 +395,31 @@ static void vmx_requeue_event(struct vmx_vcpu *vmx)
 		vmx->pending_len = vmx->exit_insn_len;
 }
 
+/*
+ * The short path (mv_exit_fast()), from vmx_enter(): interrupts off, the
+ * exit information read.  Only an instruction exit that interrupted no
+ * event delivery qualifies, so there is nothing to queue again.
+ */
+bool vmx_exit_fast(struct vmx_vcpu *vmx)
+{
+	enum mv_fast_exit what;
+
+	switch (vmx->exit_reason) {	/* entry failures never match */
+	case EXIT_CPUID:
+		what = MV_FAST_CPUID;
+		break;
+	case EXIT_VMCALL:
+		what = MV_FAST_HYPERCALL;
+		break;
+	default:
+		return false;
+	}
+	if ((vmx->idt_info & INTR_INFO_VALID) || !vmx_set_insn_len(vmx))
+		return false;
+	mv_trace_exit(&vmx->base, vmx->exit_reason);
+	return mv_exit_fast(&vmx->base, what);
+}
+
 enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx)
 {
 	u32 basic = vmx->exit_reason & EXIT_REASON_BASIC_MASK;

@@ -1040,6 +1040,41 @@ static void vmx_l1d_flush(void)
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 }
 
+/*
+ * Enter the guest, and again at once for as long as its exits are
+ * answered on the short path (vmx_exit_fast()).  Interrupts off, guest
+ * state loaded.  Returns what mv_vmx_vmrun() did last, or
+ * VMX_ENTRY_ANSWERED when the last exit needs nothing more.
+ */
+static int vmx_run_guest(struct vmx_vcpu *vmx)
+{
+	struct mv_vcpu *vcpu = &vmx->base;
+	int ret;
+
+	for (;;) {
+		if (native_read_cr2() != vmx->cr2)
+			native_write_cr2(vmx->cr2);
+		vmx_l1d_flush();
+		MV_PROBE(vcpu, MV_P_PRE);
+		ret = mv_vmx_vmrun(vcpu->gprs, vmx->launched);
+		MV_PROBE(vcpu, MV_P_SWITCH);
+		mv_spec_after_exit();
+		vmx->cr2 = native_read_cr2();
+		if (ret)
+			return ret;
+		vmx->launched = true;
+		vmx_read_exit(vmx);
+		if (!vmx_exit_fast(vmx))
+			return 0;
+		if (!mv_vcpu_may_reenter(vcpu)) {
+			MV_PROBE_FAST(vcpu);
+			return VMX_ENTRY_ANSWERED;
+		}
+		vmx_regs_to_vmcs(vmx);
+		MV_PROBE_FAST(vcpu);
+	}
+}
+
 /* Preemption off, VMCS current; returns with the same. */
 static int vmx_enter(struct vmx_vcpu *vmx)
 {
@@ -1059,6 +1094,7 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	vmx_sync_irq(vmx);
 	vmx_sync_nmi(vmx);
 	vmx_flush_tlb(vmx);
+	MV_PROBE(&vmx->base, MV_P_IRQ);
 	/* Host state that may differ between entries on this CPU. */
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
 	vmcs_write(VMCS_HOST_CR3, __read_cr3());
@@ -1072,21 +1108,16 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	/* RDTSCP and RDPID run in the guest ("enable RDTSCP"). */
 	host_tsc_aux = mv_guest_tsc_aux_load(&vmx->base);
 	host_pkru = mv_guest_pkru_load(&vmx->base);
-	/* So is CR2; NMIs preserve it for us. */
-	if (native_read_cr2() != vmx->cr2)
-		native_write_cr2(vmx->cr2);
+	/* So is CR2 (vmx_run_guest()); NMIs preserve it for us. */
 	mv_guest_dr_load(&vmx->base, true);
 	host_xcr0 = mv_guest_xcr0_load(&vmx->base);
 
 	mv_spec_switch_vm(vmx->base.vm);
-	vmx_l1d_flush();
-	ret = mv_vmx_vmrun(vmx->base.gprs, vmx->launched);
-	mv_spec_after_exit();
+	ret = vmx_run_guest(vmx);
 	mv_vcpu_exit_guest_mode(&vmx->base);
 
 	mv_guest_xcr0_save(&vmx->base, host_xcr0);
 
-	vmx->cr2 = native_read_cr2();
 	vmx_load_host_msrs(vmx, &host_msrs);
 	mv_guest_tsc_aux_put(&vmx->base, host_tsc_aux);
 	mv_guest_pkru_save(&vmx->base, host_pkru);
@@ -1107,10 +1138,9 @@ static int vmx_enter(struct vmx_vcpu *vmx)
 	if (debugctl)
 		update_debugctlmsr(debugctl);
 	mv_guest_dr_save(&vmx->base, true);
+	MV_PROBE(&vmx->base, MV_P_RESTORE);
 
 	if (!ret) {
-		vmx->launched = true;
-		vmx_read_exit(vmx);
 		vmx_nmi_after_exit(vmx);
 		if (vmx_exit_is_nmi(vmx))
 			asm volatile("int $2");
@@ -1149,6 +1179,7 @@ enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 	int ret;
 
 	mv_guest_fpu_enter(vcpu);
+	MV_PROBE(vcpu, MV_P_FPU_IN);
 	ret = vmx_vcpu_load(vmx);
 	if (ret) {
 		mv_guest_fpu_exit(vcpu);
@@ -1157,19 +1188,27 @@ enum mv_exit_action vmx_vcpu_run(struct mv_vcpu *vcpu)
 	vmx_regs_to_vmcs(vmx);
 
 	start = ktime_get_ns();
+	MV_PROBE(vcpu, MV_P_LOAD);
 	ret = vmx_enter(vmx);
 	if (ret == VMX_ENTRY_CANCELLED) {
 		mv_guest_fpu_exit(vcpu);
 		return MV_EXIT_RESUME;
 	}
+	/* With the short path's exits: their handling is the guest's work. */
 	vcpu->run_time_ns += ktime_get_ns() - start;
+	if (ret == VMX_ENTRY_ANSWERED) {
+		mv_guest_fpu_exit(vcpu);
+		return MV_EXIT_RESUME;
+	}
 
 	if (ret) {
 		action = vmx_entry_failed(vmx, ret);
 		mv_guest_fpu_exit(vcpu);
 		return action;
 	}
+	MV_PROBE(vcpu, MV_P_POST);
 	mv_guest_fpu_exit(vcpu);
+	MV_PROBE(vcpu, MV_P_FPU_OUT);
 	return vmx_handle_exit(vmx);
 }
 

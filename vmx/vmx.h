@@ -214,6 +214,7 @@ void vmx_done_vmcs(void);
 
 /* exit.c: preemption on. */
 enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx);
+bool vmx_exit_fast(struct vmx_vcpu *vmx);
 
 /*
  * entry.S: one VMLAUNCH (@launched false) or VMRESUME with the guest GPRs
@@ -224,6 +225,8 @@ enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx);
 #define VMX_ENTRY_FAIL_INVALID	2
 /* vmx_enter() only: the entry was called off (mv_vcpu_enter_guest_mode()). */
 #define VMX_ENTRY_CANCELLED	3
+/* The last exit was answered on the short path: nothing left to handle. */
+#define VMX_ENTRY_ANSWERED	4
 int mv_vmx_vmrun(u64 *gprs, bool launched);
 /* The VM-exit label inside mv_vmx_vmrun: HOST_RIP. */
 extern const char mv_vmx_vmexit[];
