@@ -210,6 +210,8 @@ struct mv_vcpu {
 	struct minivmm_vcpu_state *scratch;
 	/* vm->npt's flush request this vCPU last flushed at (vCPU thread). */
 	u64 flush_gen_seen;
+	/* TSC at which the short path hands back to the run loop. */
+	u64 short_path_end;
 
 	/* Statistics, written by the vCPU thread only. */
 	u64 exits[MINIVMM_EXIT_COUNT];
@@ -408,6 +410,14 @@ bool mv_exit_fast(struct mv_vcpu *vcpu, enum mv_fast_exit what);
  * next entry at once.
  */
 bool mv_vcpu_may_reenter(struct mv_vcpu *vcpu);
+/*
+ * At each entry from the run loop, interrupts off: the short path may go
+ * on for one slice from now (mv_vcpu_may_reenter() ends it then), so that
+ * the host takes the interrupts it holds at least once a slice even where
+ * the CPU turns none into an exit (Bochs, for a guest with interrupts
+ * off).
+ */
+void mv_vcpu_short_path_start(struct mv_vcpu *vcpu);
 enum mv_exit_action mv_exit_hypercall(struct mv_vcpu *vcpu);
 /* Port I/O: in = read; size 1, 2 or 4; string/rep instructions unsupported. */
 enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,

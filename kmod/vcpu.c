@@ -19,6 +19,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
+#include <asm/tsc.h>
 #include "minivmm.h"
 #include "trace.h"
 
@@ -318,12 +319,24 @@ bool mv_vcpu_enter_guest_mode(struct mv_vcpu *vcpu)
 	return false;
 }
 
+/* 1 ms: the preemption timer's slice (vmx), a quarter of a 250 Hz tick. */
+#define MV_SHORT_PATH_SLICE_US	1000
+
+void mv_vcpu_short_path_start(struct mv_vcpu *vcpu)
+{
+	u64 slice = (u64)(tsc_khz ? tsc_khz : 1000000) *
+		    MV_SHORT_PATH_SLICE_US / 1000;
+
+	vcpu->short_path_end = rdtsc() + slice;
+}
+
 bool mv_vcpu_may_reenter(struct mv_vcpu *vcpu)
 {
 	lockdep_assert_irqs_disabled();
 	return !need_resched() && mv_vcpu_should_run(vcpu) &&
 	       !kthread_should_stop() &&
-	       mv_npt_flush_gen(&vcpu->vm->npt) == vcpu->flush_gen_seen;
+	       mv_npt_flush_gen(&vcpu->vm->npt) == vcpu->flush_gen_seen &&
+	       (s64)(vcpu->short_path_end - rdtsc()) > 0;
 }
 
 void mv_vcpu_exit_guest_mode(struct mv_vcpu *vcpu)

@@ -11,6 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/sched/clock.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/msr-index.h>
@@ -672,6 +673,7 @@ static enum svm_enter_result svm_enter(struct svm_vcpu *svm)
 	host_xcr0 = mv_guest_xcr0_load(&svm->base);
 	mv_spec_switch_vm(svm->base.vm);
 	svm_clgi();
+	mv_vcpu_short_path_start(&svm->base);
 	answered = svm_run_guest(svm, host_save);
 	mv_guest_xcr0_save(&svm->base, host_xcr0);
 	/* #VMEXIT disabled the host's breakpoints (DR7); put them back. */
@@ -702,7 +704,8 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 	svm_regs_to_vmcb(svm);
 	c->n_cr3 = mv_npt_root_pa(&vcpu->vm->npt);
 
-	start = ktime_get_ns();
+	/* Preemption is off: one CPU's clock, cheaper than ktime's. */
+	start = local_clock();
 	MV_PROBE(vcpu, MV_P_LOAD);
 	res = svm_enter(svm);
 	if (res == SVM_ENTER_CANCELLED) {
@@ -710,7 +713,7 @@ enum mv_exit_action svm_vcpu_run(struct mv_vcpu *vcpu)
 		return MV_EXIT_RESUME;
 	}
 	/* With the short path's exits: their handling is the guest's work. */
-	vcpu->run_time_ns += ktime_get_ns() - start;
+	vcpu->run_time_ns += local_clock() - start;
 	if (res == SVM_ENTER_ANSWERED) {
 		mv_guest_fpu_exit(vcpu);
 		return MV_EXIT_RESUME;

@@ -102,14 +102,6 @@ static u64 vmx_rdmsr0(u32 msr)
 	return val;
 }
 
-/* A slice of about 1 ms in preemption-timer ticks (TSC >> rate). */
-static u32 vmx_preempt_ticks(u64 misc)
-{
-	u64 ticks = (u64)(tsc_khz ? tsc_khz : 1000000) >> (misc & 0x1f);
-
-	return clamp_val(ticks, 1, U32_MAX);
-}
-
 static const char *vmx_setup_controls(struct vmx_config *c)
 {
 	bool t = vmx_caps.true_ctls;
@@ -194,9 +186,8 @@ static const char *vmx_setup_controls(struct vmx_config *c)
 				      VMX_VPID_CAP_INVVPID_ALL));
 	if (!c->vpid)
 		c->cpu2 &= ~CPU2_ENABLE_VPID;
-	c->preempt_timer = 0;
-	if (c->pin & PIN_PREEMPTION_TIMER)
-		c->preempt_timer = vmx_preempt_ticks(vmx_rdmsr0(MSR_IA32_VMX_MISC));
+	c->preempt_timer = c->pin & PIN_PREEMPTION_TIMER;
+	c->preempt_rate = vmx_rdmsr0(MSR_IA32_VMX_MISC) & 0x1f;
 
 	c->cr0_fixed0 = vmx_rdmsr0(MSR_IA32_VMX_CR0_FIXED0);
 	c->cr0_fixed1 = vmx_rdmsr0(MSR_IA32_VMX_CR0_FIXED1);

@@ -144,7 +144,8 @@ struct vmx_config {
 	u64 msr_bitmap_pa;
 	u64 ept_vpid_cap;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	u32 preempt_timer;	/* value for ~1 ms, 0 if no timer */
+	bool preempt_timer;	/* the preemption timer bounds entries */
+	u32 preempt_rate;	/* its tick is the TSC's >> this */
 	bool vpid, load_pat;
 	bool l1d_flush;		/* L1TF: flush L1D before every entry */
 	const char *error;	/* why vcpu_init must fail, or NULL */
