@@ -177,34 +177,41 @@ static void mv_irq_lint0_nmi(struct mv_vcpu *vcpu)
  * off).  The source is remembered for mv_irq_accept(), called right after
  * from the same thread.
  */
+/* The APIC's own vectors: its timer's expiry, messages posted to it. */
+static int mv_irq_apic_vector(struct mv_vcpu *vcpu)
+{
+	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
+		mv_lapic_timer_expired(&vcpu->apic);
+	mv_smp_fold_posted(vcpu);
+	return mv_lapic_pending_vector(&vcpu->apic);
+}
+
 int mv_irq_pending(struct mv_vcpu *vcpu)
 {
 	struct mv_vm *vm = vcpu->vm;
 	int vector;
 
-	if (!vcpu->index) {
-		spin_lock(&vm->dev_lock);
-		/* PIT expiries as edges on IRQ 0. */
-		if (atomic_xchg(&vm->pit_timer.fired, 0)) {
-			mv_isa_set_irq(vm, 0, true);
-			mv_isa_set_irq(vm, 0, false);
-		}
-		mv_uart_update_irq(vm);
-		mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
-		mv_irq_lint0_nmi(vcpu);	/* LINT0 in NMI mode: an edge is an NMI */
-		spin_unlock(&vm->dev_lock);
-	}
-	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
-		mv_lapic_timer_expired(&vcpu->apic);
-	mv_smp_fold_posted(vcpu);
-	vector = mv_lapic_pending_vector(&vcpu->apic);
 	vcpu->irq_from_pic = false;
-	if (vcpu->index || vector >= 0 ||
-	    !mv_lapic_accepts_extint(&vcpu->apic))
-		return vector;
+	if (vcpu->index)
+		return mv_irq_apic_vector(vcpu);
+	/*
+	 * vCPU 0: one dev_lock section for all three (it is taken before
+	 * every entry; the APIC's steps take no lock).
+	 */
 	spin_lock(&vm->dev_lock);
-	vector = mv_pic_pending(&vm->platform);
-	vcpu->irq_from_pic = vector >= 0;
+	/* PIT expiries as edges on IRQ 0. */
+	if (atomic_xchg(&vm->pit_timer.fired, 0)) {
+		mv_isa_set_irq(vm, 0, true);
+		mv_isa_set_irq(vm, 0, false);
+	}
+	mv_uart_update_irq(vm);
+	mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
+	mv_irq_lint0_nmi(vcpu);	/* LINT0 in NMI mode: an edge is an NMI */
+	vector = mv_irq_apic_vector(vcpu);
+	if (vector < 0 && mv_lapic_accepts_extint(&vcpu->apic)) {
+		vector = mv_pic_pending(&vm->platform);
+		vcpu->irq_from_pic = vector >= 0;
+	}
 	spin_unlock(&vm->dev_lock);
 	return vector;
 }
