@@ -14,6 +14,13 @@
  *    requests with fixed priority, delivered by the core through the local
  *    APIC's LINT0 (ExtINT) or straight to the CPU when the APIC is off.
  *    Not modelled: level mode, rotation, special mask, poll.
+ *  - The MC146818 real-time clock with its CMOS RAM (0x70 index, 0x71
+ *    data): the host's wall clock plus whatever offset the guest set, in
+ *    BCD or binary, 24 or 12 hours as register B asks; SET freezes the
+ *    time registers while the guest writes them.  An update is never in
+ *    progress (UIP reads 0) and no interrupt is raised (C reads 0).
+ *    Linux's boot read the absent clock 40,000 times, each an exit,
+ *    waiting for UIP to clear on a port that read all ones.
  *  - The "Shutdown" port at 0x8900: writing those eight bytes powers the VM
  *    off (MINIVMM_STOP_POWEROFF).
  *  - The ACPI PM1a event and control blocks (MINIVMM_PORT_ACPI_PM1) of the
@@ -24,8 +31,11 @@
  * guests will put these devices under a per-VM lock.  Nothing here calls
  * into the rest of the module, so KUnit drives it directly.
  */
+#include <linux/bcd.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/ktime.h>
+#include <linux/time.h>
 #include "platform.h"
 
 /* ---- fw_cfg ------------------------------------------------------------- */
@@ -338,6 +348,164 @@ static bool mv_pm1_io(u16 port, u8 size, bool in, u32 *val)
 	return typ == MINIVMM_ACPI_S5_TYP;
 }
 
+/* ---- MC146818 RTC and CMOS RAM ------------------------------------------ */
+
+#define MV_PORT_RTC_INDEX	0x70
+#define MV_PORT_RTC_DATA	0x71
+
+enum {
+	MV_RTC_SEC = 0x00, MV_RTC_MIN = 0x02, MV_RTC_HOUR = 0x04,
+	MV_RTC_WDAY = 0x06, MV_RTC_MDAY = 0x07, MV_RTC_MON = 0x08,
+	MV_RTC_YEAR = 0x09, MV_RTC_A = 0x0a, MV_RTC_B = 0x0b, MV_RTC_C = 0x0c,
+	MV_RTC_D = 0x0d, MV_RTC_CENTURY = 0x32,
+};
+#define MV_RTC_A_UIP		BIT(7)
+#define MV_RTC_A_RESET		0x26	/* 32.768 kHz time base, 1024 Hz */
+#define MV_RTC_B_SET		BIT(7)
+#define MV_RTC_B_BINARY		BIT(2)
+#define MV_RTC_B_24H		BIT(1)
+#define MV_RTC_D_VRT		BIT(7)	/* the battery is fine */
+#define MV_RTC_HOUR_PM		BIT(7)
+
+static bool mv_rtc_is_time_reg(unsigned int idx)
+{
+	return idx == MV_RTC_SEC || idx == MV_RTC_MIN || idx == MV_RTC_HOUR ||
+	       (idx >= MV_RTC_WDAY && idx <= MV_RTC_YEAR) ||
+	       idx == MV_RTC_CENTURY;
+}
+
+static u8 mv_rtc_enc(const struct mv_rtc *r, unsigned int v)
+{
+	return (r->reg[MV_RTC_B] & MV_RTC_B_BINARY) ? v : bin2bcd(v);
+}
+
+static unsigned int mv_rtc_dec(const struct mv_rtc *r, u8 v)
+{
+	return (r->reg[MV_RTC_B] & MV_RTC_B_BINARY) ? v : bcd2bin(v);
+}
+
+static u8 mv_rtc_enc_hour(const struct mv_rtc *r, unsigned int hour)
+{
+	u8 pm = 0;
+
+	if (!(r->reg[MV_RTC_B] & MV_RTC_B_24H)) {
+		pm = hour >= 12 ? MV_RTC_HOUR_PM : 0;
+		hour = hour % 12 ? hour % 12 : 12;
+	}
+	return mv_rtc_enc(r, hour) | pm;
+}
+
+static unsigned int mv_rtc_dec_hour(const struct mv_rtc *r, u8 v)
+{
+	if (r->reg[MV_RTC_B] & MV_RTC_B_24H)
+		return mv_rtc_dec(r, v);
+	return mv_rtc_dec(r, v & ~MV_RTC_HOUR_PM) % 12 +
+	       (v & MV_RTC_HOUR_PM ? 12 : 0);
+}
+
+/* The time registers from the clock: the host's time plus the offset. */
+static void mv_rtc_latch(struct mv_rtc *r)
+{
+	unsigned int year;
+	struct tm tm;
+
+	time64_to_tm(ktime_get_real_seconds() + r->offset, 0, &tm);
+	year = tm.tm_year + 1900;
+	r->reg[MV_RTC_SEC] = mv_rtc_enc(r, tm.tm_sec);
+	r->reg[MV_RTC_MIN] = mv_rtc_enc(r, tm.tm_min);
+	r->reg[MV_RTC_HOUR] = mv_rtc_enc_hour(r, tm.tm_hour);
+	r->reg[MV_RTC_WDAY] = mv_rtc_enc(r, tm.tm_wday + 1);
+	r->reg[MV_RTC_MDAY] = mv_rtc_enc(r, tm.tm_mday);
+	r->reg[MV_RTC_MON] = mv_rtc_enc(r, tm.tm_mon + 1);
+	r->reg[MV_RTC_YEAR] = mv_rtc_enc(r, year % 100);
+	r->reg[MV_RTC_CENTURY] = mv_rtc_enc(r, year / 100);
+}
+
+/*
+ * The guest wrote a time into the registers: the clock runs on from it.
+ * Any bytes give some time (mktime64() takes fields out of range), and a
+ * century outside 19-99 counts as 20.
+ */
+static void mv_rtc_set_from_regs(struct mv_rtc *r)
+{
+	unsigned int century = mv_rtc_dec(r, r->reg[MV_RTC_CENTURY]);
+	unsigned int year = mv_rtc_dec(r, r->reg[MV_RTC_YEAR]) % 100;
+
+	if (century < 19 || century > 99)
+		century = 20;
+	r->offset = mktime64(century * 100 + year,
+			     mv_rtc_dec(r, r->reg[MV_RTC_MON]),
+			     mv_rtc_dec(r, r->reg[MV_RTC_MDAY]),
+			     mv_rtc_dec_hour(r, r->reg[MV_RTC_HOUR]),
+			     mv_rtc_dec(r, r->reg[MV_RTC_MIN]),
+			     mv_rtc_dec(r, r->reg[MV_RTC_SEC])) -
+		    ktime_get_real_seconds();
+}
+
+static u8 mv_rtc_read(struct mv_rtc *r, unsigned int idx)
+{
+	switch (idx) {
+	case MV_RTC_A:
+		return r->reg[MV_RTC_A] & ~MV_RTC_A_UIP;
+	case MV_RTC_C:		/* no interrupt flags: none are raised */
+		return 0;
+	case MV_RTC_D:
+		return MV_RTC_D_VRT;
+	}
+	if (mv_rtc_is_time_reg(idx) && !(r->reg[MV_RTC_B] & MV_RTC_B_SET))
+		mv_rtc_latch(r);
+	return r->reg[idx];
+}
+
+static void mv_rtc_write(struct mv_rtc *r, unsigned int idx, u8 val)
+{
+	u8 old_b = r->reg[MV_RTC_B];
+
+	switch (idx) {
+	case MV_RTC_C:
+	case MV_RTC_D:		/* read only */
+		return;
+	case MV_RTC_B:
+		/* SET freezes the registers; clearing it runs the clock. */
+		if ((val & MV_RTC_B_SET) && !(old_b & MV_RTC_B_SET))
+			mv_rtc_latch(r);
+		r->reg[MV_RTC_B] = val;
+		if (!(val & MV_RTC_B_SET) && (old_b & MV_RTC_B_SET))
+			mv_rtc_set_from_regs(r);
+		return;
+	}
+	if (!mv_rtc_is_time_reg(idx) || (old_b & MV_RTC_B_SET)) {
+		r->reg[idx] = val;
+		return;
+	}
+	/* One field of a running clock. */
+	mv_rtc_latch(r);
+	r->reg[idx] = val;
+	mv_rtc_set_from_regs(r);
+}
+
+/* Port 0x70 is write only (bit 7 masks the NMI: not modelled). */
+static void mv_rtc_io(struct mv_rtc *r, u16 port, bool in, u32 *val)
+{
+	unsigned int idx = r->index;
+
+	if (port == MV_PORT_RTC_INDEX) {
+		if (!in)
+			r->index = *val & (MV_RTC_REGS - 1);
+		return;
+	}
+	if (in)
+		*val = mv_rtc_read(r, idx);
+	else
+		mv_rtc_write(r, idx, *val);
+}
+
+void mv_platform_init(struct mv_platform *p)
+{
+	p->rtc.reg[MV_RTC_A] = MV_RTC_A_RESET;
+	p->rtc.reg[MV_RTC_B] = MV_RTC_B_24H;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static bool mv_is_pic_port(u16 port)
@@ -366,6 +534,11 @@ enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 	}
 	if (mv_is_pic_port(port) && size == 1) {
 		mv_pic_io(p, port, in, val);
+		return MV_IO_DONE;
+	}
+	if ((port == MV_PORT_RTC_INDEX || port == MV_PORT_RTC_DATA) &&
+	    size == 1) {
+		mv_rtc_io(&p->rtc, port, in, val);
 		return MV_IO_DONE;
 	}
 	if (port == MINIVMM_PORT_SHUTDOWN && !in && size == 1)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * PC platform devices (kmod/platform.c): fw_cfg, PCI configuration ports,
- * the 8259 pair and the "Shutdown" port.  A pure model: no VM or vCPU
+ * the 8259 pair, the RTC and CMOS RAM, and the "Shutdown" port.  A pure model: no VM or vCPU
  * dependencies, so KUnit tests it without the rest of the module.
  */
 #ifndef MINIVMM_PLATFORM_H
@@ -22,6 +22,17 @@ struct mv_pic {
 	u8 lines;		/* input levels, for edge detection */
 };
 
+/*
+ * MC146818 real-time clock: its registers and CMOS RAM as the guest wrote
+ * them, and how far the guest set its clock from the host's.
+ */
+#define MV_RTC_REGS	128
+struct mv_rtc {
+	u8 index;		/* selected by port 0x70 */
+	u8 reg[MV_RTC_REGS];
+	s64 offset;		/* guest's time - host's real time, seconds */
+};
+
 struct mv_platform {
 	u64 ram_size;		/* const: fw_cfg RAM_SIZE */
 	u16 nr_cpus;		/* const: fw_cfg NB_CPUS and MAX_CPUS */
@@ -31,6 +42,7 @@ struct mv_platform {
 	struct mv_pic pic[2];
 	u8 elcr[2];
 	u8 shutdown_pos;	/* bytes of "Shutdown" matched so far */
+	struct mv_rtc rtc;
 };
 
 enum mv_io_result {
@@ -39,6 +51,8 @@ enum mv_io_result {
 	MV_IO_POWEROFF,		/* the guest wrote "Shutdown" */
 };
 
+/* Power-on state of what is not zero (the RTC's status registers). */
+void mv_platform_init(struct mv_platform *p);
 enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 				 bool in, u32 *val);
 

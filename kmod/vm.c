@@ -269,6 +269,7 @@ static struct mv_vm *mv_vm_alloc(const char *name, u64 mem_size,
 	vm->nr_vcpus = nr_vcpus;
 	vm->platform.ram_size = mem_size;
 	vm->platform.nr_cpus = nr_vcpus;
+	mv_platform_init(&vm->platform);
 	mv_irq_vm_init(vm);
 	mv_smp_vm_init(vm);
 	mv_ioapic_vm_init(vm);

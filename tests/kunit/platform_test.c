@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the PC platform ports of kmod/platform.c (fw_cfg, PCI
- * configuration, the 8259 pair, the "Shutdown" port), driven as a guest
+ * configuration, the 8259 pair, the RTC, the "Shutdown" port), driven as a guest
  * would drive them.
  */
 #include <kunit/test.h>
@@ -285,6 +285,139 @@ static void pic_auto_eoi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_pic_ack(&p), -1);
 }
 
+/* ---- the RTC ---------------------------------------------------------- */
+
+static struct mv_platform test_rtc_platform(void)
+{
+	struct mv_platform p = test_platform();
+
+	mv_platform_init(&p);
+	return p;
+}
+
+static u8 rtc_get(struct kunit *test, struct mv_platform *p, u8 reg)
+{
+	io_out(p, 0x70, 1, reg);
+	return io_in(test, p, 0x71, 1);
+}
+
+static void rtc_put(struct mv_platform *p, u8 reg, u8 val)
+{
+	io_out(p, 0x70, 1, reg);
+	io_out(p, 0x71, 1, val);
+}
+
+/* The time the registers show, read in BCD, 24-hour mode (the reset). */
+static time64_t rtc_time_bcd(struct kunit *test, struct mv_platform *p)
+{
+	unsigned int year = bcd2bin(rtc_get(test, p, 0x32)) * 100 +
+			    bcd2bin(rtc_get(test, p, 0x09));
+
+	return mktime64(year, bcd2bin(rtc_get(test, p, 0x08)),
+			bcd2bin(rtc_get(test, p, 0x07)),
+			bcd2bin(rtc_get(test, p, 0x04)),
+			bcd2bin(rtc_get(test, p, 0x02)),
+			bcd2bin(rtc_get(test, p, 0x00)));
+}
+
+static void rtc_runs_on_the_host_clock(struct kunit *test)
+{
+	struct mv_platform p = test_rtc_platform();
+	time64_t now = ktime_get_real_seconds();
+	time64_t t = rtc_time_bcd(test, &p);
+
+	KUNIT_EXPECT_GE(test, t, now);
+	KUNIT_EXPECT_LE(test, t, now + 2);
+	/* Never updating, valid, no interrupt flags; the divider as reset. */
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x0a), 0x26);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x0d), 0x80);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x0c), 0);
+	/* Port 0x70 is write only. */
+	KUNIT_EXPECT_EQ(test, io_in(test, &p, 0x70, 1), U32_MAX);
+	/* Other sizes are not the RTC's. */
+	KUNIT_EXPECT_EQ(test, io_out(&p, 0x70, 2, 0), MV_IO_UNCLAIMED);
+}
+
+static void rtc_guest_sets_the_time(struct kunit *test)
+{
+	struct mv_platform p = test_rtc_platform();
+	time64_t want = mktime64(2001, 2, 3, 4, 5, 6), t;
+
+	/* What Linux's mc146818_set_time() does: SET, the fields, clear. */
+	rtc_put(&p, 0x0b, 0x82);
+	rtc_put(&p, 0x00, 0x06);
+	rtc_put(&p, 0x02, 0x05);
+	rtc_put(&p, 0x04, 0x04);
+	rtc_put(&p, 0x07, 0x03);
+	rtc_put(&p, 0x08, 0x02);
+	rtc_put(&p, 0x09, 0x01);
+	rtc_put(&p, 0x32, 0x20);
+	/* Frozen while SET is on. */
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x09), 0x01);
+	rtc_put(&p, 0x0b, 0x02);
+	t = rtc_time_bcd(test, &p);
+	KUNIT_EXPECT_GE(test, t, want);
+	KUNIT_EXPECT_LE(test, t, want + 2);
+
+	/* One field of the running clock: the year. */
+	rtc_put(&p, 0x09, 0x02);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x09), 0x02);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x08), 0x02);
+}
+
+/* 12-hour binary hour for a 24-hour one: 1-12, bit 7 for PM. */
+static u8 hour12(u8 h24)
+{
+	return (h24 % 12 ? h24 % 12 : 12) | (h24 >= 12 ? 0x80 : 0);
+}
+
+static void rtc_binary_and_12_hours(struct kunit *test)
+{
+	struct mv_platform p = test_rtc_platform();
+	u8 before, after, h12;
+
+	rtc_put(&p, 0x0b, 0x06);	/* binary, 24 hours */
+	KUNIT_EXPECT_LT(test, rtc_get(test, &p, 0x00), 60);
+	before = rtc_get(test, &p, 0x04);
+	KUNIT_EXPECT_LT(test, before, 24);
+	rtc_put(&p, 0x0b, 0x04);	/* binary, 12 hours */
+	h12 = rtc_get(test, &p, 0x04);
+	rtc_put(&p, 0x0b, 0x06);
+	after = rtc_get(test, &p, 0x04);
+	/* The hour may turn between the reads: either side will do. */
+	KUNIT_EXPECT_TRUE(test, h12 == hour12(before) || h12 == hour12(after));
+}
+
+static void rtc_cmos_ram_and_hostile_bytes(struct kunit *test)
+{
+	struct mv_platform p = test_rtc_platform();
+	time64_t now;
+	unsigned int reg;
+
+	/* Bit 7 of the index (NMI mask) is not part of it. */
+	rtc_put(&p, 0xc0, 0x5a);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x40), 0x5a);
+	/* C and D are read only. */
+	rtc_put(&p, 0x0d, 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &p, 0x0d), 0x80);
+	/* Nonsense in every time register: some time, and valid BCD after. */
+	rtc_put(&p, 0x0b, 0x82);
+	for (reg = 0; reg < 10; reg++)
+		rtc_put(&p, reg, 0xff);
+	rtc_put(&p, 0x32, 0xff);
+	rtc_put(&p, 0x0b, 0x02);
+	for (reg = 0; reg < 10; reg += 2) {
+		u8 v = rtc_get(test, &p, reg);
+
+		KUNIT_EXPECT_LE(test, v & 0x0f, 9);
+		KUNIT_EXPECT_LE(test, v >> 4, 9);
+	}
+	/* Writing the host's time back makes the offset vanish. */
+	now = ktime_get_real_seconds();
+	p.rtc.offset = 0;
+	KUNIT_EXPECT_LE(test, rtc_time_bcd(test, &p) - now, 2);
+}
+
 static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(pic_delivers_by_priority),
 	KUNIT_CASE(pic_cascade),
@@ -296,6 +429,10 @@ static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(shutdown_port),
 	KUNIT_CASE(acpi_pm1),
 	KUNIT_CASE(other_ports_unclaimed),
+	KUNIT_CASE(rtc_runs_on_the_host_clock),
+	KUNIT_CASE(rtc_guest_sets_the_time),
+	KUNIT_CASE(rtc_binary_and_12_hours),
+	KUNIT_CASE(rtc_cmos_ram_and_hostile_bytes),
 	{}
 };
 
