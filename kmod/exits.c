@@ -685,6 +685,52 @@ enum mv_exit_action mv_exit_msr(struct mv_vcpu *vcpu, bool write)
 
 /* ---- port I/O ----------------------------------------------------------- */
 
+/* An IN's value into RAX: 32 bits zero-extend, 8 and 16 merge. */
+static void mv_io_set_rax(struct mv_vcpu *vcpu, u8 size, u32 mask, u32 val)
+{
+	u64 *rax = &vcpu->gprs[MINIVMM_RAX];
+
+	val &= mask;
+	if (size == 4)
+		*rax = val;
+	else
+		*rax = (*rax & ~(u64)mask) | val;
+}
+
+static u32 mv_io_mask(u8 size)
+{
+	return size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
+}
+
+/*
+ * Linux's boot scans PCI configuration space (34,000 exits on the way to
+ * /init) and reads the RTC: answered here without leaving guest mode.
+ */
+bool mv_exit_fast_io(struct mv_vcpu *vcpu, u16 port, u8 size, bool in,
+		     bool string)
+{
+	struct mv_vm *vm = vcpu->vm;
+	enum mv_io_result res;
+	u32 mask, val;
+
+	if (string || (size != 1 && size != 2 && size != 4) ||
+	    !mv_platform_port_is_quiet(port))
+		return false;
+	mask = mv_io_mask(size);
+	val = in ? mask : (u32)vcpu->gprs[MINIVMM_RAX] & mask;
+	spin_lock(&vm->dev_lock);
+	res = mv_platform_io(&vm->platform, port, size, in, &val);
+	spin_unlock(&vm->dev_lock);
+	/* Unclaimed (an odd size): untouched, the full path decides. */
+	if (res != MV_IO_DONE)
+		return false;
+	vcpu->exits[MINIVMM_EXIT_IO]++;
+	if (in)
+		mv_io_set_rax(vcpu, size, mask, val);
+	mv_skip_insn(vcpu);
+	return true;
+}
+
 enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
 			       bool in, bool string)
 {
@@ -701,18 +747,12 @@ enum mv_exit_action mv_exit_io(struct mv_vcpu *vcpu, u16 port, u8 size,
 		return MV_EXIT_STOP;
 	}
 
-	mask = size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
+	mask = mv_io_mask(size);
 	val = in ? mask : (u32)*rax & mask;
 	action = mv_io_dispatch(vcpu, port, size, in, &val);
 	mv_console_maybe_grow(&vcpu->vm->console);
-	if (in) {
-		val &= mask;
-		/* 32-bit IN zero-extends into RAX; 8/16-bit merge. */
-		if (size == 4)
-			*rax = val;
-		else
-			*rax = (*rax & ~(u64)mask) | val;
-	}
+	if (in)
+		mv_io_set_rax(vcpu, size, mask, val);
 	if (action == MV_EXIT_RESUME)
 		mv_skip_insn(vcpu);
 	return action;

@@ -401,6 +401,9 @@ enum mv_exit_action mv_exit_hlt(struct mv_vcpu *vcpu);
  */
 enum mv_fast_exit { MV_FAST_CPUID, MV_FAST_HYPERCALL };
 bool mv_exit_fast(struct mv_vcpu *vcpu, enum mv_fast_exit what);
+/* Port I/O on the short path: the platform's quiet ports only. */
+bool mv_exit_fast_io(struct mv_vcpu *vcpu, u16 port, u8 size, bool in,
+		     bool string);
 /*
  * After a short-path exit, interrupts still off and the vCPU still in
  * guest mode: may the backend enter again at once?  No when anything
@@ -657,6 +660,8 @@ void mv_spec_after_exit(void);
 
 /* kmod/trace.c: backends report each exit (raw vendor code) here. */
 void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw);
+/* The short path's: after the answer, with the RIP of the exit. */
+void mv_trace_exit_at(struct mv_vcpu *vcpu, u64 raw, u64 rip);
 
 /* kmod/netlink.c: a lifecycle event to the "events" group (process context). */
 void mv_nl_event(struct mv_vm *vm, enum minivmm_event event);

@@ -500,6 +500,14 @@ static void mv_rtc_io(struct mv_rtc *r, u16 port, bool in, u32 *val)
 		mv_rtc_write(r, idx, *val);
 }
 
+bool mv_platform_port_is_quiet(u16 port)
+{
+	return port == MINIVMM_PORT_FW_CFG || port == MINIVMM_PORT_FW_CFG + 1 ||
+	       (port >= MINIVMM_PORT_PCI_ADDR &&
+		port < MINIVMM_PORT_PCI_DATA + 4) ||
+	       port == MV_PORT_RTC_INDEX || port == MV_PORT_RTC_DATA;
+}
+
 void mv_platform_init(struct mv_platform *p)
 {
 	p->rtc.reg[MV_RTC_A] = MV_RTC_A_RESET;

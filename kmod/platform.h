@@ -51,6 +51,11 @@ enum mv_io_result {
 	MV_IO_POWEROFF,		/* the guest wrote "Shutdown" */
 };
 
+/*
+ * fw_cfg, PCI configuration and the RTC: models that raise no line, arm
+ * no timer and wake nobody, so the backends' short path may answer them.
+ */
+bool mv_platform_port_is_quiet(u16 port);
 /* Power-on state of what is not zero (the RTC's status registers). */
 void mv_platform_init(struct mv_platform *p);
 enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,

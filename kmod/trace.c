@@ -4,7 +4,12 @@
 #include "minivmm.h"
 #include "trace.h"
 
+void mv_trace_exit_at(struct mv_vcpu *vcpu, u64 raw, u64 rip)
+{
+	trace_minivmm_exit(vcpu->vm->id, vcpu->index, raw, rip);
+}
+
 void mv_trace_exit(struct mv_vcpu *vcpu, u64 raw)
 {
-	trace_minivmm_exit(vcpu->vm->id, vcpu->index, raw, vcpu->rip);
+	mv_trace_exit_at(vcpu, raw, vcpu->rip);
 }

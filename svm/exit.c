@@ -327,6 +327,21 @@ static void svm_requeue_event(struct svm_vcpu *svm)
 		c->event_inj = info;
 }
 
+static bool svm_exit_fast_io(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	u64 info = c->exit_info1;
+	u64 len = c->exit_info2 - svm->base.rip;
+
+	if (!len || len > SVM_MAX_INSN_LEN)
+		return false;
+	svm->base.exit_insn_len = len;
+	return mv_exit_fast_io(&svm->base,
+			       (info & SVM_IOIO_PORT_MASK) >> SVM_IOIO_PORT_SHIFT,
+			       svm_ioio_size(info), info & SVM_IOIO_TYPE_IN,
+			       info & SVM_IOIO_STR);
+}
+
 /*
  * The short path (mv_exit_fast()), from svm_enter(): GIF clear, the
  * registers taken from the VMCB.  Only an instruction exit that
@@ -336,25 +351,29 @@ static void svm_requeue_event(struct svm_vcpu *svm)
 bool svm_exit_fast(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	enum mv_fast_exit what;
+	u64 rip = svm->base.rip;
+	bool done;
 
+	if ((c->exit_int_info & SVM_EVT_VALID) || svm->nmi_step)
+		return false;
 	switch (c->exit_code) {
+	case SVM_EXIT_IOIO:
+		done = svm_exit_fast_io(svm);
+		break;
 	case SVM_EXIT_CPUID:
-		what = MV_FAST_CPUID;
 		svm_set_insn_len(svm, 2);
+		done = mv_exit_fast(&svm->base, MV_FAST_CPUID);
 		break;
 	case SVM_EXIT_VMMCALL:
-		what = MV_FAST_HYPERCALL;
 		svm_set_insn_len(svm, 3);
+		done = mv_exit_fast(&svm->base, MV_FAST_HYPERCALL);
 		break;
 	default:
 		return false;
 	}
-	if ((c->exit_int_info & SVM_EVT_VALID) || svm->nmi_step)
+	if (!done)
 		return false;
-	mv_trace_exit(&svm->base, c->exit_code);
-	if (!mv_exit_fast(&svm->base, what))
-		return false;
+	mv_trace_exit_at(&svm->base, c->exit_code, rip);
 	c->event_inj = 0;
 	return true;
 }

@@ -395,6 +395,16 @@ static void vmx_requeue_event(struct vmx_vcpu *vmx)
 		vmx->pending_len = vmx->exit_insn_len;
 }
 
+static bool vmx_exit_fast_io(struct vmx_vcpu *vmx)
+{
+	u64 q = vmx->exit_qual;
+
+	return mv_exit_fast_io(&vmx->base,
+			       (q & IO_QUAL_PORT_MASK) >> IO_QUAL_PORT_SHIFT,
+			       (q & IO_QUAL_SIZE_MASK) + 1, q & IO_QUAL_IN,
+			       q & IO_QUAL_STRING);
+}
+
 /*
  * The short path (mv_exit_fast()), from vmx_enter(): interrupts off, the
  * exit information read.  Only an instruction exit that interrupted no
@@ -402,22 +412,27 @@ static void vmx_requeue_event(struct vmx_vcpu *vmx)
  */
 bool vmx_exit_fast(struct vmx_vcpu *vmx)
 {
-	enum mv_fast_exit what;
+	u64 rip = vmx->base.rip;
+	bool done;
 
+	if ((vmx->idt_info & INTR_INFO_VALID) || !vmx_set_insn_len(vmx))
+		return false;
 	switch (vmx->exit_reason) {	/* entry failures never match */
+	case EXIT_IO_INSTRUCTION:
+		done = vmx_exit_fast_io(vmx);
+		break;
 	case EXIT_CPUID:
-		what = MV_FAST_CPUID;
+		done = mv_exit_fast(&vmx->base, MV_FAST_CPUID);
 		break;
 	case EXIT_VMCALL:
-		what = MV_FAST_HYPERCALL;
+		done = mv_exit_fast(&vmx->base, MV_FAST_HYPERCALL);
 		break;
 	default:
 		return false;
 	}
-	if ((vmx->idt_info & INTR_INFO_VALID) || !vmx_set_insn_len(vmx))
-		return false;
-	mv_trace_exit(&vmx->base, vmx->exit_reason);
-	return mv_exit_fast(&vmx->base, what);
+	if (done)
+		mv_trace_exit_at(&vmx->base, vmx->exit_reason, rip);
+	return done;
 }
 
 enum mv_exit_action vmx_handle_exit(struct vmx_vcpu *vmx)
