@@ -356,6 +356,8 @@ bool svm_exit_fast(struct svm_vcpu *svm)
 
 	if ((c->exit_int_info & SVM_EVT_VALID) || svm->nmi_step)
 		return false;
+	/* As svm_requeue_event() would: the last injection was delivered. */
+	c->event_inj = 0;
 	switch (c->exit_code) {
 	case SVM_EXIT_IOIO:
 		done = svm_exit_fast_io(svm);
@@ -371,11 +373,9 @@ bool svm_exit_fast(struct svm_vcpu *svm)
 	default:
 		return false;
 	}
-	if (!done)
-		return false;
-	mv_trace_exit_at(&svm->base, c->exit_code, rip);
-	c->event_inj = 0;
-	return true;
+	if (done)
+		mv_trace_exit_at(&svm->base, c->exit_code, rip);
+	return done;
 }
 
 enum mv_exit_action svm_handle_exit(struct svm_vcpu *svm)
