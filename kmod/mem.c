@@ -2,22 +2,27 @@
 /*
  * Guest RAM on demand.
  *
- * A VM's RAM is an array of 2 MiB chunks.  A VM created with "prealloc"
- * gets every chunk at create, as one order-9 compound block where the
- * allocator has one (so the nested tables can use a 2 MiB leaf), or as 512
- * single pages.  Any other VM starts with nothing: a page is allocated,
- * zeroed, when the guest first touches it (nested page fault), when the
- * loader writes it (pwrite on the VM fd), or when another part of the
- * module asks for it through mv_gpa_to_page(..., true).  Each such grant
- * is decided by the policy (policy.h: a host-wide limit on granted RAM,
- * a per-VM limit); a refused grant pauses the VM with a reason that names
- * the limit, and never reaches the host's OOM killer (__GFP_NORETRY: a
- * failed allocation is a refusal too).
+ * A VM's RAM is an array of 2 MiB chunks.  A chunk is backed either by a
+ * block (c->huge: 512 physically contiguous pages from one order-9
+ * allocation, split into pages of their own so that each can be freed
+ * alone; the nested tables map it with one 2 MiB leaf) or page by page
+ * (c->pages).  A VM created with "prealloc" gets every chunk at create, as
+ * a block where the allocator has one.  Any other VM starts with nothing:
+ * RAM is allocated, zeroed, when the guest first touches it (nested page
+ * fault), when the loader writes it (pwrite on the VM fd), or when another
+ * part of the module asks for it through mv_gpa_to_page(..., true).  Such
+ * a first touch is granted a 4 KiB page, or the whole chunk as a block
+ * when the guest is filling RAM block after block (mv_chunk_wants_block()).
+ * Each grant is decided by the policy (policy.h: a host-wide limit on
+ * granted RAM, a per-VM limit); a refused grant pauses the VM with a
+ * reason that names the limit, and never reaches the host's OOM killer
+ * (__GFP_NORETRY: a failed allocation is a refusal too).
  *
  * A guest can give pages back (the balloon hypercalls in kmod/exits.c):
  * they are unmapped from the nested tables, the TLBs are flushed before
  * the guest runs again, and the page is freed; touched again, it comes
- * back zeroed.
+ * back zeroed.  A page of a block is given back by first turning the block
+ * into a chunk of single pages (the 2 MiB leaf split into 4 KiB ones).
  *
  * Locking: vm->npt_lock (a mutex: allocation sleeps) protects the chunk
  * array's page pointers, the nested tables and vm->mem_granted /
@@ -86,7 +91,41 @@ static void mv_ungrant(struct mv_vm *vm, u64 bytes)
 	WRITE_ONCE(vm->mem_granted, vm->mem_granted - min(bytes, vm->mem_granted));
 }
 
+/*
+ * Grant a whole block at the first touch of a chunk when the guest fills
+ * RAM in order (module parameter; on by default).  Off, every first touch
+ * is granted 4 KiB: what the bench compares against.
+ */
+static bool grant_blocks = true;
+module_param(grant_blocks, bool, 0644);
+MODULE_PARM_DESC(grant_blocks,
+		 "grant guest RAM in 2 MiB blocks where the guest fills it in order (default: on)");
+
 /* ---- create and destroy ------------------------------------------------- */
+
+/*
+ * A zeroed 2 MiB block (first page), or NULL.  split_page() makes its 512
+ * pages independent: the balloon can free one while the others stay.
+ */
+static struct page *mv_block_alloc(void)
+{
+	struct page *page;
+
+	page = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
+			      GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
+			      __GFP_NORETRY, MV_CHUNK_ORDER);
+	if (page)
+		split_page(page, MV_CHUNK_ORDER);
+	return page;
+}
+
+static void mv_block_free(struct page *block)
+{
+	unsigned int j;
+
+	for (j = 0; block && j < MV_CHUNK_PAGES; j++)
+		mv_pages_free(&mv_vm_pages, block + j, 0);
+}
 
 static int mv_chunk_alloc_pages(struct mv_mem_chunk *c, u64 bytes)
 {
@@ -129,11 +168,7 @@ static int mv_mem_prealloc(struct mv_vm *vm, struct netlink_ext_ack *extack)
 				  vm->mem_size - (i << MV_CHUNK_SHIFT));
 
 		if (bytes == MV_CHUNK_SIZE)
-			c->huge = mv_pages_alloc(&mv_vm_pages, NUMA_NO_NODE,
-						 GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-						 __GFP_COMP | __GFP_NOWARN |
-						 __GFP_NORETRY,
-						 MV_CHUNK_ORDER);
+			c->huge = mv_block_alloc();
 		if (!c->huge) {
 			ret = mv_chunk_alloc_pages(c, bytes);
 			if (ret) {
@@ -169,7 +204,7 @@ void mv_mem_free(struct mv_vm *vm)
 	for (i = 0; i < vm->nr_chunks; i++) {
 		struct mv_mem_chunk *c = &vm->chunks[i];
 
-		mv_pages_free(&mv_vm_pages, c->huge, MV_CHUNK_ORDER);
+		mv_block_free(c->huge);
 		if (c->pages) {
 			for (j = 0; j < PTRS_PER_PTE; j++)
 				mv_pages_free(&mv_vm_pages, c->pages[j], 0);
@@ -188,6 +223,60 @@ static enum minivmm_pause_reason mv_refusal_reason(enum mv_grant_refusal r)
 {
 	return r == MV_GRANT_VM_LIMIT ? MINIVMM_PAUSE_VM_MEM_LIMIT :
 					MINIVMM_PAUSE_HOST_MEM_LIMIT;
+}
+
+/* Is every page of chunk @i (possibly out of range) backed?  npt_lock. */
+static bool mv_chunk_full(const struct mv_vm *vm, unsigned long i)
+{
+	const struct mv_mem_chunk *c;
+	unsigned int j;
+
+	if (i >= vm->nr_chunks)
+		return false;
+	c = &vm->chunks[i];
+	if (c->huge)
+		return true;
+	if (!c->pages)
+		return false;
+	for (j = 0; j < MV_CHUNK_PAGES; j++)
+		if (!c->pages[j])
+			return false;
+	return true;
+}
+
+/*
+ * Grant chunk @i whole at its first touch?  Only when a neighbour is
+ * backed in full already: the guest is filling RAM block after block,
+ * upward (a decompressor, a memset) or downward (Linux's early allocator),
+ * and will most likely fill this one too.  That costs one nested fault per
+ * 2 MiB instead of 512 and one TLB entry instead of 512.  A guest that
+ * touches a little here and there is granted 4 KiB pages, so what it is
+ * granted stays what it touched.  The last, partial chunk never is.
+ */
+static bool mv_chunk_wants_block(const struct mv_vm *vm, unsigned long i)
+{
+	const struct mv_mem_chunk *c = &vm->chunks[i];
+
+	if (!READ_ONCE(grant_blocks) || c->huge || c->pages ||
+	    ((u64)(i + 1) << MV_CHUNK_SHIFT) > vm->mem_size)
+		return false;
+	return (i > 0 && mv_chunk_full(vm, i - 1)) || mv_chunk_full(vm, i + 1);
+}
+
+/*
+ * Back chunk @c with a block if the policy grants 2 MiB and the host has
+ * one; false leaves it to the 4 KiB path.  npt_lock held.
+ */
+static bool mv_chunk_grant_block(struct mv_vm *vm, struct mv_mem_chunk *c)
+{
+	if (mv_grant(vm, MV_CHUNK_SIZE) != MV_GRANT_OK)
+		return false;
+	c->huge = mv_block_alloc();
+	if (!c->huge) {
+		mv_ungrant(vm, MV_CHUNK_SIZE);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -211,6 +300,9 @@ static struct page *mv_gpa_page_locked(struct mv_vm *vm, u64 gpa, bool alloc,
 		return c->pages[idx];
 	if (!alloc)
 		return NULL;
+	if (mv_chunk_wants_block(vm, gpa >> MV_CHUNK_SHIFT) &&
+	    mv_chunk_grant_block(vm, c))
+		return c->huge + idx;
 	if (!c->pages) {
 		c->pages = kcalloc(PTRS_PER_PTE, sizeof(*c->pages),
 				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
@@ -393,9 +485,39 @@ enum mv_exit_action mv_mem_fault(struct mv_vcpu *vcpu, u64 gpa)
 /* ---- the balloon -------------------------------------------------------- */
 
 /*
+ * Turn the block behind chunk @c (at @base) into single pages, so that one
+ * can be freed: its 2 MiB leaf, if any, becomes 512 4 KiB leaves to the
+ * same pages (no flush needed: both translate alike).  False if the host
+ * had no memory for the page array or a table.  npt_lock held.
+ */
+static bool mv_chunk_break_block(struct mv_vm *vm, struct mv_mem_chunk *c,
+				 u64 base)
+{
+	struct page **pages;
+	unsigned int j;
+
+	lockdep_assert_held(&vm->npt_lock);
+	pages = kcalloc(MV_CHUNK_PAGES, sizeof(*pages),
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages)
+		return false;
+	if (mv_npt_split_range(&vm->npt, base, MV_CHUNK_SIZE)) {
+		kfree(pages);
+		return false;
+	}
+	for (j = 0; j < MV_CHUNK_PAGES; j++)
+		pages[j] = c->huge + j;
+	c->pages = pages;
+	c->huge = NULL;
+	return true;
+}
+
+/*
  * The guest gives back @npages pages from @gpa (page aligned, inside RAM):
- * each allocated one is unmapped and freed.  Pages of a 2 MiB block
- * (prealloc) stay, as the block cannot be split.  Returns how many pages
+ * each allocated one is unmapped and freed.  A page of a block is freed
+ * once the block is broken into single pages; if the host has no memory
+ * for that, the page stays (and is counted as given back, as the guest
+ * no longer uses it).  Returns how many pages
  * the guest no longer holds (freed, or never allocated) or a negative
  * errno for a bad range.  vCPU thread; the flush is done before its next
  * entry (the NPT's flush request), and no other CPU runs this 1-vCPU guest.
@@ -416,7 +538,7 @@ long mv_mem_return(struct mv_vcpu *vcpu, u64 gpa, u64 npages)
 		unsigned long idx = (at >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
 
 		mutex_lock(&vm->npt_lock);
-		if (c->huge) {
+		if (c->huge && !mv_chunk_break_block(vm, c, at & ~(MV_CHUNK_SIZE - 1))) {
 			mutex_unlock(&vm->npt_lock);
 			continue;
 		}

@@ -4,10 +4,11 @@
 # GDT, code), far below what it declared; fresh pages read zero.  With
 # --mem-limit 2M the same guest is paused with reason vm-mem-limit and a
 # mem-refused event; raising the limit and resume finishes it with the
-# right exit code.  The host-wide --max-granted does the same with reason
-# host-mem-limit.  --prealloc grants everything at create.  Overcommit
-# admits more declared RAM than --max-mem.  vm_pages returns to where it
-# was.
+# right exit code.  Filled in order, RAM is granted in 2 MiB blocks once
+# a neighbouring block is full.  The host-wide --max-granted does the same
+# with reason host-mem-limit.  --prealloc grants everything at create.
+# Overcommit admits more declared RAM than --max-mem.  vm_pages returns to
+# where it was.
 . "$MV_LIB"
 
 cleanup() { kill "$epid" 2>/dev/null; destroy_all; restore; mv_unload_quiet; }
@@ -75,6 +76,13 @@ note "declared $d, granted $g, touched $t bytes; overhead over the 4 MiB touched
 [ "$g" -ge $((4 * MIB)) ] || fail "granted $g < the 4 MiB the guest touched"
 [ "$g" -le $((4 * MIB + 256 * KIB)) ] || fail "granted $g is more than 4 MiB + 256 KiB"
 [ "$t" -ge $((4 * MIB)) ] && [ "$t" -le "$g" ] || fail "touched $t is not within [4 MiB, granted]"
+# The guest fills 8-12 MiB in order: the first chunk page by page, the
+# second, once its neighbour is full, as one 2 MiB block (one fault).  All
+# 4 KiB would be over 1024 faults.
+npf=$(json_num "$S" npf)
+note "nested page faults: $npf (4 KiB grants throughout would be over 1024)"
+[ -n "$npf" ] && [ "$npf" -ge 512 ] && [ "$npf" -le 700 ] ||
+	fail "$npf nested page faults: the second 2 MiB was not granted as one block"
 pv=$(( $(vm_pages) - p0 ))
 note "vm_pages for this VM: $pv (guest RAM $((g / 4096)) + VMCB/VMCS and friends)"
 [ "$pv" -ge $((g / 4096)) ] && [ "$pv" -le $((g / 4096 + 64)) ] ||
