@@ -22,16 +22,22 @@ static enum hrtimer_restart mv_guest_timer_fn(struct hrtimer *hrtimer)
 		container_of(hrtimer, struct mv_guest_timer, hrtimer);
 	struct mv_vcpu *vcpu = t->vcpu;
 	struct task_struct *thread = READ_ONCE(vcpu->thread);
+	u64 periods = 1;
 
-	atomic_inc(&t->fired);
+	/*
+	 * A periodic timer whose callback ran late (host interrupt latency:
+	 * tens of milliseconds under an emulator) expired once per period
+	 * passed, and a guest counting ticks must see every one.
+	 */
+	if (t->period_ns)
+		periods = hrtimer_forward_now(hrtimer,
+					      ns_to_ktime(t->period_ns));
+	atomic_add(min_t(u64, periods, INT_MAX / 2), &t->fired);
 	/* Halted: wake it.  In guest mode on another CPU: make it exit. */
 	mv_vcpu_wake(vcpu);
 	if (thread)
 		kick_process(thread);
-	if (!t->period_ns)
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(hrtimer, ns_to_ktime(t->period_ns));
-	return HRTIMER_RESTART;
+	return t->period_ns ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
 static void mv_guest_timer_init(struct mv_guest_timer *t)
@@ -177,13 +183,51 @@ static void mv_irq_lint0_nmi(struct mv_vcpu *vcpu)
  * off).  The source is remembered for mv_irq_accept(), called right after
  * from the same thread.
  */
+/* Expiries a guest that keeps its timer interrupt from being taken may owe. */
+#define MV_TICK_BACKLOG_MAX	1000
+
+/*
+ * Take one of @t's expiries for delivery, unless @waiting (the last one is
+ * still requested, and another would merge with it).  A periodic timer's
+ * every expiry is a tick the guest counts: merged, its jiffies fell 12 %
+ * behind its TSC under an emulator's slow host, and Linux's clocksource
+ * watchdog called the TSC unstable.  So expiries wait, counted, as they do
+ * with KVM's PIT by default ("reinject").  False: nothing to deliver.
+ */
+static bool mv_irq_take_tick(struct mv_guest_timer *t, bool waiting)
+{
+	int owed = atomic_read(&t->fired);
+
+	if (!owed || waiting)
+		return false;
+	if (owed > MV_TICK_BACKLOG_MAX)	/* forget what is too old to matter */
+		atomic_sub(owed - MV_TICK_BACKLOG_MAX, &t->fired);
+	atomic_dec(&t->fired);
+	return true;
+}
+
 /* The APIC's own vectors: its timer's expiry, messages posted to it. */
 static int mv_irq_apic_vector(struct mv_vcpu *vcpu)
 {
-	if (atomic_xchg(&vcpu->apic_timer.fired, 0))
+	if (mv_irq_take_tick(&vcpu->apic_timer,
+			     mv_lapic_timer_waiting(&vcpu->apic)))
 		mv_lapic_timer_expired(&vcpu->apic);
 	mv_smp_fold_posted(vcpu);
 	return mv_lapic_pending_vector(&vcpu->apic);
+}
+
+/*
+ * PIT expiries as edges on IRQ 0, one per entry, none while the 8259 still
+ * holds the last one unmasked in IRR.  A guest that takes IRQ 0 through the
+ * I/O APIC (8259 masked) gets an edge per entry.  dev_lock held.
+ */
+static void mv_irq_pit_tick(struct mv_vm *vm)
+{
+	if (!mv_irq_take_tick(&vm->pit_timer,
+			      mv_pic_irq_waiting(&vm->platform, 0)))
+		return;
+	mv_isa_set_irq(vm, 0, true);
+	mv_isa_set_irq(vm, 0, false);
 }
 
 int mv_irq_pending(struct mv_vcpu *vcpu)
@@ -199,11 +243,7 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 	 * every entry; the APIC's steps take no lock).
 	 */
 	spin_lock(&vm->dev_lock);
-	/* PIT expiries as edges on IRQ 0. */
-	if (atomic_xchg(&vm->pit_timer.fired, 0)) {
-		mv_isa_set_irq(vm, 0, true);
-		mv_isa_set_irq(vm, 0, false);
-	}
+	mv_irq_pit_tick(vm);
 	mv_uart_update_irq(vm);
 	mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
 	mv_irq_lint0_nmi(vcpu);	/* LINT0 in NMI mode: an edge is an NMI */

@@ -548,6 +548,14 @@ void mv_lapic_timer_expired(struct mv_lapic *apic)
 		mv_lapic_set_irr(apic, lvt & 0xff);
 }
 
+bool mv_lapic_timer_waiting(const struct mv_lapic *apic)
+{
+	u32 lvt = apic->lvt[0];
+	u8 v = lvt & 0xff;
+
+	return !(lvt & APIC_LVT_MASKED) && (apic->irr[v / 32] & BIT(v % 32));
+}
+
 int mv_lapic_pending_vector(const struct mv_lapic *apic)
 {
 	unsigned int v = mv_lapic_highest(apic->irr);

@@ -89,6 +89,8 @@ int mv_lapic_wrmsr(struct mv_lapic *apic, u32 msr, u64 val, u64 now_ns);
 #define MV_LAPIC_MIN_PERIOD_NS	100000	/* a periodic timer's floor: 10 kHz */
 u64 mv_lapic_timer_period_ns(const struct mv_lapic *apic, bool *periodic);
 void mv_lapic_timer_expired(struct mv_lapic *apic);
+/* Is an earlier expiry still in IRR, so that another would merge with it? */
+bool mv_lapic_timer_waiting(const struct mv_lapic *apic);
 void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector);
 /* An interrupt from the I/O APIC: IRR, and TMR set when @level-triggered. */
 void mv_lapic_set_irr_trig(struct mv_lapic *apic, u8 vector, bool level);

@@ -125,6 +125,27 @@ static void lapic_timer_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_lapic_mmio_read(&a, APIC_TMCCT, 4, 6000), 0ULL);
 }
 
+/* An expiry waits while the last one is still requested (irq.c reinjects). */
+static void lapic_timer_waiting(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 0, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mmio_wr(&a, APIC_LVTT, LVT_TIMER_PERIODIC | 0x30);
+	KUNIT_EXPECT_FALSE(test, mv_lapic_timer_waiting(&a));
+	mv_lapic_timer_expired(&a);
+	KUNIT_EXPECT_TRUE(test, mv_lapic_timer_waiting(&a));
+	KUNIT_EXPECT_EQ(test, mv_lapic_pending_vector(&a), 0x30);
+	mv_lapic_accept(&a, 0x30);		/* IRR -> ISR: room again */
+	KUNIT_EXPECT_FALSE(test, mv_lapic_timer_waiting(&a));
+	mv_lapic_timer_expired(&a);		/* requested while in service */
+	KUNIT_EXPECT_TRUE(test, mv_lapic_timer_waiting(&a));
+	/* Masked: an expiry raises nothing, so nothing can wait. */
+	mmio_wr(&a, APIC_LVTT, APIC_LVT_MASKED | LVT_TIMER_PERIODIC | 0x30);
+	KUNIT_EXPECT_FALSE(test, mv_lapic_timer_waiting(&a));
+}
+
 static void lapic_base_transitions(struct kunit *test)
 {
 	struct mv_lapic a;
@@ -461,6 +482,7 @@ static struct kunit_case minivmm_lapic_cases[] = {
 	KUNIT_CASE(lapic_mmio_access_sizes),
 	KUNIT_CASE(lapic_svr_and_lvt),
 	KUNIT_CASE(lapic_timer_counts),
+	KUNIT_CASE(lapic_timer_waiting),
 	KUNIT_CASE(lapic_base_transitions),
 	KUNIT_CASE(lapic_disable_resets),
 	KUNIT_CASE(lapic_x2apic_msrs),
