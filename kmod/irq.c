@@ -218,13 +218,19 @@ static int mv_irq_apic_vector(struct mv_vcpu *vcpu)
 
 /*
  * PIT expiries as edges on IRQ 0, one per entry, none while the 8259 still
- * holds the last one unmasked in IRR.  A guest that takes IRQ 0 through the
- * I/O APIC (8259 masked) gets an edge per entry.  dev_lock held.
+ * holds the last one unmasked in IRR and would deliver it to @vcpu0
+ * (through LINT0 in ExtINT mode, or with its APIC off).  A guest that takes
+ * IRQ 0 through the I/O APIC instead, the 8259 masked or unused, gets an
+ * edge per entry: there the 8259's IRR may stay set for good.  dev_lock
+ * held.
  */
-static void mv_irq_pit_tick(struct mv_vm *vm)
+static void mv_irq_pit_tick(struct mv_vcpu *vcpu0)
 {
-	if (!mv_irq_take_tick(&vm->pit_timer,
-			      mv_pic_irq_waiting(&vm->platform, 0)))
+	struct mv_vm *vm = vcpu0->vm;
+	bool waiting = mv_lapic_accepts_extint(&vcpu0->apic) &&
+		       mv_pic_irq_waiting(&vm->platform, 0);
+
+	if (!mv_irq_take_tick(&vm->pit_timer, waiting))
 		return;
 	mv_isa_set_irq(vm, 0, true);
 	mv_isa_set_irq(vm, 0, false);
@@ -243,7 +249,7 @@ int mv_irq_pending(struct mv_vcpu *vcpu)
 	 * every entry; the APIC's steps take no lock).
 	 */
 	spin_lock(&vm->dev_lock);
-	mv_irq_pit_tick(vm);
+	mv_irq_pit_tick(vcpu);
 	mv_uart_update_irq(vm);
 	mv_irq_apply_lines(vm);	/* a device process's lines (uio.c) */
 	mv_irq_lint0_nmi(vcpu);	/* LINT0 in NMI mode: an edge is an NMI */
