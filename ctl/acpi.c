@@ -4,15 +4,20 @@
  * 0xe0000 (reserved in the bzImage loader's e820 map), where Linux scans
  * for the RSDP:
  *
- *   RSDP -> RSDT -> FADT -> FACS, DSDT
+ *   RSDP -> RSDT -> FADT -> FACS, DSDT (\_S5_, virtio-mmio devices)
  *                -> MADT (two vCPUs or more)
  *
  * The FADT points at kmod/platform.c's PM1a event and control blocks
  * (MINIVMM_PORT_ACPI_PM1) and its 32-bit PM timer (MINIVMM_PORT_ACPI_PM_TMR);
  * SMI_CMD 0 says the machine is in ACPI mode from the start; there is no
- * GPE block.  The DSDT holds
- * one object, \_S5_, so a guest's poweroff writes SLP_TYP 5 and SLP_EN
- * to PM1a_CNT, and the VM stops as POWEROFF.
+ * GPE block.  The DSDT holds \_S5_, so a guest's poweroff writes SLP_TYP 5
+ * and SLP_EN to PM1a_CNT, and the VM stops as POWEROFF; and, under \_SB,
+ * one device per virtio-mmio transport (_HID LNRO0005, the ID Linux's
+ * virtio_mmio driver matches; its registers and edge-triggered ISA IRQ in
+ * _CRS).  A kernel built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, such
+ * as Debian's, finds the devices only there; one that also takes
+ * virtio_mmio.device= from the command line may see each twice, and the
+ * second probe fails on the taken registers.
  *
  * The MADT lists one local APIC per vCPU (APIC ID = vCPU index) and the
  * I/O APIC with the routing of the MP table (mptable.c): IRQ 0 on pin 2,
@@ -35,8 +40,7 @@
 #define ACPI_RSDT_OFF		0x040
 #define ACPI_FACS_OFF		0x080	/* 64 bytes, 64-byte aligned */
 #define ACPI_FADT_OFF		0x100	/* 116 bytes (revision 1) */
-#define ACPI_DSDT_OFF		0x180
-#define ACPI_MADT_OFF		0x200
+#define ACPI_MADT_OFF		0x180
 #define ACPI_HDR_SIZE		36
 #define ACPI_RSDP_SIZE		20
 #define ACPI_FACS_SIZE		64
@@ -47,7 +51,12 @@
 #define ACPI_MADT_SIZE		(ACPI_HDR_SIZE + 8 + \
 				 MINIVMM_MAX_VCPUS * ACPI_MADT_LAPIC_SIZE + \
 				 ACPI_MADT_IOAPIC_SIZE + 2 * ACPI_MADT_ISO_SIZE)
-#define ACPI_BUF_SIZE		(ACPI_MADT_OFF + ACPI_MADT_SIZE)
+#define ACPI_DSDT_OFF		(ACPI_MADT_OFF + ACPI_MADT_SIZE)
+/* Scope (\_SB) header, then per device at most 64 bytes (aml_mmio_dev()). */
+#define ACPI_AML_DEV_MAX	64
+#define ACPI_DSDT_MAX		(ACPI_HDR_SIZE + 16 + 8 + \
+				 CTL_ACPI_MAX_DEVS * ACPI_AML_DEV_MAX)
+#define ACPI_BUF_SIZE		(ACPI_DSDT_OFF + ACPI_DSDT_MAX)
 #define ACPI_APIC_ADDR		0xfee00000u
 #define ACPI_IOAPIC_ADDR	0xfec00000u
 #define ACPI_SCI_IRQ		9
@@ -71,8 +80,113 @@ static const uint8_t acpi_dsdt_aml[] = {
 	0x00, 0x00,			/* ZeroOp, ZeroOp: reserved */
 };
 
-_Static_assert(ACPI_DSDT_OFF + ACPI_HDR_SIZE + sizeof(acpi_dsdt_aml) <=
-	       ACPI_MADT_OFF, "the DSDT fits before the MADT");
+/* AML opcodes and resource descriptors used below (ACPI 6.x, ch. 20 and 6.4). */
+#define AML_NAME_OP		0x08
+#define AML_BYTE_PREFIX		0x0a
+#define AML_STRING_PREFIX	0x0d
+#define AML_SCOPE_OP		0x10
+#define AML_BUFFER_OP		0x11
+#define AML_EXT_OP		0x5b
+#define AML_DEVICE_OP		0x82	/* after AML_EXT_OP */
+#define RES_MEM32_FIXED		0x86
+#define RES_EXT_IRQ		0x89
+#define RES_END_TAG		0x79
+/* Extended interrupt flags: consumer, edge-triggered, active high, exclusive. */
+#define RES_IRQ_CONSUMER_EDGE	0x03
+
+/*
+ * An AML PkgLength for @len bytes following it, at @p; returns the end.
+ * The encoded length counts its own bytes: one up to 63, two up to 4095.
+ */
+static uint8_t *aml_pkglen(uint8_t *p, size_t len)
+{
+	if (len + 1 <= 0x3f) {
+		*p++ = len + 1;
+		return p;
+	}
+	len += 2;
+	*p++ = 0x40 | (len & 0x0f);
+	*p++ = len >> 4;
+	return p;
+}
+
+/* Name (@seg, ...) up to the value, at @p; returns the end. */
+static uint8_t *aml_name(uint8_t *p, const char *seg)
+{
+	*p++ = AML_NAME_OP;
+	memcpy(p, seg, 4);
+	return p + 4;
+}
+
+/*
+ * Device (VRnn) { _HID "LNRO0005", _UID n, _CRS { Memory32Fixed, IRQ } }
+ * for @d, the @n-th, at @out; returns its length (at most
+ * ACPI_AML_DEV_MAX).
+ */
+static size_t aml_mmio_dev(uint8_t *out, unsigned int n,
+			   const struct ctl_acpi_dev *d)
+{
+	uint8_t body[ACPI_AML_DEV_MAX], crs[24], *b = body, *c = crs, *o;
+	char seg[5];
+
+	*c++ = RES_MEM32_FIXED;
+	put16(c, 9);			/* the descriptor's length after this */
+	c[2] = 1;			/* read-write */
+	put32(c + 3, d->base);
+	put32(c + 7, d->size);
+	c += 11;
+	*c++ = RES_EXT_IRQ;
+	put16(c, 6);
+	c[2] = RES_IRQ_CONSUMER_EDGE;
+	c[3] = 1;			/* one interrupt */
+	put32(c + 4, d->irq);
+	c += 8;
+	*c++ = RES_END_TAG;
+	*c++ = 0;			/* checksum 0: not checked */
+
+	b = aml_name(b, "_HID");
+	*b++ = AML_STRING_PREFIX;
+	memcpy(b, "LNRO0005", 9);	/* with its NUL */
+	b += 9;
+	b = aml_name(b, "_UID");
+	*b++ = AML_BYTE_PREFIX;
+	*b++ = n;
+	b = aml_name(b, "_CRS");
+	*b++ = AML_BUFFER_OP;
+	b = aml_pkglen(b, 2 + (c - crs));
+	*b++ = AML_BYTE_PREFIX;
+	*b++ = c - crs;
+	memcpy(b, crs, c - crs);
+	b += c - crs;
+
+	snprintf(seg, sizeof(seg), "VR%02u", n % 100);
+	o = out;
+	*o++ = AML_EXT_OP;
+	*o++ = AML_DEVICE_OP;
+	o = aml_pkglen(o, 4 + (b - body));
+	memcpy(o, seg, 4);
+	memcpy(o + 4, body, b - body);
+	return o + 4 + (b - body) - out;
+}
+
+/* Scope (\_SB) { the devices } at @out; returns its length (0: none). */
+static size_t aml_sb_scope(uint8_t *out, const struct ctl_acpi_dev *devs,
+			   unsigned int ndevs)
+{
+	uint8_t inner[CTL_ACPI_MAX_DEVS * ACPI_AML_DEV_MAX], *o = out;
+	size_t len = 0;
+	unsigned int i;
+
+	if (!ndevs)
+		return 0;
+	for (i = 0; i < ndevs && i < CTL_ACPI_MAX_DEVS; i++)
+		len += aml_mmio_dev(inner + len, i, &devs[i]);
+	*o++ = AML_SCOPE_OP;
+	o = aml_pkglen(o, 4 + len);
+	memcpy(o, "_SB_", 4);
+	memcpy(o + 4, inner, len);
+	return o + 4 + len - out;
+}
 
 /* A table header; the checksum comes last (acpi_seal()). */
 static void acpi_header(uint8_t *t, const char *sig, uint32_t len,
@@ -123,12 +237,15 @@ static void acpi_facs(uint8_t *buf)
 	put32(t + 4, ACPI_FACS_SIZE);	/* the rest zero: no waking vector */
 }
 
-static void acpi_dsdt(uint8_t *buf)
+static void acpi_dsdt(uint8_t *buf, const struct ctl_acpi_dev *devs,
+		      unsigned int ndevs)
 {
-	uint8_t *t = buf + ACPI_DSDT_OFF;
+	uint8_t *t = buf + ACPI_DSDT_OFF, *aml = t + ACPI_HDR_SIZE;
+	size_t len = sizeof(acpi_dsdt_aml);
 
-	acpi_header(t, "DSDT", ACPI_HDR_SIZE + sizeof(acpi_dsdt_aml), 1);
-	memcpy(t + ACPI_HDR_SIZE, acpi_dsdt_aml, sizeof(acpi_dsdt_aml));
+	memcpy(aml, acpi_dsdt_aml, len);
+	len += aml_sb_scope(aml + len, devs, ndevs);
+	acpi_header(t, "DSDT", ACPI_HDR_SIZE + len, 1);
 	acpi_seal(t);
 }
 
@@ -187,7 +304,8 @@ static void acpi_rsdt_rsdp(uint8_t *buf, bool madt)
 	p[8] = sum8_fix(p, ACPI_RSDP_SIZE);
 }
 
-int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus)
+int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus,
+		   const struct ctl_acpi_dev *devs, unsigned int ndevs)
 {
 	uint8_t buf[ACPI_BUF_SIZE];
 
@@ -199,7 +317,12 @@ int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus)
 	memset(buf, 0, sizeof(buf));
 	acpi_facs(buf);
 	acpi_fadt(buf);
-	acpi_dsdt(buf);
+	if (ndevs > CTL_ACPI_MAX_DEVS) {
+		ctl_err("%s: the ACPI tables list at most %u devices, not %u",
+			what, CTL_ACPI_MAX_DEVS, ndevs);
+		return CTL_EXIT_FAIL;
+	}
+	acpi_dsdt(buf, devs, ndevs);
 	if (ncpus > 1)
 		acpi_madt(buf, ncpus);
 	acpi_rsdt_rsdp(buf, ncpus > 1);

@@ -244,8 +244,12 @@ static enum run_end run_image(const struct run_req *r, uint32_t *code)
 		if (ctl_mb_load("run", vmfd, boot))
 			goto out;
 	} else if (bz) {
+		struct ctl_acpi_dev acpi_devs[CTL_ACPI_MAX_DEVS];
+		unsigned int nacpi = virtio_acpi_devs(devs, acpi_devs);
+
 		if (ctl_bz_load("run", vmfd, bz) ||
-		    ctl_acpi_write("run", vmfd, vcpus ? vcpus : 1) ||
+		    ctl_acpi_write("run", vmfd, vcpus ? vcpus : 1, acpi_devs,
+				   nacpi) ||
 		    (vcpus > 1 && ctl_mptable_write("run", vmfd, vcpus)))
 			goto out;
 	} else if (ctl_setup_mode("run", vmfd, mode, mem) ||

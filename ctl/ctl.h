@@ -261,7 +261,16 @@ int ctl_bz_load(const char *what, int vmfd, struct ctl_bz_boot *boot);
  */
 int ctl_mptable_write(const char *what, int vmfd, unsigned int ncpus);
 uint8_t ctl_ioapic_id(unsigned int ncpus);
-int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus);
+/* A memory-mapped device the DSDT lists under \_SB (virtio-mmio). */
+struct ctl_acpi_dev {
+	uint64_t base;
+	uint32_t size;
+	uint8_t irq;		/* ISA IRQ, edge-triggered, active high */
+};
+
+#define CTL_ACPI_MAX_DEVS	8
+int ctl_acpi_write(const char *what, int vmfd, unsigned int ncpus,
+		   const struct ctl_acpi_dev *devs, unsigned int ndevs);
 void ctl_bz_free(struct ctl_bz_boot *boot);
 
 int cmd_info(int argc, char **argv);

@@ -228,6 +228,19 @@ void virtio_cmdline(const struct virtio_setup *s, char *buf, size_t len)
 				 virtio_irq(i));
 }
 
+unsigned int virtio_acpi_devs(const struct virtio_setup *s,
+			      struct ctl_acpi_dev *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n && i < CTL_ACPI_MAX_DEVS; i++) {
+		out[i].base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SIZE;
+		out[i].size = VIRTIO_MMIO_SIZE;
+		out[i].irq = virtio_irq(i);
+	}
+	return i;
+}
+
 /* ---- interrupts and reset ------------------------------------------------- */
 
 /*

@@ -130,6 +130,10 @@ int virtio_add_rng(struct virtio_setup *s, const char *what);
 unsigned int virtio_irq(unsigned int i);
 /* " virtio_mmio.device=4K@0x...:IRQ" for each device, for a bzImage. */
 void virtio_cmdline(const struct virtio_setup *s, char *buf, size_t len);
+/* The same devices for the ACPI tables (ctl_acpi_write()); returns n. */
+struct ctl_acpi_dev;
+unsigned int virtio_acpi_devs(const struct virtio_setup *s,
+			      struct ctl_acpi_dev *out);
 
 struct virtio_server;
 /*
