@@ -9,6 +9,11 @@
 #
 # Default variant (virtio-rng.bin, e2e 88): asks for 16 random bytes again
 # and again, printing "rng XXXXXXXX\n" (a hex count) after each answer.
+# VARIANT_blk (virtio-blk.bin, e2e 88): the same loop over "serve --disk"'s
+# virtio-blk device, reading sector (count mod 256) of a disk whose sector
+# n is 512 bytes of n, checking the status and the data, printing "blk
+# XXXXXXXX\n"; a bad answer exits 0x31 (request failed), 0x32 (length),
+# 0x33 (status) or 0x34 (data).
 # VARIANT_hostile (virtio-hostile.bin, e2e 87): programs the queue with
 # what a driver must not do (a descriptor loop, a buffer outside RAM, a
 # length running past RAM, a queue size that is not a power of 2, an avail
@@ -27,6 +32,12 @@
 	.equ R_STATUS, 0x70
 	.equ F_NEXT, 1
 	.equ F_WRITE, 2
+.ifdef VARIANT_blk
+	.equ DEVICE_ID, 2
+	.equ SECTOR_BUF, BUF + 0x200
+.else
+	.equ DEVICE_ID, 4
+.endif
 
 	# DESC n, addr, len, flags, next
 	.macro DESCR n, addr, len, flags, next
@@ -47,7 +58,7 @@ _start:
 	cmp $2, %eax
 	jne no_device
 	mov 8(%r12), %eax
-	cmp $4, %eax
+	cmp $DEVICE_ID, %eax
 	jne no_device
 	PUTS m_found
 	mov $8, %r13d
@@ -119,7 +130,11 @@ _start:
 	EXIT 0x5a
 .else
 	xor %ebx, %ebx
+.ifdef VARIANT_blk
+2:	call blkread
+.else
 2:	call good
+.endif
 	inc %ebx
 	PUTS m_rng
 	mov %ebx, %eax
@@ -243,6 +258,41 @@ good:
 2:	PUTS m_goodlen
 	EXIT 5
 
+.ifdef VARIANT_blk
+# blkread: read sector (EBX mod 256) and check it is 512 bytes of its
+# number; exits on any other outcome.  Keeps EBX.
+blkread:
+	movzbl %bl, %esi
+	movl $0, BUF			# VIRTIO_BLK_T_IN
+	movl $0, BUF + 4
+	mov %rsi, BUF + 8		# sector
+	movb $0xff, BUF + 16		# status, until the device writes it
+	movq $0, SECTOR_BUF
+	movq $0, SECTOR_BUF + 504
+	DESCR 0, BUF, 16, F_NEXT, 1
+	DESCR 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	xor %eax, %eax
+	call submit
+	test %eax, %eax
+	jnz 1f
+	cmp $513, %edx			# the sector and the status byte
+	jne 2f
+	cmpb $0, BUF + 16
+	jne 3f
+	movabs $0x0101010101010101, %rax
+	imul %rsi, %rax
+	cmp %rax, SECTOR_BUF
+	jne 4f
+	cmp %rax, SECTOR_BUF + 504
+	jne 4f
+	ret
+1:	EXIT 0x31
+2:	EXIT 0x32
+3:	EXIT 0x33
+4:	EXIT 0x34
+.endif
+
 # expect_reset: RSI = what; submit head 0, which must need a reset; reset,
 # then a good request must work.
 expect_reset:
@@ -260,13 +310,19 @@ expect_reset:
 	PUTS m_noreset
 	EXIT 9
 
+.ifdef VARIANT_blk
+m_found:	.asciz "virtio-blk found\n"
+m_nodev:	.asciz "no virtio-blk at 0xfeb00000\n"
+m_rng:		.asciz "blk "
+.else
 m_found:	.asciz "virtio-rng found\n"
 m_nodev:	.asciz "no virtio-rng at 0xfeb00000\n"
+m_rng:		.asciz "rng "
+.endif
 m_badinit:	.asciz "device setup failed\n"
 m_goodfail:	.asciz "a good request failed\n"
 m_goodlen:	.asciz "a good request got a wrong length\n"
 m_noreset:	.asciz ": the device did not ask for a reset\n"
-m_rng:		.asciz "rng "
 m_good:		.asciz "good request ok\n"
 m_loop:		.asciz "descriptor loop: needs reset\n"
 m_oor:		.asciz "buffer outside RAM: needs reset\n"
