@@ -447,3 +447,14 @@ smp_expect() {
 	assert_match "$OUT" "^smp cpus $(printf %08x "$1") started $(printf %08x $(($1 - 1))) counter $(printf %08x $(($1 * 20000))) rounds $(printf %08x "$2") hits1 $(printf %08x "$2")\$" \
 		"console of the $1-vCPU run"
 }
+
+# sector_disk FILE: a 128 KiB disk image whose sector n (0-255) is 512
+# bytes of n, what tests/guests/virtio.S's virtio-blk variants check.
+sector_disk() {
+	_n=0
+	while [ $_n -lt 256 ]; do
+		head -c 512 /dev/zero | tr '\000' "\\$(printf %03o $_n)"
+		_n=$((_n + 1))
+	done >"$1"
+	[ "$(wc -c <"$1")" -eq 131072 ] || fail "sector_disk: $1 is not 128 KiB"
+}

@@ -21,7 +21,12 @@
 # after a writable one, a flood of notifications), checks that the device
 # says DEVICE_NEEDS_RESET (or ignores the flood), resets it, checks that a
 # good request works again, and exits with code 0x5a; any surprise exits
-# with another code (see the EXIT lines).
+# with another code (see the EXIT lines).  With VARIANT_blk as well
+# (virtio-hostile-blk.bin, e2e 87, "run --disk FILE,ro"), the same on the
+# virtio-blk device, then requests its model must fail without a reset: a
+# sector past the disk, a read of 100 bytes, a write to the read-only disk
+# (each answered IOERR, only the status written) and a request with no
+# status byte (dropped: used with length 0); a good read after each.
 	.code64
 	.include "lib64.inc"
 	.equ VBASE, 0xfeb00000
@@ -126,6 +131,45 @@ _start:
 	jnz fail8
 	PUTS m_flood
 	call good
+.ifdef VARIANT_blk
+	# 9. a sector past the end of the disk
+	mov $1000, %esi
+	call blk_read_header
+	DESCR 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	mov $m_beyond, %esi
+	call blk_ioerr
+
+	# 10. a read of 100 bytes
+	mov $1, %esi
+	call blk_read_header
+	DESCR 1, SECTOR_BUF, 100, F_WRITE | F_NEXT, 2
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	mov $m_odd, %esi
+	call blk_ioerr
+
+	# 11. a write to the read-only disk
+	mov $2, %esi
+	call blk_read_header
+	movl $1, BUF			# VIRTIO_BLK_T_OUT
+	DESCR 1, SECTOR_BUF, 512, F_NEXT, 2
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	mov $m_rowrite, %esi
+	call blk_ioerr
+
+	# 12. no status byte at all: nothing to answer with
+	mov $1, %esi
+	call blk_read_header
+	DESCR 0, BUF, 16, 0, 0
+	xor %eax, %eax
+	call submit
+	test %eax, %eax
+	jnz fail12
+	test %edx, %edx
+	jnz fail12
+	PUTS m_nostatus
+	call good
+.endif
 	PUTS m_done
 	EXIT 0x5a
 .else
@@ -163,6 +207,7 @@ bad_init:
 fail6:	EXIT 6
 fail7:	EXIT 7
 fail8:	EXIT 8
+fail12:	EXIT 12
 
 # vinit: reset and set the device up with a queue of R13 entries.
 # Returns EAX = 0, or 1 if the device then needs a reset.
@@ -243,6 +288,15 @@ submit:
 2:	mov $2, %eax
 	ret
 
+.ifdef VARIANT_blk
+# good: one well-formed read (sector 1); exits on any other outcome.
+good:
+	push %rbx
+	mov $1, %ebx
+	call blkread
+	pop %rbx
+	ret
+.else
 # good: one well-formed 16-byte request; exits on any other outcome.
 good:
 	DESCR 0, BUF, 16, F_WRITE, 0
@@ -257,8 +311,42 @@ good:
 	EXIT 4
 2:	PUTS m_goodlen
 	EXIT 5
+.endif
 
 .ifdef VARIANT_blk
+# blk_read_header: a read header for sector ESI at BUF, head 0 pointing at
+# it (readable, next 1), the status byte reset.
+blk_read_header:
+	movl $0, BUF			# VIRTIO_BLK_T_IN
+	movl $0, BUF + 4
+	mov %rsi, BUF + 8
+	movb $0xff, BUF + 16
+	DESCR 0, BUF, 16, F_NEXT, 1
+	ret
+
+# blk_ioerr: RSI = what; the request at head 0 must be answered IOERR
+# with only the status byte written, and no reset asked; then a good read.
+blk_ioerr:
+	push %rsi
+	xor %eax, %eax
+	call submit
+	pop %rsi
+	test %eax, %eax
+	jnz 1f
+	cmp $1, %edx
+	jne 2f
+	cmpb $1, BUF + 16		# VIRTIO_BLK_S_IOERR
+	jne 2f
+	call puts
+	call good
+	ret
+1:	call puts
+	PUTS m_blkreset
+	EXIT 0x35
+2:	call puts
+	PUTS m_blkstatus
+	EXIT 0x36
+
 # blkread: read sector (EBX mod 256) and check it is 512 bytes of its
 # number; exits on any other outcome.  Keeps EBX.
 blkread:
@@ -329,6 +417,12 @@ m_oor:		.asciz "buffer outside RAM: needs reset\n"
 m_len:		.asciz "length past RAM: needs reset\n"
 m_next:		.asciz "next beyond the queue: needs reset\n"
 m_order:	.asciz "readable after writable: needs reset\n"
+m_beyond:	.asciz "sector past the disk: IOERR\n"
+m_odd:		.asciz "read of 100 bytes: IOERR\n"
+m_rowrite:	.asciz "write to the read-only disk: IOERR\n"
+m_nostatus:	.asciz "request without a status byte: dropped\n"
+m_blkreset:	.asciz ": the device asked for a reset\n"
+m_blkstatus:	.asciz ": not answered IOERR with the status alone\n"
 m_ahead:	.asciz "avail index 100 ahead: needs reset\n"
 m_qsize:	.asciz "queue size 6: needs reset\n"
 m_flood:	.asciz "2000 empty notifications: ignored\n"

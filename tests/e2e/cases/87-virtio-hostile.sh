@@ -8,6 +8,9 @@
 # serves a good request after the reset, then exits 0x5a; the host checks
 # that the device process said why for each bad queue, stayed up to the end
 # (run's child serves until the VM stops) and left the disk image alone.
+# Then the same guest's virtio-blk variant does all that to the disk of
+# "run --disk FILE,ro", and the requests virtio-blk must fail (IOERR, or
+# dropped) without asking for a reset.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -42,5 +45,32 @@ assert_eq "$n" 7 "device process: one sentence per broken queue"
 assert_match "$ERR" "queue size not a power of 2" "device process: the queue size"
 assert_match "$ERR" "VM exited with code 90" "run's report"
 assert_eq "$(md5sum </tmp/d87.img)" "$md5" "the disk beside it untouched"
+
+# The same on the virtio-blk device (a read-only disk), then what its model
+# must refuse without a reset: a sector past the disk, a read of 100 bytes,
+# a write to the read-only disk, a request with no status byte.
+sector_disk /tmp/d87b.img
+md5b=$(md5sum </tmp/d87b.img)
+minivmmctl run --name vb87 --mem 16M --disk /tmp/d87b.img,ro --rng \
+	"$G/virtio-hostile-blk.bin" >/tmp/vb87.out 2>/tmp/vb87.err
+rrc=$?
+sed 's/^/  guest| /' /tmp/vb87.out
+sed 's/^/  err| /' /tmp/vb87.err
+GOUT=$(cat /tmp/vb87.out)
+assert_match "$GOUT" "virtio-blk found" "guest: the disk is the first device"
+for what in "descriptor loop" "buffer outside RAM" "length past RAM" \
+	"next beyond the queue" "readable after writable" \
+	"avail index 100 ahead" "queue size 6"; do
+	assert_match "$GOUT" "$what: needs reset" "blk guest: $what"
+done
+for what in "sector past the disk: IOERR" "read of 100 bytes: IOERR" \
+	"write to the read-only disk: IOERR" \
+	"request without a status byte: dropped" "hostile done"; do
+	assert_match "$GOUT" "$what" "blk guest: $what"
+done
+assert_eq "$rrc" 90 "run's status (the blk guest's exit code 0x5a)"
+n=$(grep -c "virtio device at 0xfeb00000: .*; device needs reset" /tmp/vb87.err)
+assert_eq "$n" 7 "device process: one sentence per broken blk queue"
+assert_eq "$(md5sum </tmp/d87b.img)" "$md5b" "the read-only disk unchanged"
 dmesg | tail -n 20 | grep -q "BUG\|WARNING" && fail "the host kernel complained"
 no_vms_left

@@ -96,11 +96,6 @@ death_cycle() {
 
 death_cycle vd88 "$G/virtio-rng.bin" rng --rng
 # A disk: sector n is 512 bytes of n, which the guest checks on each read.
-n=0
-while [ $n -lt 256 ]; do
-	head -c 512 /dev/zero | tr '\000' "\\$(printf %03o $n)"
-	n=$((n + 1))
-done >/tmp/disk88.img
-assert_eq "$(wc -c </tmp/disk88.img)" 131072 "disk image size"
+sector_disk /tmp/disk88.img
 death_cycle vb88 "$G/virtio-blk.bin" blk --disk /tmp/disk88.img
 no_vms_left
