@@ -88,6 +88,7 @@ check-all:
 bench:
 	tests/bench/run
 	tests/bench/linux-boot
+	tests/bench/disk
 
 # The image loaders (ctl/multiboot.c, ctl/bzimage.c): unit tests, the
 # regression inputs, and libFuzzer runs of a fixed number of executions
