@@ -134,17 +134,15 @@ _start:
 .ifdef VARIANT_blk
 	# 9. a sector past the end of the disk
 	mov $1000, %esi
-	call blk_read_header
-	DESCR 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
-	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	mov $512, %ecx
+	call blk_read_chain
 	mov $m_beyond, %esi
 	call blk_ioerr
 
 	# 10. a read of 100 bytes
 	mov $1, %esi
-	call blk_read_header
-	DESCR 1, SECTOR_BUF, 100, F_WRITE | F_NEXT, 2
-	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	mov $100, %ecx
+	call blk_read_chain
 	mov $m_odd, %esi
 	call blk_ioerr
 
@@ -322,6 +320,15 @@ blk_read_header:
 	mov %rsi, BUF + 8
 	movb $0xff, BUF + 16
 	DESCR 0, BUF, 16, F_NEXT, 1
+	ret
+
+# blk_read_chain: head 0 reads ECX bytes of sector ESI: header, data,
+# status byte.
+blk_read_chain:
+	call blk_read_header
+	DESCR 1, SECTOR_BUF, 0, F_WRITE | F_NEXT, 2
+	mov %ecx, DESC + 16 + 8
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
 	ret
 
 # blk_ioerr: RSI = what; the request at head 0 must be answered IOERR

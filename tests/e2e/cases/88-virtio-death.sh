@@ -44,12 +44,7 @@ death_cycle() {
 	kill -KILL "$spid"
 	wait "$spid" 2>/dev/null
 	spid=""
-	n=50
-	until [ "$(state_of $vm)" = PAUSED ]; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || fail "VM not paused 5 s after its device process died"
-		sleep 0.1
-	done
+	wait_state "$vm" PAUSED 5
 	ctl list --json
 	assert_match "$OUT" "\"name\": \"$vm\", \"state\": \"PAUSED\".*\"pause_reason\": \"device-gone\"" "list after the kill"
 	ctl list

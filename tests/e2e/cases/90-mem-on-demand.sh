@@ -24,15 +24,6 @@ stat_of() { minivmmctl stats --json "$1" 2>/dev/null; }
 KIB=1024
 MIB=$((1024 * 1024))
 
-# wait_state NAME STATE SECONDS
-wait_state() {
-	_n=$(($3 * 10))
-	until [ "$(state_of "$1")" = "$2" ]; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || fail "$1 did not reach $2 within $3 s (it is $(state_of "$1"))"
-		sleep 0.1
-	done
-}
 exit_code_of() {
 	minivmmctl list --json | grep "\"name\": \"$1\"" |
 		sed -n 's/.*"exit_code": \([0-9]*\).*/\1/p'

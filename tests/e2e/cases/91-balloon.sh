@@ -15,14 +15,6 @@ MIB=$((1024 * 1024))
 vm_pages() { cat /sys/module/minivmm/parameters/vm_pages; }
 stat_of() { minivmmctl stats --json "$1" 2>/dev/null; }
 memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
-wait_state() {
-	_n=$(($3 * 10))
-	until [ "$(state_of "$1")" = "$2" ]; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || fail "$1 did not reach $2 within $3 s (it is $(state_of "$1"))"
-		sleep 0.1
-	done
-}
 
 assert_ok minivmmctl create b91 --mem 32M
 assert_ok minivmmctl load --mode long b91 "$G/balloon.bin"
