@@ -26,7 +26,11 @@
 # virtio-blk device, then requests its model must fail without a reset: a
 # sector past the disk, a read of 100 bytes, a write to the read-only disk
 # (each answered IOERR, only the status written) and a request with no
-# status byte (dropped: used with length 0); a good read after each.
+# status byte (dropped: used with length 0); a good read after each.  With
+# VARIANT_net (virtio-hostile-net.bin, e2e 87, "run --net tap:NAME"), the
+# same on virtio-net's transmit queue, where a good request is a 60-byte
+# frame behind its 12-byte header, then frames the model must drop
+# without a reset: the header alone, and a device-writable buffer.
 	.code64
 	.include "lib64.inc"
 	.equ VBASE, 0xfeb00000
@@ -37,11 +41,18 @@
 	.equ R_STATUS, 0x70
 	.equ F_NEXT, 1
 	.equ F_WRITE, 2
+	.equ QUEUE, 0
 .ifdef VARIANT_blk
 	.equ DEVICE_ID, 2
 	.equ SECTOR_BUF, BUF + 0x200
 .else
+.ifdef VARIANT_net
+	.equ DEVICE_ID, 1
+	.equ QUEUE, 1			# transmit; receive (0) stays unused
+	.equ FRAME, BUF + 0x200
+.else
 	.equ DEVICE_ID, 4
+.endif
 .endif
 
 	# DESC n, addr, len, flags, next
@@ -105,7 +116,7 @@ _start:
 	DESCR 0, BUF, 16, F_WRITE, 0
 	add $100, %r14d
 	mov %r14w, AVAIL + 2
-	movl $0, 0x50(%r12)
+	movl $QUEUE, 0x50(%r12)
 	mov R_STATUS(%r12), %eax
 	test $0x40, %eax
 	jz fail6
@@ -123,7 +134,7 @@ _start:
 
 	# 8. a flood of notifications with nothing new
 	mov $2000, %ecx
-1:	movl $0, 0x50(%r12)
+1:	movl $QUEUE, 0x50(%r12)
 	dec %ecx
 	jnz 1b
 	mov R_STATUS(%r12), %eax
@@ -167,6 +178,17 @@ _start:
 	jnz fail12
 	PUTS m_nostatus
 	call good
+.endif
+.ifdef VARIANT_net
+	# 9. the header alone, no frame
+	DESCR 0, BUF, 12, 0, 0
+	mov $m_hdronly, %esi
+	call net_dropped
+
+	# 10. a device-writable buffer on the transmit queue
+	DESCR 0, FRAME, 60, F_WRITE, 0
+	mov $m_txwrite, %esi
+	call net_dropped
 .endif
 	PUTS m_done
 	EXIT 0x5a
@@ -225,7 +247,7 @@ vinit:
 	mov R_STATUS(%r12), %eax
 	test $8, %eax
 	jz 9f
-	movl $0, 0x30(%r12)
+	movl $QUEUE, 0x30(%r12)		# QueueSel
 	mov 0x34(%r12), %eax
 	cmp $8, %eax		# QueueNumMax
 	jb 9f
@@ -266,7 +288,7 @@ submit:
 	mov %ax, AVAIL + 4(,%rcx,2)
 	inc %r14d
 	mov %r14w, AVAIL + 2
-	movl $0, 0x50(%r12)		# QueueNotify (posted)
+	movl $QUEUE, 0x50(%r12)		# QueueNotify (posted)
 	mov R_STATUS(%r12), %eax
 	test $0x40, %eax	# answered after the notify
 	jnz 1f
@@ -286,6 +308,49 @@ submit:
 2:	mov $2, %eax
 	ret
 
+.ifdef VARIANT_net
+# good: one 60-byte broadcast frame (ethertype 0x88b5, local experimental)
+# behind a zeroed virtio-net header; the device uses it with length 0.
+good:
+	movq $0, BUF
+	movl $0, BUF + 8
+	movl $0xffffffff, FRAME
+	movw $0xffff, FRAME + 4
+	movl $0x00000002, FRAME + 6	# source 02:00:00:00:87:87
+	movw $0x8787, FRAME + 10
+	movw $0xb588, FRAME + 12
+	DESCR 0, BUF, 12, F_NEXT, 1
+	DESCR 1, FRAME, 60, 0, 0
+	xor %eax, %eax
+	call submit
+	test %eax, %eax
+	jnz 1f
+	test %edx, %edx
+	jnz 2f
+	ret
+1:	PUTS m_goodfail
+	EXIT 4
+2:	PUTS m_goodlen
+	EXIT 5
+
+# net_dropped: RSI = what; head 0 must be used with length 0 and no reset
+# asked; then a good frame.
+net_dropped:
+	push %rsi
+	xor %eax, %eax
+	call submit
+	pop %rsi
+	test %eax, %eax
+	jnz 1f
+	test %edx, %edx
+	jnz 1f
+	call puts
+	call good
+	ret
+1:	call puts
+	PUTS m_notdropped
+	EXIT 0x37
+.else
 .ifdef VARIANT_blk
 # good: one well-formed read (sector 1); exits on any other outcome.
 good:
@@ -309,6 +374,7 @@ good:
 	EXIT 4
 2:	PUTS m_goodlen
 	EXIT 5
+.endif
 .endif
 
 .ifdef VARIANT_blk
@@ -405,6 +471,11 @@ expect_reset:
 	PUTS m_noreset
 	EXIT 9
 
+.ifdef VARIANT_net
+m_found:	.asciz "virtio-net found\n"
+m_nodev:	.asciz "no virtio-net at 0xfeb00000\n"
+m_rng:		.asciz "net "
+.else
 .ifdef VARIANT_blk
 m_found:	.asciz "virtio-blk found\n"
 m_nodev:	.asciz "no virtio-blk at 0xfeb00000\n"
@@ -413,6 +484,7 @@ m_rng:		.asciz "blk "
 m_found:	.asciz "virtio-rng found\n"
 m_nodev:	.asciz "no virtio-rng at 0xfeb00000\n"
 m_rng:		.asciz "rng "
+.endif
 .endif
 m_badinit:	.asciz "device setup failed\n"
 m_goodfail:	.asciz "a good request failed\n"
@@ -429,6 +501,9 @@ m_odd:		.asciz "read of 100 bytes: IOERR\n"
 m_rowrite:	.asciz "write to the read-only disk: IOERR\n"
 m_nostatus:	.asciz "request without a status byte: dropped\n"
 m_blkreset:	.asciz ": the device asked for a reset\n"
+m_hdronly:	.asciz "header without a frame: dropped\n"
+m_txwrite:	.asciz "writable transmit buffer: dropped\n"
+m_notdropped:	.asciz ": not dropped quietly\n"
 m_blkstatus:	.asciz ": not answered IOERR with the status alone\n"
 m_ahead:	.asciz "avail index 100 ahead: needs reset\n"
 m_qsize:	.asciz "queue size 6: needs reset\n"

@@ -10,7 +10,9 @@
 # (run's child serves until the VM stops) and left the disk image alone.
 # Then the same guest's virtio-blk variant does all that to the disk of
 # "run --disk FILE,ro", and the requests virtio-blk must fail (IOERR, or
-# dropped) without asking for a reset.
+# dropped) without asking for a reset; its virtio-net variant to the
+# transmit queue of "run --net tap:NAME", and the frames virtio-net must
+# drop.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -72,5 +74,27 @@ assert_eq "$rrc" 90 "run's status (the blk guest's exit code 0x5a)"
 n=$(grep -c "virtio device at 0xfeb00000: .*; device needs reset" /tmp/vb87.err)
 assert_eq "$n" 7 "device process: one sentence per broken blk queue"
 assert_eq "$(md5sum </tmp/d87b.img)" "$md5b" "the read-only disk unchanged"
+
+# And on virtio-net's transmit queue (a tap in this host), then frames the
+# model must drop without a reset: the header alone, a writable buffer.
+minivmmctl run --name vn87 --mem 16M --net tap:mvtap87 --rng \
+	"$G/virtio-hostile-net.bin" >/tmp/vn87.out 2>/tmp/vn87.err
+rrc=$?
+sed 's/^/  guest| /' /tmp/vn87.out
+sed 's/^/  err| /' /tmp/vn87.err
+GOUT=$(cat /tmp/vn87.out)
+assert_match "$GOUT" "virtio-net found" "guest: the NIC is the first device"
+for what in "descriptor loop: needs reset" "buffer outside RAM: needs reset" \
+	"length past RAM: needs reset" "next beyond the queue: needs reset" \
+	"readable after writable: needs reset" \
+	"avail index 100 ahead: needs reset" "queue size 6: needs reset" \
+	"2000 empty notifications: ignored" \
+	"header without a frame: dropped" \
+	"writable transmit buffer: dropped" "hostile done"; do
+	assert_match "$GOUT" "$what" "net guest: $what"
+done
+assert_eq "$rrc" 90 "run's status (the net guest's exit code 0x5a)"
+n=$(grep -c "virtio device at 0xfeb00000: .*; device needs reset" /tmp/vn87.err)
+assert_eq "$n" 7 "device process: one sentence per broken transmit queue"
 dmesg | tail -n 20 | grep -q "BUG\|WARNING" && fail "the host kernel complained"
 no_vms_left
