@@ -308,6 +308,14 @@ submit:
 2:	mov $2, %eax
 	ret
 
+# submit0: submit head 0 as submit does, keeping RSI.
+submit0:
+	push %rsi
+	xor %eax, %eax
+	call submit
+	pop %rsi
+	ret
+
 .ifdef VARIANT_net
 # good: one 60-byte broadcast frame (ethertype 0x88b5, local experimental)
 # behind a zeroed virtio-net header; the device uses it with length 0.
@@ -336,10 +344,7 @@ good:
 # net_dropped: RSI = what; head 0 must be used with length 0 and no reset
 # asked; then a good frame.
 net_dropped:
-	push %rsi
-	xor %eax, %eax
-	call submit
-	pop %rsi
+	call submit0
 	test %eax, %eax
 	jnz 1f
 	test %edx, %edx
@@ -400,10 +405,7 @@ blk_read_chain:
 # blk_ioerr: RSI = what; the request at head 0 must be answered IOERR
 # with only the status byte written, and no reset asked; then a good read.
 blk_ioerr:
-	push %rsi
-	xor %eax, %eax
-	call submit
-	pop %rsi
+	call submit0
 	test %eax, %eax
 	jnz 1f
 	cmp $1, %edx
@@ -457,10 +459,7 @@ blkread:
 # expect_reset: RSI = what; submit head 0, which must need a reset; reset,
 # then a good request must work.
 expect_reset:
-	push %rsi
-	xor %eax, %eax
-	call submit
-	pop %rsi
+	call submit0
 	cmp $1, %eax
 	jne 1f
 	call puts
