@@ -8,14 +8,15 @@
  *                -> MADT (two vCPUs or more)
  *
  * The FADT points at kmod/platform.c's PM1a event and control blocks
- * (MINIVMM_PORT_ACPI_PM1) and its 32-bit PM timer (MINIVMM_PORT_ACPI_PM_TMR);
- * SMI_CMD 0 says the machine is in ACPI mode from the start; there is no
- * GPE block.  The DSDT holds \_S5_, so a guest's poweroff writes SLP_TYP 5
- * and SLP_EN to PM1a_CNT, and the VM stops as POWEROFF; and, under \_SB,
- * one device per virtio-mmio transport (_HID LNRO0005, the ID Linux's
- * virtio_mmio driver matches; its registers and edge-triggered ISA IRQ in
- * _CRS).  A kernel built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, such
- * as Debian's, finds the devices only there; one that also takes
+ * (MINIVMM_PORT_ACPI_PM1); SMI_CMD 0 says the machine is in ACPI mode
+ * from the start; there is no PM timer (see the README: a guest that
+ * cannot trust its TSC would keep time by it, one exit per clock read) and
+ * no GPE block.  The DSDT holds \_S5_, so a guest's poweroff writes
+ * SLP_TYP 5 and SLP_EN to PM1a_CNT, and the VM stops as POWEROFF; and,
+ * under \_SB, one device per virtio-mmio transport (_HID LNRO0005, the ID
+ * Linux's virtio_mmio driver matches; its registers and edge-triggered ISA
+ * IRQ in _CRS).  A kernel built without CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES,
+ * such as Debian's, finds the devices only there; one that also takes
  * virtio_mmio.device= from the command line may see each twice, and the
  * second probe fails on the taken registers.
  *
@@ -60,11 +61,8 @@
 #define ACPI_APIC_ADDR		0xfee00000u
 #define ACPI_IOAPIC_ADDR	0xfec00000u
 #define ACPI_SCI_IRQ		9
-/*
- * FADT flags: WBINVD works, C1 (HLT) works, no fixed power or sleep button,
- * TMR_VAL_EXT (the PM timer counts 32 bits).
- */
-#define ACPI_FADT_FLAGS		(1u << 0 | 1u << 2 | 1u << 4 | 1u << 5 | 1u << 8)
+/* FADT flags: WBINVD works, C1 (HLT) works, no fixed power or sleep button. */
+#define ACPI_FADT_FLAGS		(1u << 0 | 1u << 2 | 1u << 4 | 1u << 5)
 /* ISO flags: active high (01), level (11 << 2); 0: as the bus (ISA: edge, high). */
 #define ACPI_ISO_LEVEL_HIGH	0x000d
 
@@ -219,10 +217,8 @@ static void acpi_fadt(uint8_t *buf)
 	/* SMI_CMD (48) 0: no transition to ACPI mode; it is on. */
 	put32(t + 56, MINIVMM_PORT_ACPI_PM1);		/* PM1a_EVT_BLK */
 	put32(t + 64, MINIVMM_PORT_ACPI_PM1 + 4);	/* PM1a_CNT_BLK */
-	put32(t + 76, MINIVMM_PORT_ACPI_PM_TMR);	/* PM_TMR_BLK */
 	t[88] = 4;					/* PM1_EVT_LEN */
 	t[89] = 2;					/* PM1_CNT_LEN */
-	t[91] = 4;					/* PM_TMR_LEN */
 	put16(t + 96, 101);	/* P_LVL2_LAT > 100: no C2 */
 	put16(t + 98, 1001);	/* P_LVL3_LAT > 1000: no C3 */
 	put32(t + 112, ACPI_FADT_FLAGS);

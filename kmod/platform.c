@@ -26,13 +26,6 @@
  *  - The ACPI PM1a event and control blocks (MINIVMM_PORT_ACPI_PM1) of the
  *    FADT minivmmctl writes: ACPI mode always, no events; sleep state S5
  *    powers the VM off.
- *  - The ACPI PM timer (MINIVMM_PORT_ACPI_PM_TMR): a free-running 32-bit
- *    count at 3.579545 MHz from the VM's creation, by the host's monotonic
- *    clock; no overflow event.  Linux calibrates its TSC against it where
- *    the PIT loop is too slow (under a nested emulator, an exit takes tens
- *    of microseconds), and falls back to it as a clocksource; without it, a
- *    guest that could not calibrate marked its TSC unstable, timed its
- *    delay loop by the timer tick (half a second) and kept time by jiffies.
  *
  * State is touched by the vCPU thread only: one vCPU per VM today; SMP
  * guests will put these devices under a per-VM lock.  Nothing here calls
@@ -42,7 +35,6 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/ktime.h>
-#include <linux/math64.h>
 #include <linux/time.h>
 #include "platform.h"
 
@@ -363,25 +355,6 @@ static bool mv_pm1_io(u16 port, u8 size, bool in, u32 *val)
 	return typ == MINIVMM_ACPI_S5_TYP;
 }
 
-/* ---- ACPI PM timer ------------------------------------------------------- */
-
-#define MV_PM_TIMER_HZ		3579545
-
-u32 mv_pm_timer_count(u64 ns)
-{
-	u32 rem;
-	u64 sec = div_u64_rem(ns, NSEC_PER_SEC, &rem);
-
-	/* Whole seconds, then the rest: no product overflows; wraps at 2^32. */
-	return (u32)(sec * MV_PM_TIMER_HZ +
-		     div_u64((u64)rem * MV_PM_TIMER_HZ, NSEC_PER_SEC));
-}
-
-static void mv_pm_timer_read(const struct mv_platform *p, u32 *val)
-{
-	*val = mv_pm_timer_count(ktime_get_ns() - p->pm_timer_epoch);
-}
-
 /* ---- MC146818 RTC and CMOS RAM ------------------------------------------ */
 
 #define MV_PORT_RTC_INDEX	0x70
@@ -539,15 +512,13 @@ bool mv_platform_port_is_quiet(u16 port)
 	return port == MINIVMM_PORT_FW_CFG || port == MINIVMM_PORT_FW_CFG + 1 ||
 	       (port >= MINIVMM_PORT_PCI_ADDR &&
 		port < MINIVMM_PORT_PCI_DATA + 4) ||
-	       port == MV_PORT_RTC_INDEX || port == MV_PORT_RTC_DATA ||
-	       port == MINIVMM_PORT_ACPI_PM_TMR;
+	       port == MV_PORT_RTC_INDEX || port == MV_PORT_RTC_DATA;
 }
 
 void mv_platform_init(struct mv_platform *p)
 {
 	p->rtc.reg[MV_RTC_A] = MV_RTC_A_RESET;
 	p->rtc.reg[MV_RTC_B] = MV_RTC_B_24H;
-	p->pm_timer_epoch = ktime_get_ns();
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -588,11 +559,6 @@ enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 	if (port == MINIVMM_PORT_SHUTDOWN && !in && size == 1)
 		return mv_shutdown_port_write(p, (u8)*val) ? MV_IO_POWEROFF :
 							     MV_IO_DONE;
-	if (port == MINIVMM_PORT_ACPI_PM_TMR) {
-		if (in)		/* any width: the low bytes of the count */
-			mv_pm_timer_read(p, val);
-		return MV_IO_DONE;	/* read-only: writes are dropped */
-	}
 	if (mv_is_pm1_port(port))
 		return mv_pm1_io(port, size, in, val) ? MV_IO_POWEROFF :
 							MV_IO_DONE;

@@ -43,7 +43,6 @@ struct mv_platform {
 	u8 elcr[2];
 	u8 shutdown_pos;	/* bytes of "Shutdown" matched so far */
 	struct mv_rtc rtc;
-	u64 pm_timer_epoch;	/* host monotonic ns at which the PM timer read 0 */
 };
 
 enum mv_io_result {
@@ -53,15 +52,12 @@ enum mv_io_result {
 };
 
 /*
- * fw_cfg, PCI configuration, the RTC and the ACPI PM timer: models that
- * raise no line, arm no timer and wake nobody, so the backends' short path
- * may answer them.
+ * fw_cfg, PCI configuration and the RTC: models that raise no line, arm
+ * no timer and wake nobody, so the backends' short path may answer them.
  */
 bool mv_platform_port_is_quiet(u16 port);
 /* Power-on state of what is not zero (the RTC's status registers). */
 void mv_platform_init(struct mv_platform *p);
-/* The ACPI PM timer's count (3.579545 MHz, 32 bits) @ns after its epoch. */
-u32 mv_pm_timer_count(u64 ns);
 enum mv_io_result mv_platform_io(struct mv_platform *p, u16 port, u8 size,
 				 bool in, u32 *val);
 

@@ -72,7 +72,6 @@ static long mv_snap_get_devstate(struct mv_vm *vm, void __user *argp)
 					     MV_CONSOLE_IN_SIZE];
 	spin_unlock(&con->lock);
 	mv_snap_platform_get(&vm->platform, s);
-	s->pm_timer_ns = now - vm->platform.pm_timer_epoch;
 	mv_snap_pit_get(&vm->pit, s, now);
 	s->pit_irq0_pending = min_t(u32, atomic_read(&vm->pit_timer.fired),
 				    MINIVMM_TIMER_PENDING_MAX);
@@ -138,8 +137,6 @@ static long mv_snap_set_devstate(struct mv_vm *vm, void __user *argp)
 	con->in_len = s->console_in_len;
 	spin_unlock(&con->lock);
 	mv_snap_platform_put(&vm->platform, s);
-	/* The count runs on from where it was saved (u64 arithmetic wraps). */
-	vm->platform.pm_timer_epoch = now - s->pm_timer_ns;
 	mv_snap_pit_put(&vm->pit, s, now);
 	atomic_set(&vm->pit_timer.fired, s->pit_irq0_pending);
 	mutex_unlock(&vm->lock);

@@ -306,7 +306,6 @@ enum minivmm_exit_reason {
  * POWEROFF.
  */
 #define MINIVMM_PORT_ACPI_PM1	0x600
-#define MINIVMM_PORT_ACPI_PM_TMR	0x608	/* the FADT's PM_TMR_BLK, 32 bits */
 #define MINIVMM_ACPI_S5_TYP	5
 #define MINIVMM_PORT_FW_CFG	0x510	/* QEMU fw_cfg: selector, data at +1 */
 #define MINIVMM_PORT_PCI_ADDR	0xcf8	/* PCI configuration: no devices */
@@ -493,9 +492,7 @@ struct minivmm_devstate {
 	__u8 pit_gate2, pit_speaker, pit_refresh;	/* 0 or 1 */
 	__u8 padding3;
 	__u32 pit_irq0_pending;	/* <= MINIVMM_TIMER_PENDING_MAX */
-	/* ACPI PM timer: ns since it read 0 (any value; 0 in older images) */
-	__u64 pm_timer_ns;
-	__u64 reserved[7];	/* must be 0 */
+	__u64 reserved[8];	/* must be 0 */
 };
 _Static_assert(sizeof(struct minivmm_devstate) == 512, "minivmm_devstate ABI size");
 

@@ -185,44 +185,6 @@ static void shutdown_port(struct kunit *test)
 			MV_IO_UNCLAIMED);
 }
 
-static void pm_timer_count(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(0), 0U);
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(NSEC_PER_SEC), 3579545U);
-	/* 279 ns is the first whole tick (one tick is 279.365 ns). */
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(279), 0U);
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(280), 1U);
-	/* 1200 s is 4295454000 ticks: past 2^32, the count wraps. */
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(1200 * NSEC_PER_SEC), 486704U);
-	/* No overflow in the product, even a century in. */
-	KUNIT_EXPECT_EQ(test, mv_pm_timer_count(100ULL * 365 * 86400 *
-						NSEC_PER_SEC),
-			(u32)(100ULL * 365 * 86400 * 3579545));
-}
-
-static void pm_timer_port(struct kunit *test)
-{
-	struct mv_platform p = test_platform();
-	u32 a, b;
-	u64 t;
-
-	mv_platform_init(&p);
-	KUNIT_EXPECT_TRUE(test, mv_platform_port_is_quiet(MINIVMM_PORT_ACPI_PM_TMR));
-	a = io_in(test, &p, MINIVMM_PORT_ACPI_PM_TMR, 4);
-	t = ktime_get_ns();
-	while (ktime_get_ns() - t < 100 * NSEC_PER_USEC)	/* 358 ticks */
-		cpu_relax();
-	b = io_in(test, &p, MINIVMM_PORT_ACPI_PM_TMR, 4);
-	KUNIT_EXPECT_GE(test, b - a, 350U);
-	KUNIT_EXPECT_LT(test, b - a, 1U << 24);
-	/* Writes change nothing and are not an error. */
-	KUNIT_EXPECT_EQ(test, io_out(&p, MINIVMM_PORT_ACPI_PM_TMR, 4, 0),
-			MV_IO_DONE);
-	/* A reset to 0 would read as a step back, a huge unsigned delta. */
-	KUNIT_EXPECT_LT(test, io_in(test, &p, MINIVMM_PORT_ACPI_PM_TMR, 4) - b,
-			1U << 24);
-}
-
 static void other_ports_unclaimed(struct kunit *test)
 {
 	struct mv_platform p = test_platform();
@@ -466,8 +428,6 @@ static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(pic_init_and_masks),
 	KUNIT_CASE(shutdown_port),
 	KUNIT_CASE(acpi_pm1),
-	KUNIT_CASE(pm_timer_count),
-	KUNIT_CASE(pm_timer_port),
 	KUNIT_CASE(other_ports_unclaimed),
 	KUNIT_CASE(rtc_runs_on_the_host_clock),
 	KUNIT_CASE(rtc_guest_sets_the_time),

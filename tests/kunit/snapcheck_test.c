@@ -69,7 +69,7 @@ static void snap_dev_bad_refused(struct kunit *test)
 {
 	BAD_DEV(test, s.size = sizeof(s) - 8);
 	BAD_DEV(test, s.version = MINIVMM_DEVSTATE_VERSION + 1);
-	BAD_DEV(test, s.reserved[6] = 1);
+	BAD_DEV(test, s.reserved[7] = 1);
 	BAD_DEV(test, s.padding0 = 1);
 	BAD_DEV(test, s.uart_ier = 0x10);
 	BAD_DEV(test, s.uart_mcr = 0x20);
