@@ -122,8 +122,11 @@ static void mv_lapic_eoi(struct mv_lapic *apic)
 	if (!v)
 		return;			/* nothing in service */
 	apic->isr[v / 32] &= ~BIT(v % 32);
+	/*
+	 * The TMR keeps its bit: it says how the vector was last accepted
+	 * until it is accepted again (SDM 11.8.4), and guests read it.
+	 */
 	if (apic->tmr[v / 32] & BIT(v % 32)) {
-		apic->tmr[v / 32] &= ~BIT(v % 32);
 		apic->eoi_level = true;
 		apic->eoi_level_vector = v;
 	}
@@ -244,10 +247,13 @@ static void mv_lapic_write_lvt(struct mv_lapic *apic, unsigned int i, u32 val)
 		apic->lvt[i] |= APIC_LVT_MASKED;
 }
 
+/* Accept an edge-triggered @vector: its TMR bit clears. */
 void mv_lapic_set_irr(struct mv_lapic *apic, u8 vector)
 {
-	if (vector >= 16)	/* 0-15 are illegal vectors: dropped */
-		apic->irr[vector / 32] |= BIT(vector % 32);
+	if (vector < 16)	/* 0-15 are illegal vectors: dropped */
+		return;
+	apic->irr[vector / 32] |= BIT(vector % 32);
+	apic->tmr[vector / 32] &= ~BIT(vector % 32);
 }
 
 void mv_lapic_set_irr_trig(struct mv_lapic *apic, u8 vector, bool level)
@@ -257,8 +263,6 @@ void mv_lapic_set_irr_trig(struct mv_lapic *apic, u8 vector, bool level)
 	mv_lapic_set_irr(apic, vector);
 	if (level)
 		apic->tmr[vector / 32] |= BIT(vector % 32);
-	else
-		apic->tmr[vector / 32] &= ~BIT(vector % 32);
 }
 
 bool mv_lapic_x2apic_mode(const struct mv_lapic *apic)

@@ -282,6 +282,33 @@ static void lapic_delivery_priority(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.irr[0], 0u);
 }
 
+/*
+ * The TMR says how each vector was last accepted (ioapic_lapic_level_eoi
+ * has the level half): an edge on a vector clears its bit, and its EOI
+ * stays local.
+ */
+static void lapic_tmr_edge_clears(struct kunit *test)
+{
+	struct mv_lapic a;
+
+	mv_lapic_reset(&a, 0, true);
+	mmio_wr(&a, APIC_SPIV, 0x1ff);
+	mv_lapic_set_irr_trig(&a, 0x79, true);
+	mv_lapic_accept(&a, 0x79);
+	mmio_wr(&a, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_TMR + 0x30), BIT(0x79 - 96));
+	a.eoi_level = false;
+	mv_lapic_set_irr_trig(&a, 0x79, false);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_TMR + 0x30), 0u);
+	mv_lapic_accept(&a, 0x79);
+	mmio_wr(&a, APIC_EOI, 0);
+	KUNIT_EXPECT_FALSE(test, a.eoi_level);
+	/* So does a local edge source (an IPI, the timer). */
+	mv_lapic_set_irr_trig(&a, 0x79, true);
+	mv_lapic_set_irr(&a, 0x79);
+	KUNIT_EXPECT_EQ(test, mmio_rd(&a, APIC_TMR + 0x30), 0u);
+}
+
 static void lapic_ipis_to_self(struct kunit *test)
 {
 	struct mv_lapic a;
@@ -472,6 +499,7 @@ static void lapic_timer_period(struct kunit *test)
 
 static struct kunit_case minivmm_lapic_cases[] = {
 	KUNIT_CASE(lapic_delivery_priority),
+	KUNIT_CASE(lapic_tmr_edge_clears),
 	KUNIT_CASE(lapic_ipis_to_self),
 	KUNIT_CASE(lapic_ipi_latch),
 	KUNIT_CASE(lapic_nmi),
