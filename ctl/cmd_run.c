@@ -24,7 +24,7 @@
 
 static int wake_pipe[2] = { -1, -1 };
 /* Long options without a short letter. */
-enum { OPT_DETACH = 256, OPT_CPU_MODEL };
+enum { OPT_DETACH = 256, OPT_CPU_MODEL, OPT_BIOS_STATE };
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -196,6 +196,7 @@ struct run_req {
 	struct ctl_create_opts create;
 	struct virtio_setup *devs;
 	bool detach;		/* leave the VM running: print its id, exit 0 */
+	bool bios_state;	/* --bios-state (Multiboot only) */
 };
 
 /* Check the image before creating anything: 0, or -1 after a message. */
@@ -241,7 +242,8 @@ static enum run_end run_image(const struct run_req *r, uint32_t *code)
 	if (vmfd < 0)
 		goto out;
 	if (boot) {
-		if (ctl_mb_load("run", vmfd, boot))
+		if (ctl_mb_load("run", vmfd, boot) ||
+		    (r->bios_state && ctl_bios_state("run", vmfd, boot)))
 			goto out;
 	} else if (bz) {
 		struct ctl_acpi_dev acpi_devs[CTL_ACPI_MAX_DEVS];
@@ -260,7 +262,7 @@ static enum run_end run_image(const struct run_req *r, uint32_t *code)
 	if (con < 0)
 		goto out;
 	/* Devices: a child process serves them (as "serve" would). */
-	if (devs->n) {
+	if (devs->n || devs->testdev) {
 		struct virtio_server *srv = virtio_attach("run", vmfd, mem, devs);
 
 		if (!srv)
@@ -324,12 +326,14 @@ int cmd_run(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'D' },
 		{ "net", required_argument, NULL, 'N' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "testdev", no_argument, NULL, 'T' },
+		{ "bios-state", no_argument, NULL, OPT_BIOS_STATE },
 		{ "detach", no_argument, NULL, OPT_DETACH },
 		{ "cpu-model", required_argument, NULL, OPT_CPU_MODEL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl_create_opts create = { .cpu_model = MINIVMM_CPU_HOST };
-	bool detach = false;
+	bool detach = false, bios_state = false;
 	static struct virtio_setup devs;
 	char *full_append = NULL;
 	enum ctl_mode mode = CTL_MODE_LONG;
@@ -395,6 +399,9 @@ int cmd_run(int argc, char **argv)
 		case OPT_DETACH:
 			detach = true;
 			break;
+		case OPT_BIOS_STATE:
+			bios_state = true;
+			break;
 		case OPT_CPU_MODEL:
 			if (ctl_parse_cpu_model("run", optarg, &create.cpu_model))
 				return CTL_EXIT_USAGE;
@@ -419,8 +426,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return ctl_usage_error("run needs exactly one IMAGE");
-	if (detach && devs.n)
-		return ctl_usage_error("run: --detach leaves no process to serve --disk, --net or --rng devices (create, load and start the VM, then run serve)");
+	if (detach && (devs.n || devs.testdev))
+		return ctl_usage_error("run: --detach leaves no process to serve --disk, --net, --rng or --testdev devices (create, load and start the VM, then run serve)");
 	image = argv[optind];
 	ret = ctl_check_mem("run", mem_arg, &mem);
 	if (ret)
@@ -455,6 +462,10 @@ int cmd_run(int argc, char **argv)
 	if (fmt == CTL_FMT_FLAT && (append || nmods))
 		return ctl_usage_error("run: --append and --module need a Multiboot kernel or a Linux bzImage, and '%s' is loaded as a flat image",
 				       image);
+	if (fmt != CTL_FMT_MULTIBOOT && bios_state)
+		return ctl_usage_error("run: --bios-state sets up the machine as a BIOS leaves it to a Multiboot kernel, and '%s' is loaded as a %s",
+				       image, fmt == CTL_FMT_FLAT ? "flat image" :
+				       "Linux bzImage");
 	if (fmt != CTL_FMT_BZIMAGE && initrd)
 		return ctl_usage_error("run: --initrd needs a Linux bzImage, and '%s' is loaded as a %s",
 				       image, fmt == CTL_FMT_FLAT ? "flat image" :
@@ -478,7 +489,7 @@ int cmd_run(int argc, char **argv)
 			.initrd = initrd, .modules = modules, .nmods = nmods,
 			.fmt = fmt, .mode = mode, .conv = conv, .mem = mem,
 			.vcpus = vcpus, .create = create, .devs = &devs,
-			.detach = detach,
+			.detach = detach, .bios_state = bios_state,
 		};
 
 		end = run_image(&r, &code);

@@ -24,6 +24,9 @@ int ctl_virtio_option(struct virtio_setup *s, const char *what, int c,
 		return virtio_add_net(s, what, arg) ? -1 : 0;
 	case 'R':
 		return virtio_add_rng(s, what) ? -1 : 0;
+	case 'T':
+		s->testdev = true;
+		return 0;
 	default:
 		return 1;
 	}
@@ -35,6 +38,7 @@ int cmd_serve(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'D' },
 		{ "net", required_argument, NULL, 'N' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "testdev", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct virtio_setup setup = { .n = 0 };

@@ -243,6 +243,15 @@ struct ctl_mb_boot *ctl_mb_prepare(const char *what, const char *path,
 /* Write the plan into the VM and set its registers: 0 or CTL_EXIT_FAIL. */
 int ctl_mb_load(const char *what, int vmfd, struct ctl_mb_boot *boot);
 void ctl_mb_free(struct ctl_mb_boot *boot);
+/* Does a kernel segment or module lie in [gpa, gpa + len)? */
+bool ctl_mb_overlaps(const struct ctl_mb_boot *boot, uint64_t gpa,
+		     uint64_t len);
+/*
+ * bios.c (--bios-state): the 8259s, the PIT and a real-mode interrupt
+ * table as a PC BIOS leaves them; after ctl_mb_load().  0 or -1 after a
+ * message.
+ */
+int ctl_bios_state(const char *what, int vmfd, const struct ctl_mb_boot *boot);
 
 /* bzimage.c: the Linux x86 boot protocol (>= 2.12, 64-bit entry). */
 struct ctl_bz_boot;	/* a checked plan, as for Multiboot */

@@ -96,16 +96,19 @@ static const struct ctl_cmd commands[] = {
 	{ "run", "[--mem SIZE] [--vcpus N] [--mode real|prot32|long] [--name NAME]\n"
 	  "      [--format flat|multiboot|bzimage] [--append STRING]\n"
 	  "      [--module FILE]... [--initrd FILE] [--exit-status code|qemu]\n"
-	  "      [--disk FILE[,ro]]... [--net tap:NAME]... [--rng]\n"
-	  "      [--cpu-model host|baseline] [--detach] IMAGE",
+	  "      [--disk FILE[,ro]]... [--net tap:NAME]... [--rng] [--testdev]\n"
+	  "      [--bios-state] [--cpu-model host|baseline] [--detach] IMAGE",
 	  "create, load IMAGE (a flat binary at 0x10000, a Multiboot v1 kernel\n"
 	  "      or a Linux bzImage with --initrd: detected, or as --format says),\n"
 	  "      start, show the console, destroy; exit with the guest's exit\n"
 	  "      code (default 16M, long mode) or, with --exit-status=qemu,\n"
 	  "      (code << 1) | 1 as QEMU's isa-debug-exit; --detach: print the\n"
-	  "      id of the started VM and leave it running",
+	  "      id of the started VM and leave it running; --testdev: QEMU's\n"
+	  "      pc-testdev (kvm-unit-tests); --bios-state: the 8259s, PIT and\n"
+	  "      real-mode interrupt table as a BIOS leaves them (Multiboot)",
 	  cmd_run },
-	{ "serve", "NAME|ID [--disk FILE[,ro]]... [--net tap:NAME]... [--rng]",
+	{ "serve", "NAME|ID [--disk FILE[,ro]]... [--net tap:NAME]... [--rng]\n"
+	  "      [--testdev]",
 	  "be the device process of a VM made with create/start: serve its\n"
 	  "      virtio-mmio devices until it stops; resumes a VM paused because\n"
 	  "      its previous device process went away",

@@ -601,19 +601,24 @@ static uint64_t info_size(const char *path, const char *append,
 	return n;
 }
 
+bool ctl_mb_overlaps(const struct ctl_mb_boot *b, uint64_t gpa, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nseg; i++)
+		if (overlaps(gpa, len, b->seg[i].gpa, b->seg[i].memsz))
+			return true;
+	return false;
+}
+
 /* Does [gpa, gpa + len) fit in RAM, outside the hole and every segment? */
 static bool area_free(const struct ctl_mb_boot *b, uint64_t gpa, uint64_t len,
 		      uint64_t limit)
 {
-	unsigned int i;
-
 	if (gpa > limit || len > limit - gpa ||
 	    overlaps(gpa, len, MB_LOW_END, MB_KERNEL_MIN - MB_LOW_END))
 		return false;
-	for (i = 0; i < b->nseg; i++)
-		if (overlaps(gpa, len, b->seg[i].gpa, b->seg[i].memsz))
-			return false;
-	return true;
+	return !ctl_mb_overlaps(b, gpa, len);
 }
 
 /*

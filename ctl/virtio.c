@@ -122,6 +122,7 @@ struct virtio_server {
 	uint64_t bad_requests;
 	bool dirty;		/* state changed since the last save */
 	bool debug;		/* MINIVMM_VIRTIO_DEBUG set */
+	struct testdev *testdev;	/* --testdev, else NULL */
 	struct timespec last_dump;
 };
 
@@ -835,22 +836,27 @@ static int vdev_open(const char *what, struct vdev *d,
 	return 0;
 }
 
-static int claim(const char *what, int devfd, uint64_t base, uint64_t len,
-		 uint32_t flags)
+int dev_claim(const char *what, int devfd, uint32_t space, uint64_t base,
+	      uint64_t len, uint32_t flags)
 {
 	struct minivmm_dev_claim cl = {
-		.space = MINIVMM_DEV_MMIO, .flags = flags,
-		.base = base, .len = len,
+		.space = space, .flags = flags, .base = base, .len = len,
 	};
 
 	if (ioctl(devfd, MINIVMM_DEV_CLAIM, &cl) < 0) {
-		ctl_err("%s: cannot claim MMIO 0x%" PRIx64 "+0x%" PRIx64 ": %s",
-			what, base, len, strerror(errno));
+		ctl_err("%s: cannot claim %s 0x%" PRIx64 "+0x%" PRIx64 ": %s",
+			what, space == MINIVMM_DEV_PIO ? "ports" : "MMIO",
+			base, len, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
+static int claim(const char *what, int devfd, uint64_t base, uint64_t len,
+		 uint32_t flags)
+{
+	return dev_claim(what, devfd, MINIVMM_DEV_MMIO, base, len, flags);
+}
 
 static void virtio_restore(struct virtio_server *srv);
 
@@ -909,6 +915,11 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 			  VIRTIO_MMIO_SIZE - VM_INT_ACK - 4, 0))
 			goto fail;
 	}
+	if (s->testdev) {
+		srv->testdev = testdev_new(what, srv->devfd);
+		if (!srv->testdev)
+			goto fail;
+	}
 	virtio_restore(srv);
 	return srv;
 fail:
@@ -931,6 +942,7 @@ void virtio_free(struct virtio_server *srv)
 		munmap(srv->mem.base, srv->mem.size);
 	if (srv->devfd >= 0)
 		close(srv->devfd);
+	testdev_free(srv->testdev);
 	free(srv);
 }
 
@@ -1070,6 +1082,9 @@ static void virtio_dump(struct virtio_server *srv, const char *when)
 			st->rx_frames, st->rx_bytes, st->rx_empty, st->rx_waits,
 			st->rx_dropped, st->tx_frames, st->tx_bytes, st->tx_dropped);
 	}
+	if (srv->testdev)
+		fprintf(stderr, "minivmmctl: testdev %s: %" PRIu64 " IRQ line writes dropped\n",
+			when, testdev_dropped_irqs(srv->testdev));
 }
 
 /* Every second while debugging, whether or not anything happens. */
@@ -1091,7 +1106,12 @@ static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
 	struct minivmm_dev_resp resp = { .id = r->id };
 	struct vdev *d = NULL;
 	unsigned int i;
+	uint64_t val;
 
+	if (srv->testdev && testdev_access(srv->testdev, srv->devfd, r, &val)) {
+		resp.data = val;
+		goto answer;
+	}
 	for (i = 0; i < srv->n; i++)
 		if (r->space == MINIVMM_DEV_MMIO && r->addr >= srv->dev[i].base &&
 		    r->addr - srv->dev[i].base < VIRTIO_MMIO_SIZE)
@@ -1104,6 +1124,7 @@ static void handle(struct virtio_server *srv, const struct minivmm_dev_req *r)
 		resp.data = ~0ULL;
 	/* Saved before the vCPU goes on, so a successor misses nothing. */
 	virtio_save(srv);
+answer:
 	if (!(r->flags & MINIVMM_DEV_REQ_POSTED) &&
 	    write(srv->devfd, &resp, sizeof(resp)) != sizeof(resp))
 		ctl_err("virtio: answering the VM failed: %s", strerror(errno));

@@ -120,6 +120,7 @@ struct virtio_spec {
 struct virtio_setup {
 	struct virtio_spec dev[VIRTIO_MAX_DEVS];
 	unsigned int n;
+	bool testdev;		/* --testdev: QEMU's pc-testdev (testdev.c) */
 };
 
 /* Parse --disk FILE[,ro], --net tap:NAME, --rng into @s; -1 after a message. */
@@ -142,8 +143,24 @@ struct virtio_server;
  */
 struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 				    const struct virtio_setup *s);
+/* Claim a port (MINIVMM_DEV_PIO) or MMIO range; -1 after a message. */
+int dev_claim(const char *what, int devfd, uint32_t space, uint64_t base,
+	      uint64_t len, uint32_t flags);
 /* Serve until the VM stops (0) or a fatal error (-1 after a message). */
 int virtio_serve(struct virtio_server *srv, int wake_fd);
 void virtio_free(struct virtio_server *srv);
+
+/* ---- QEMU's pc-testdev (testdev.c), served by the same loop ---- */
+
+struct testdev;
+struct minivmm_dev_req;
+/* Claim its ports and memory on @devfd; NULL after a message. */
+struct testdev *testdev_new(const char *what, int devfd);
+void testdev_free(struct testdev *t);
+/* Serve @r if it is the test device's (true; @val: the value read). */
+bool testdev_access(struct testdev *t, int devfd,
+		    const struct minivmm_dev_req *r, uint64_t *val);
+/* IRQ line writes the module refused (lines it keeps for itself). */
+uint64_t testdev_dropped_irqs(const struct testdev *t);
 
 #endif /* MINIVMMCTL_VIRTIO_H */

@@ -4,7 +4,8 @@
 # sizes from --mem, memory map, two --module files) and prints it; the same
 # guest as a flat image with the flag-16 address fields; --exit-status=qemu;
 # --format flat forcing; and the refusal sentences for bad images (truncated
-# ELF, bad checksum, segment beyond RAM, ELF64, Linux bzImage).
+# ELF, bad checksum, segment beyond RAM, ELF64, Linux bzImage) and for
+# --bios-state and --testdev where they cannot apply.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -115,5 +116,18 @@ assert_match "$ERR" "is an ELF file without a Multiboot header" "plain ELF"
 
 refused "missing module" minivmmctl run --module /nonexistent70 "$ELF"
 assert_match "$ERR" "cannot open module '/nonexistent70'" "missing module"
+
+# ---- --bios-state (kvm-unit-tests' realmode runs with it, make kut): for
+# Multiboot kernels only, and never over a kernel segment in the real-mode
+# interrupt table.  p_paddr of program header 0 = 0x200.
+assert_status 2 minivmmctl run --bios-state "$G/hello.bin"
+assert_match "$ERR" "--bios-state sets up the machine as a BIOS leaves it to a Multiboot kernel, and .* is loaded as a flat image" "--bios-state with a flat image"
+cp "$ELF" /tmp/low70.elf
+printf '\000\002\000\000' | dd of=/tmp/low70.elf bs=1 seek=64 conv=notrunc 2>/dev/null
+refused "--bios-state over a kernel segment" \
+	minivmmctl run --bios-state /tmp/low70.elf
+assert_match "$ERR" "--bios-state writes the real-mode interrupt table at 0x0-0x3ff, where the kernel has a segment" "--bios-state over the kernel"
+assert_status 2 minivmmctl run --detach --testdev "$ELF"
+assert_match "$ERR" "--detach leaves no process to serve --disk, --net, --rng or --testdev" "--testdev with --detach"
 
 no_vms_left
