@@ -6,18 +6,22 @@
 # one VM, each between markers the host-side runner (tests/kut/run) reads:
 #   @@KUT-BEGIN NAME@@ ... @@KUT-END NAME rc=STATUS secs=SECONDS@@
 # STATUS is minivmmctl's exit status with --exit-status=qemu: 1 means every
-# check passed.  A test still running after TIMEOUT seconds gets SIGTERM,
+# check passed.  Every test gets what the suite's own runner gives QEMU:
+# pc-testdev (--testdev) and the machine as its BIOS, SeaBIOS, leaves it
+# (--bios-state).  A test still running after TIMEOUT seconds gets SIGTERM,
 # on which minivmmctl destroys its VM.
+
+KUT_MACHINE="--exit-status=qemu --testdev --bios-state"
 
 run_one() {
 	name=$1 file=$2 mem=$3 vcpus=$4 secs=$5 args=$6
 	echo "@@KUT-BEGIN $name@@"
 	start=$(date +%s)
 	if [ -n "$args" ]; then
-		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
+		timeout "$secs" minivmmctl run $KUT_MACHINE --mem "$mem" \
 			--vcpus "$vcpus" --append "$args" "x86/$file" </dev/null
 	else
-		timeout "$secs" minivmmctl run --exit-status=qemu --mem "$mem" \
+		timeout "$secs" minivmmctl run $KUT_MACHINE --mem "$mem" \
 			--vcpus "$vcpus" "x86/$file" </dev/null
 	fi
 	rc=$?
