@@ -59,13 +59,18 @@ static void print_stats_json(const struct ctl_stats *st)
 		printf("%s\"%s\": %" PRIu64, r ? ", " : "", ctl_exit_name(r),
 		       st->exits[r]);
 	printf("}, \"vcpu_stats\": [");
-	for (r = 0; r < st->nr_vcpu_stats; r++)
+	for (r = 0; r < st->nr_vcpu_stats; r++) {
+		const struct ctl_vcpu_stats *v = &st->vcpu[r];
+
 		printf("%s{\"vcpu\": %u, \"exits\": %" PRIu64
 		       ", \"run_time_ns\": %" PRIu64 ", \"irqs\": %" PRIu64
-		       ", \"ipis\": %" PRIu64 ", \"mp_state\": \"%s\"}",
-		       r ? ", " : "", r, st->vcpu[r].exits,
-		       st->vcpu[r].run_time_ns, st->vcpu[r].irqs,
-		       st->vcpu[r].ipis, mp_state_name(st->vcpu[r].mp_state));
+		       ", \"ipis\": %" PRIu64 ", \"mp_state\": \"%s\"",
+		       r ? ", " : "", r, v->exits, v->run_time_ns, v->irqs,
+		       v->ipis, mp_state_name(v->mp_state));
+		if (v->has_wait)
+			printf(", \"wait_time_ns\": %" PRIu64, v->wait_time_ns);
+		printf("}");
+	}
 	printf("]}");
 }
 
@@ -95,13 +100,19 @@ static void print_stats_text(const struct ctl_stats *st)
 		       st->exits[r]);
 	if (!st->nr_vcpu_stats)
 		return;
-	printf("  per vCPU:\n    %-5s %12s %10s %10s %10s  %s\n", "vcpu",
-	       "exits", "irqs", "ipis", "run time", "state");
-	for (r = 0; r < st->nr_vcpu_stats; r++)
+	printf("  per vCPU:\n    %-5s %12s %10s %10s %10s %10s  %s\n", "vcpu",
+	       "exits", "irqs", "ipis", "run time", "waited", "state");
+	for (r = 0; r < st->nr_vcpu_stats; r++) {
+		const struct ctl_vcpu_stats *v = &st->vcpu[r];
+		char waited[16] = "         -";
+
+		if (v->has_wait)
+			snprintf(waited, sizeof(waited), "%9.3fs",
+				 v->wait_time_ns / 1e9);
 		printf("    %-5u %12" PRIu64 " %10" PRIu64 " %10" PRIu64
-		       " %9.3fs  %s\n", r, st->vcpu[r].exits, st->vcpu[r].irqs,
-		       st->vcpu[r].ipis, st->vcpu[r].run_time_ns / 1e9,
-		       mp_state_name(st->vcpu[r].mp_state));
+		       " %9.3fs %10s  %s\n", r, v->exits, v->irqs, v->ipis,
+		       v->run_time_ns / 1e9, waited, mp_state_name(v->mp_state));
+	}
 }
 
 static int stats_one(struct nlattr **attrs, void *arg)

@@ -118,6 +118,8 @@ struct ctl_stats {
 	/* Per vCPU (MINIVMM_ATTR_VCPU_STATS), nr_vcpu_stats of them. */
 	struct ctl_vcpu_stats {
 		uint64_t exits, run_time_ns, irqs, ipis;
+		uint64_t wait_time_ns;	/* runnable without a CPU */
+		bool has_wait;		/* the module measures it */
 		uint32_t mp_state;
 	} vcpu[MINIVMM_MAX_VCPUS];
 	unsigned int nr_vcpu_stats;

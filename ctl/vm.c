@@ -197,6 +197,9 @@ static void vcpu_stats_from_attr(struct ctl_stats *st, struct nlattr *nest)
 		v->run_time_ns = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_RUN_TIME_NS]);
 		v->irqs = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_IRQS]);
 		v->ipis = nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_IPIS]);
+		v->has_wait = tb[MINIVMM_VCPU_ATTR_WAIT_TIME_NS] != NULL;
+		v->wait_time_ns =
+			nla_u64_or_0(tb[MINIVMM_VCPU_ATTR_WAIT_TIME_NS]);
 		if (tb[MINIVMM_VCPU_ATTR_MP_STATE] &&
 		    nla_len(tb[MINIVMM_VCPU_ATTR_MP_STATE]) >= 4)
 			v->mp_state = nla_get_u32(tb[MINIVMM_VCPU_ATTR_MP_STATE]);

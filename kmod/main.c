@@ -61,6 +61,7 @@ static int __init minivmm_init(void)
 	ret = mv_virt_init();
 	if (ret)
 		goto err_unsetup;
+	mv_vcpu_waits_init();
 	ret = mv_chardev_init();
 	if (ret)
 		goto err_virt;
@@ -75,6 +76,7 @@ static int __init minivmm_init(void)
 err_chardev:
 	mv_chardev_exit();
 err_virt:
+	mv_vcpu_waits_exit();
 	mv_virt_exit();
 err_unsetup:
 	ops->hardware_unsetup();
@@ -87,6 +89,7 @@ static void __exit minivmm_exit(void)
 	mv_chardev_exit();
 	/* Open fds pin the module, so only unreferenced VMs remain. */
 	mv_vm_destroy_all();
+	mv_vcpu_waits_exit();
 	mv_virt_exit();
 	mv_host.ops->hardware_unsetup();
 	mv_pages_check_empty();

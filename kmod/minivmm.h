@@ -13,6 +13,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
@@ -219,6 +220,12 @@ struct mv_vcpu {
 	struct mv_probe probe;		/* kmod/probe.h */
 #endif
 	u64 run_time_ns;
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	/* Waiting for a CPU while runnable (see mv_vcpu_sched_out()). */
+	struct preempt_notifier preempt;
+	u64 preempted_at;	/* local_clock() when taken off; 0: not */
+	u64 wait_time_ns;
+#endif
 
 	/*
 	 * Multiprocessor state (kmod/smp.c).  mp_state, init_pending,
@@ -621,6 +628,13 @@ int mv_cgroup_attach(struct task_struct *thread);
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index);
 void mv_vcpu_free(struct mv_vcpu *vcpu);
 int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
+/* Module load and unload: the scheduler hooks that time vCPU waits. */
+void mv_vcpu_waits_init(void);
+void mv_vcpu_waits_exit(void);
+/* Nanoseconds @vcpu was runnable without a CPU; 0 if not measured. */
+u64 mv_vcpu_wait_time(const struct mv_vcpu *vcpu);
+/* Whether mv_vcpu_wait_time() measures anything on this kernel. */
+bool mv_vcpu_waits_measured(void);
 /*
  * CR4 bits this host implements that a guest may hold; a backend removes
  * what its hardware forbids in guest mode (vendor-neutral, so a VM's state

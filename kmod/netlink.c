@@ -118,6 +118,11 @@ static int mv_nl_put_vcpus(struct sk_buff *skb, struct mv_vm *vm)
 		    nla_put_u32(skb, MINIVMM_VCPU_ATTR_MP_STATE,
 				READ_ONCE(vcpu->mp_state)))
 			goto full;
+		if (mv_vcpu_waits_measured() &&
+		    nla_put_u64_64bit(skb, MINIVMM_VCPU_ATTR_WAIT_TIME_NS,
+				      mv_vcpu_wait_time(vcpu),
+				      MINIVMM_VCPU_ATTR_PAD))
+			goto full;
 		nla_nest_end(skb, one);
 	}
 	nla_nest_end(skb, nest);

@@ -10,6 +10,7 @@
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -423,6 +424,107 @@ static void mv_vcpu_yield_to_sibling(struct mv_vcpu *me)
 	}
 }
 
+/* ---- time spent runnable without a CPU ---------------------------------- */
+
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+/*
+ * Taken off its CPU while still runnable (preempted, or its cgroup used up
+ * its cpu.max quota): the wait starts.  A thread that goes to sleep (a
+ * halted vCPU) is not waiting for a CPU.  Runs in the scheduler, with the
+ * runqueue locked: no more than a clock read.
+ */
+static void mv_vcpu_sched_out(struct preempt_notifier *pn,
+			      struct task_struct *next)
+{
+	struct mv_vcpu *vcpu = container_of(pn, struct mv_vcpu, preempt);
+
+	vcpu->preempted_at = task_is_running(current) ? local_clock() : 0;
+}
+
+static void mv_vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct mv_vcpu *vcpu = container_of(pn, struct mv_vcpu, preempt);
+	u64 now;
+
+	if (!vcpu->preempted_at)
+		return;
+	now = local_clock();
+	/* local_clock() of another CPU may lag a little: no negative waits. */
+	if (now > vcpu->preempted_at)
+		WRITE_ONCE(vcpu->wait_time_ns,
+			   vcpu->wait_time_ns + now - vcpu->preempted_at);
+	vcpu->preempted_at = 0;
+}
+
+static struct preempt_ops mv_vcpu_preempt_ops __ro_after_init = {
+	.sched_in = mv_vcpu_sched_in,
+	.sched_out = mv_vcpu_sched_out,
+};
+
+void mv_vcpu_waits_init(void)
+{
+	preempt_notifier_inc();
+}
+
+void mv_vcpu_waits_exit(void)
+{
+	preempt_notifier_dec();
+}
+
+/* The vCPU thread, on itself; preemption off while the list changes. */
+static void mv_vcpu_watch_waits(struct mv_vcpu *vcpu)
+{
+	vcpu->preempted_at = 0;
+	preempt_notifier_init(&vcpu->preempt, &mv_vcpu_preempt_ops);
+	preempt_disable();
+	preempt_notifier_register(&vcpu->preempt);
+	preempt_enable();
+}
+
+static void mv_vcpu_unwatch_waits(struct mv_vcpu *vcpu)
+{
+	preempt_disable();
+	preempt_notifier_unregister(&vcpu->preempt);
+	preempt_enable();
+}
+
+u64 mv_vcpu_wait_time(const struct mv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->wait_time_ns);
+}
+
+bool mv_vcpu_waits_measured(void)
+{
+	return true;
+}
+#else
+void mv_vcpu_waits_init(void)
+{
+}
+
+void mv_vcpu_waits_exit(void)
+{
+}
+
+static void mv_vcpu_watch_waits(struct mv_vcpu *vcpu)
+{
+}
+
+static void mv_vcpu_unwatch_waits(struct mv_vcpu *vcpu)
+{
+}
+
+u64 mv_vcpu_wait_time(const struct mv_vcpu *vcpu)
+{
+	return 0;
+}
+
+bool mv_vcpu_waits_measured(void)
+{
+	return false;
+}
+#endif
+
 /*
  * The run loop.  Host interrupts always exit the guest, so the loop comes
  * back here at least once a tick: kthread_should_stop() and a reschedule
@@ -435,6 +537,7 @@ static int mv_vcpu_thread(void *data)
 	struct mv_vcpu *vcpu = data;
 	struct mv_vm *vm = vcpu->vm;
 
+	mv_vcpu_watch_waits(vcpu);
 	while (!kthread_should_stop()) {
 		MV_PROBE_TOP(vcpu);
 		if (!mv_vcpu_should_run(vcpu)) {
@@ -459,6 +562,7 @@ static int mv_vcpu_thread(void *data)
 		cond_resched();
 	}
 	mv_irq_stop(vcpu);
+	mv_vcpu_unwatch_waits(vcpu);
 	return 0;
 }
 

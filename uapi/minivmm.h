@@ -139,6 +139,12 @@ enum minivmm_vcpu_attr {
 	MINIVMM_VCPU_ATTR_IRQS,		/* u64: interrupts injected */
 	MINIVMM_VCPU_ATTR_IPIS,		/* u64: IPIs this vCPU sent */
 	MINIVMM_VCPU_ATTR_MP_STATE,	/* u32: enum minivmm_mp_state */
+	/*
+	 * u64: time the vCPU thread was ready to run but had no CPU: held
+	 * back by its cgroup's cpu.max, or waiting behind other tasks.
+	 * Absent where the kernel lacks CONFIG_PREEMPT_NOTIFIERS.
+	 */
+	MINIVMM_VCPU_ATTR_WAIT_TIME_NS,
 
 	__MINIVMM_VCPU_ATTR_MAX,
 };

@@ -5,7 +5,10 @@
 # allowed CPUs become 0), one with "set --cpu-max 25%", the other 75%:
 # over 10 s their run times in their cgroups' cpu.stat are in about that
 # ratio (1:3, reported as measured, asserted between 1:5 and 1:2) and the
-# first was throttled.  --cgroup PATH puts a VM where the user says.
+# first was throttled.  Each vCPU's wait time (runnable without a CPU,
+# stats' "waited") accounts for the rest of the 10 s: run + waited is
+# about 10 s for both, and a92 (throttled) waited longer than b92.
+# --cgroup PATH puts a VM where the user says.
 # Bochs has one CPU: two spinning guests there leave the test itself too
 # little CPU (even capped at 10% and 40% it made no progress for 300 s in a
 # loaded Bochs), so the case skips there (tests/e2e/expected-skips); and a
@@ -34,6 +37,12 @@ grep -qw cpuset "$CG/cgroup.controllers" || skip "no cgroup v2 cpuset controller
 
 usage_of() { awk '/^usage_usec/ { print $2 }' "$CG/minivmm/$1/cpu.stat"; }
 throttled_of() { awk '/^throttled_usec/ { print $2 }' "$CG/minivmm/$1/cpu.stat"; }
+# wait_of NAME: vCPU 0's wait time in us (stats --json "wait_time_ns")
+wait_of() {
+	minivmmctl stats --json "$1" |
+		sed -n 's/.*"vcpu": 0, [^}]*"wait_time_ns": \([0-9]*\).*/\1/p' |
+		awk '{ print int($1 / 1000) }'
+}
 # tid_of ID: the vCPU thread of VM ID ("minivmm/ID:0"), in one process
 tid_of() {
 	grep -lx "minivmm/$1:0" /proc/[0-9]*/comm 2>/dev/null |
@@ -69,9 +78,14 @@ assert_eq "$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$tb/status")" 0 "b92
 
 ua0=$(usage_of a92)
 ub0=$(usage_of b92)
+wa0=$(wait_of a92)
+wb0=$(wait_of b92)
+[ -n "$wa0" ] && [ -n "$wb0" ] || fail "stats --json has no wait_time_ns for vCPU 0"
 sleep 10
 ua=$(( $(usage_of a92) - ua0 ))
 ub=$(( $(usage_of b92) - ub0 ))
+wa=$(( $(wait_of a92) - wa0 ))
+wb=$(( $(wait_of b92) - wb0 ))
 ta_us=$(throttled_of a92)
 pct=$((ua * 100 / (ub + 1)))
 note "10 s on one CPU: a92 (cpu.max 25%) ran $ua us, b92 (75%) ran $ub us: a92/b92 = $pct% (1:3 is 33%); a92 throttled $ta_us us"
@@ -80,8 +94,20 @@ note "10 s on one CPU: a92 (cpu.max 25%) ran $ua us, b92 (75%) ran $ub us: a92/b
 [ "$pct" -ge 20 ] && [ "$pct" -le 50 ] ||
 	fail "a92 ran $pct% of b92's time, expected about 33% (25 / 75)"
 [ "$ta_us" -gt 0 ] || fail "a92 was never throttled"
+# Spinning, each thread is always running or waiting: run + waited is the
+# 10 s (plus the stats calls' own time), give or take the clocks' edges.
+note "a92 waited $wa us, b92 waited $wb us; run + waited: a92 $((ua + wa)) us, b92 $((ub + wb)) us"
+[ "$wa" -gt "$wb" ] || fail "a92 (25%) waited $wa us, not more than b92 (75%), $wb us"
+[ "$wa" -gt 5000000 ] || fail "a92 waited only $wa us of 10 s at cpu.max 25%"
+accounted() {
+	[ "$2" -gt 8500000 ] && [ "$2" -lt 13000000 ] ||
+		fail "$1: run + waited = $2 us over a 10 s window"
+}
+accounted a92 $((ua + wa))
+accounted b92 $((ub + wb))
 assert_ok minivmmctl stats a92
 assert_match "$OUT" "cpu: +run [0-9.]+ s, throttled [0-9.]+ s" "stats cpu line"
+assert_match "$OUT" "run time +waited" "stats per-vCPU waited column"
 
 # Lifting the cap ("max"), then back.
 assert_ok minivmmctl set a92 --cpu-max max
