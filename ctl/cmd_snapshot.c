@@ -268,7 +268,7 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	struct minivmm_devstate dev = { 0 };
 	struct minivmm_ioapic_state ioapic;
 	uint8_t *ring = NULL, *blob = NULL;
-	uint64_t keep, pos;
+	uint64_t keep, pos, host_tsc;
 	uint32_t i;
 	int ret = CTL_EXIT_FAIL;
 
@@ -282,12 +282,13 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 		ctl_err("%s: out of memory", what);
 		goto out;
 	}
+	host_tsc = snap_host_tsc();
 	for (i = 0; i < vm->vcpus; i++) {
 		struct minivmm_lapic_state ls = { .vcpu = i };
 		uint32_t hdr[2] = { i, 0 }, size;
 
 		if (snap_vcpu_get(vmfd, i, blob, SNAP_VCPU_BLOB_MAX, &hdr[1],
-				  &size) < 0 ||
+				  &size, host_tsc) < 0 ||
 		    ioctl(vmfd, MINIVMM_VM_GET_LAPIC, &ls) < 0) {
 			ctl_err("%s: cannot read vCPU %u's state: %s", what, i,
 				strerror(errno));
@@ -471,6 +472,7 @@ static int load_ram(const char *what, int fd, int vmfd,
 
 static int load_state(const char *what, int vmfd, struct snap_image *img)
 {
+	uint64_t host_tsc = snap_host_tsc();
 	uint32_t i;
 
 	for (i = 0; i < img->hdr.nr_vcpus; i++) {
@@ -478,7 +480,7 @@ static int load_state(const char *what, int vmfd, struct snap_image *img)
 		uint32_t field;
 
 		if (snap_vcpu_put(vmfd, i, b->data, b->version, b->size,
-				  &field) < 0) {
+				  &field, host_tsc) < 0) {
 			if (errno == EINVAL && field)
 				ctl_err("%s: this host cannot run vCPU %u's saved state: %s is invalid here",
 					what, i, ctl_state_field_name(field));

@@ -11,7 +11,9 @@
 # the other).  A save onto a full disk fails, leaving no file and the VM as
 # it was.  Corrupted files (truncated, a byte flipped, a newer version,
 # extended, not a snapshot) are each refused with one sentence and status
-# 1, and no VM is left.
+# 1, and no VM is left.  The guest's TSC goes on from its value at the
+# save: the restored VM's TSC offset is lower than the saved VM's by about
+# the host TSC ticks between save and restore.
 . "$MV_LIB"
 
 trap 'umount /tmp/snap100/full 2>/dev/null; cleanup_vms' EXIT
@@ -26,6 +28,11 @@ MARKER=0x1ff000	# snapcount.S prints the word there at the end
 printf 'ABCD' >"$S/marker"
 
 uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# tsc_offset NAME: vCPU 0's TSC offset (a u64; shell arithmetic wraps it)
+tsc_offset() {
+	minivmmctl state --json "$1" |
+		sed -n 's/.*"tsc_offset": \([0-9]*\).*/\1/p' | head -n 1
+}
 # ---- save while waiting, destroy, restore ----
 t0=$(uptime_ms)
 snapcount_start snap100
@@ -34,13 +41,25 @@ assert_match "$OUT" "^saved VM 'snap100' to $S/a.snap: [0-9]+ of 4096 RAM pages"
 pages=$(echo "$OUT" | sed -n 's/.*: \([0-9]*\) of.*/\1/p')
 [ "$pages" -lt 200 ] || fail "the save wrote $pages pages: not sparse"
 assert_state snap100 STOPPED
+off_a=$(tsc_offset snap100)
+[ -n "$off_a" ] || fail "state --json shows no tsc_offset"
 ls -l "$S/a.snap"
 [ "$(ls "$S")" = "$(printf 'a.snap\nmarker')" ] ||
 	fail "files other than a.snap were left: $(ls "$S")"
 assert_ok minivmmctl destroy snap100
 no_vms_left
+sleep 2
 assert_ok minivmmctl restore "$S/a.snap"
 assert_state snap100 RUNNING
+assert_ok minivmmctl pause snap100
+off_b=$(tsc_offset snap100)
+assert_ok minivmmctl resume snap100
+# More than 2 s of host TSC passed (at least 10^7 ticks even in Bochs,
+# whose TSC counts instructions); the guest's TSC did not move with it.
+lost=$((off_a - off_b))
+note "TSC offset at save $off_a, after restore $off_b: the guest did not see $lost host ticks"
+[ "$lost" -gt 10000000 ] ||
+	fail "the guest's TSC jumped across the restore (offsets $off_a, then $off_b)"
 snapcount_finish snap100 "$S/a.out"
 snapcount_check "$S/a.out" 00000000
 assert_ok minivmmctl destroy snap100
