@@ -57,6 +57,8 @@ static const struct { const char *name; size_t off, size; } set_fields[] = {
 	F("cstar", msrs.cstar), F("sfmask", msrs.sfmask),
 	F("kernel_gs_base", msrs.kernel_gs_base), F("tsc_aux", msrs.tsc_aux),
 	F("pkru", msrs.pkru), F("pkrs", msrs.pkrs),
+	F("kvm_system_time", msrs.kvm_system_time),
+	F("kvm_wall_clock", msrs.kvm_wall_clock),
 	F("cs.type", cs.type), F("cs.s", cs.s), F("cs.l", cs.l),
 	F("cs.db", cs.db), F("cs.present", cs.present), F("cs.dpl", cs.dpl),
 	F("ss.type", ss.type), F("ss.dpl", ss.dpl), F("ss.s", ss.s),
@@ -214,6 +216,10 @@ static void print_json(const struct minivmm_vcpu_state *st)
 	json_object_object_add(m, "misc_enable", ju64(st->msrs.misc_enable));
 	json_object_object_add(m, "pkru", ju64(st->msrs.pkru));
 	json_object_object_add(m, "pkrs", ju64(st->msrs.pkrs));
+	json_object_object_add(m, "kvm_system_time",
+			       ju64(st->msrs.kvm_system_time));
+	json_object_object_add(m, "kvm_wall_clock",
+			       ju64(st->msrs.kvm_wall_clock));
 	json_object_object_add(o, "msrs", m);
 
 	e = json_object_new_object();
@@ -319,6 +325,9 @@ static void print_text(const struct minivmm_vcpu_state *st)
 	       (uint64_t)st->msrs.tsc_offset, (uint64_t)st->msrs.tsc_aux,
 	       (uint64_t)st->msrs.apic_base, (uint64_t)st->msrs.pkru,
 	       (uint64_t)st->msrs.pkrs);
+	printf("kvmclock system_time 0x%" PRIx64 " wall_clock 0x%" PRIx64 "\n",
+	       (uint64_t)st->msrs.kvm_system_time,
+	       (uint64_t)st->msrs.kvm_wall_clock);
 	printf("events int_shadow %u nmi_blocked %u pending %u type %u vector %u error %s0x%x nmi_pending %u\n",
 	       st->events.int_shadow, st->events.nmi_blocked,
 	       st->events.pending, st->events.type, st->events.vector,

@@ -203,6 +203,8 @@ static void mv_cpuid_leaf(struct mv_vcpu *vcpu, u32 leaf, u32 subleaf,
 	u32 max_ext = cpuid_eax(0x80000000);
 
 	*a = *b = *c = *d = 0;
+	if (mv_kvmclock_cpuid(leaf, a, b, c, d))
+		return;
 	if (leaf >= MV_CPUID_SIG_LEAF && leaf <= MV_CPUID_SIG_MAX) {
 		if (leaf == MV_CPUID_SIG_LEAF) {
 			*a = MV_CPUID_SIG_MAX;
@@ -595,6 +597,8 @@ static bool mv_pmu_msr(struct mv_vcpu *vcpu, u32 msr)
 /* The MSRs the core answers itself (the backend keeps EFER and PAT). */
 static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 {
+	if (!mv_kvmclock_get_msr(vcpu, msr, val))
+		return 0;
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*val = rdtsc();
@@ -628,6 +632,8 @@ static int mv_core_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 
 static int mv_core_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 {
+	if (!mv_kvmclock_set_msr(vcpu, msr, val))
+		return 0;
 	if (msr == MSR_IA32_UCODE_REV)	/* writes of 0 precede reading it */
 		return val ? -EINVAL : 0;
 	if (msr == MSR_TSC_AUX) {

@@ -195,6 +195,9 @@ struct mv_vcpu {
 	u64 db[4];
 	u64 dr6;
 	u64 tsc_aux;
+	/* kvmclock's MSRs as the guest wrote them (kmod/kvmclock.c). */
+	u64 kvm_system_time, kvm_wall_clock;
+	u32 kvmclock_version;	/* of the time structure last written */
 	u32 pkru;		/* RDPKRU/WRPKRU need no exit either */
 	u32 pkrs;		/* IA32_PKRS (WRMSR exits) */
 
@@ -628,6 +631,14 @@ int mv_cgroup_attach(struct task_struct *thread);
 int mv_vcpu_create(struct mv_vm *vm, unsigned int index);
 void mv_vcpu_free(struct mv_vcpu *vcpu);
 int mv_vcpu_start_thread(struct mv_vcpu *vcpu);
+
+/* kvmclock (kmod/kvmclock.c): KVM's CPUID leaves and clock MSRs. */
+#define MV_MSR_KVM_WALL_CLOCK	0x4b564d00	/* MSR_KVM_WALL_CLOCK_NEW */
+#define MV_MSR_KVM_SYSTEM_TIME	0x4b564d01	/* MSR_KVM_SYSTEM_TIME_NEW */
+bool mv_kvmclock_cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d);
+int mv_kvmclock_get_msr(struct mv_vcpu *vcpu, u32 msr, u64 *val);
+int mv_kvmclock_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val);
+void mv_kvmclock_restored(struct mv_vcpu *vcpu);
 /* Module load and unload: the scheduler hooks that time vCPU waits. */
 void mv_vcpu_waits_init(void);
 void mv_vcpu_waits_exit(void);

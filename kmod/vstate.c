@@ -103,6 +103,8 @@ void mv_vcpu_get_state(struct mv_vcpu *vcpu, struct minivmm_vcpu_state *st,
 		st->msrs.pkrs = vcpu->pkrs;
 		st->msrs.apic_base = vcpu->apic.base_msr;
 		st->msrs.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
+		st->msrs.kvm_system_time = vcpu->kvm_system_time;
+		st->msrs.kvm_wall_clock = vcpu->kvm_wall_clock;
 	}
 	if (mask & MINIVMM_STATE_LAPIC)
 		mv_lapic_to_state(&vcpu->apic, &st->lapic);
@@ -201,6 +203,9 @@ static int mv_vcpu_apply_state(struct mv_vcpu *vcpu,
 		vcpu->pkru = st->msrs.pkru;
 		vcpu->pkrs = st->msrs.pkrs;
 		vcpu->apic.base_msr = st->msrs.apic_base;
+		vcpu->kvm_system_time = st->msrs.kvm_system_time;
+		vcpu->kvm_wall_clock = st->msrs.kvm_wall_clock;
+		mv_kvmclock_restored(vcpu);
 	}
 	if (mask & MINIVMM_STATE_LAPIC)
 		mv_lapic_from_state(&vcpu->apic, &st->lapic);

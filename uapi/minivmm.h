@@ -628,7 +628,9 @@ struct minivmm_state_msrs {
 	__u64 misc_enable;	/* IA32_MISC_ENABLE (read-only for now) */
 	__u64 pkru;		/* protection keys (32 bits; 0 at reset) */
 	__u64 pkrs;		/* IA32_PKRS, supervisor keys (32 bits) */
-	__u64 reserved[5];
+	__u64 kvm_system_time;	/* MSR_KVM_SYSTEM_TIME_NEW (kvmclock) */
+	__u64 kvm_wall_clock;	/* MSR_KVM_WALL_CLOCK_NEW */
+	__u64 reserved[3];
 };
 _Static_assert(sizeof(struct minivmm_state_msrs) == 160, "state_msrs ABI size");
 

@@ -15,6 +15,9 @@ KUT_MACHINE="--exit-status=qemu --testdev --bios-state"
 
 run_one() {
 	name=$1 file=$2 mem=$3 vcpus=$4 secs=$5 args=$6
+	# The suite's runner hands test_args to the shell: kvmclock_test's
+	# `date +%s` is the host's time now.
+	case $args in *\`*) args=$(eval "echo $args") ;; esac
 	echo "@@KUT-BEGIN $name@@"
 	start=$(date +%s)
 	if [ -n "$args" ]; then
