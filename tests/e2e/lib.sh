@@ -251,6 +251,46 @@ wait_text() {
 	done
 }
 
+# debian_shell_initrd OUT MARKER: a gzipped initramfs for Debian's kernel
+# whose /init mounts /proc and /sys, prints MARKER and runs busybox's sh on
+# the console.  stty -echo: with ICANON set and ECHO clear, busybox's sh
+# reads plain lines (fgets) instead of starting its line editor, whose
+# first act is to ask the terminal for the cursor position (ESC [ 6 n) and
+# take whatever arrives next as the answer: a line typed then is partly
+# swallowed.  The shell is as interactive as before (prompt, one command a
+# line).
+debian_shell_initrd() {
+	_d=$(mktemp -d)
+	mkdir -p "$_d/bin" "$_d/dev" "$_d/proc" "$_d/sys"
+	cp /bin/busybox "$_d/bin/busybox"
+	for _a in sh poweroff echo stty mount cat dmesg grep date; do
+		ln -sf busybox "$_d/bin/$_a"
+	done
+	mknod "$_d/dev/console" c 5 1
+	printf '#!/bin/sh\nexport PATH=/bin\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\nstty -echo </dev/console\necho "%s"\nexec sh </dev/console >/dev/console 2>&1\n' \
+		"$2" >"$_d/init"
+	chmod 0755 "$_d/init"
+	(cd "$_d" && find . | cpio -o -H newc 2>/dev/null | gzip -c) >"$1"
+	rm -rf "$_d"
+}
+
+# uptime_ms: this host's milliseconds since boot (/proc/uptime has
+# centiseconds; busybox date has no %N).
+uptime_ms() {
+	read -r _up _ </proc/uptime
+	echo "${_up%.*}${_up#*.}0"
+}
+
+# guest_uptime_ms OUT TAG: type on fd 7 (a guest shell's console) a command
+# that prints TAG and the guest's /proc/uptime, wait for it in OUT (the
+# console's output) and print that uptime in milliseconds.
+guest_uptime_ms() {
+	echo "echo \"$2 \$(cat /proc/uptime) end\"" >&7
+	wait_text "$1" "$2 .* end" 30 || fail "no answer to $2 within 30 s"
+	tr -d '\r' <"$1" |
+		sed -n "s/.*$2 \([0-9]*\)\.\([0-9]*\) .*/\1\20/p" | tail -n 1
+}
+
 # console_attached PID [SECONDS]: wait until process PID holds a console fd
 # (minivmmctl console or run has attached), default 30 s.
 console_attached() {

@@ -27,7 +27,6 @@ mkdir -p "$S"
 MARKER=0x1ff000	# snapcount.S prints the word there at the end
 printf 'ABCD' >"$S/marker"
 
-uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # tsc_offset NAME: vCPU 0's TSC offset (a u64; shell arithmetic wraps it)
 tsc_offset() {
 	minivmmctl state --json "$1" |

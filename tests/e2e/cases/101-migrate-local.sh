@@ -29,7 +29,6 @@ printf 'go!!' >"$S/go"
 FLAG=0x1fe000
 PORT=41101
 
-uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 t0=$(uptime_ms)
 assert_ok minivmmctl create src101 --mem 16M

@@ -16,7 +16,6 @@ mv_loaded || mv_load
 assert_exists "$G/irq.bin"
 
 # Milliseconds since boot (busybox date has no %N).
-uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 t0=$(uptime_ms)
 assert_status 64 minivmmctl run "$G/irq.bin"

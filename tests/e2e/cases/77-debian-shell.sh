@@ -8,6 +8,10 @@
 # minivmmctl writes, ctl/acpi.c), and the host sees the VM stop by itself
 # as "poweroff", with run reporting so.  The time from run's start to the
 # marker is printed for tests/bench (the ratio to a direct boot).
+# kvmclock (kmod/kvmclock.c): the guest found it ("kvm-clock: Using msrs"
+# in its log), keeps time by it or by the TSC it calibrated from it, its
+# wall clock is the host's, and over 5 s of the host's time its uptime
+# grew by 5 s, give or take 10%.
 . "$MV_LIB"
 [ "${MV_KERNEL:-test}" != test-debug ] || skip "a Linux guest on the KASAN kernel costs minutes of CI; 74 boots one there"
 
@@ -24,26 +28,7 @@ mv_loaded || mv_load
 VMLINUZ=$MV_ADD/vmlinuz-debian
 [ -f "$VMLINUZ" ] || skip "no $VMLINUZ (tests/e2e/run ships Debian's /boot/vmlinuz-6.1.*)"
 
-# Milliseconds since boot (/proc/uptime has centiseconds; busybox date has
-# no %N).
-uptime_ms() {
-	read -r up _ </proc/uptime
-	echo "${up%.*}${up#*.}0"
-}
-
-mkdir -p /tmp/ird77/bin /tmp/ird77/dev
-cp /bin/busybox /tmp/ird77/bin/busybox
-for a in sh poweroff echo stty; do ln -sf busybox "/tmp/ird77/bin/$a"; done
-[ -e /tmp/ird77/dev/console ] || mknod /tmp/ird77/dev/console c 5 1
-# stty -echo: with ICANON set and ECHO clear, busybox's sh reads plain
-# lines (fgets) instead of starting its line editor, whose first act is to
-# ask the terminal for the cursor position (ESC [ 6 n) and take whatever
-# arrives next as the answer: a line typed then is partly swallowed.  The
-# shell is as interactive as before (prompt, one command a line).
-printf '#!/bin/sh\nexport PATH=/bin\nstty -echo </dev/console\necho "mv77: shell ready"\nexec sh </dev/console >/dev/console 2>&1\n' \
-	>/tmp/ird77/init
-chmod 0755 /tmp/ird77/init
-(cd /tmp/ird77 && find . | cpio -o -H newc 2>/dev/null | gzip -c) >/tmp/initrd77
+debian_shell_initrd /tmp/initrd77 "mv77: shell ready"
 
 # Most of the case's time goes to the boot (minutes under Bochs).
 init_wait=$(( ${MV_CASE_TIMEOUT:-300} - 60 ))
@@ -78,6 +63,33 @@ wait_text /tmp/con77.out "mv77-42-answer" 30 || {
 	tr -d '\r' </tmp/con77.out | sed 's/^/  con| /'
 	fail "the shell's answer never came back over the console"
 }
+# kvmclock: found, in use, the wall clock and the rate.
+echo 'echo "mv77-clock $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) $(dmesg | grep -c "kvm-clock: Using msrs 4b564d01 and 4b564d00") $(date +%s) end"' >&7
+wait_text /tmp/con77.out "mv77-clock .* end" 30 ||
+	fail "no answer to the clock question within 30 s"
+host_s=$(date +%s)
+clock=$(tr -d '\r' </tmp/con77.out | sed -n 's/.*mv77-clock \([^ ]*\) \([0-9]*\) \([0-9]*\) end.*/\1 \2 \3/p' | tail -n 1)
+cs=$(echo "$clock" | cut -d ' ' -f 1)
+kc=$(echo "$clock" | cut -d ' ' -f 2)
+gwall=$(echo "$clock" | cut -d ' ' -f 3)
+note "guest clocksource $cs, kvm-clock lines $kc, guest wall clock $gwall s, host $host_s s"
+case $cs in kvm-clock | tsc) ;; *) fail "the guest keeps time by '$cs', not kvm-clock or tsc" ;; esac
+[ "${kc:-0}" -ge 1 ] || fail "the guest's log does not show kvm-clock's MSRs"
+skew=$(( ${gwall:-0} - host_s ))
+[ "$skew" -ge -5 ] && [ "$skew" -le 5 ] ||
+	fail "the guest's wall clock is $skew s off the host's"
+# The rate: the guest's uptime over 5 s of the host's (each read as its
+# line reaches the host, so the console's delay cancels out).
+h0=$(uptime_ms)
+g0=$(guest_uptime_ms /tmp/con77.out mv77-up1)
+sleep 5
+h1=$(uptime_ms)
+g1=$(guest_uptime_ms /tmp/con77.out mv77-up2)
+dh=$((h1 - h0))
+dg=$((g1 - g0))
+note "over $dh ms of the host's time the guest's uptime grew $dg ms"
+[ $((dg * 10)) -ge $((dh * 9)) ] && [ $((dg * 10)) -le $((dh * 11)) ] ||
+	fail "the guest's clock ran $dg ms in $dh ms of the host's"
 echo 'poweroff -f' >&7
 n=0
 while [ "$n" -lt 60 ] && kill -0 "$runpid" 2>/dev/null; do sleep 1; n=$((n + 1)); done

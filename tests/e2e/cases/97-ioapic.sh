@@ -16,7 +16,6 @@ mv_loaded || mv_load
 
 assert_exists "$G/ioapic.bin"
 
-uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 t0=$(uptime_ms)
 assert_status 64 minivmmctl run "$G/ioapic.bin"
