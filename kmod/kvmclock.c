@@ -217,7 +217,8 @@ int mv_kvmclock_set_msr(struct mv_vcpu *vcpu, u32 msr, u64 val)
 /*
  * A saved state was put back (SET_STATE): the clock goes on from the time
  * the guest's own structure gives for its TSC now, at this host's rate.
- * A structure never written (no scale) starts afresh.  The VM is quiet.
+ * A structure never written, or one the guest scribbled a scale into that
+ * we would not write, starts afresh.  The VM is quiet.
  */
 void mv_kvmclock_restored(struct mv_vcpu *vcpu)
 {
@@ -234,7 +235,8 @@ void mv_kvmclock_restored(struct mv_vcpu *vcpu)
 	mv_guest_page_put(page);
 	vcpu->kvmclock_version = old.version;
 	tsc = mv_guest_tsc(vcpu);
-	if (old.tsc_to_system_mul && tsc >= old.tsc_timestamp)
+	if (mv_pvclock_scale_valid(old.tsc_to_system_mul, old.tsc_shift) &&
+	    tsc >= old.tsc_timestamp)
 		ns = old.system_time + mv_pvclock_ns(tsc - old.tsc_timestamp,
 						     old.tsc_to_system_mul,
 						     old.tsc_shift);

@@ -38,3 +38,12 @@ u64 mv_pvclock_ns(u64 ticks, u32 mul, s8 shift)
 		ticks <<= shift;
 	return mul_u64_u32_shr(ticks, mul, 32);
 }
+
+/*
+ * A scale read back from guest memory (the guest may have written
+ * anything there): a multiplier, and a shift mv_pvclock_ns() can apply.
+ */
+bool mv_pvclock_scale_valid(u32 mul, s8 shift)
+{
+	return mul && shift >= -32 && shift <= 32;
+}

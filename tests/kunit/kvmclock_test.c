@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: kvmclock's pvclock scale (kmod/pvclock.c) - the multiplier stays
- * in [2^31, 2^32) for any TSC rate, and the guest's formula turns the
- * ticks of a second, an hour and a year into that many nanoseconds.
+ * in [2^31, 2^32) for any TSC rate, the guest's formula turns the ticks
+ * of a second, an hour and a year into that many nanoseconds, and a scale
+ * read back from guest memory is used only if it can be applied.
  */
 #include <kunit/test.h>
 #include "kmod/pvclock.c"
@@ -61,9 +62,23 @@ static void pvclock_monotonic(struct kunit *test)
 	}
 }
 
+/* What a guest may leave in its structure before a save. */
+static void pvclock_scale_from_guest(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, mv_pvclock_scale_valid(1U << 31, -1));
+	KUNIT_EXPECT_TRUE(test, mv_pvclock_scale_valid(~0U, 32));
+	KUNIT_EXPECT_TRUE(test, mv_pvclock_scale_valid(1, -32));
+	KUNIT_EXPECT_FALSE(test, mv_pvclock_scale_valid(0, 0));
+	KUNIT_EXPECT_FALSE(test, mv_pvclock_scale_valid(1U << 31, 33));
+	KUNIT_EXPECT_FALSE(test, mv_pvclock_scale_valid(1U << 31, -33));
+	KUNIT_EXPECT_FALSE(test, mv_pvclock_scale_valid(1U << 31, 127));
+	KUNIT_EXPECT_FALSE(test, mv_pvclock_scale_valid(1U << 31, -128));
+}
+
 static struct kunit_case minivmm_pvclock_cases[] = {
 	KUNIT_CASE(pvclock_scale_rates),
 	KUNIT_CASE(pvclock_monotonic),
+	KUNIT_CASE(pvclock_scale_from_guest),
 	{}
 };
 
