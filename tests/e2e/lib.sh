@@ -291,6 +291,24 @@ guest_uptime_ms() {
 		sed -n "s/.*$2 \([0-9]*\)\.\([0-9]*\) .*/\1\20/p" | tail -n 1
 }
 
+# guest_clock_rate OUT TAG WHAT: the guest's uptime over 5 s of this
+# host's, through guest_uptime_ms (questions TAG-a and TAG-b); fails unless
+# it is 5 s give or take 10%.  Host times are taken before each question,
+# so that the console's delay is in both intervals alike.  WHAT names the
+# moment in the message.
+guest_clock_rate() {
+	_h0=$(uptime_ms)
+	_g0=$(guest_uptime_ms "$1" "$2-a")
+	sleep 5
+	_h1=$(uptime_ms)
+	_g1=$(guest_uptime_ms "$1" "$2-b")
+	_dh=$((_h1 - _h0))
+	_dg=$((_g1 - _g0))
+	note "$3: over $_dh ms of the host's time the guest's uptime grew $_dg ms"
+	[ $((_dg * 10)) -ge $((_dh * 9)) ] && [ $((_dg * 10)) -le $((_dh * 11)) ] ||
+		fail "$3: the guest's clock ran $_dg ms in $_dh ms of the host's"
+}
+
 # console_attached PID [SECONDS]: wait until process PID holds a console fd
 # (minivmmctl console or run has attached), default 30 s.
 console_attached() {
