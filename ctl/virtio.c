@@ -750,6 +750,27 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 
 /* ---- setup ---------------------------------------------------------------- */
 
+/*
+ * The guest's MAC: QEMU's locally administered 52:54:00 prefix and 24
+ * bits of an FNV-1a hash of the tap's name, so that VMs on one bridge get
+ * distinct addresses (a byte sum made "tap12" and "tap21" collide) and a
+ * VM keeps its address across restarts, restores and migrations.
+ */
+static void net_mac_from_tap(uint8_t mac[6], const char *name, size_t max)
+{
+	uint32_t hash = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < max && name[i]; i++)
+		hash = (hash ^ (uint8_t)name[i]) * 16777619u;
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	mac[3] = hash >> 16;
+	mac[4] = hash >> 8;
+	mac[5] = hash;
+}
+
 static int open_tap(const char *what, const char *name)
 {
 	struct ifreq ifr;
@@ -777,7 +798,6 @@ static int vdev_open(const char *what, struct vdev *d,
 		     const struct virtio_spec *sp)
 {
 	struct stat st;
-	unsigned int i;
 
 	d->kind = sp->kind;
 	d->fd = -1;
@@ -809,14 +829,7 @@ static int vdev_open(const char *what, struct vdev *d,
 		d->fd = open_tap(what, sp->path);
 		if (d->fd < 0)
 			return -1;
-		/* A locally administered MAC from the device's slot. */
-		d->config[0] = 0x52;
-		d->config[1] = 0x54;
-		d->config[2] = 0x00;
-		d->config[3] = 0x4d;
-		d->config[4] = 0x56;
-		for (i = 0; i < sizeof(sp->path) && sp->path[i]; i++)
-			d->config[5] += (uint8_t)sp->path[i];
+		net_mac_from_tap(d->config, sp->path, sizeof(sp->path));
 		d->config_len = 6;
 		d->features |= VIRTIO_NET_F_MAC | VIRTIO_NET_F_CSUM |
 			       VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_GUEST_TSO4 |

@@ -516,3 +516,13 @@ sector_disk() {
 	done >"$1"
 	[ "$(wc -c <"$1")" -eq 131072 ] || fail "sector_disk: $1 is not 128 KiB"
 }
+
+# tap_mac NAME: the MAC minivmmctl gives a virtio-net device on tap NAME
+# (52:54:00 and 24 bits of the name's FNV-1a hash), computed here on its own.
+tap_mac() {
+	_h=2166136261
+	for _b in $(printf %s "$1" | od -An -tu1); do
+		_h=$(((_h ^ _b) * 16777619 & 0xffffffff))
+	done
+	printf '52:54:00:%02x:%02x:%02x\n' $((_h >> 16 & 255)) $((_h >> 8 & 255)) $((_h & 255))
+}
