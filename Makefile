@@ -89,6 +89,7 @@ bench:
 	tests/bench/run
 	tests/bench/linux-boot
 	tests/bench/disk
+	tests/bench/net
 
 # The image loaders (ctl/multiboot.c, ctl/bzimage.c): unit tests, the
 # regression inputs, and libFuzzer runs of a fixed number of executions
