@@ -267,6 +267,7 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 	struct snap_config cfg;
 	struct minivmm_devstate dev = { 0 };
 	struct minivmm_ioapic_state ioapic;
+	struct minivmm_rtc_state rtc;
 	uint8_t *ring = NULL, *blob = NULL;
 	uint64_t keep, pos, host_tsc;
 	uint32_t i;
@@ -319,6 +320,12 @@ static int write_snapshot(const char *what, int fd, int vmfd,
 		goto out;
 	}
 	put_section(&w, SNAP_SEC_IOAPIC, &ioapic, sizeof(ioapic), NULL, 0);
+	if (ioctl(vmfd, MINIVMM_VM_GET_RTC, &rtc) < 0) {
+		ctl_err("%s: cannot read the RTC state: %s", what,
+			strerror(errno));
+		goto out;
+	}
+	put_section(&w, SNAP_SEC_RTC, &rtc, sizeof(rtc), NULL, 0);
 
 	*ram_pages = 0;
 	if (ram && write_ram(what, &w, vmfd, vm->mem, ram_pages))
@@ -504,6 +511,11 @@ static int load_state(const char *what, int vmfd, struct snap_image *img)
 	if (img->have_ioapic &&
 	    ioctl(vmfd, MINIVMM_VM_SET_IOAPIC, &img->ioapic) < 0) {
 		ctl_err("%s: the kernel refused the saved I/O APIC state: %s",
+			what, strerror(errno));
+		return CTL_EXIT_FAIL;
+	}
+	if (img->have_rtc && ioctl(vmfd, MINIVMM_VM_SET_RTC, &img->rtc) < 0) {
+		ctl_err("%s: the kernel refused the saved RTC state: %s",
 			what, strerror(errno));
 		return CTL_EXIT_FAIL;
 	}

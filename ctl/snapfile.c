@@ -65,6 +65,7 @@ static const char *sec_name(uint32_t type)
 	case SNAP_SEC_DEVICES: return "device";
 	case SNAP_SEC_RAM: return "RAM";
 	case SNAP_SEC_IOAPIC: return "I/O APIC";
+	case SNAP_SEC_RTC: return "RTC";
 	default: return "unknown";
 	}
 }
@@ -222,21 +223,27 @@ static int parse_lapic(struct snap_image *img, const uint8_t *p, uint64_t len,
 	return 0;
 }
 
-/* The kernel checks the fields themselves (MINIVMM_VM_SET_IOAPIC). */
-static int parse_ioapic(struct snap_image *img, const uint8_t *p, uint64_t len,
-			char *err, size_t errlen)
+/*
+ * A section that is one kernel state struct starting with its size and
+ * version (the I/O APIC's, the RTC's); the kernel checks the fields
+ * themselves when they are put back (MINIVMM_VM_SET_IOAPIC, _SET_RTC).
+ */
+static int parse_state(const char *name, void *dst, size_t size,
+		       uint32_t version, bool *have, const uint8_t *p,
+		       uint64_t len, char *err, size_t errlen)
 {
-	struct minivmm_ioapic_state *s = &img->ioapic;
+	uint32_t head[2];
 
-	if (img->have_ioapic)
-		return say(err, errlen, "the I/O APIC section appears twice");
-	if (len != sizeof(*s))
-		return say(err, errlen, "the I/O APIC section has the wrong size");
-	memcpy(s, p, sizeof(*s));
-	if (s->size != sizeof(*s) || s->version != MINIVMM_IOAPIC_STATE_VERSION)
-		return say(err, errlen, "the I/O APIC state has version %u (size %u), not %u",
-			   s->version, s->size, MINIVMM_IOAPIC_STATE_VERSION);
-	img->have_ioapic = true;
+	if (*have)
+		return say(err, errlen, "the %s section appears twice", name);
+	if (len != size)
+		return say(err, errlen, "the %s section has the wrong size", name);
+	memcpy(head, p, sizeof(head));
+	if (head[0] != size || head[1] != version)
+		return say(err, errlen, "the %s state has version %u (size %u), not %u",
+			   name, head[1], head[0], version);
+	memcpy(dst, p, size);
+	*have = true;
 	return 0;
 }
 
@@ -351,7 +358,7 @@ int snap_parse(const struct snap_reader *r, struct snap_image *img,
 			goto out;
 		}
 		off += sizeof(sh);
-		if (sh.type > SNAP_SEC_IOAPIC) {
+		if (sh.type > SNAP_SEC_LAST) {
 			say(err, errlen, "section %u has an unknown type %u", n, sh.type);
 			goto out;
 		}
@@ -422,7 +429,15 @@ int snap_parse(const struct snap_reader *r, struct snap_image *img,
 				goto out;
 			break;
 		case SNAP_SEC_IOAPIC:
-			if (parse_ioapic(img, scratch, sh.len, err, errlen))
+			if (parse_state("I/O APIC", &img->ioapic, sizeof(img->ioapic),
+					MINIVMM_IOAPIC_STATE_VERSION, &img->have_ioapic,
+					scratch, sh.len, err, errlen))
+				goto out;
+			break;
+		case SNAP_SEC_RTC:
+			if (parse_state("RTC", &img->rtc, sizeof(img->rtc),
+					MINIVMM_RTC_STATE_VERSION, &img->have_rtc,
+					scratch, sh.len, err, errlen))
 				goto out;
 			break;
 		case SNAP_SEC_RAM:

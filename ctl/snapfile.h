@@ -16,7 +16,7 @@
 #include "uapi/minivmm.h"
 
 #define SNAP_MAGIC		"MVSNAP\r\n"	/* 8 bytes, no NUL */
-#define SNAP_VERSION		2	/* 2: + the I/O APIC section */
+#define SNAP_VERSION		3	/* 2: + the I/O APIC section, 3: + RTC */
 #define SNAP_HEADER_SIZE	72
 #define SNAP_SECTION_HDR	16
 #define SNAP_PAGE		4096ULL
@@ -41,6 +41,8 @@ enum snap_section_type {
 	SNAP_SEC_DEVICES = 4,
 	SNAP_SEC_RAM = 5,
 	SNAP_SEC_IOAPIC = 6,	/* version 2; a version 1 file has none */
+	SNAP_SEC_RTC = 7,	/* version 3; older files have none */
+	SNAP_SEC_LAST = SNAP_SEC_RTC,
 };
 
 /* On disk, 72 bytes. */
@@ -88,6 +90,8 @@ struct snap_image {
 	struct minivmm_devstate dev;
 	struct minivmm_ioapic_state ioapic;
 	bool have_ioapic;			/* else: left at power-up */
+	struct minivmm_rtc_state rtc;
+	bool have_rtc;				/* else: left at power-up */
 	uint8_t *ring;				/* MINIVMM_CONSOLE_RING bytes,
 						 * stream byte p at p % RING */
 	struct snap_ram_run *runs;

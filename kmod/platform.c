@@ -32,6 +32,7 @@
  * into the rest of the module, so KUnit drives it directly.
  */
 #include <linux/bcd.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/ktime.h>
@@ -505,6 +506,35 @@ static void mv_rtc_io(struct mv_rtc *r, u16 port, bool in, u32 *val)
 		*val = mv_rtc_read(r, idx);
 	else
 		mv_rtc_write(r, idx, *val);
+}
+
+void mv_rtc_get_state(const struct mv_rtc *r, struct minivmm_rtc_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	s->version = MINIVMM_RTC_STATE_VERSION;
+	s->offset_s = r->offset;
+	s->index = r->index;
+	memcpy(s->reg, r->reg, sizeof(s->reg));
+}
+
+int mv_rtc_check_state(const struct minivmm_rtc_state *s)
+{
+	if (s->size != sizeof(*s) || s->version != MINIVMM_RTC_STATE_VERSION ||
+	    s->index >= MV_RTC_REGS ||
+	    s->offset_s > MINIVMM_RTC_OFFSET_MAX ||
+	    s->offset_s < -MINIVMM_RTC_OFFSET_MAX ||
+	    memchr_inv(s->padding, 0, sizeof(s->padding)) ||
+	    memchr_inv(s->reserved, 0, sizeof(s->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+void mv_rtc_set_state(struct mv_rtc *r, const struct minivmm_rtc_state *s)
+{
+	r->offset = s->offset_s;
+	r->index = s->index;
+	memcpy(r->reg, s->reg, sizeof(r->reg));
 }
 
 bool mv_platform_port_is_quiet(u16 port)

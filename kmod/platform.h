@@ -26,7 +26,7 @@ struct mv_pic {
  * MC146818 real-time clock: its registers and CMOS RAM as the guest wrote
  * them, and how far the guest set its clock from the host's.
  */
-#define MV_RTC_REGS	128
+#define MV_RTC_REGS	MINIVMM_RTC_REGS
 struct mv_rtc {
 	u8 index;		/* selected by port 0x70 */
 	u8 reg[MV_RTC_REGS];
@@ -73,5 +73,13 @@ int mv_pic_pending(const struct mv_platform *p);
 /* Does the master 8259 hold an unmasked request of @irq (0-7) not yet taken? */
 bool mv_pic_irq_waiting(const struct mv_platform *p, unsigned int irq);
 int mv_pic_ack(struct mv_platform *p);
+
+/*
+ * The RTC's state for snapshots: get copies it out, check says whether a
+ * state from user space may be put back (0 or -EINVAL), set puts it back.
+ */
+void mv_rtc_get_state(const struct mv_rtc *r, struct minivmm_rtc_state *s);
+int mv_rtc_check_state(const struct minivmm_rtc_state *s);
+void mv_rtc_set_state(struct mv_rtc *r, const struct minivmm_rtc_state *s);
 
 #endif /* MINIVMM_PLATFORM_H */

@@ -2,7 +2,8 @@
 /*
  * Snapshots through the VM fd: the device models' state (UART, console,
  * platform ports, 8259 pair, PIT; kmod/snapcheck.c converts and checks),
- * the I/O APIC (its own ioctl: kmod/ioapic.c converts and checks),
+ * the I/O APIC and the RTC (their own ioctls: kmod/ioapic.c and
+ * kmod/platform.c convert and check),
  * each vCPU's local APIC, and the map of guest RAM pages that may hold
  * data, so that minivmmctl save writes only those.  Guest RAM itself
  * moves with pread/pwrite on the same fd (kmod/vmfd.c), and the vCPU
@@ -265,6 +266,40 @@ static long mv_snap_set_ioapic(struct mv_vm *vm, void __user *argp)
 	return 0;
 }
 
+static long mv_snap_get_rtc(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_rtc_state s;
+	int ret;
+
+	ret = mv_vm_lock_quiet(vm);
+	if (ret)
+		return ret;
+	spin_lock(&vm->dev_lock);
+	mv_rtc_get_state(&vm->platform.rtc, &s);
+	spin_unlock(&vm->dev_lock);
+	mutex_unlock(&vm->lock);
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long mv_snap_set_rtc(struct mv_vm *vm, void __user *argp)
+{
+	struct minivmm_rtc_state s;
+	int ret;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	if (mv_rtc_check_state(&s))
+		return -EINVAL;
+	ret = mv_vm_lock_quiet(vm);
+	if (ret)
+		return ret;
+	spin_lock(&vm->dev_lock);
+	mv_rtc_set_state(&vm->platform.rtc, &s);
+	spin_unlock(&vm->dev_lock);
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
 /* The VM fd's snapshot ioctls; -ENOTTY for any other command. */
 long mv_snap_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp)
 {
@@ -283,6 +318,10 @@ long mv_snap_ioctl(struct mv_vm *vm, unsigned int cmd, void __user *argp)
 		return mv_snap_get_ioapic(vm, argp);
 	case MINIVMM_VM_SET_IOAPIC:
 		return mv_snap_set_ioapic(vm, argp);
+	case MINIVMM_VM_GET_RTC:
+		return mv_snap_get_rtc(vm, argp);
+	case MINIVMM_VM_SET_RTC:
+		return mv_snap_set_rtc(vm, argp);
 	default:
 		return -ENOTTY;
 	}

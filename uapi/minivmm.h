@@ -873,4 +873,33 @@ _Static_assert(sizeof(struct minivmm_ioapic_state) == 256, "minivmm_ioapic_state
 #define MINIVMM_VM_GET_IOAPIC	_IOR(MINIVMM_IOC_MAGIC, 0x38, struct minivmm_ioapic_state)
 #define MINIVMM_VM_SET_IOAPIC	_IOW(MINIVMM_IOC_MAGIC, 0x39, struct minivmm_ioapic_state)
 
+/*
+ * The VM's MC146818 RTC and CMOS RAM (kmod/platform.c), saved and restored
+ * with the other device state while the VM is quiet.  The clock itself is
+ * offset_s: the guest's time minus the host's real time, in seconds, so
+ * that it keeps running on another host or after a restore (as the
+ * guest's wall clock does on real hardware while it is switched off).
+ * reg holds the 128 bytes as the guest wrote them (the time registers are
+ * recomputed from the clock on each read unless register B's SET bit
+ * froze them).  SET refuses the whole struct with -EINVAL (nothing
+ * changes) for an index of 128 or more, an offset beyond
+ * MINIVMM_RTC_OFFSET_MAX either way, or padding and reserved not 0.
+ */
+#define MINIVMM_RTC_STATE_VERSION	1
+#define MINIVMM_RTC_REGS		128
+#define MINIVMM_RTC_OFFSET_MAX		(1LL << 40)	/* seconds, ~34,800 years */
+struct minivmm_rtc_state {
+	__u32 size;		/* sizeof(struct minivmm_rtc_state) */
+	__u32 version;		/* MINIVMM_RTC_STATE_VERSION */
+	__s64 offset_s;		/* guest time - host real time */
+	__u8 index;		/* selected by port 0x70: 0-127 */
+	__u8 padding[7];	/* must be 0 */
+	__u8 reg[MINIVMM_RTC_REGS];
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_rtc_state) == 168, "minivmm_rtc_state ABI size");
+
+#define MINIVMM_VM_GET_RTC	_IOR(MINIVMM_IOC_MAGIC, 0x3a, struct minivmm_rtc_state)
+#define MINIVMM_VM_SET_RTC	_IOW(MINIVMM_IOC_MAGIC, 0x3b, struct minivmm_rtc_state)
+
 #endif /* _UAPI_MINIVMM_H */

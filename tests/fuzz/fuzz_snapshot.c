@@ -53,6 +53,10 @@ static size_t build(uint8_t *f)
 	struct snap_config c = { .name = "fuzz", .mem_size = 1 << 20,
 				 .nr_vcpus = 1, .state = MINIVMM_VM_RUNNING };
 	struct minivmm_lapic_state l = { .version = MINIVMM_LAPIC_STATE_VERSION };
+	struct minivmm_ioapic_state io = { .size = sizeof(io),
+					   .version = MINIVMM_IOAPIC_STATE_VERSION };
+	struct minivmm_rtc_state rtc = { .size = sizeof(rtc),
+					 .version = MINIVMM_RTC_STATE_VERSION };
 	struct { struct minivmm_devstate d; char con[5]; } dev = { 0 };
 	uint8_t vcpu[8 + sizeof(struct minivmm_vcpu_state)] = { 0 };
 	uint8_t ram[8 + 8192];
@@ -73,6 +77,8 @@ static size_t build(uint8_t *f)
 	dev.d.console_total = 5;
 	memcpy(dev.con, "hello", 5);
 	at = add_section(f, at, SNAP_SEC_DEVICES, &dev, sizeof(dev.d) + 5);
+	at = add_section(f, at, SNAP_SEC_IOAPIC, &io, sizeof(io));
+	at = add_section(f, at, SNAP_SEC_RTC, &rtc, sizeof(rtc));
 	memset(ram, 0x5a, sizeof(ram));
 	gpa = 0x10000;
 	memcpy(ram, &gpa, 8);

@@ -9,6 +9,10 @@
 # it need not race the guest).  At the end it prints the dword at MARKER
 # (a test may write there from outside too), recomputes the checksum
 # without RAM and exits 0x40 if RAM held what it wrote (0x41 if not).
+# The RTC must keep what the guest gave it before the first step: the
+# year set to (20)42, CMOS bytes 0x40-0x4f as i ^ 0xa5, and the index left
+# at 0x4f, so that the first read of port 0x71 at the end returns byte
+# 0x4f (bit 1 of the exit code if any of that was lost).
 	.code64
 	.include "lib64.inc"
 
@@ -38,6 +42,7 @@ _start:
 	mov $0x2e, %al
 	out %al, $0x40
 
+	call rtc_setup
 	xor %ebx, %ebx			# the step, kept in a register
 step:
 	inc %ebx
@@ -91,6 +96,7 @@ step:
 	call puthex32
 	mov $'\n', %al
 	call putc
+	call rtc_check
 	call ram_sum
 	mov %eax, %r12d
 	call calc_sum
@@ -100,6 +106,55 @@ step:
 5:	lea msg_done(%rip), %rsi
 	mov %bl, %al
 	jmp report_exit
+
+# The RTC: year 42 (BCD, written while SET froze the clock), CMOS bytes
+# 0x40-0x4f = i ^ 0xa5; the last write leaves the index at 0x4f.
+rtc_setup:
+	mov $0x0b, %al
+	out %al, $0x70
+	mov $0x82, %al			# SET, 24 hours, BCD
+	out %al, $0x71
+	mov $0x09, %al
+	out %al, $0x70
+	mov $0x42, %al
+	out %al, $0x71
+	mov $0x0b, %al
+	out %al, $0x70
+	mov $0x02, %al			# the clock runs on from 2042
+	out %al, $0x71
+	mov $0x40, %ecx
+1:	mov %cl, %al
+	out %al, $0x70
+	xor $0xa5, %al
+	out %al, $0x71
+	inc %ecx
+	cmp $0x50, %ecx
+	jb 1b
+	ret
+
+# R15 bit 1 unless the RTC holds what rtc_setup gave it.
+rtc_check:
+	in $0x71, %al			# the index is still 0x4f
+	cmp $(0x4f ^ 0xa5), %al
+	jne 2f
+	mov $0x09, %al
+	out %al, $0x70
+	in $0x71, %al
+	cmp $0x42, %al
+	jne 2f
+	mov $0x40, %ecx
+1:	mov %cl, %al
+	out %al, $0x70
+	in $0x71, %al
+	xor %cl, %al
+	cmp $0xa5, %al
+	jne 2f
+	inc %ecx
+	cmp $0x50, %ecx
+	jb 1b
+	ret
+2:	or $2, %r15d
+	ret
 
 # EAX = checksum of pages 0 .. EBX-1 of AREA, as RAM holds them.
 ram_sum:

@@ -418,6 +418,58 @@ static void rtc_cmos_ram_and_hostile_bytes(struct kunit *test)
 	KUNIT_EXPECT_LE(test, rtc_time_bcd(test, &p) - now, 2);
 }
 
+/*
+ * The state for snapshots: a clock set by the guest, CMOS RAM and the
+ * index survive get and set into another platform; bad states are refused.
+ */
+static void rtc_state_round_trip_and_refusals(struct kunit *test)
+{
+	struct mv_platform a = test_rtc_platform(), b = test_rtc_platform();
+	struct minivmm_rtc_state s, bad;
+	time64_t t;
+
+	rtc_put(&a, 0x0b, 0x82);
+	rtc_put(&a, 0x09, 0x42);	/* 2042 */
+	rtc_put(&a, 0x0b, 0x02);
+	rtc_put(&a, 0x40, 0x5a);
+	rtc_put(&a, 0x41, 0x77);	/* and leaves the index at 0x41 */
+	mv_rtc_get_state(&a.rtc, &s);
+	KUNIT_EXPECT_EQ(test, s.size, (u32)sizeof(s));
+	KUNIT_EXPECT_EQ(test, s.index, 0x41);
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&s), 0);
+	mv_rtc_set_state(&b.rtc, &s);
+	KUNIT_EXPECT_EQ(test, io_in(test, &b, 0x71, 1), 0x77);	/* the index */
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &b, 0x40), 0x5a);
+	KUNIT_EXPECT_EQ(test, rtc_get(test, &b, 0x09), 0x42);
+	t = rtc_time_bcd(test, &a);
+	KUNIT_EXPECT_LE(test, abs(rtc_time_bcd(test, &b) - t), 1);
+
+	bad = s;
+	bad.index = 128;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad = s;
+	bad.offset_s = MINIVMM_RTC_OFFSET_MAX + 1;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad.offset_s = -MINIVMM_RTC_OFFSET_MAX - 1;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad = s;
+	bad.padding[6] = 1;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad = s;
+	bad.reserved[1] = 1;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad = s;
+	bad.version = 2;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	bad = s;
+	bad.size = 0;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), -EINVAL);
+	/* The limits themselves are states a restore may bring. */
+	bad = s;
+	bad.offset_s = -MINIVMM_RTC_OFFSET_MAX;
+	KUNIT_EXPECT_EQ(test, mv_rtc_check_state(&bad), 0);
+}
+
 static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(pic_delivers_by_priority),
 	KUNIT_CASE(pic_cascade),
@@ -433,6 +485,7 @@ static struct kunit_case minivmm_platform_cases[] = {
 	KUNIT_CASE(rtc_guest_sets_the_time),
 	KUNIT_CASE(rtc_binary_and_12_hours),
 	KUNIT_CASE(rtc_cmos_ram_and_hostile_bytes),
+	KUNIT_CASE(rtc_state_round_trip_and_refusals),
 	{}
 };
 

@@ -6,7 +6,8 @@
 # Saved there (--stop), destroyed and restored, it finishes: its console,
 # replayed from the saved ring, shows every step exactly once, in order,
 # with the same checksums as a clone's copies, and the guest's own final
-# check of its RAM passes.  A running VM and its clone finish alike with
+# check of its RAM and of its RTC (the year it set, its CMOS bytes and the
+# index it left) passes.  A running VM and its clone finish alike with
 # RAM of their own (a word written into one while it is paused is not in
 # the other).  A save onto a full disk fails, leaving no file and the VM as
 # it was.  Corrupted files (truncated, a byte flipped, a newer version,
@@ -119,7 +120,9 @@ printf "\\$(printf %03o $((b ^ 0x20)))" |
 cmp -s "$S/a.snap" "$S/flip" && fail "the byte flip changed nothing"
 corrupt flip "bad checksum"
 cp "$S/a.snap" "$S/version"
-printf '\003' | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
+# One more than the format version the file has (byte 8, a u32 below 255).
+v=$(od -An -tu1 -j8 -N1 "$S/a.snap" | tr -d ' ')
+printf "\\$(printf %03o $((v + 1)))" | dd of="$S/version" bs=1 seek=8 conv=notrunc 2>/dev/null
 corrupt version "newer"
 cp "$S/a.snap" "$S/extended"
 printf 'garbage!' >>"$S/extended"
