@@ -30,7 +30,13 @@
 # VARIANT_net (virtio-hostile-net.bin, e2e 87, "run --net tap:NAME"), the
 # same on virtio-net's transmit queue, where a good request is a 60-byte
 # frame behind its 12-byte header, then frames the model must drop
-# without a reset: the header alone, and a device-writable buffer.
+# without a reset: the header alone, and a device-writable buffer.  With
+# VARIANT_rx too (virtio-hostile-netrx.bin, e2e 87), the same on the
+# receive queue, which the device checks as soon as it is notified, with
+# no frame from the tap needed (mergeable buffers are not negotiated): a
+# good request is a buffer of the 12-byte header alone, which no frame
+# fits, used with length 0; then buffers the model must drop without a
+# reset: a device-readable one, and one smaller than the header.
 	.code64
 	.include "lib64.inc"
 	.equ VBASE, 0xfeb00000
@@ -48,7 +54,11 @@
 .else
 .ifdef VARIANT_net
 	.equ DEVICE_ID, 1
+.ifdef VARIANT_rx
+	.equ QUEUE, 0			# receive; transmit (1) stays unused
+.else
 	.equ QUEUE, 1			# transmit; receive (0) stays unused
+.endif
 	.equ FRAME, BUF + 0x200
 .else
 	.equ DEVICE_ID, 4
@@ -180,6 +190,17 @@ _start:
 	call good
 .endif
 .ifdef VARIANT_net
+.ifdef VARIANT_rx
+	# 9. a device-readable buffer on the receive queue
+	DESCR 0, FRAME, 60, 0, 0
+	mov $m_rxread, %esi
+	call net_dropped
+
+	# 10. a receive buffer smaller than the header
+	DESCR 0, FRAME, 4, F_WRITE, 0
+	mov $m_rxsmall, %esi
+	call net_dropped
+.else
 	# 9. the header alone, no frame
 	DESCR 0, BUF, 12, 0, 0
 	mov $m_hdronly, %esi
@@ -189,6 +210,7 @@ _start:
 	DESCR 0, FRAME, 60, F_WRITE, 0
 	mov $m_txwrite, %esi
 	call net_dropped
+.endif
 .endif
 	PUTS m_done
 	EXIT 0x5a
@@ -317,6 +339,12 @@ submit0:
 	ret
 
 .ifdef VARIANT_net
+.ifdef VARIANT_rx
+# good: a receive buffer of the header alone, which no frame fits: the
+# device uses it with length 0 without reading the tap.
+good:
+	DESCR 0, BUF, 12, F_WRITE, 0
+.else
 # good: one 60-byte broadcast frame (ethertype 0x88b5, local experimental)
 # behind a zeroed virtio-net header; the device uses it with length 0.
 good:
@@ -329,6 +357,7 @@ good:
 	movw $0xb588, FRAME + 12
 	DESCR 0, BUF, 12, F_NEXT, 1
 	DESCR 1, FRAME, 60, 0, 0
+.endif
 	xor %eax, %eax
 	call submit
 	test %eax, %eax
@@ -502,6 +531,8 @@ m_nostatus:	.asciz "request without a status byte: dropped\n"
 m_blkreset:	.asciz ": the device asked for a reset\n"
 m_hdronly:	.asciz "header without a frame: dropped\n"
 m_txwrite:	.asciz "writable transmit buffer: dropped\n"
+m_rxread:	.asciz "readable receive buffer: dropped\n"
+m_rxsmall:	.asciz "receive buffer smaller than the header: dropped\n"
 m_notdropped:	.asciz ": not dropped quietly\n"
 m_blkstatus:	.asciz ": not answered IOERR with the status alone\n"
 m_ahead:	.asciz "avail index 100 ahead: needs reset\n"

@@ -12,7 +12,9 @@
 # "run --disk FILE,ro", and the requests virtio-blk must fail (IOERR, or
 # dropped) without asking for a reset; its virtio-net variant to the
 # transmit queue of "run --net tap:NAME", and the frames virtio-net must
-# drop.
+# drop; and its receive variant the same to the receive queue, with the
+# receive buffers virtio-net must drop (device-readable, smaller than the
+# header).
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -24,6 +26,7 @@ mv_loaded || mv_load
 assert_exists "$G/virtio-hostile.bin"
 assert_exists "$G/virtio-hostile-blk.bin"
 assert_exists "$G/virtio-hostile-net.bin"
+assert_exists "$G/virtio-hostile-netrx.bin"
 
 # hostile_run NAME BIN RUN-ARGS...: "run" BIN with RUN-ARGS.  Its guest
 # must have seen the device ask for a reset after each of the eight bad
@@ -84,5 +87,13 @@ for what in "header without a frame: dropped" \
 	"writable transmit buffer: dropped"; do
 	assert_match "$GOUT" "$what" "net guest: $what"
 done
+# The receive queue, checked when the guest notifies it (no frame needed).
+hostile_run vr87 "$G/virtio-hostile-netrx.bin" --net tap:mvtap87r --rng
+assert_match "$GOUT" "virtio-net found" "guest: the NIC is the first device"
+for what in "readable receive buffer: dropped" \
+	"receive buffer smaller than the header: dropped"; do
+	assert_match "$GOUT" "$what" "net rx guest: $what"
+done
+assert_match "$ERR" "bad receive queue" "rx: device process, the receive queue named"
 dmesg | tail -n 20 | grep -q "BUG\|WARNING" && fail "the host kernel complained"
 no_vms_left
