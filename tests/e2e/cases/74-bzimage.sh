@@ -174,11 +174,12 @@ assert_match "$GOUT" "BIOS-e820: \\[mem 0x0000000000000000-0x000000000009fbff\\]
 assert_match "$GOUT" "BIOS-e820: \\[mem 0x000000000009fc00-0x000000000009ffff\\] reserved" "e820 EBDA"
 assert_match "$GOUT" "BIOS-e820: \\[mem 0x00000000000e0000-0x00000000000fffff\\] reserved" "e820 BIOS area (ACPI and MP tables)"
 assert_match "$GOUT" "BIOS-e820: \\[mem 0x0000000000100000-0x000000000fffffff\\] usable" "e820 high RAM"
-# The ACPI tables ctl/acpi.c writes: found; one vCPU gets no MADT, so the
-# kernel keeps the 8259 (96-smp-linux checks the MADT).
+# The ACPI tables ctl/acpi.c writes: found, with a MADT for the one vCPU,
+# so the kernel takes the I/O APIC (96-smp-linux checks two vCPUs).
 assert_match "$GOUT" "ACPI: RSDP 0x00000000000E0000 000014 \\(v00 MINVMM\\)" "the RSDP"
 assert_match "$GOUT" "ACPI: FACP 0x00000000000E0100 000074 \\(v01 MINVMM" "the FADT"
-assert_no_match "$GOUT" "ACPI: Using ACPI \\(MADT\\)" "no MADT with one vCPU"
+assert_match "$GOUT" "ACPI: Using ACPI \\(MADT\\)" "the MADT, with one vCPU"
+assert_match "$GOUT" "IOAPIC\\[0\\]: apic_id 1, version 32, address 0xfec00000" "the I/O APIC from the MADT"
 # Both sides: the guest found its initrd where the loader put it, booted
 # to /init, which printed the marker and halted the machine; the host saw
 # the VM halt by itself (no stop --force needed) and run says so, status 0.
