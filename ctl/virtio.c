@@ -54,6 +54,7 @@
 #define VM_CONFIG_GEN		0x0fc
 #define VM_CONFIG		0x100
 
+#define VIRTIO_F_EVENT_IDX	(1ULL << 29)
 #define VIRTIO_F_VERSION_1	(1ULL << 32)
 #define STATUS_NEEDS_RESET	0x40
 #define INT_VRING		1
@@ -310,7 +311,7 @@ static void vdev_broken(struct virtio_server *srv, struct vdev *d,
 
 /* Entries went into @q's used ring: interrupt unless the driver said not to. */
 static void vdev_used(struct virtio_server *srv, struct vdev *d,
-		      const struct virtq *q)
+		      struct virtq *q)
 {
 	if (vq_wants_interrupt(q, &srv->mem))
 		vdev_interrupt(srv, d, INT_VRING);
@@ -446,7 +447,7 @@ static bool net_rx_merge(struct virtio_server *srv, struct vdev *d, bool *used)
 }
 
 /* Fill receive buffers from the tap while both have something. */
-static void net_rx(struct virtio_server *srv, struct vdev *d)
+static void net_rx_pass(struct virtio_server *srv, struct vdev *d)
 {
 	struct virtq *q = &d->vq[0];
 	struct vq_chain ch;
@@ -508,6 +509,23 @@ static void net_rx(struct virtio_server *srv, struct vdev *d)
 }
 
 /*
+ * With VIRTIO_F_EVENT_IDX the driver notifies only when it adds buffers
+ * past the avail_event we wrote: buffers added while it was written get
+ * another pass here, and after a few passes the serving loop's next turn.
+ */
+static void net_rx(struct virtio_server *srv, struct vdev *d)
+{
+	unsigned int pass;
+
+	for (pass = 0; pass < 4; pass++) {
+		net_rx_pass(srv, d);
+		if (!vq_rearm_notify(&d->vq[0], &srv->mem))
+			return;
+	}
+	d->vq[0].pending = true;
+}
+
+/*
  * The offloads the driver took decide what the tap may hand over: partial
  * checksums with GUEST_CSUM, TCP segments of up to 64 KiB with GUEST_TSO4/6
  * (which need GUEST_CSUM).  Frames from the driver go to the tap with their
@@ -562,8 +580,9 @@ static uint32_t rng_fill(struct vq_chain *ch)
 	return done;
 }
 
-static void vdev_notify(struct virtio_server *srv, struct vdev *d,
-			unsigned int qi)
+/* Serve queue @qi: on a notification, or for chains a notification left. */
+static void vdev_process(struct virtio_server *srv, struct vdev *d,
+			 unsigned int qi)
 {
 	struct virtq *q;
 	struct vq_chain *ch;
@@ -572,7 +591,6 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 
 	if (qi >= d->nqueues || !vdev_live(d))
 		return;
-	d->st.notify[qi]++;
 	if (d->kind == VIRTIO_NET && qi == 0) {
 		net_rx(srv, d);
 		return;
@@ -609,6 +627,22 @@ static void vdev_notify(struct virtio_server *srv, struct vdev *d,
 	free(ch);
 	if (used)
 		vdev_used(srv, d, q);
+	/*
+	 * Chains left (more than num per pass, or added while avail_event
+	 * was written) may never be notified with VIRTIO_F_EVENT_IDX: the
+	 * serving loop comes back for them after its other work.
+	 */
+	vq_rearm_notify(q, &srv->mem);
+	q->pending = vdev_live(d) && vq_has_avail(q, &srv->mem);
+}
+
+static void vdev_notify(struct virtio_server *srv, struct vdev *d,
+			unsigned int qi)
+{
+	if (qi >= d->nqueues || !vdev_live(d))
+		return;
+	d->st.notify[qi]++;
+	vdev_process(srv, d, qi);
 }
 
 /* ---- registers ------------------------------------------------------------- */
@@ -695,6 +729,8 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		}
 		q->ready = true;
 		q->last_avail = q->used_idx = 0;
+		q->event_idx = d->driver_features & VIRTIO_F_EVENT_IDX;
+		q->signalled_valid = q->pending = false;
 		if (vq_check(q, &srv->mem)) {
 			q->ready = false;
 			vdev_broken(srv, d, "queue size not a power of 2 up to 256, or rings outside RAM");
@@ -803,7 +839,7 @@ static int vdev_open(const char *what, struct vdev *d,
 
 	d->kind = sp->kind;
 	d->fd = -1;
-	d->features = VIRTIO_F_VERSION_1;
+	d->features = VIRTIO_F_VERSION_1 | VIRTIO_F_EVENT_IDX;
 	switch (sp->kind) {
 	case VIRTIO_BLK:
 		d->device_id = 2;
@@ -1042,6 +1078,8 @@ static void virtio_restore(struct virtio_server *srv)
 			vq->avail_gpa = v->vq[q].avail;
 			vq->used_gpa = v->vq[q].used;
 			vq->ready = v->vq[q].ready && !vq_check(vq, &srv->mem);
+			vq->event_idx = d->driver_features & VIRTIO_F_EVENT_IDX;
+			vq->signalled_valid = vq->pending = false;
 			if (!vq->ready)
 				continue;
 			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
@@ -1153,6 +1191,31 @@ answer:
 		ctl_err("virtio: answering the VM failed: %s", strerror(errno));
 }
 
+/* Any queue with chains left from its last pass? */
+static bool virtio_pending(const struct virtio_server *srv)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < srv->n; i++)
+		for (q = 0; q < srv->dev[i].nqueues; q++)
+			if (srv->dev[i].vq[q].pending)
+				return true;
+	return false;
+}
+
+/* One more pass over each such queue, after the loop's other work. */
+static void virtio_run_pending(struct virtio_server *srv)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < srv->n; i++)
+		for (q = 0; q < srv->dev[i].nqueues; q++)
+			if (srv->dev[i].vq[q].pending) {
+				srv->dev[i].vq[q].pending = false;
+				vdev_process(srv, &srv->dev[i], q);
+			}
+}
+
 int virtio_serve(struct virtio_server *srv, int wake_fd)
 {
 	struct pollfd pfd[2 + VIRTIO_MAX_DEVS];
@@ -1185,7 +1248,8 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 				pfd[n++].events = POLLIN;
 			}
 		}
-		if (poll(pfd, n, srv->debug ? 1000 : -1) < 0) {
+		if (poll(pfd, n, virtio_pending(srv) ? 0 :
+			 srv->debug ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ctl_err("virtio: poll: %s", strerror(errno));
@@ -1197,6 +1261,7 @@ int virtio_serve(struct virtio_server *srv, int wake_fd)
 		for (i = 0; i < nn; i++)
 			if (pfd[n - nn + i].revents)
 				net_rx(srv, nets[i]);
+		virtio_run_pending(srv);
 		virtio_save(srv);
 		if (!pfd[0].revents)
 			continue;

@@ -30,6 +30,11 @@ struct virtq {
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	uint16_t last_avail;		/* next avail entry to take */
 	uint16_t used_idx;		/* next used entry to fill */
+	/* VIRTIO_F_EVENT_IDX: the driver's used_event and our avail_event. */
+	bool event_idx;
+	bool signalled_valid;		/* signalled_used holds a used index */
+	uint16_t signalled_used;	/* used_idx at the last interrupt check */
+	bool pending;			/* chains left after a notification */
 };
 
 /* A descriptor chain taken from the queue: readable, then writable parts. */
@@ -76,9 +81,19 @@ int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
 /*
  * After used entries were published: does the driver want an interrupt?
  * Without VIRTIO_F_EVENT_IDX, not while it sets VIRTQ_AVAIL_F_NO_INTERRUPT
- * (2.7.7.2).
+ * (2.7.7.2); with it, only if the used index passed the driver's
+ * used_event since the last check (2.7.7.3), which is what lets Linux ask
+ * for one interrupt per batch of transmitted frames instead of one each.
  */
-bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m);
+bool vq_wants_interrupt(struct virtq *q, const struct vmem *m);
+/*
+ * With VIRTIO_F_EVENT_IDX: ask the driver to notify as soon as it makes a
+ * buffer available past the avail index seen now (avail_event, 2.7.10).
+ * True if the index moved while that was written: the driver may have
+ * skipped its notification, so the caller must look at the queue again.
+ * Without the feature, false: the driver notifies every time.
+ */
+bool vq_rearm_notify(const struct virtq *q, const struct vmem *m);
 
 /*
  * The virtio-mmio interrupt status @isr, sent as edges: the driver's

@@ -150,18 +150,53 @@ int vq_push(struct virtq *q, const struct vmem *m, uint16_t head,
 	return 0;
 }
 
-bool vq_wants_interrupt(const struct virtq *q, const struct vmem *m)
+/* Did the index move from @old to @new past @event?  (2.7.7.3) */
+static bool vring_need_event(uint16_t event, uint16_t new, uint16_t old)
 {
-	const volatile uint16_t *flags;
+	return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
+bool vq_wants_interrupt(struct virtq *q, const struct vmem *m)
+{
+	const volatile uint16_t *flags, *used_event;
+	uint16_t old = q->signalled_used;
+	bool valid = q->signalled_valid;
 
 	/*
-	 * The used index published before the flags are read: the driver
-	 * clears the flag before it reads the used index, so one of the two
-	 * sides sees the other's write (2.7.7, 2.7.10).
+	 * The used index published before the flags or used_event are read:
+	 * the driver writes those before it reads the used index, so one of
+	 * the two sides sees the other's write (2.7.7, 2.7.10).
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	flags = vmem_ptr(m, q->avail_gpa, 2);
-	return !flags || !(*flags & VRING_AVAIL_F_NO_INTERRUPT);
+	if (!q->event_idx) {
+		flags = vmem_ptr(m, q->avail_gpa, 2);
+		return !flags || !(*flags & VRING_AVAIL_F_NO_INTERRUPT);
+	}
+	q->signalled_used = q->used_idx;
+	q->signalled_valid = true;
+	/* used_event: the entry after the avail ring (inside vq_check's size). */
+	used_event = vmem_ptr(m, q->avail_gpa + 4 + 2ULL * q->num, 2);
+	if (!valid || !used_event)
+		return true;
+	return vring_need_event(*used_event, q->used_idx, old);
+}
+
+bool vq_rearm_notify(const struct virtq *q, const struct vmem *m)
+{
+	volatile uint16_t *avail_event;
+	uint16_t seen;
+
+	if (!q->event_idx || !q->ready)
+		return false;
+	/* avail_event: the entry after the used ring (inside vq_check's size). */
+	avail_event = vmem_ptr(m, q->used_gpa + 4 + 8ULL * q->num, 2);
+	if (!avail_event)
+		return false;
+	seen = vq_avail_idx(q, m);
+	*avail_event = seen;
+	/* Our write before the driver's next index: it reads ours after its. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vq_avail_idx(q, m) != seen;
 }
 
 int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,

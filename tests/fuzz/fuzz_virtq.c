@@ -3,7 +3,8 @@
  * libFuzzer harness for the split-virtqueue parser (ctl/virtq.c): the
  * input is guest RAM (64 KiB, the input repeated) whose first 8 bytes also
  * choose the queue size and ring addresses; the parser takes and returns
- * chains until it runs dry or reports the queue broken, then puts a
+ * chains until it runs dry or reports the queue broken (asking, after each,
+ * whether an interrupt is due and re-arming avail_event), then puts a
  * virtio-net frame into mergeable buffers.  AddressSanitizer
  * catches any access outside that RAM, through the iovecs too.
  */
@@ -36,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.desc_gpa = (data[2] | data[3] << 8) * 16ULL;
 	q.avail_gpa = (data[4] | data[5] << 8) * 2ULL;
 	q.used_gpa = (data[6] | data[7] << 8) * 4ULL;
+	q.event_idx = data[size - 1] & 1;
 	if (vq_check(&q, &m)) {
 		free(ram);
 		return 0;
@@ -51,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < ch.nr_out; i++)
 			memset(ch.out[i].iov_base, 0xa5, ch.out[i].iov_len);
 		vq_push(&q, &m, ch.head, (uint32_t)ch.out_len);
+		vq_wants_interrupt(&q, &m);
+		vq_rearm_notify(&q, &m);
 	}
 	/* Then a virtio-net frame into mergeable buffers, as the RAM says. */
 	{

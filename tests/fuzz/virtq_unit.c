@@ -280,6 +280,56 @@ int main(void)
 		check("no edge for nothing", ok, "edge without a bit");
 	}
 
+	/*
+	 * VIRTIO_F_EVENT_IDX: an interrupt only when the used index passes
+	 * the driver's used_event (after the avail ring), whatever the flags
+	 * say; avail_event (after the used ring) follows the avail index.
+	 */
+	{
+		uint16_t ev, idx;
+		int ok;
+
+		reset();
+		q.event_idx = true;
+		ram[AVAIL] = 1;	/* NO_INTERRUPT: ignored with EVENT_IDX */
+		q.used_idx = 1;
+		ok = vq_wants_interrupt(&q, &m);	/* first check: always */
+		ev = 3;		/* the driver: interrupt once entry 3 is used */
+		memcpy(ram + AVAIL + 4 + 2 * NUM, &ev, 2);
+		q.used_idx = 3;
+		ok = ok && !vq_wants_interrupt(&q, &m);	/* 1 -> 3: not past 3 */
+		q.used_idx = 5;
+		ok = ok && vq_wants_interrupt(&q, &m);	/* 3 -> 5: passed it */
+		q.used_idx = 6;
+		ok = ok && !vq_wants_interrupt(&q, &m);	/* 5 -> 6: already */
+		ev = 0xffff;	/* across the wrap of the 16-bit index */
+		memcpy(ram + AVAIL + 4 + 2 * NUM, &ev, 2);
+		q.signalled_used = 0xfffe;
+		q.used_idx = 2;
+		ok = ok && vq_wants_interrupt(&q, &m);
+		check("event idx: interrupt past used_event", ok,
+		      "interrupts not as the driver's used_event asked");
+
+		reset();
+		offer(0);
+		offer(1);
+		ok = !vq_rearm_notify(&q, &m);	/* without the feature: no-op */
+		memcpy(&ev, ram + USED + 4 + 8 * NUM, 2);
+		ok = ok && ev == 0;
+		q.event_idx = true;
+		ok = ok && !vq_rearm_notify(&q, &m);
+		memcpy(&ev, ram + USED + 4 + 8 * NUM, 2);
+		memcpy(&idx, ram + AVAIL + 2, 2);
+		ok = ok && ev == idx && idx == 2;
+		q.ready = false;
+		offer(2);
+		ok = ok && !vq_rearm_notify(&q, &m);	/* a queue not live */
+		memcpy(&ev, ram + USED + 4 + 8 * NUM, 2);
+		ok = ok && ev == 2;
+		check("event idx: avail_event follows the avail index", ok,
+		      "avail_event not written as the index seen");
+	}
+
 	free(ram);
 	return failed;
 }
