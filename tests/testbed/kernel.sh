@@ -4,7 +4,8 @@
 # Build (once) the small test kernel that every emulated-machine test boots:
 # Debian's linux-source-6.1, `make tinyconfig` plus tests/testbed/kernel.config.
 # The debug flavour adds tests/testbed/kernel-debug.config (KASAN, UBSAN,
-# kmemleak) on top.
+# kmemleak) on top; the bench flavour, tests/testbed/kernel-bench.config,
+# takes lockdep out for the benchmarks.
 #
 # The built tree is cached outside the repository, keyed by a hash of the
 # fragment, the kernel source version, the compiler and this recipe, in
@@ -12,7 +13,7 @@
 # so a second run costs nothing.  The last line on stdout is that path (use
 # it as KDIR); progress goes to stderr, the build output to a log file.
 #
-# Usage: tests/testbed/kernel.sh [--flavour test|debug] [--force]
+# Usage: tests/testbed/kernel.sh [--flavour test|debug|bench] [--force]
 # MINIVMM_KDIR=<built tree> skips all this and uses that tree instead.
 
 set -euo pipefail
@@ -114,10 +115,11 @@ main() {
 			case ${2:-} in
 			test) ;;
 			debug) FRAGMENTS+=("$HERE/kernel-debug.config") ;;
-			*) die "--flavour test or debug" ;;
+			bench) FRAGMENTS+=("$HERE/kernel-bench.config") ;;
+			*) die "--flavour test, debug or bench" ;;
 			esac
 			shift 2 ;;
-		*) die "usage: kernel.sh [--flavour test|debug] [--force]" ;;
+		*) die "usage: kernel.sh [--flavour test|debug|bench] [--force]" ;;
 		esac
 	done
 	# A tree of one's own (e.g. another kernel version) bypasses the cache.
