@@ -4,7 +4,10 @@
 #     before (IF=0), and not while TPR masks its priority class;
 #  2. a one-shot APIC timer (vector 0x30, ~1 ms) wakes a HLT;
 #  3. a periodic APIC timer (10 ms) delivers 20 ticks to a sti;hlt loop
-#     (about 200 ms: the e2e case checks the run lasted that long).
+#     (about 200 ms: the e2e case checks the run lasted that long), and
+#     prints "irq halts NN": the HLTs that loop executed (ticks delivered
+#     back to back after the vCPU was held off need none), which the host
+#     compares with its count of HLT exits.
 # Each handler counts and writes EOI.  Exit code 0x40 | failure bits:
 #   bit 0 IPI taken with IF=0      bit 1 IPI not taken after sti
 #   bit 2 IPI taken despite TPR    bit 3 IPI not taken after TPR = 0
@@ -78,13 +81,19 @@ _start:
 	movl $0, ticks(%rip)
 	movl $(0x20000 | VEC_TIMER), APIC_LVTT(%r8)
 	movl $10000000, APIC_TMICT(%r8)
-6:	sti
+6:	incl halts(%rip)
+	sti
 	hlt
 	cli
 	cmpl $20, ticks(%rip)
 	jb 6b
 	movl $0x10000, APIC_LVTT(%r8)		# mask, stop
 	movl $0, APIC_TMICT(%r8)
+	PUTS msg_halts
+	mov halts(%rip), %eax
+	call puthex8
+	mov $'\n', %al
+	call putc
 
 	mov $APIC_ISR, %ecx			# nothing left in service
 7:	movl (%r8,%rcx), %eax
@@ -131,8 +140,10 @@ setup_idt:
 	ret
 
 msg_ticks:	.asciz "irq ticks "
+msg_halts:	.asciz "irq halts "
 	.p2align 3
 ticks:		.long 0
+halts:		.long 0
 ipis:		.long 0
 idtr:		.word 256 * 16 - 1
 		.quad idt
