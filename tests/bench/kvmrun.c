@@ -49,6 +49,14 @@
  *	mapping of guest RAM.  Prints "hold created=K ..." as --idle does.
  *	For the "touched VMs alive" figure.
  *
+ *   kvmrun --linux BZIMAGE [--mem SIZE] [--initrd FILE] [--append CMDLINE]
+ *	A Linux kernel (x86 boot protocol 2.12 or later, 64-bit entry) in
+ *	one vCPU, loaded by ctl/bzimage.c as "minivmmctl run" loads it, with
+ *	KVM's irqchip and PIT, and COM1, the RTC and an empty PCI bus in
+ *	this program (kvmlinux.c); COM1's output goes to stdout.  RAM is
+ *	allocated on first touch (as --no-populate).  For
+ *	tests/bench/linux-boot's KVM figure; it runs until killed.
+ *
  * Exit status: the guest's exit code; 1 on any error (a message says what),
  * 2 for usage errors, 3 if the guest triple-faulted or halted.
  */
@@ -66,6 +74,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kvmlinux.h"
 #include "longmode.h"
 #include "meminfo.h"
 
@@ -143,6 +152,11 @@ static void set_cpuid(int vcpu)
 			n *= 2;
 		}
 	}
+	/* CPUID.1:ECX.HYPERVISOR, which KVM leaves to the VMM (Linux's cue
+	 * to look for the 0x40000000 leaves, kvmclock among them). */
+	for (n = 0; n < (int)cpuid->nent; n++)
+		if (cpuid->entries[n].function == 1)
+			cpuid->entries[n].ecx |= 1u << 31;
 	if (ioctl(vcpu, KVM_SET_CPUID2, cpuid) < 0)
 		die("KVM_SET_CPUID2");
 }
@@ -213,13 +227,55 @@ static int vm_create(struct vm *vm, uint64_t size, int devices, const char **why
 	return 0;
 }
 
-static void load_long_mode(struct vm *vm, const char *image)
+/*
+ * The loader's long-mode layout in @mem (GDT, TSS, identity map) and the
+ * vCPU's registers for an entry at @rip in 64-bit mode, RSP = STACK_TOP.
+ */
+void kvmrun_enter_long_mode(int vcpu, uint8_t *mem, uint64_t rip,
+			    uint64_t rbx, uint64_t rsi)
 {
-	uint64_t *gdt = (uint64_t *)(vm->mem + GDT_GPA);
-	uint8_t *tss = vm->mem + TSS_GPA;
-	uint64_t (*pt)[512] = (uint64_t (*)[512])(vm->mem + PML4_GPA);
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+
+	longmode_tables((uint64_t *)(mem + GDT_GPA), mem + TSS_GPA,
+			(uint64_t (*)[512])(mem + PML4_GPA));
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
+		die("KVM_GET_SREGS");
+	FLAT_SEG(&sregs.cs, SEL_CODE64, 11, 1, 0);
+	FLAT_SEG(&sregs.ds, SEL_DATA64, 3, 0, 1);
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+	memset(&sregs.tr, 0, sizeof(sregs.tr));
+	sregs.tr.base = TSS_GPA;
+	sregs.tr.limit = TSS_LIMIT;
+	sregs.tr.selector = SEL_TSS;
+	sregs.tr.type = 11;
+	sregs.tr.present = 1;
+	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+	sregs.ldt.type = 2;
+	sregs.ldt.unusable = 1;
+	sregs.gdt.base = GDT_GPA;
+	sregs.gdt.limit = 7 * 8 - 1;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr0 = 0x80000011;		/* PG | ET | PE */
+	sregs.cr3 = PML4_GPA;
+	sregs.cr4 = 0x20;		/* PAE */
+	sregs.efer = 0x500;		/* LMA | LME */
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
+		die("KVM_SET_SREGS");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = rip;
+	regs.rsp = STACK_TOP;
+	regs.rbx = rbx;
+	regs.rsi = rsi;
+	regs.rflags = 2;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
+		die("KVM_SET_REGS");
+}
+
+static void load_long_mode(struct vm *vm, const char *image)
+{
 	struct stat st;
 	int fd;
 	size_t done = 0;
@@ -243,41 +299,7 @@ static void load_long_mode(struct vm *vm, const char *image)
 		done += n;
 	}
 	close(fd);
-
-	longmode_tables(gdt, tss, pt);
-
-	if (ioctl(vm->vcpu, KVM_GET_SREGS, &sregs) < 0)
-		die("KVM_GET_SREGS");
-	FLAT_SEG(&sregs.cs, SEL_CODE64, 11, 1, 0);
-	FLAT_SEG(&sregs.ds, SEL_DATA64, 3, 0, 1);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.base = TSS_GPA;
-	sregs.tr.limit = TSS_LIMIT;
-	sregs.tr.selector = SEL_TSS;
-	sregs.tr.type = 11;
-	sregs.tr.present = 1;
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.type = 2;
-	sregs.ldt.unusable = 1;
-	sregs.gdt.base = GDT_GPA;
-	sregs.gdt.limit = 7 * 8 - 1;
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
-	sregs.cr0 = 0x80000011;		/* PG | ET | PE */
-	sregs.cr3 = PML4_GPA;
-	sregs.cr4 = 0x20;		/* PAE */
-	sregs.efer = 0x500;		/* LMA | LME */
-	if (ioctl(vm->vcpu, KVM_SET_SREGS, &sregs) < 0)
-		die("KVM_SET_SREGS");
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = IMAGE_GPA;
-	regs.rsp = STACK_TOP;
-	regs.rbx = vm->size;
-	regs.rflags = 2;
-	if (ioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0)
-		die("KVM_SET_REGS");
+	kvmrun_enter_long_mode(vm->vcpu, vm->mem, IMAGE_GPA, vm->size, 0);
 }
 
 /* --hold: run_vcpu()'s result for a HLT (exit statuses are 0..255). */
@@ -295,6 +317,8 @@ static uint8_t fw_cfg_read(void)
 
 static void port_out(uint16_t port, const uint8_t *data, uint8_t size)
 {
+	if (kvm_linux_port_out(port, data, size))
+		return;
 	if (port == PORT_COM1) {
 		putchar(*data);
 	} else if (port == PORT_FW_CFG_SEL) {
@@ -305,6 +329,8 @@ static void port_out(uint16_t port, const uint8_t *data, uint8_t size)
 
 static void port_in(uint16_t port, uint8_t *data, uint8_t size)
 {
+	if (kvm_linux_port_in(port, data, size))
+		return;
 	if (port == PORT_FW_CFG_DATA) {
 		for (uint8_t i = 0; i < size; i++)
 			data[i] = fw_cfg_read();
@@ -601,13 +627,15 @@ static void usage(FILE *f)
 	fprintf(f, "usage: kvmrun [--mem SIZE] [--pit] [--no-populate] [--huge] [--vcpus N] IMAGE\n"
 		   "       kvmrun --idle N [--mem SIZE] [--ready FILE] [--min-free KB]\n"
 		   "       kvmrun --hold N [--mem SIZE] [--no-populate] [--ready FILE]\n"
-		   "              [--min-free KB] [--check-touch BYTES] IMAGE\n");
+		   "              [--min-free KB] [--check-touch BYTES] IMAGE\n"
+		   "       kvmrun --linux BZIMAGE [--mem SIZE] [--initrd FILE] [--append CMDLINE]\n");
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t size = 16ULL << 20;
 	const char *image = NULL, *ready = NULL, *why;
+	const char *linux_image = NULL, *initrd = NULL, *append = NULL;
 	long nidle = 0, nhold = 0, min_free = 0;
 	uint64_t check = 0;
 	int pit = 0, i, ret;
@@ -653,6 +681,12 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--min-free") && i + 1 < argc) {
 			min_free = strtol(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--linux") && i + 1 < argc) {
+			linux_image = argv[++i];
+		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc) {
+			initrd = argv[++i];
+		} else if (!strcmp(argv[i], "--append") && i + 1 < argc) {
+			append = argv[++i];
 		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
 			ready = argv[++i];
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -664,6 +698,15 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (linux_image && (image || nidle || nhold || nr_vcpus > 1)) {
+		usage(stderr);
+		return 2;
+	}
+	/* RAM on first touch, as minivmm and a VMM such as QEMU give it. */
+	if (linux_image) {
+		image = linux_image;
+		populate = 0;
 	}
 	if ((!nidle && !image) || (nhold && (nidle || !image || pit || huge)) ||
 	    (nr_vcpus > 1 && (nidle || nhold))) {
@@ -682,14 +725,23 @@ int main(int argc, char **argv)
 	if (nhold)
 		hold_vms(nhold, size, image, ready, min_free, check);
 
-	/* Several vCPUs need the in-kernel local APICs for their IPIs. */
-	ret = vm_create(&vm, size, (pit ? VM_PIT : 0) |
+	/*
+	 * Several vCPUs need the in-kernel local APICs for their IPIs; Linux
+	 * the PIT and interrupt controllers as well.
+	 */
+	ret = vm_create(&vm, size, (pit || linux_image ? VM_PIT : 0) |
 			(nr_vcpus > 1 ? VM_IRQCHIP : 0), &why);
 	if (ret) {
 		errno = -ret;
 		die(why);
 	}
-	load_long_mode(&vm, image);
+	if (linux_image) {
+		if (kvm_linux_load(vm.fd, vm.vcpu, vm.mem, size, linux_image,
+				   initrd, append))
+			return 1;
+	} else {
+		load_long_mode(&vm, image);
+	}
 	if (nr_vcpus > 1)
 		start_aps(&vm);
 	return run_vcpu(&vm);
