@@ -37,6 +37,18 @@
 # good request is a buffer of the 12-byte header alone, which no frame
 # fits, used with length 0; then buffers the model must drop without a
 # reset: a device-readable one, and one smaller than the header.
+# With VARIANT_mrg as well (virtio-hostile-netrx-mrg.bin, e2e 87), the
+# receive queue with mergeable buffers (VIRTIO_NET_F_MRG_RXBUF), which
+# the device looks at only once a frame from the tap waits for them: the
+# host sends frames into the tap all along, and after each notification
+# the driver polls Status and the used ring (POLLS times) for the answer.
+# A good request is one 1536-byte buffer, used for one frame (num_buffers
+# 1); each bad queue above must need a reset, and so must a
+# device-readable buffer and one smaller than the header, since every
+# mergeable buffer holds a header at least (5.1.6.3.1).  Then a frame that
+# needs more than one 32-byte buffer waits while only one is offered, and
+# arrives over several once eight are: num_buffers in the first says how
+# many.
 	.code64
 	.include "lib64.inc"
 	.equ VBASE, 0xfeb00000
@@ -46,6 +58,8 @@
 	.equ BUF, 0x103000
 	.equ R_STATUS, 0x70
 	.equ F_NEXT, 1
+	.equ POLLS, 200000		# mergeable: ~10 s of Status reads
+	.equ SHORT_POLLS, 3000		# a frame has had time to arrive
 	.equ F_WRITE, 2
 	.equ QUEUE, 0
 .ifdef VARIANT_blk
@@ -127,8 +141,7 @@ _start:
 	add $100, %r14d
 	mov %r14w, AVAIL + 2
 	movl $QUEUE, 0x50(%r12)
-	mov R_STATUS(%r12), %eax
-	test $0x40, %eax
+	call wait_reset
 	jz fail6
 	PUTS m_ahead
 	call reinit
@@ -190,6 +203,20 @@ _start:
 	call good
 .endif
 .ifdef VARIANT_net
+.ifdef VARIANT_mrg
+	# 9. a device-readable buffer: a mergeable buffer holds a header
+	DESCR 0, FRAME, 60, 0, 0
+	mov $m_rxread_m, %esi
+	call expect_reset
+
+	# 10. a writable buffer smaller than the header
+	DESCR 0, FRAME, 4, F_WRITE, 0
+	mov $m_rxsmall_m, %esi
+	call expect_reset
+
+	# 11. a frame over several buffers
+	call merge_frame
+.else
 .ifdef VARIANT_rx
 	# 9. a device-readable buffer on the receive queue
 	DESCR 0, FRAME, 60, 0, 0
@@ -210,6 +237,7 @@ _start:
 	DESCR 0, FRAME, 60, F_WRITE, 0
 	mov $m_txwrite, %esi
 	call net_dropped
+.endif
 .endif
 .endif
 	PUTS m_done
@@ -250,6 +278,9 @@ fail6:	EXIT 6
 fail7:	EXIT 7
 fail8:	EXIT 8
 fail12:	EXIT 12
+fail13:	EXIT 13
+fail14:	EXIT 14
+fail15:	EXIT 15
 
 # vinit: reset and set the device up with a queue of R13 entries.
 # Returns EAX = 0, or 1 if the device then needs a reset.
@@ -264,7 +295,11 @@ vinit:
 	movl $1, 0x24(%r12)
 	movl $1, 0x20(%r12)
 	movl $0, 0x24(%r12)
+.ifdef VARIANT_mrg
+	movl $0x8000, 0x20(%r12)	# VIRTIO_NET_F_MRG_RXBUF
+.else
 	movl $0, 0x20(%r12)
+.endif
 	movl $0xb, R_STATUS(%r12)	# FEATURES_OK
 	mov R_STATUS(%r12), %eax
 	test $8, %eax
@@ -300,9 +335,8 @@ reinit:
 	jnz bad_init
 	ret
 
-# submit: offer head EAX, notify, then look.  EAX = 0: used (EDX = its
-# length), 1: the device needs a reset, 2: nothing happened.
-submit:
+# offer: put head EAX in the avail ring, without a notification.
+offer:
 	mov %r14d, %ecx
 	mov %r13d, %edx
 	dec %edx
@@ -310,13 +344,38 @@ submit:
 	mov %ax, AVAIL + 4(,%rcx,2)
 	inc %r14d
 	mov %r14w, AVAIL + 2
+	ret
+
+# polls_r9: R9D = how many times to look for the device's answer: once,
+# as it answers in order; with mergeable buffers (poll_budget) until a
+# frame has come.
+polls_r9:
+.ifdef VARIANT_mrg
+	mov poll_budget, %r9d
+.else
+	mov $1, %r9d
+.endif
+	ret
+
+# submit: offer head EAX, notify, then look.  EAX = 0: used (EDX = the
+# first entry's length, R8D = how many entries), 1: the device needs a
+# reset, 2: nothing happened.
+submit:
+	call offer
 	movl $QUEUE, 0x50(%r12)		# QueueNotify (posted)
-	mov R_STATUS(%r12), %eax
+	call polls_r9
+3:	mov R_STATUS(%r12), %eax
 	test $0x40, %eax	# answered after the notify
 	jnz 1f
 	movzwl USED + 2, %eax
 	cmp %ebp, %eax
-	je 2f
+	jne 4f
+	dec %r9d
+	jnz 3b
+	jmp 2f
+4:	mov %eax, %r8d
+	sub %ebp, %r8d
+	and $0xffff, %r8d
 	mov %ebp, %ecx
 	mov %eax, %ebp
 	mov %r13d, %edx
@@ -330,6 +389,16 @@ submit:
 2:	mov $2, %eax
 	ret
 
+# wait_reset: look for DEVICE_NEEDS_RESET as submit does; ZF clear if set.
+wait_reset:
+	call polls_r9
+1:	mov R_STATUS(%r12), %eax
+	test $0x40, %eax
+	jnz 2f
+	dec %r9d
+	jnz 1b
+2:	ret
+
 # submit0: submit head 0 as submit does, keeping RSI.
 submit0:
 	push %rsi
@@ -339,6 +408,67 @@ submit0:
 	ret
 
 .ifdef VARIANT_net
+.ifdef VARIANT_mrg
+# good: one 1536-byte buffer takes the next frame from the tap whole: an
+# Ethernet header at least behind the 12-byte virtio-net header, and
+# num_buffers 1.
+good:
+	DESCR 0, FRAME, 1536, F_WRITE, 0
+	xor %eax, %eax
+	call submit
+	test %eax, %eax
+	jnz 1f
+	cmp $26, %edx
+	jb 2f
+	cmpw $1, FRAME + 10
+	jne 2f
+	ret
+1:	PUTS m_goodfail
+	EXIT 4
+2:	PUTS m_goodlen
+	EXIT 5
+
+# merge_frame: one 32-byte buffer, too small for any frame, is offered
+# and left alone for SHORT_POLLS looks; then seven more, and the waiting
+# frame (or the next) must arrive over two or more of them, num_buffers
+# in its header counting them: no more entries than the used ring gained
+# (the frames queued in the tap meanwhile may follow it at once).
+merge_frame:
+	DESCR 0, FRAME, 32, F_WRITE, 0
+	movl $SHORT_POLLS, poll_budget
+	xor %eax, %eax
+	call submit
+	movl $POLLS, poll_budget
+	cmp $2, %eax
+	jne fail13
+	PUTS m_waits
+	DESCR 1, FRAME + 32, 32, F_WRITE, 0
+	DESCR 2, FRAME + 64, 32, F_WRITE, 0
+	DESCR 3, FRAME + 96, 32, F_WRITE, 0
+	DESCR 4, FRAME + 128, 32, F_WRITE, 0
+	DESCR 5, FRAME + 160, 32, F_WRITE, 0
+	DESCR 6, FRAME + 192, 32, F_WRITE, 0
+	DESCR 7, FRAME + 224, 32, F_WRITE, 0
+	mov $1, %ebx
+1:	mov %ebx, %eax
+	call offer
+	inc %ebx
+	cmp $7, %ebx
+	jb 1b
+	mov $7, %eax
+	call submit
+	test %eax, %eax
+	jnz fail14
+	cmp $32, %edx
+	jne fail14
+	movzwl FRAME + 10, %eax
+	cmp $2, %eax
+	jb fail15
+	cmp %r8d, %eax
+	ja fail15
+	PUTS m_merged
+	ret
+.else
 .ifdef VARIANT_rx
 # good: a receive buffer of the header alone, which no frame fits: the
 # device uses it with length 0 without reading the tap.
@@ -384,6 +514,7 @@ net_dropped:
 1:	call puts
 	PUTS m_notdropped
 	EXIT 0x37
+.endif
 .else
 .ifdef VARIANT_blk
 # good: one well-formed read (sector 1); exits on any other outcome.
@@ -539,3 +670,11 @@ m_ahead:	.asciz "avail index 100 ahead: needs reset\n"
 m_qsize:	.asciz "queue size 6: needs reset\n"
 m_flood:	.asciz "2000 empty notifications: ignored\n"
 m_done:		.asciz "hostile done\n"
+.ifdef VARIANT_mrg
+m_rxread_m:	.asciz "readable receive buffer: needs reset\n"
+m_rxsmall_m:	.asciz "receive buffer smaller than the header: needs reset\n"
+m_waits:	.asciz "frame waits for buffers\n"
+m_merged:	.asciz "frame over several buffers: num_buffers ok\n"
+	.balign 4
+poll_budget:	.long POLLS		# written: guest RAM, not ROM
+.endif

@@ -14,7 +14,11 @@
 # transmit queue of "run --net tap:NAME", and the frames virtio-net must
 # drop; and its receive variant the same to the receive queue, with the
 # receive buffers virtio-net must drop (device-readable, smaller than the
-# header).
+# header).  Last, the receive variant with mergeable buffers, which the
+# device checks only when a frame waits: this host pings through the tap
+# meanwhile, and each bad queue, a device-readable buffer and one smaller
+# than the header among them, must need a reset; a frame must wait while
+# its buffers are too few and then arrive over several.
 . "$MV_LIB"
 
 trap cleanup_vms EXIT
@@ -27,11 +31,13 @@ assert_exists "$G/virtio-hostile.bin"
 assert_exists "$G/virtio-hostile-blk.bin"
 assert_exists "$G/virtio-hostile-net.bin"
 assert_exists "$G/virtio-hostile-netrx.bin"
+assert_exists "$G/virtio-hostile-netrx-mrg.bin"
 
 # hostile_run NAME BIN RUN-ARGS...: "run" BIN with RUN-ARGS.  Its guest
 # must have seen the device ask for a reset after each of the eight bad
 # queues and exit 0x5a; the device process must have said why, once per
-# broken queue, and stayed up to the end.  Leaves GOUT and ERR.
+# broken queue (HOSTILE_BROKEN of them, 7 unless set), and stayed up to
+# the end.  Leaves GOUT and ERR.
 hostile_run() {
 	name=$1 bin=$2
 	shift 2
@@ -53,7 +59,7 @@ hostile_run() {
 	assert_match "$GOUT" "hostile done" "$name guest: good requests after each reset"
 	assert_eq "$rrc" 90 "$name: run's status (the guest's exit code 0x5a)"
 	n=$(grep -c "virtio device at 0xfeb00000: .*; device needs reset" /tmp/$name.err)
-	assert_eq "$n" 7 "$name: device process, one sentence per broken queue"
+	assert_eq "$n" "${HOSTILE_BROKEN:-7}" "$name: device process, one sentence per broken queue"
 	assert_match "$ERR" "queue size not a power of 2" "$name: device process, the queue size"
 }
 
@@ -95,5 +101,32 @@ for what in "readable receive buffer: dropped" \
 	assert_match "$GOUT" "$what" "net rx guest: $what"
 done
 assert_match "$ERR" "bad receive queue" "rx: device process, the receive queue named"
+
+# feed_tap TAP: once TAP exists, bring it up and ping a static neighbour
+# (the guest's MAC) through it 20 times a second, until killed: frames
+# for the mergeable receive buffers.
+feed_tap() {
+	until ip link show "$1" >/dev/null 2>&1; do sleep 0.1; done
+	ip addr add 10.0.87.1/24 dev "$1"
+	ip link set "$1" up
+	ip neigh replace 10.0.87.2 lladdr 02:00:00:00:87:87 dev "$1"
+	exec ping -q -i 0.05 10.0.87.2
+}
+feed_tap mvtap87m >/dev/null 2>&1 &
+feeder=$!
+# MINIVMM_VIRTIO_DEBUG: the device's counters, "waits" among them (a frame
+# kept for want of buffers), printed when serving ends.
+MINIVMM_VIRTIO_DEBUG=1 HOSTILE_BROKEN=9 \
+	hostile_run vm87 "$G/virtio-hostile-netrx-mrg.bin" --net tap:mvtap87m --rng
+kill "$feeder" 2>/dev/null
+waits=$(sed -n 's/.*virtio end net at .* \([0-9][0-9]*\) waits .*/\1/p' /tmp/vm87.err | tail -n 1)
+note "mergeable rx: the device kept a frame for want of buffers ${waits:-?} time(s)"
+[ "${waits:-0}" -ge 1 ] || fail "the frame never waited for buffers (no frame while one 32-byte buffer was offered?)"
+for what in "readable receive buffer: needs reset" \
+	"receive buffer smaller than the header: needs reset" \
+	"frame waits for buffers" "frame over several buffers: num_buffers ok"; do
+	assert_match "$GOUT" "$what" "mergeable rx guest: $what"
+done
+assert_match "$ERR" "a buffer smaller than the virtio-net header" "mergeable rx: device process, the reason named"
 dmesg | tail -n 20 | grep -q "BUG\|WARNING" && fail "the host kernel complained"
 no_vms_left
