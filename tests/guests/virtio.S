@@ -203,30 +203,20 @@ _start:
 	call good
 .endif
 .ifdef VARIANT_net
-.ifdef VARIANT_mrg
-	# 9. a device-readable buffer: a mergeable buffer holds a header
-	DESCR 0, FRAME, 60, 0, 0
-	mov $m_rxread_m, %esi
-	call expect_reset
-
-	# 10. a writable buffer smaller than the header
-	DESCR 0, FRAME, 4, F_WRITE, 0
-	mov $m_rxsmall_m, %esi
-	call expect_reset
-
-	# 11. a frame over several buffers
-	call merge_frame
-.else
 .ifdef VARIANT_rx
 	# 9. a device-readable buffer on the receive queue
 	DESCR 0, FRAME, 60, 0, 0
 	mov $m_rxread, %esi
-	call net_dropped
+	call rx_bad
 
 	# 10. a receive buffer smaller than the header
 	DESCR 0, FRAME, 4, F_WRITE, 0
 	mov $m_rxsmall, %esi
-	call net_dropped
+	call rx_bad
+.ifdef VARIANT_mrg
+	# 11. a frame over several buffers
+	call merge_frame
+.endif
 .else
 	# 9. the header alone, no frame
 	DESCR 0, BUF, 12, 0, 0
@@ -237,7 +227,6 @@ _start:
 	DESCR 0, FRAME, 60, F_WRITE, 0
 	mov $m_txwrite, %esi
 	call net_dropped
-.endif
 .endif
 .endif
 	PUTS m_done
@@ -278,6 +267,16 @@ fail6:	EXIT 6
 fail7:	EXIT 7
 fail8:	EXIT 8
 fail12:	EXIT 12
+.ifdef VARIANT_rx
+# rx_bad: RSI = what; a receive buffer the model refuses: dropped, or,
+# with mergeable buffers (each must hold a header), a reset.
+rx_bad:
+.ifdef VARIANT_mrg
+	jmp expect_reset
+.else
+	jmp net_dropped
+.endif
+.endif
 fail13:	EXIT 13
 fail14:	EXIT 14
 fail15:	EXIT 15
@@ -417,16 +416,12 @@ good:
 	xor %eax, %eax
 	call submit
 	test %eax, %eax
-	jnz 1f
+	jnz good_failed
 	cmp $26, %edx
-	jb 2f
+	jb good_wrong_len
 	cmpw $1, FRAME + 10
-	jne 2f
+	jne good_wrong_len
 	ret
-1:	PUTS m_goodfail
-	EXIT 4
-2:	PUTS m_goodlen
-	EXIT 5
 
 # merge_frame: one 32-byte buffer, too small for any frame, is offered
 # and left alone for SHORT_POLLS looks; then seven more, and the waiting
@@ -491,14 +486,10 @@ good:
 	xor %eax, %eax
 	call submit
 	test %eax, %eax
-	jnz 1f
+	jnz good_failed
 	test %edx, %edx
-	jnz 2f
+	jnz good_wrong_len
 	ret
-1:	PUTS m_goodfail
-	EXIT 4
-2:	PUTS m_goodlen
-	EXIT 5
 
 # net_dropped: RSI = what; head 0 must be used with length 0 and no reset
 # asked; then a good frame.
@@ -531,14 +522,10 @@ good:
 	xor %eax, %eax
 	call submit
 	test %eax, %eax
-	jnz 1f
+	jnz good_failed
 	cmp $16, %edx
-	jne 2f
+	jne good_wrong_len
 	ret
-1:	PUTS m_goodfail
-	EXIT 4
-2:	PUTS m_goodlen
-	EXIT 5
 .endif
 .endif
 
@@ -616,6 +603,14 @@ blkread:
 4:	EXIT 0x34
 .endif
 
+# Where every variant's good request goes when it did not work.
+good_failed:
+	PUTS m_goodfail
+	EXIT 4
+good_wrong_len:
+	PUTS m_goodlen
+	EXIT 5
+
 # expect_reset: RSI = what; submit head 0, which must need a reset; reset,
 # then a good request must work.
 expect_reset:
@@ -662,8 +657,13 @@ m_nostatus:	.asciz "request without a status byte: dropped\n"
 m_blkreset:	.asciz ": the device asked for a reset\n"
 m_hdronly:	.asciz "header without a frame: dropped\n"
 m_txwrite:	.asciz "writable transmit buffer: dropped\n"
+.ifdef VARIANT_mrg
+m_rxread:	.asciz "readable receive buffer: needs reset\n"
+m_rxsmall:	.asciz "receive buffer smaller than the header: needs reset\n"
+.else
 m_rxread:	.asciz "readable receive buffer: dropped\n"
 m_rxsmall:	.asciz "receive buffer smaller than the header: dropped\n"
+.endif
 m_notdropped:	.asciz ": not dropped quietly\n"
 m_blkstatus:	.asciz ": not answered IOERR with the status alone\n"
 m_ahead:	.asciz "avail index 100 ahead: needs reset\n"
@@ -671,8 +671,6 @@ m_qsize:	.asciz "queue size 6: needs reset\n"
 m_flood:	.asciz "2000 empty notifications: ignored\n"
 m_done:		.asciz "hostile done\n"
 .ifdef VARIANT_mrg
-m_rxread_m:	.asciz "readable receive buffer: needs reset\n"
-m_rxsmall_m:	.asciz "receive buffer smaller than the header: needs reset\n"
 m_waits:	.asciz "frame waits for buffers\n"
 m_merged:	.asciz "frame over several buffers: num_buffers ok\n"
 	.balign 4
