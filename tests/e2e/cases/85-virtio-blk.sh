@@ -4,9 +4,11 @@
 # one writable, one read-only.  The guest's /init reads the first sector of
 # each, writes a pattern to /dev/vda and flushes it (conv=fsync: a FLUSH
 # request, fdatasync on the host), drops its page cache and reads the
-# pattern back, and tries to write /dev/vdb.  Both sides are checked: the
-# guest's checksums against the host's, the image files on the host after
-# the run (pattern in place, the rest untouched, the read-only image
+# pattern back, and tries to write /dev/vdb; it also prints the queue
+# limits its driver took from the device (segments a request, optimal
+# I/O size, readahead).  Both sides are checked: the guest's checksums
+# against the host's, the image files on the host after the run
+# (pattern in place, the rest untouched, the read-only image
 # unchanged).  The Linux guest costs minutes under Bochs: svm only.
 . "$MV_LIB"
 
@@ -40,6 +42,8 @@ mount -t sysfs sys /sys
 echo "mv85: vda sector0 $(dd if=/dev/vda bs=512 count=1 2>/dev/null | md5sum)"
 echo "mv85: vdb sector0 $(dd if=/dev/vdb bs=512 count=1 2>/dev/null | md5sum)"
 echo "mv85: vda size $(cat /sys/block/vda/size 2>/dev/null || echo none) ro $(cat /sys/block/vdb/ro 2>/dev/null)"
+q=/sys/block/vda/queue
+echo "mv85: vda queue segments $(cat $q/max_segments) optimal $(cat $q/optimal_io_size) readahead $(cat $q/read_ahead_kb) KiB"
 yes mv85-pattern | head -c 65536 >/tmp/pat
 dd if=/tmp/pat of=/dev/vda bs=4096 seek=16 conv=fsync 2>/dev/null && echo "mv85: write ok"
 echo 3 >/proc/sys/vm/drop_caches
@@ -70,6 +74,10 @@ sed 's/^/  err| /' /tmp/blk85.err
 assert_match "$GOUT" "mv85: vda sector0 $s0a" "guest read of vda sector 0"
 assert_match "$GOUT" "mv85: vdb sector0 $s0b" "guest read of vdb sector 0"
 assert_match "$GOUT" "mv85: vda size 2048 ro 1" "disk size and read-only flag"
+# SEG_MAX (126 segments a request) and the topology's opt_io_size (1 MiB,
+# which Linux doubles into its readahead window), as the device offers them.
+assert_match "$GOUT" "mv85: vda queue segments 126 optimal 1048576 readahead 2048 KiB" \
+	"the queue limits the guest took from the device"
 assert_match "$GOUT" "mv85: write ok" "guest write with fsync"
 assert_match "$GOUT" "mv85: readback $pat_md5" "guest read-back after drop_caches"
 assert_match "$GOUT" "mv85: vdb write refused" "write to the read-only disk"
