@@ -92,9 +92,8 @@ struct vstats {
 	uint64_t rx_dropped;		/* a frame larger than the whole ring */
 	uint64_t tx_frames, tx_bytes;	/* frames from the guest to the tap */
 	uint64_t tx_dropped;		/* the tap refused a frame */
-	uint64_t irqs;			/* interrupts sent */
+	uint64_t irqs;			/* interrupts raised */
 	uint64_t irqs_suppressed;	/* used entries without one */
-	uint64_t acks;			/* InterruptACK writes */
 };
 
 struct vdev {
@@ -105,12 +104,11 @@ struct vdev {
 	unsigned int config_len;
 	unsigned int nqueues;
 	struct virtq vq[2];
+	/* isr: the bits raised since the last reset (the module has the ISR) */
 	uint32_t status, isr, dev_sel, drv_sel, queue_sel;
-	uint32_t isr_unread;	/* ISR bits set since the driver read it */
 	uint64_t driver_features;
 	uint64_t base;
 	unsigned int irq;
-	bool irq_owed;		/* sending an edge failed: send one next time */
 	int fd;			/* image file or tap */
 	bool ro;
 	uint64_t capacity;	/* sectors */
@@ -251,52 +249,50 @@ unsigned int virtio_acpi_devs(const struct virtio_setup *s,
 /* ---- interrupts and reset ------------------------------------------------- */
 
 /*
- * Interrupts are edges (MINIVMM_DEV_IRQ_PULSE), never a line held high
- * while the ISR is non-zero.  Linux makes a command-line virtio-mmio IRQ an
- * edge-triggered ISA IRQ, and the kernel hands a device process's line
- * changes to the 8259 and I/O APIC only when vCPU 0 next enters the guest:
- * a line lowered by the guest's InterruptACK and raised again for the next
- * used buffer before that entry never dropped as far as they can tell.
- * That edge was lost, the ISR was never acknowledged again, and the device
- * sent no interrupt ever after (issue 19's stalled transfers).
- *
- * An edge goes out when the ISR gains a bit while it was clear, and after
- * an InterruptACK that left bits set: the guest's handler reads the ISR,
- * acknowledges what it read and then looks at every queue, so one edge
- * covers all that was set before that read.
+ * The interrupt status register (InterruptStatus, InterruptACK) is the
+ * module's (MINIVMM_DEV_STATUS): the guest's handler reads and
+ * acknowledges it without waiting for this process, which may be in the
+ * middle of a long request.  The module sends an edge on the device's ISA
+ * line when bits appear in a clear register and after an acknowledgement
+ * that leaves bits set (kmod/irqstatus.h says why edges, and which).
  */
-static void vdev_edge(struct virtio_server *srv, struct vdev *d)
+static int vdev_status_op(struct virtio_server *srv, struct vdev *d,
+			  uint32_t op, uint32_t bits)
 {
-	struct minivmm_dev_irq irq = {
-		.irq = d->irq, .level = MINIVMM_DEV_IRQ_PULSE,
+	struct minivmm_dev_status st = {
+		.index = d - srv->dev, .op = op, .bits = bits,
 	};
 
-	d->irq_owed = ioctl(srv->devfd, MINIVMM_DEV_IRQ, &irq) != 0;
-	if (!d->irq_owed)
-		d->st.irqs++;
+	if (op == MINIVMM_DEV_STATUS_DEFINE) {
+		st.irq = d->irq;
+		st.read_gpa = d->base + VM_INT_STATUS;
+		st.ack_gpa = d->base + VM_INT_ACK;
+	}
+	return ioctl(srv->devfd, MINIVMM_DEV_STATUS, &st);
 }
 
-/* Set ISR @bits, with an edge if the guest may not have seen them. */
+/* Set ISR @bits; the module sends the edge if one is due. */
 static void vdev_interrupt(struct virtio_server *srv, struct vdev *d,
 			   uint32_t bits)
 {
-	uint32_t old = d->isr;
-	bool edge = isr_raise(&d->isr, &d->isr_unread, bits);
-
-	if (d->isr != old)
+	if ((d->isr | bits) != d->isr) {
+		d->isr |= bits;
 		srv->dirty = true;
-	if (edge || d->irq_owed)
-		vdev_edge(srv, d);
+	}
+	if (vdev_status_op(srv, d, MINIVMM_DEV_STATUS_RAISE, bits) == 0)
+		d->st.irqs++;
 }
 
-static void vdev_reset(struct vdev *d)
+static void vdev_reset(struct virtio_server *srv, struct vdev *d)
 {
 	d->frame_len = 0;
 	d->status = 0;
-	d->isr = d->isr_unread = 0;
+	d->isr = 0;
 	d->dev_sel = d->drv_sel = d->queue_sel = 0;
 	d->driver_features = 0;
 	memset(d->vq, 0, sizeof(d->vq));
+	/* A clear ISR: defining the slot again clears it. */
+	vdev_status_op(srv, d, MINIVMM_DEV_STATUS_DEFINE, 0);
 }
 
 /* The driver broke a rule: stop using the device until it resets it. */
@@ -678,8 +674,6 @@ static uint64_t vdev_read(struct vdev *d, uint64_t off, unsigned int size)
 		return q ? VQ_SIZE : 0;
 	case VM_QUEUE_READY:
 		return q ? q->ready : 0;
-	case VM_INT_STATUS:
-		return isr_read(&d->isr, &d->isr_unread);
 	case VM_STATUS:
 		return d->status;
 	case VM_CONFIG_GEN:
@@ -742,15 +736,9 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 	case VM_QUEUE_NOTIFY:
 		vdev_notify(srv, d, v);
 		break;
-	case VM_INT_ACK:
-		d->st.acks++;
-		/* Bits set after the guest read the ISR: tell it again. */
-		if (isr_ack(&d->isr, &d->isr_unread, v))
-			vdev_edge(srv, d);
-		break;
 	case VM_STATUS:
 		if (!v) {
-			vdev_reset(d);
+			vdev_reset(srv, d);
 			net_set_offload(d);
 			break;
 		}
@@ -970,11 +958,12 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 		uint64_t b = srv->dev[i].base;
 
 		/*
-		 * Writes to QueueNotify and InterruptACK (and the registers
-		 * between, which ignore writes) are posted: the vCPU does not
-		 * wait for them, and the device still sees every access in
-		 * the guest's order.  Each interrupt costs the guest one
-		 * round trip (the status read) instead of two.
+		 * Writes to QueueNotify (and the registers after it up to
+		 * InterruptACK, which ignore writes) are posted: the vCPU does
+		 * not wait for them, and the device still sees every access
+		 * in the guest's order.  InterruptStatus and InterruptACK are
+		 * the module's (vdev_status_op()): an interrupt costs the
+		 * guest no round trip to this process.
 		 */
 		if (claim(what, srv->devfd, b, VM_QUEUE_NOTIFY, 0) ||
 		    claim(what, srv->devfd, b + VM_QUEUE_NOTIFY,
@@ -983,6 +972,12 @@ struct virtio_server *virtio_attach(const char *what, int vmfd, uint64_t mem,
 		    claim(what, srv->devfd, b + VM_INT_ACK + 4,
 			  VIRTIO_MMIO_SIZE - VM_INT_ACK - 4, 0))
 			goto fail;
+		if (vdev_status_op(srv, &srv->dev[i],
+				   MINIVMM_DEV_STATUS_DEFINE, 0)) {
+			ctl_err("%s: the module does not take the interrupt status register of virtio device %u: %s (minivmm.ko older than minivmmctl?)",
+				what, i, strerror(errno));
+			goto fail;
+		}
 	}
 	if (s->testdev) {
 		srv->testdev = testdev_new(what, srv->devfd);
@@ -1095,9 +1090,14 @@ static void virtio_restore(struct virtio_server *srv)
 			used = vmem_ptr(&srv->mem, vq->used_gpa + 2, 2);
 			vq->used_idx = vq->last_avail = *used;
 		}
-		/* The predecessor's edge may have died with it. */
+		/*
+		 * The module's ISR went with the predecessor: raise again what
+		 * it had raised.  A bit the guest had already acknowledged
+		 * costs it one interrupt that finds nothing; a lost one would
+		 * stall the device.
+		 */
 		if (d->isr)
-			vdev_edge(srv, d);
+			vdev_status_op(srv, d, MINIVMM_DEV_STATUS_RAISE, d->isr);
 	}
 	/*
 	 * A notification posted to the predecessor may have died with it:
@@ -1143,13 +1143,13 @@ static void virtio_dump(struct virtio_server *srv, const char *when)
 		fprintf(stderr,
 			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x features %#" PRIx64
 			" isr %#x;%s%s notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
-			" suppressed %" PRIu64 " acks %" PRIu64
+			" suppressed %" PRIu64
 			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty %" PRIu64
 			" waits %" PRIu64 " dropped"
 			" tx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " dropped\n",
 			when, vdev_names[d->kind], d->base, d->status,
 			d->driver_features, d->isr, qs[0], qs[1], st->notify[0],
-			st->notify[1], st->irqs, st->irqs_suppressed, st->acks,
+			st->notify[1], st->irqs, st->irqs_suppressed,
 			st->rx_frames, st->rx_bytes, st->rx_empty, st->rx_waits,
 			st->rx_dropped, st->tx_frames, st->tx_bytes, st->tx_dropped);
 	}

@@ -95,20 +95,6 @@ bool vq_wants_interrupt(struct virtq *q, const struct vmem *m);
  */
 bool vq_rearm_notify(const struct virtq *q, const struct vmem *m);
 
-/*
- * The virtio-mmio interrupt status @isr, sent as edges: the driver's
- * handler reads it, acknowledges what it read, then looks at every queue,
- * so an edge is due only when bits appear in a clear status (isr_raise()
- * true) or remain after an acknowledgement (isr_ack() true).  The
- * acknowledgement is a posted write, so the device may see it after it set
- * bits again that the driver's look at the queues missed: @unread holds
- * the bits set since the driver last read the status (isr_read()), which
- * an acknowledgement leaves set.
- */
-bool isr_raise(uint32_t *isr, uint32_t *unread, uint32_t bits);
-uint32_t isr_read(const uint32_t *isr, uint32_t *unread);
-bool isr_ack(uint32_t *isr, const uint32_t *unread, uint32_t bits);
-
 /* Copy up to @len bytes from an iovec array starting at @off. */
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
 		     void *buf, size_t len);

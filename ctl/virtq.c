@@ -249,27 +249,6 @@ int vq_put_merged(struct virtq *q, const struct vmem *m, const void *frame,
 	return n;
 }
 
-bool isr_raise(uint32_t *isr, uint32_t *unread, uint32_t bits)
-{
-	bool was_clear = !*isr;
-
-	*isr |= bits;
-	*unread |= bits;
-	return was_clear && bits;
-}
-
-uint32_t isr_read(const uint32_t *isr, uint32_t *unread)
-{
-	*unread = 0;
-	return *isr;
-}
-
-bool isr_ack(uint32_t *isr, const uint32_t *unread, uint32_t bits)
-{
-	*isr &= ~(bits & ~*unread);
-	return *isr != 0;
-}
-
 size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
 		     void *buf, size_t len)
 {

@@ -7,7 +7,8 @@
  * MINIVMM_DEV_CLAIM_POSTED) waits in the vCPU thread for the answer the
  * process writes back; a posted write only waits for room in the queue.
  * The process drives 8259 input lines (mv_irq_set_line()) and maps guest
- * RAM through the VM fd (mv_uio_mmap()).
+ * RAM through the VM fd (mv_uio_mmap()).  Interrupt status registers it
+ * defines (MINIVMM_DEV_STATUS) are answered here, without waking it.
  *
  * If the device fd goes away, the VM pauses with MINIVMM_PAUSE_DEVICE_GONE
  * and an access the vCPU was waiting on is left incomplete (RIP not
@@ -32,6 +33,7 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include "minivmm.h"
+#include "irqstatus.h"
 
 #define MV_UIO_RING	64	/* requests not yet read */
 #define MV_UIO_MMIO_END	(1ULL << 48)
@@ -40,6 +42,13 @@ struct mv_uio_claim {
 	u32 space;
 	u32 flags;
 	u64 base, len;
+};
+
+/* A status register the module answers (MINIVMM_DEV_STATUS). */
+struct mv_uio_status {
+	u64 read_gpa, ack_gpa;	/* 0: slot not defined */
+	u32 irq;
+	struct mv_irq_status reg;
 };
 
 struct mv_uio_wait {
@@ -57,6 +66,7 @@ struct mv_uio {
 	unsigned int head, len;
 	u64 seq;		/* last request id */
 	struct mv_uio_wait wait[MINIVMM_MAX_VCPUS];
+	struct mv_uio_status status[MINIVMM_DEV_MAX_STATUS];
 	/* The device process's saved state; survives detaching.  vm->lock. */
 	void *state;
 	u32 state_len;
@@ -221,6 +231,37 @@ static bool mv_uio_answered(struct mv_uio *uio, unsigned int index)
 }
 
 /*
+ * A 4-byte MMIO access at @addr to a status register; uio->lock held.
+ * Returns -1 when @addr is none, else the ISA line due an edge (0: none).
+ */
+static int mv_uio_status_access(struct mv_uio *uio, u64 addr, bool write,
+				u64 *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < MINIVMM_DEV_MAX_STATUS; i++) {
+		struct mv_uio_status *s = &uio->status[i];
+
+		if (!s->read_gpa)
+			continue;
+		if (!write && addr == s->read_gpa) {
+			*data = mv_irq_status_read(&s->reg);
+			return 0;
+		}
+		/* A write to the status, or a read of the ACK, is ignored. */
+		if (addr == s->read_gpa || addr == s->ack_gpa) {
+			if (!write)
+				*data = 0;
+			if (write && addr == s->ack_gpa &&
+			    mv_irq_status_ack(&s->reg, (u32)*data))
+				return s->irq;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
  * A guest access at @addr in @space (vCPU thread).  Returns MV_UIO_NONE
  * when nobody claims it, MV_UIO_DONE when it completed (*@data holds the
  * value of a read), MV_UIO_RETRY when it must not complete now: the VM is
@@ -247,6 +288,16 @@ enum mv_uio_result mv_uio_access(struct mv_vcpu *vcpu, u32 space, u64 addr,
 	if (!c) {
 		spin_unlock(&uio->lock);
 		return MV_UIO_NONE;
+	}
+	if (space == MINIVMM_DEV_MMIO && size == 4) {
+		int edge = mv_uio_status_access(uio, addr, write, data);
+
+		if (edge >= 0) {
+			spin_unlock(&uio->lock);
+			if (edge)
+				mv_irq_set_line(vm, edge, MINIVMM_DEV_IRQ_PULSE);
+			return MV_UIO_DONE;
+		}
 	}
 	if (write)
 		req.flags |= MINIVMM_DEV_REQ_WRITE;
@@ -503,6 +554,67 @@ out:
 	return ret;
 }
 
+/* 4 bytes at @gpa inside an MMIO claim, and in no slot but @index. */
+static bool mv_uio_status_gpa_ok(struct mv_uio *uio, u64 gpa,
+				 unsigned int index)
+{
+	struct mv_uio_claim *c = mv_uio_find(uio, MINIVMM_DEV_MMIO, gpa);
+	unsigned int i;
+
+	if (!IS_ALIGNED(gpa, 4) || !c || c->base + c->len - gpa < 4)
+		return false;
+	for (i = 0; i < MINIVMM_DEV_MAX_STATUS; i++)
+		if (i != index && (uio->status[i].read_gpa == gpa ||
+				   uio->status[i].ack_gpa == gpa))
+			return false;
+	return true;
+}
+
+/* MINIVMM_DEV_STATUS: define a slot or raise bits in it. */
+static long mv_uio_status(struct mv_vm *vm, struct mv_uio *uio,
+			  void __user *argp)
+{
+	struct minivmm_dev_status st;
+	struct mv_uio_status *s;
+	u32 edge = 0;
+	long ret = 0;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	if (st.reserved[0] || st.reserved[1] ||
+	    st.index >= MINIVMM_DEV_MAX_STATUS)
+		return -EINVAL;
+	spin_lock(&uio->lock);
+	s = &uio->status[st.index];
+	switch (st.op) {
+	case MINIVMM_DEV_STATUS_DEFINE:
+		if (!mv_irq_line_valid(st.irq) || st.bits ||
+		    st.read_gpa == st.ack_gpa ||
+		    !mv_uio_status_gpa_ok(uio, st.read_gpa, st.index) ||
+		    !mv_uio_status_gpa_ok(uio, st.ack_gpa, st.index)) {
+			ret = -EINVAL;
+			break;
+		}
+		*s = (struct mv_uio_status) {
+			.read_gpa = st.read_gpa, .ack_gpa = st.ack_gpa,
+			.irq = st.irq,
+		};
+		break;
+	case MINIVMM_DEV_STATUS_RAISE:
+		if (!s->read_gpa || st.irq || st.read_gpa || st.ack_gpa)
+			ret = s->read_gpa ? -EINVAL : -ENOENT;
+		else if (mv_irq_status_raise(&s->reg, st.bits))
+			edge = s->irq;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	spin_unlock(&uio->lock);
+	if (edge)
+		mv_irq_set_line(vm, edge, MINIVMM_DEV_IRQ_PULSE);
+	return ret;
+}
+
 static long mv_uio_state(struct mv_vm *vm, struct mv_uio *uio,
 			 void __user *argp, bool set)
 {
@@ -564,6 +676,8 @@ static long mv_uio_ioctl(struct file *file, unsigned int cmd,
 	case MINIVMM_DEV_GET_STATE:
 		return mv_uio_state(vm, vm->uio, argp,
 				    cmd == MINIVMM_DEV_SET_STATE);
+	case MINIVMM_DEV_STATUS:
+		return mv_uio_status(vm, vm->uio, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -577,6 +691,8 @@ static int mv_uio_release(struct inode *inode, struct file *file)
 	spin_lock(&uio->lock);
 	uio->attached = false;
 	uio->len = 0;
+	/* Its registers go with it: their accesses now pause the VM. */
+	memset(uio->status, 0, sizeof(uio->status));
 	spin_unlock(&uio->lock);
 	/* The lines it drove go low; a waiting vCPU gives up. */
 	WRITE_ONCE(vm->irq_lines, 0);
@@ -626,6 +742,7 @@ long mv_uio_attach(struct mv_vm *vm)
 	uio->attached = true;
 	uio->nr_claims = 0;
 	uio->len = 0;
+	memset(uio->status, 0, sizeof(uio->status));
 	spin_unlock(&uio->lock);
 
 	fd = get_unused_fd_flags(O_CLOEXEC);

@@ -729,7 +729,9 @@ _Static_assert(sizeof(struct minivmm_vcpu_state) == 5184, "vcpu_state ABI size")
  *                        waits for them (reads: @data is the value);
  *   MINIVMM_DEV_IRQ      drive an 8259 input line (ISA IRQ 1-15 but 2 and 4,
  *                        which the module uses; the 8259 is edge-triggered:
- *                        a request is a rising edge).
+ *                        a request is a rising edge);
+ *   MINIVMM_DEV_STATUS   have the module answer an interrupt status
+ *                        register itself (struct minivmm_dev_status).
  * Closing the last copy of the device fd pauses a running VM with
  * MINIVMM_PAUSE_DEVICE_GONE (MINIVMM_DEV_SET_STATE keeps what a successor
  * needs to carry on); a guest access to a claimed range while no
@@ -796,6 +798,35 @@ _Static_assert(sizeof(struct minivmm_dev_irq) == 16, "minivmm_dev_irq ABI size")
  * MINIVMM_DEV_STATE_MAX) from @buf, GET copies what was stored to @buf
  * (@len: its size) and returns the stored length (0: none).
  */
+/*
+ * An interrupt status register the module answers for the device process,
+ * so that a guest's interrupt handler never waits for that process
+ * (virtio-mmio's InterruptStatus and InterruptACK).  Slot @index:
+ *   MINIVMM_DEV_STATUS_DEFINE  a 4-byte read at @read_gpa returns the bits
+ *	and marks them read; a 4-byte write at @ack_gpa clears the bits it
+ *	names that were read; ISA line @irq (as MINIVMM_DEV_IRQ) gets an
+ *	edge when bits appear in a clear register and after an
+ *	acknowledgement that leaves bits set.  Both addresses 4-byte aligned,
+ *	inside this process's MMIO claims, in no other slot.  The register
+ *	starts clear (a device reset defines its slot again).
+ *   MINIVMM_DEV_STATUS_RAISE   set @bits in a defined slot.
+ * Slots end with the device fd: a successor defines them again.
+ */
+#define MINIVMM_DEV_MAX_STATUS		8
+#define MINIVMM_DEV_STATUS_DEFINE	1
+#define MINIVMM_DEV_STATUS_RAISE	2
+
+struct minivmm_dev_status {
+	__u32 index;		/* below MINIVMM_DEV_MAX_STATUS */
+	__u32 op;		/* MINIVMM_DEV_STATUS_* */
+	__u32 irq;		/* DEFINE */
+	__u32 bits;		/* RAISE */
+	__u64 read_gpa;		/* DEFINE */
+	__u64 ack_gpa;		/* DEFINE */
+	__u64 reserved[2];	/* must be 0 */
+};
+_Static_assert(sizeof(struct minivmm_dev_status) == 48, "minivmm_dev_status ABI size");
+
 #define MINIVMM_DEV_STATE_MAX	4096
 struct minivmm_dev_state {
 	__u64 buf;		/* user pointer */
@@ -809,6 +840,7 @@ _Static_assert(sizeof(struct minivmm_dev_state) == 16, "minivmm_dev_state ABI si
 #define MINIVMM_DEV_IRQ		_IOW(MINIVMM_IOC_MAGIC, 0x2a, struct minivmm_dev_irq)
 #define MINIVMM_DEV_SET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2b, struct minivmm_dev_state)
 #define MINIVMM_DEV_GET_STATE	_IOW(MINIVMM_IOC_MAGIC, 0x2c, struct minivmm_dev_state)
+#define MINIVMM_DEV_STATUS	_IOW(MINIVMM_IOC_MAGIC, 0x2d, struct minivmm_dev_status)
 
 /*
  * Dirty-page logging for live migration (kmod/dirty.c).  DIRTY_LOG with

@@ -242,45 +242,6 @@ int main(void)
 	      "flag cleared, still suppressed");
 
 	/*
-	 * The interrupt status as edges: one when bits appear in a clear
-	 * status, none while the driver has not read it yet, one after an
-	 * acknowledgement that left bits the driver had not seen.
-	 */
-	{
-		uint32_t isr = 0, unread = 0;
-		int ok;
-
-		ok = isr_raise(&isr, &unread, 1) && isr == 1;
-		ok = ok && !isr_raise(&isr, &unread, 1) && isr == 1;
-		ok = ok && isr_read(&isr, &unread) == 1;
-		ok = ok && !isr_ack(&isr, &unread, 1) && isr == 0;
-		check("edge per clear status", ok, "wrong edges for used buffers");
-		isr = unread = 0;
-		ok = isr_raise(&isr, &unread, 1);
-		ok = ok && !isr_raise(&isr, &unread, 2) && isr == 3;
-		ok = ok && isr_read(&isr, &unread) == 3;
-		ok = ok && !isr_ack(&isr, &unread, 3) && isr == 0;
-		check("ack clears what was read", ok, "bits left or edges sent");
-		isr = unread = 0;
-		ok = isr_raise(&isr, &unread, 1) && isr_read(&isr, &unread) == 1;
-		ok = ok && !isr_raise(&isr, &unread, 2);
-		ok = ok && isr_ack(&isr, &unread, 1) && isr == 2;
-		check("edge for bits left after an ack", ok,
-		      "a configuration change after the read was never signalled");
-		isr = unread = 0;
-		/* The posted ack arrives after used buffers set the bit again. */
-		ok = isr_raise(&isr, &unread, 1) && isr_read(&isr, &unread) == 1;
-		ok = ok && !isr_raise(&isr, &unread, 1);
-		ok = ok && isr_ack(&isr, &unread, 1) && isr == 1;
-		ok = ok && isr_read(&isr, &unread) == 1 &&
-		     !isr_ack(&isr, &unread, 1) && isr == 0;
-		check("late ack keeps a bit set after the read", ok,
-		      "used buffers after the status read lost their interrupt");
-		ok = !isr_raise(&isr, &unread, 0) && isr == 0;
-		check("no edge for nothing", ok, "edge without a bit");
-	}
-
-	/*
 	 * VIRTIO_F_EVENT_IDX: an interrupt only when the used index passes
 	 * the driver's used_event (after the avail ring), whatever the flags
 	 * say; avail_event (after the used ring) follows the avail index.

@@ -8,6 +8,8 @@
 # growing; a second device process is refused while the first one lives; a
 # new "serve" attaches and resumes the VM, whose guest carries on counting
 # from where it stopped (its RAM kept) and, with the disk, reading it right.
+# First, the checks of MINIVMM_DEV_STATUS (the interrupt status register
+# the module answers for a device process) on a VM that never runs.
 . "$MV_LIB"
 
 cleanup88() {
@@ -88,6 +90,12 @@ death_cycle() {
 	kill "$epid" 2>/dev/null
 	epid=""
 }
+
+assert_ok minivmmctl create ds88 --mem 16M
+run "$MV_ADD/devstatus" "$OUT"
+note "$OUT"
+assert_eq "$RC" 0 "devstatus: every bad MINIVMM_DEV_STATUS refused, every good one taken"
+assert_ok minivmmctl destroy ds88
 
 death_cycle vd88 "$G/virtio-rng.bin" rng --rng
 # A disk: sector n is 512 bytes of n, which the guest checks on each read.
