@@ -244,18 +244,18 @@ static int mv_uio_status_access(struct mv_uio *uio, u64 addr, bool write,
 
 		if (!s->read_gpa)
 			continue;
-		if (!write && addr == s->read_gpa) {
-			*data = mv_irq_status_read(&s->reg);
+		/* A write to the status is ignored, a read of the ACK is 0. */
+		if (addr == s->read_gpa) {
+			if (!write)
+				*data = mv_irq_status_read(&s->reg);
 			return 0;
 		}
-		/* A write to the status, or a read of the ACK, is ignored. */
-		if (addr == s->read_gpa || addr == s->ack_gpa) {
-			if (!write)
+		if (addr == s->ack_gpa) {
+			if (!write) {
 				*data = 0;
-			if (write && addr == s->ack_gpa &&
-			    mv_irq_status_ack(&s->reg, (u32)*data))
-				return s->irq;
-			return 0;
+				return 0;
+			}
+			return mv_irq_status_ack(&s->reg, (u32)*data) ? s->irq : 0;
 		}
 	}
 	return -1;

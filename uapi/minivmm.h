@@ -793,12 +793,6 @@ struct minivmm_dev_irq {
 _Static_assert(sizeof(struct minivmm_dev_irq) == 16, "minivmm_dev_irq ABI size");
 
 /*
- * The device process's own state (register values, queue addresses), kept
- * by the module across device processes: SET stores @len bytes (at most
- * MINIVMM_DEV_STATE_MAX) from @buf, GET copies what was stored to @buf
- * (@len: its size) and returns the stored length (0: none).
- */
-/*
  * An interrupt status register the module answers for the device process,
  * so that a guest's interrupt handler never waits for that process
  * (virtio-mmio's InterruptStatus and InterruptACK).  Slot @index:
@@ -827,6 +821,12 @@ struct minivmm_dev_status {
 };
 _Static_assert(sizeof(struct minivmm_dev_status) == 48, "minivmm_dev_status ABI size");
 
+/*
+ * The device process's own state (register values, queue addresses), kept
+ * by the module across device processes: SET stores @len bytes (at most
+ * MINIVMM_DEV_STATE_MAX) from @buf, GET copies what was stored to @buf
+ * (@len: its size) and returns the stored length (0: none).
+ */
 #define MINIVMM_DEV_STATE_MAX	4096
 struct minivmm_dev_state {
 	__u64 buf;		/* user pointer */
