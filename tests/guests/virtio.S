@@ -58,9 +58,9 @@
 	.equ BUF, 0x103000
 	.equ R_STATUS, 0x70
 	.equ F_NEXT, 1
+	.equ F_WRITE, 2
 	.equ POLLS, 200000		# mergeable: ~10 s of Status reads
 	.equ SHORT_POLLS, 3000		# a frame has had time to arrive
-	.equ F_WRITE, 2
 	.equ QUEUE, 0
 .ifdef VARIANT_blk
 	.equ DEVICE_ID, 2

@@ -21,7 +21,11 @@
 # its buffers are too few and then arrive over several.
 . "$MV_LIB"
 
-trap cleanup_vms EXIT
+cleanup87() {
+	[ -z "${feeder:-}" ] || kill "$feeder" 2>/dev/null
+	cleanup_vms
+}
+trap cleanup87 EXIT
 
 # Under Bochs a guest access to a device register costs about half a second
 # of wall time (88 makes some 850 in minutes); the flood here is thousands.
@@ -119,6 +123,7 @@ feeder=$!
 MINIVMM_VIRTIO_DEBUG=1 HOSTILE_BROKEN=9 \
 	hostile_run vm87 "$G/virtio-hostile-netrx-mrg.bin" --net tap:mvtap87m --rng
 kill "$feeder" 2>/dev/null
+feeder=""
 waits=$(sed -n 's/.*virtio end net at .* \([0-9][0-9]*\) waits .*/\1/p' /tmp/vm87.err | tail -n 1)
 note "mergeable rx: the device kept a frame for want of buffers ${waits:-?} time(s)"
 [ "${waits:-0}" -ge 1 ] || fail "the frame never waited for buffers (no frame while one 32-byte buffer was offered?)"

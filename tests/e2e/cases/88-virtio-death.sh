@@ -93,7 +93,6 @@ death_cycle() {
 
 assert_ok minivmmctl create ds88 --mem 16M
 run "$MV_ADD/devstatus" "$OUT"
-note "$OUT"
 assert_eq "$RC" 0 "devstatus: every bad MINIVMM_DEV_STATUS refused, every good one taken"
 assert_ok minivmmctl destroy ds88
 
