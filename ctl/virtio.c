@@ -621,7 +621,16 @@ static void vdev_process(struct virtio_server *srv, struct vdev *d,
 			vdev_broken(srv, d, "used ring outside RAM");
 			break;
 		}
-		used = true;
+		/*
+		 * A disk request moves up to hundreds of KiB: the
+		 * guest hears of each as it completes, so it copies one
+		 * request's data while the next is read.  Frames and entropy
+		 * are cheap; they are signalled once per pass.
+		 */
+		if (d->kind == VIRTIO_BLK)
+			vdev_used(srv, d, q);
+		else
+			used = true;
 	}
 	free(ch);
 	if (used)
