@@ -349,6 +349,22 @@ void mv_guest_page_put(struct page *page)
 	put_page(page);
 }
 
+void mv_gpa_present_pfns(struct mv_vm *vm, u64 gpa, unsigned int n,
+			 unsigned long *pfns)
+{
+	enum minivmm_pause_reason unused;
+	struct page *page;
+	unsigned int i;
+
+	mutex_lock(&vm->npt_lock);
+	for (i = 0; i < n; i++, gpa += PAGE_SIZE) {
+		page = gpa < vm->mem_size ?
+			mv_gpa_page_locked(vm, gpa, false, &unused) : NULL;
+		pfns[i] = page ? page_to_pfn(page) : 0;
+	}
+	mutex_unlock(&vm->npt_lock);
+}
+
 /* ---- the nested page fault ---------------------------------------------- */
 
 /*

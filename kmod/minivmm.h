@@ -595,6 +595,13 @@ int mv_vm_lock_quiet(struct mv_vm *vm);
  */
 struct page *mv_gpa_to_page(struct mv_vm *vm, u64 gpa, bool alloc);
 void mv_guest_page_put(struct page *page);
+/*
+ * The frames of the @n pages from @gpa on that exist already (none is
+ * granted): @pfns[i] for @gpa + i pages, 0 where RAM ends or no page is.
+ * Only for mappings that live no longer than vm->ram_mapped keeps pages.
+ */
+void mv_gpa_present_pfns(struct mv_vm *vm, u64 gpa, unsigned int n,
+			 unsigned long *pfns);
 int mv_mem_init(struct mv_vm *vm, bool prealloc, struct netlink_ext_ack *extack);
 void mv_mem_free(struct mv_vm *vm);
 /* Nested page fault inside RAM: grant, map, or pause the VM (reason set). */

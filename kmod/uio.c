@@ -777,6 +777,39 @@ void mv_uio_free(struct mv_vm *vm)
 
 /* ---- guest RAM through mmap of the VM fd --------------------------------- */
 
+/* Pages mapped per fault: the faulting one and its existing neighbours. */
+#define MV_UIO_FAULT_AROUND	32
+
+/*
+ * A device process reads and writes guest RAM in runs (a disk request,
+ * a frame): map the pages around @gpa that the guest has already, in the
+ * same aligned block, so one fault maps up to 128 KiB.  Pages the guest
+ * has not touched stay unmapped; a later fault grants them.
+ */
+static void mv_uio_map_around(struct vm_fault *vmf, u64 gpa)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long pfns[MV_UIO_FAULT_AROUND];
+	u64 first = ALIGN_DOWN(gpa, MV_UIO_FAULT_AROUND * PAGE_SIZE);
+	u64 map_lo = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 map_hi = map_lo + (vma->vm_end - vma->vm_start);
+	unsigned int i;
+	u64 at;
+
+	first = max(first, map_lo);
+	mv_gpa_present_pfns(vma->vm_file->private_data, first,
+			    MV_UIO_FAULT_AROUND, pfns);
+	for (i = 0, at = first; i < MV_UIO_FAULT_AROUND && at < map_hi;
+	     i++, at += PAGE_SIZE) {
+		if (at == gpa || !pfns[i])
+			continue;
+		/* An address mapped already is left as it is. */
+		if (vmf_insert_pfn(vma, vma->vm_start + (at - map_lo),
+				   pfns[i]) != VM_FAULT_NOPAGE)
+			break;
+	}
+}
+
 static vm_fault_t mv_uio_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -798,6 +831,8 @@ static vm_fault_t mv_uio_fault(struct vm_fault *vmf)
 	 * balloon frees none once RAM was mapped (vm->ram_mapped).
 	 */
 	mv_guest_page_put(page);
+	if (ret == VM_FAULT_NOPAGE)
+		mv_uio_map_around(vmf, gpa);
 	return ret;
 }
 
