@@ -32,6 +32,7 @@ struct virtq {
 	uint16_t used_idx;		/* next used entry to fill */
 	/* VIRTIO_F_EVENT_IDX: the driver's used_event and our avail_event. */
 	bool event_idx;
+	bool indirect;			/* VIRTIO_F_INDIRECT_DESC negotiated */
 	bool signalled_valid;		/* signalled_used holds a used index */
 	uint16_t signalled_used;	/* used_idx at the last interrupt check */
 	bool pending;			/* chains left after a notification */
@@ -41,6 +42,7 @@ struct virtq {
 struct vq_chain {
 	uint16_t head;
 	unsigned int nr_in, nr_out;	/* in: device reads; out: device writes */
+	bool indirect;			/* some came from an indirect table */
 	struct iovec in[VQ_MAX_SIZE];
 	struct iovec out[VQ_MAX_SIZE];
 	uint64_t in_len, out_len;
@@ -57,8 +59,12 @@ bool vq_has_avail(const struct virtq *q, const struct vmem *m);
  * Take the next chain: 1 taken, 0 nothing available, -1 the driver broke
  * the rules (avail index more than num ahead, head or next out of range,
  * a loop or a chain longer than the queue, a buffer outside RAM, a
- * readable descriptor after a writable one, an indirect descriptor): the
- * device must then stop using the queue (DEVICE_NEEDS_RESET).
+ * readable descriptor after a writable one, more than VQ_MAX_SIZE
+ * buffers; an indirect descriptor without q->indirect, or one whose
+ * table is empty, not whole entries, larger than VQ_MAX_SIZE entries,
+ * outside RAM, loops, has an entry out of range or an indirect entry, or
+ * that has NEXT set): the device must then stop using the queue
+ * (DEVICE_NEEDS_RESET).
  */
 int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch);
 /* Return a chain with @len bytes written; -1 if the ring left RAM. */

@@ -54,6 +54,77 @@ bool vq_has_avail(const struct virtq *q, const struct vmem *m)
 	return q->ready && vq_avail_idx(q, m) != q->last_avail;
 }
 
+/* One descriptor, each field read once: the driver may change it meanwhile. */
+static void vq_read_desc(const volatile struct vring_desc *p,
+			 struct vring_desc *d)
+{
+	d->addr = p->addr;
+	d->len = p->len;
+	d->flags = p->flags;
+	d->next = p->next;
+}
+
+/*
+ * Add @d's buffer to @ch: inside RAM, readable parts before writable
+ * ones (2.7.4.2), at most VQ_MAX_SIZE parts in all.
+ */
+static int vq_chain_add(struct vq_chain *ch, const struct vmem *m,
+			const struct vring_desc *d)
+{
+	void *buf = vmem_ptr(m, d->addr, d->len);
+
+	if (!buf || ch->nr_in + ch->nr_out >= VQ_MAX_SIZE)
+		return -1;
+	if (d->flags & VRING_DESC_F_WRITE) {
+		ch->out[ch->nr_out].iov_base = buf;
+		ch->out[ch->nr_out++].iov_len = d->len;
+		ch->out_len += d->len;
+	} else {
+		if (ch->nr_out)
+			return -1;
+		ch->in[ch->nr_in].iov_base = buf;
+		ch->in[ch->nr_in++].iov_len = d->len;
+		ch->in_len += d->len;
+	}
+	return 0;
+}
+
+/*
+ * An indirect table (2.7.5.3): @ind names up to VQ_MAX_SIZE descriptors
+ * in guest RAM, chained by their next fields from the first.  It ends the
+ * chain (no NEXT with INDIRECT), and no entry is indirect itself.
+ */
+static int vq_walk_indirect(struct vq_chain *ch, const struct vmem *m,
+			    const struct vring_desc *ind)
+{
+	unsigned int n = ind->len / 16, count = 0;
+	const uint8_t *table;
+	uint16_t idx = 0;
+
+	if ((ind->flags & VRING_DESC_F_NEXT) || (ind->len & 15) || !n ||
+	    n > VQ_MAX_SIZE)
+		return -1;
+	table = vmem_ptr(m, ind->addr, ind->len);
+	if (!table)
+		return -1;
+	for (;;) {
+		struct vring_desc d;
+
+		/* A chain visits each entry at most once. */
+		if (++count > n)
+			return -1;
+		/* Copied once; the table need not be aligned. */
+		memcpy(&d, table + 16 * idx, sizeof(d));
+		if ((d.flags & VRING_DESC_F_INDIRECT) || vq_chain_add(ch, m, &d))
+			return -1;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 0;
+		if (d.next >= n)
+			return -1;
+		idx = d.next;
+	}
+}
+
 int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch)
 {
 	const volatile uint16_t *ring;
@@ -76,37 +147,24 @@ int vq_pop(struct virtq *q, const struct vmem *m, struct vq_chain *ch)
 	ch->head = head;
 	ch->nr_in = ch->nr_out = 0;
 	ch->in_len = ch->out_len = 0;
+	ch->indirect = false;
 	idx = head;
 	for (;;) {
-		const volatile struct vring_desc *d;
 		struct vring_desc desc;
-		void *buf;
 
 		/* A chain visits each descriptor at most once. */
 		if (++count > q->num)
 			return -1;
-		d = vmem_ptr(m, q->desc_gpa + 16ULL * idx, 16);
-		desc.addr = d->addr;
-		desc.len = d->len;
-		desc.flags = d->flags;
-		desc.next = d->next;
-		if (desc.flags & VRING_DESC_F_INDIRECT)
-			return -1;
-		buf = vmem_ptr(m, desc.addr, desc.len);
-		if (!buf)
-			return -1;
-		if (desc.flags & VRING_DESC_F_WRITE) {
-			ch->out[ch->nr_out].iov_base = buf;
-			ch->out[ch->nr_out++].iov_len = desc.len;
-			ch->out_len += desc.len;
-		} else {
-			/* Readable parts come first (2.7.4.2). */
-			if (ch->nr_out)
+		vq_read_desc(vmem_ptr(m, q->desc_gpa + 16ULL * idx, 16), &desc);
+		/* Normal descriptors, then maybe one indirect table. */
+		if (desc.flags & VRING_DESC_F_INDIRECT) {
+			if (!q->indirect || vq_walk_indirect(ch, m, &desc))
 				return -1;
-			ch->in[ch->nr_in].iov_base = buf;
-			ch->in[ch->nr_in++].iov_len = desc.len;
-			ch->in_len += desc.len;
+			ch->indirect = true;
+			break;
 		}
+		if (vq_chain_add(ch, m, &desc))
+			return -1;
 		if (!(desc.flags & VRING_DESC_F_NEXT))
 			break;
 		if (desc.next >= q->num)

@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.avail_gpa = (data[4] | data[5] << 8) * 2ULL;
 	q.used_gpa = (data[6] | data[7] << 8) * 4ULL;
 	q.event_idx = data[size - 1] & 1;
+	q.indirect = data[size - 1] & 2;
 	if (vq_check(&q, &m)) {
 		free(ram);
 		return 0;

@@ -66,6 +66,135 @@ static void check(const char *name, int cond, const char *why)
 	}
 }
 
+/* Entry @i of an indirect table at @table. */
+static void put_ind(uint64_t table, int i, uint64_t addr, uint32_t len,
+		    uint16_t flags, uint16_t next)
+{
+	struct desc d = { addr, len, flags, next };
+
+	memcpy(ram + table + 16 * i, &d, sizeof(d));
+}
+
+/* A queue with VIRTIO_F_INDIRECT_DESC, head 0 naming a table at 0x8000. */
+static void reset_ind(uint32_t table_len, uint16_t flags)
+{
+	reset();
+	q.indirect = true;
+	put_desc(0, 0x8000, table_len, 4 | flags, 0);
+	offer(0);
+}
+
+/* Indirect tables (2.7.5.3): good ones, and each way to break one. */
+static void test_indirect(void)
+{
+	int r, i;
+
+	/* header, two data buffers, status: the shape of a disk request */
+	reset_ind(64, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 1, 1);
+	put_ind(0x8000, 1, 0x5000, 4096, 3, 3);
+	put_ind(0x8000, 3, 0x6000, 512, 3, 2);
+	put_ind(0x8000, 2, 0x7000, 1, 2, 0);
+	r = vq_pop(&q, &m, &ch);
+	check("indirect table", r == 1 && ch.head == 0 && ch.nr_in == 1 &&
+	      ch.nr_out == 3 && ch.in_len == 16 && ch.out_len == 4609 &&
+	      ch.out[1].iov_base == ram + 0x6000 && q.last_avail == 1,
+	      "wrong chain");
+
+	/* normal descriptors, then the table */
+	reset();
+	q.indirect = true;
+	put_desc(0, 0x4000, 16, 1, 1);
+	put_desc(1, 0x8008, 16, 4, 0);	/* unaligned table, allowed */
+	put_ind(0x8008, 0, 0x5000, 32, 2, 0);
+	offer(0);
+	r = vq_pop(&q, &m, &ch);
+	check("descriptors then a table", r == 1 && ch.nr_in == 1 &&
+	      ch.nr_out == 1 && ch.out_len == 32, "wrong chain");
+
+	/* the largest table: VQ_MAX_SIZE entries */
+	reset_ind(16 * VQ_MAX_SIZE, 0);
+	for (i = 0; i < VQ_MAX_SIZE; i++)
+		put_ind(0x8000, i, 0x4000, 8, i < VQ_MAX_SIZE - 1 ? 3 : 2, i + 1);
+	r = vq_pop(&q, &m, &ch);
+	check("table of VQ_MAX_SIZE entries",
+	      r == 1 && ch.nr_out == VQ_MAX_SIZE, "refused");
+
+	reset_ind(16 * (VQ_MAX_SIZE + 1), 0);
+	check("table larger than VQ_MAX_SIZE", vq_pop(&q, &m, &ch) < 0,
+	      "accepted");
+
+	/* a table of 250 entries after 7 descriptors: 257 buffers */
+	reset();
+	q.indirect = true;
+	for (i = 0; i < NUM - 1; i++)
+		put_desc(i, 0x4000, 8, 1, i + 1);
+	put_desc(NUM - 1, 0x8000, 16 * 250, 4, 0);
+	for (i = 0; i < 250; i++)
+		put_ind(0x8000, i, 0x4000, 8, i < 249 ? 1 : 0, i + 1);
+	offer(0);
+	check("more buffers than a chain holds", vq_pop(&q, &m, &ch) < 0,
+	      "accepted");
+
+	reset_ind(32, 0);
+	q.indirect = false;
+	put_ind(0x8000, 0, 0x4000, 16, 2, 0);
+	check("indirect not negotiated", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset_ind(0, 0);
+	check("empty table", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset_ind(24, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 2, 0);
+	check("table not whole entries", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset_ind(32, 1);	/* INDIRECT with NEXT */
+	put_desc(1, 0x4000, 16, 2, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 2, 0);
+	check("table with NEXT", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset();
+	q.indirect = true;
+	put_desc(0, RAM - 16, 32, 4, 0);
+	offer(0);
+	check("table past RAM", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset_ind(32, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 1, 1);
+	put_ind(0x8000, 1, 0x4000, 16, 1, 0);
+	check("loop in a table", vq_pop(&q, &m, &ch) < 0, "followed");
+
+	reset_ind(32, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 1, 2);
+	check("table entry's next out of range", vq_pop(&q, &m, &ch) < 0,
+	      "accepted");
+
+	reset_ind(32, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 1, 1);
+	put_ind(0x8000, 1, 0x9000, 16, 4, 0);
+	check("indirect entry in a table", vq_pop(&q, &m, &ch) < 0,
+	      "accepted");
+
+	reset_ind(32, 0);
+	put_ind(0x8000, 0, RAM - 8, 16, 2, 0);
+	check("table entry past RAM", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	reset_ind(32, 0);
+	put_ind(0x8000, 0, 0x4000, 16, 3, 1);
+	put_ind(0x8000, 1, 0x5000, 16, 0, 0);
+	check("table: readable after writable", vq_pop(&q, &m, &ch) < 0,
+	      "accepted");
+
+	reset();
+	q.indirect = true;
+	put_desc(0, 0x4000, 16, 3, 1);	/* writable, then a readable table */
+	put_desc(1, 0x8000, 16, 4, 0);
+	put_ind(0x8000, 0, 0x5000, 16, 0, 0);
+	offer(0);
+	check("readable table entry after a writable descriptor",
+	      vq_pop(&q, &m, &ch) < 0, "accepted");
+}
+
 int main(void)
 {
 	uint16_t used_idx;
@@ -137,6 +266,8 @@ int main(void)
 	put_desc(0, 0x4000, 16, 4, 0);
 	offer(0);
 	check("indirect refused", vq_pop(&q, &m, &ch) < 0, "accepted");
+
+	test_indirect();
 
 	reset();
 	used_idx = NUM + 1;
