@@ -54,6 +54,7 @@
 #define VM_CONFIG_GEN		0x0fc
 #define VM_CONFIG		0x100
 
+#define VIRTIO_F_INDIRECT_DESC	(1ULL << 28)
 #define VIRTIO_F_EVENT_IDX	(1ULL << 29)
 #define VIRTIO_F_VERSION_1	(1ULL << 32)
 #define STATUS_NEEDS_RESET	0x40
@@ -94,6 +95,7 @@ struct vstats {
 	uint64_t tx_dropped;		/* the tap refused a frame */
 	uint64_t irqs;			/* interrupts raised */
 	uint64_t irqs_suppressed;	/* used entries without one */
+	uint64_t indirect;		/* chains with an indirect table */
 };
 
 struct vdev {
@@ -324,6 +326,21 @@ static bool vdev_live(const struct vdev *d)
 }
 
 /* ---- virtio-blk ----------------------------------------------------------- */
+
+/*
+ * seg_max (config offset 12; size_max at 8 stays 0, not offered): without
+ * it Linux sends one segment, usually one page, per request.  A request
+ * with its header and status in an indirect table takes one ring entry,
+ * and the table holds VQ_MAX_SIZE entries; without indirect tables, a
+ * request of seg_max segments takes half the ring, so two fit at once.
+ * Set again when the driver's features are final, before it reads it.
+ */
+static void blk_set_seg_max(struct vdev *d)
+{
+	bool indirect = d->driver_features & VIRTIO_F_INDIRECT_DESC;
+
+	put32(d->config + 12, indirect ? VQ_MAX_SIZE - 2 : VQ_SIZE / 2 - 2);
+}
 
 #define BLK_T_IN	0
 #define BLK_T_OUT	1
@@ -611,6 +628,7 @@ static void vdev_process(struct virtio_server *srv, struct vdev *d,
 		}
 		if (!ret)
 			break;
+		d->st.indirect += ch->indirect;
 		if (d->kind == VIRTIO_BLK)
 			len = blk_request(d, ch);
 		else if (d->kind == VIRTIO_NET)
@@ -736,6 +754,7 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 		q->ready = true;
 		q->last_avail = q->used_idx = 0;
 		q->event_idx = d->driver_features & VIRTIO_F_EVENT_IDX;
+		q->indirect = d->driver_features & VIRTIO_F_INDIRECT_DESC;
 		q->signalled_valid = q->pending = false;
 		if (vq_check(q, &srv->mem)) {
 			q->ready = false;
@@ -760,8 +779,11 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 				(d->kind == VIRTIO_NET &&
 				 !net_features_ok(d->driver_features))))
 			v &= ~8u;
-		if ((v & 8) && !(d->status & 8))
+		if ((v & 8) && !(d->status & 8)) {
+			if (d->kind == VIRTIO_BLK)
+				blk_set_seg_max(d);
 			net_set_offload(d);
+		}
 		d->status = v | (d->status & STATUS_NEEDS_RESET);
 		if (d->kind == VIRTIO_NET && vdev_live(d))
 			net_rx(srv, d);
@@ -858,13 +880,7 @@ static int vdev_open(const char *what, struct vdev *d,
 		}
 		d->capacity = st.st_size / 512;
 		put64(d->config, d->capacity);
-		/*
-		 * seg_max (config offset 12; size_max at 8 stays 0, not
-		 * offered): without it Linux sends one segment, usually one
-		 * page, per request.  A request of seg_max segments with its
-		 * header and status takes half the ring, so two fit at once.
-		 */
-		put32(d->config + 12, VQ_SIZE / 2 - 2);
+		blk_set_seg_max(d);
 		/*
 		 * Topology (offsets 24-31): only opt_io_size, which Linux
 		 * takes for twice its readahead window; a request is a
@@ -872,7 +888,8 @@ static int vdev_open(const char *what, struct vdev *d,
 		 */
 		put32(d->config + 28, BLK_OPT_IO_SECTORS);
 		d->config_len = 32;
-		d->features |= VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_SEG_MAX |
+		d->features |= VIRTIO_F_INDIRECT_DESC |
+			       VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_SEG_MAX |
 			       VIRTIO_BLK_F_TOPOLOGY |
 			       (sp->ro ? VIRTIO_BLK_F_RO : 0);
 		break;
@@ -1093,6 +1110,7 @@ static void virtio_restore(struct virtio_server *srv)
 			vq->used_gpa = v->vq[q].used;
 			vq->ready = v->vq[q].ready && !vq_check(vq, &srv->mem);
 			vq->event_idx = d->driver_features & VIRTIO_F_EVENT_IDX;
+			vq->indirect = d->driver_features & VIRTIO_F_INDIRECT_DESC;
 			vq->signalled_valid = vq->pending = false;
 			if (!vq->ready)
 				continue;
@@ -1152,13 +1170,13 @@ static void virtio_dump(struct virtio_server *srv, const char *when)
 		fprintf(stderr,
 			"minivmmctl: virtio %s %s at 0x%" PRIx64 ": status %#x features %#" PRIx64
 			" isr %#x;%s%s notify %" PRIu64 "/%" PRIu64 " irqs %" PRIu64
-			" suppressed %" PRIu64
+			" suppressed %" PRIu64 " indirect %" PRIu64
 			" rx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " empty %" PRIu64
 			" waits %" PRIu64 " dropped"
 			" tx %" PRIu64 " frames %" PRIu64 " bytes %" PRIu64 " dropped\n",
 			when, vdev_names[d->kind], d->base, d->status,
 			d->driver_features, d->isr, qs[0], qs[1], st->notify[0],
-			st->notify[1], st->irqs, st->irqs_suppressed,
+			st->notify[1], st->irqs, st->irqs_suppressed, st->indirect,
 			st->rx_frames, st->rx_bytes, st->rx_empty, st->rx_waits,
 			st->rx_dropped, st->tx_frames, st->tx_bytes, st->tx_dropped);
 	}
