@@ -26,7 +26,10 @@
 # virtio-blk device, then requests its model must fail without a reset: a
 # sector past the disk, a read of 100 bytes, a write to the read-only disk
 # (each answered IOERR, only the status written) and a request with no
-# status byte (dropped: used with length 0); a good read after each.  With
+# status byte (dropped: used with length 0); a good read after each.  It
+# negotiates indirect tables (VIRTIO_F_INDIRECT_DESC): a read through one
+# must work, and a loop in a table, a table entry naming a table and a
+# table outside RAM must need a reset.  With
 # VARIANT_net (virtio-hostile-net.bin, e2e 87, "run --net tap:NAME"), the
 # same on virtio-net's transmit queue, where a good request is a 60-byte
 # frame behind its 12-byte header, then frames the model must drop
@@ -59,12 +62,15 @@
 	.equ R_STATUS, 0x70
 	.equ F_NEXT, 1
 	.equ F_WRITE, 2
+	.equ F_INDIRECT, 4
 	.equ POLLS, 200000		# mergeable: ~10 s of Status reads
 	.equ SHORT_POLLS, 3000		# a frame has had time to arrive
 	.equ QUEUE, 0
 .ifdef VARIANT_blk
 	.equ DEVICE_ID, 2
 	.equ SECTOR_BUF, BUF + 0x200
+	.equ TABLE, BUF + 0x400		# an indirect table
+	.equ FEATURES, 0x10000000	# VIRTIO_F_INDIRECT_DESC
 .else
 .ifdef VARIANT_net
 	.equ DEVICE_ID, 1
@@ -86,6 +92,15 @@
 	movl $\len, DESC + 16 * \n + 8
 	movw $\flags, DESC + 16 * \n + 12
 	movw $\next, DESC + 16 * \n + 14
+	.endm
+
+	# TENTRY n, addr, len, flags, next: entry n of the table at TABLE
+	.macro TENTRY n, addr, len, flags, next
+	movl $\addr, TABLE + 16 * \n
+	movl $0, TABLE + 16 * \n + 4
+	movl $\len, TABLE + 16 * \n + 8
+	movw $\flags, TABLE + 16 * \n + 12
+	movw $\next, TABLE + 16 * \n + 14
 	.endm
 
 	.globl _start
@@ -201,6 +216,29 @@ _start:
 	jnz fail12
 	PUTS m_nostatus
 	call good
+
+	# 13. a good read through an indirect table
+	call blk_read_ind
+	PUTS m_tgood
+
+	# 14. a loop inside a table: 0 -> 1 -> 0
+	TENTRY 0, BUF, 16, F_NEXT, 1
+	TENTRY 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 0
+	DESCR 0, TABLE, 32, F_INDIRECT, 0
+	mov $m_tloop, %esi
+	call expect_reset
+
+	# 15. a table entry that names another table
+	TENTRY 0, BUF, 16, F_NEXT, 1
+	TENTRY 1, TABLE, 32, F_INDIRECT, 0
+	DESCR 0, TABLE, 32, F_INDIRECT, 0
+	mov $m_tnest, %esi
+	call expect_reset
+
+	# 16. a table outside RAM
+	DESCR 0, 0xf0000000, 48, F_INDIRECT, 0
+	mov $m_toor, %esi
+	call expect_reset
 .endif
 .ifdef VARIANT_net
 .ifdef VARIANT_rx
@@ -297,7 +335,11 @@ vinit:
 .ifdef VARIANT_mrg
 	movl $0x8000, 0x20(%r12)	# VIRTIO_NET_F_MRG_RXBUF
 .else
+.ifdef VARIANT_blk
+	movl $FEATURES, 0x20(%r12)
+.else
 	movl $0, 0x20(%r12)
+.endif
 .endif
 	movl $0xb, R_STATUS(%r12)	# FEATURES_OK
 	mov R_STATUS(%r12), %eax
@@ -573,15 +615,39 @@ blk_ioerr:
 # number; exits on any other outcome.  Keeps EBX.
 blkread:
 	movzbl %bl, %esi
+	call blk_read_prep
+	DESCR 0, BUF, 16, F_NEXT, 1
+	DESCR 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
+	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	jmp blk_read_check
+
+.ifdef VARIANT_hostile
+# blk_read_ind: blkread's read of sector 1 with its three parts in an
+# indirect table that head 0 names.
+blk_read_ind:
+	mov $1, %esi
+	call blk_read_prep
+	TENTRY 0, BUF, 16, F_NEXT, 1
+	TENTRY 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
+	TENTRY 2, BUF + 16, 1, F_WRITE, 0
+	DESCR 0, TABLE, 48, F_INDIRECT, 0
+	jmp blk_read_check
+.endif
+
+# blk_read_prep: the header of a read of sector ESI, the status byte and
+# the ends of the sector buffer reset.
+blk_read_prep:
 	movl $0, BUF			# VIRTIO_BLK_T_IN
 	movl $0, BUF + 4
 	mov %rsi, BUF + 8		# sector
 	movb $0xff, BUF + 16		# status, until the device writes it
 	movq $0, SECTOR_BUF
 	movq $0, SECTOR_BUF + 504
-	DESCR 0, BUF, 16, F_NEXT, 1
-	DESCR 1, SECTOR_BUF, 512, F_WRITE | F_NEXT, 2
-	DESCR 2, BUF + 16, 1, F_WRITE, 0
+	ret
+
+# blk_read_check: submit head 0, a read of sector ESI; its answer must be
+# the sector (512 bytes of ESI) and status OK, else exits.
+blk_read_check:
 	xor %eax, %eax
 	call submit
 	test %eax, %eax
@@ -655,6 +721,10 @@ m_odd:		.asciz "read of 100 bytes: IOERR\n"
 m_rowrite:	.asciz "write to the read-only disk: IOERR\n"
 m_nostatus:	.asciz "request without a status byte: dropped\n"
 m_blkreset:	.asciz ": the device asked for a reset\n"
+m_tgood:	.asciz "read through an indirect table: ok\n"
+m_tloop:	.asciz "loop in an indirect table: needs reset\n"
+m_tnest:	.asciz "table entry naming a table: needs reset\n"
+m_toor:		.asciz "indirect table outside RAM: needs reset\n"
 m_hdronly:	.asciz "header without a frame: dropped\n"
 m_txwrite:	.asciz "writable transmit buffer: dropped\n"
 .ifdef VARIANT_mrg

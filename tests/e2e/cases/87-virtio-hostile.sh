@@ -77,14 +77,20 @@ assert_eq "$(md5sum </tmp/d87.img)" "$md5" "the disk beside it untouched"
 
 # virtio-blk on a read-only disk, then what its model must refuse without a
 # reset: a sector past the disk, a read of 100 bytes, a write to the
-# read-only disk, a request with no status byte.
+# read-only disk, a request with no status byte; then indirect tables: a
+# good read through one, and three broken ones (a loop in the table, an
+# entry naming a table, a table outside RAM), each needing a reset.
 sector_disk /tmp/d87b.img
 md5b=$(md5sum </tmp/d87b.img)
-hostile_run vb87 "$G/virtio-hostile-blk.bin" --disk /tmp/d87b.img,ro --rng
+HOSTILE_BROKEN=10 hostile_run vb87 "$G/virtio-hostile-blk.bin" --disk /tmp/d87b.img,ro --rng
 assert_match "$GOUT" "virtio-blk found" "guest: the disk is the first device"
 for what in "sector past the disk: IOERR" "read of 100 bytes: IOERR" \
 	"write to the read-only disk: IOERR" \
-	"request without a status byte: dropped"; do
+	"request without a status byte: dropped" \
+	"read through an indirect table: ok" \
+	"loop in an indirect table: needs reset" \
+	"table entry naming a table: needs reset" \
+	"indirect table outside RAM: needs reset"; do
 	assert_match "$GOUT" "$what" "blk guest: $what"
 done
 assert_eq "$(md5sum </tmp/d87b.img)" "$md5b" "the read-only disk unchanged"
