@@ -85,22 +85,23 @@
 .endif
 .endif
 
-	# DESC n, addr, len, flags, next
-	.macro DESCR n, addr, len, flags, next
-	movl $\addr, DESC + 16 * \n
-	movl $0, DESC + 16 * \n + 4
-	movl $\len, DESC + 16 * \n + 8
-	movw $\flags, DESC + 16 * \n + 12
-	movw $\next, DESC + 16 * \n + 14
+	# DESC_AT table, n, addr, len, flags, next: descriptor n of a table
+	.macro DESC_AT table, n, addr, len, flags, next
+	movl $\addr, \table + 16 * \n
+	movl $0, \table + 16 * \n + 4
+	movl $\len, \table + 16 * \n + 8
+	movw $\flags, \table + 16 * \n + 12
+	movw $\next, \table + 16 * \n + 14
 	.endm
 
-	# TENTRY n, addr, len, flags, next: entry n of the table at TABLE
+	# DESCR n, ...: descriptor n of the queue
+	.macro DESCR n, addr, len, flags, next
+	DESC_AT DESC, \n, \addr, \len, \flags, \next
+	.endm
+
+	# TENTRY n, ...: entry n of the indirect table at TABLE
 	.macro TENTRY n, addr, len, flags, next
-	movl $\addr, TABLE + 16 * \n
-	movl $0, TABLE + 16 * \n + 4
-	movl $\len, TABLE + 16 * \n + 8
-	movw $\flags, TABLE + 16 * \n + 12
-	movw $\next, TABLE + 16 * \n + 14
+	DESC_AT TABLE, \n, \addr, \len, \flags, \next
 	.endm
 
 	.globl _start
