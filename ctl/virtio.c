@@ -565,6 +565,17 @@ static void net_set_offload(struct vdev *d)
 			d->base, strerror(errno));
 }
 
+/*
+ * What follows from the driver's features, once they are final (or
+ * cleared by a reset): the tap's offloads, the disk's seg_max.
+ */
+static void vdev_features_set(struct vdev *d)
+{
+	if (d->kind == VIRTIO_BLK)
+		blk_set_seg_max(d);
+	net_set_offload(d);
+}
+
 /* Features that need another (5.1.3.1), as the driver must not take them. */
 static bool net_features_ok(uint64_t f)
 {
@@ -767,7 +778,7 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 	case VM_STATUS:
 		if (!v) {
 			vdev_reset(srv, d);
-			net_set_offload(d);
+			vdev_features_set(d);
 			break;
 		}
 		/*
@@ -779,11 +790,8 @@ static void vdev_write(struct virtio_server *srv, struct vdev *d, uint64_t off,
 				(d->kind == VIRTIO_NET &&
 				 !net_features_ok(d->driver_features))))
 			v &= ~8u;
-		if ((v & 8) && !(d->status & 8)) {
-			if (d->kind == VIRTIO_BLK)
-				blk_set_seg_max(d);
-			net_set_offload(d);
-		}
+		if ((v & 8) && !(d->status & 8))
+			vdev_features_set(d);
 		d->status = v | (d->status & STATUS_NEEDS_RESET);
 		if (d->kind == VIRTIO_NET && vdev_live(d))
 			net_rx(srv, d);
@@ -1099,7 +1107,7 @@ static void virtio_restore(struct virtio_server *srv)
 		d->queue_sel = v->queue_sel;
 		d->driver_features = v->driver_features;
 		if (d->status & 8)	/* FEATURES_OK */
-			net_set_offload(d);
+			vdev_features_set(d);
 		for (q = 0; q < d->nqueues; q++) {
 			struct virtq *vq = &d->vq[q];
 			const uint16_t *used;
